@@ -1,0 +1,37 @@
+# Two commands on a fresh machine:
+#   make serve   build the example site and preview it on http://127.0.0.1:8000/
+#   make test    install everything the tests need and run all of them
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 8000
+
+.PHONY: serve build test lint browser clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+serve: $(STAMP)
+	$(BIN)/sitegen serve --port $(PORT)
+
+build: $(STAMP)
+	$(BIN)/sitegen build
+
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+lint: $(STAMP)
+	$(BIN)/ruff check sitegen tests bench
+
+test: $(STAMP) browser lint
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) output dist build .pytest_cache .ruff_cache

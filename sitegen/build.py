@@ -1,0 +1,87 @@
+"""One build, as a pipeline: config -> content -> theme -> render -> output.
+
+``check`` is the same pipeline without the last step.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import config as config_stage
+from . import content, output, render
+from . import theme as theme_stage
+from .errors import Diagnostic, Location, error, has_errors, sort
+
+DEFAULT_OUT = "output"
+
+
+@dataclass(frozen=True, slots=True)
+class BuildReport:
+    """What a build did: pages and files written, problems found, time taken."""
+
+    diagnostics: tuple[Diagnostic, ...] = ()
+    pages: int = 0
+    files: int = 0
+    articles: int = 0
+    seconds: float = 0.0
+    out: Path | None = None
+    written: bool = field(default=False)
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(self.diagnostics)
+
+
+def build(site_dir: Path, out: Path | None = None, drafts: bool = False, force: bool = False,
+          write: bool = True) -> BuildReport:
+    """Build the site in ``site_dir`` into ``out``; with ``write=False``, only check it."""
+    started = time.perf_counter()
+    out = (out or site_dir / DEFAULT_OUT).resolve()
+    problems: list[Diagnostic] = []
+
+    def report(**values) -> BuildReport:
+        return BuildReport(sort(problems), seconds=time.perf_counter() - started, out=out, **values)
+
+    config, found = config_stage.load(site_dir)
+    problems += found
+    if config is None:
+        return report()
+    site, found = content.load(config, site_dir, drafts=drafts)
+    problems += found
+    theme, found = theme_stage.load(site_dir, config)
+    problems += found
+    if write:
+        problems += output.check_target(out, site_dir, force)
+    if theme is None or has_errors(problems):
+        return report()
+    try:
+        environments = {lang: theme.environment(lang) for lang in config.languages}
+    except ValueError as exc:
+        problems.append(error(Location("theme"), f"broken message catalog: {exc}"))
+        return report()
+
+    counts = {"pages": 0, "files": 0}
+
+    def counted() -> Iterator[render.Output]:
+        for path, data in render.render_site(site, environments, theme.static_files):
+            counts["files"] += 1
+            counts["pages"] += path.endswith(".html")
+            yield path, data
+
+    try:
+        if write:
+            output.publish(counted(), out)
+        else:
+            for _ in counted():
+                pass
+    except theme_stage.TemplateError as exc:
+        problems.append(theme_stage.template_problem(exc, theme))
+        return report()
+    except OSError as exc:
+        problems.append(error(Location(str(exc.filename or out)), f"cannot write the output: {exc.strerror or exc}",
+                              "the previous output was left as it was"))
+        return report()
+    return report(pages=counts["pages"], files=counts["files"], articles=len(site.articles), written=write)

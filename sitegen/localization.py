@@ -1,0 +1,73 @@
+"""Babel, behind one door: languages, dates, numbers and message catalogs.
+
+The language is always an argument; the process locale is never touched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterable
+from functools import lru_cache
+
+from babel import Locale, UnknownLocaleError, dates, lists, numbers
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import PoFileError, read_po
+from babel.support import Translations
+
+
+@lru_cache(maxsize=64)
+def _locale(code: str) -> Locale:
+    return Locale.parse(code.replace("-", "_"))
+
+
+def is_known(code: str) -> bool:
+    """Whether Babel has locale data for a language code such as ``hy`` or ``pt-BR``."""
+    try:
+        _locale(code)
+    except (UnknownLocaleError, ValueError, TypeError):
+        return False
+    return True
+
+
+def language_name(code: str, in_language: str | None = None) -> str:
+    """The language's own name, or its name in ``in_language``, capitalised for menus."""
+    name = _locale(code).get_display_name(_locale(in_language or code)) or code
+    return name[:1].upper() + name[1:]
+
+
+def format_date(value: dt.date | dt.datetime, locale: str, format: str = "long") -> str:
+    """``5 June 2023`` / ``5 июня 2023 г.``: a date in the reader's language."""
+    day = value.date() if isinstance(value, dt.datetime) else value
+    return dates.format_date(day, format=format, locale=_locale(locale))
+
+
+def format_number(value: int | float, locale: str) -> str:
+    return numbers.format_decimal(value, locale=_locale(locale))
+
+
+def catalog(sources: Iterable[tuple[str, bytes]], locale: str) -> Translations:
+    """Merge ``.po`` files (later ones win message by message) into translations.
+
+    Raises ``ValueError`` naming the file when one cannot be parsed.
+    """
+    merged = Catalog(locale=_locale(locale))
+    for name, data in sources:
+        try:
+            part = read_po(io.BytesIO(data), locale=locale, abort_invalid=True)
+        except (PoFileError, ValueError, UnicodeDecodeError) as exc:
+            raise ValueError(f"{name}: {exc}") from None
+        for message in part:
+            if message.id and message.string and not message.fuzzy:
+                merged[message.id] = message
+    buffer = io.BytesIO()
+    write_mo(buffer, merged)
+    buffer.seek(0)
+    return Translations(buffer)
+
+
+def format_list(items: Iterable[str], locale: str) -> str:
+    """``Yerevan, Baku and Moscow`` / ``Ереван, Баку и Москва``."""
+    values = list(items)
+    return lists.format_list(values, locale=_locale(locale)) if values else ""

@@ -1,0 +1,171 @@
+"""Markdown to safe HTML, and an article body split into its lead and passages.
+
+This is the only module that knows markdown-it-py. The dialect is CommonMark
+with tables, strikethrough and footnotes; passages are ``:::`` containers whose
+first word names a voice and whose optional second word names a point. Raw
+HTML is escaped unless the site enables it, and then it is sanitised; links to
+``javascript:``, ``vbscript:``, ``file:`` and ``data:`` never become links.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.container import container_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+from .errors import Diagnostic, Location, error
+from .model import Passage
+
+PASSAGE = "passage"
+_OPEN, _CLOSE = f"container_{PASSAGE}_open", f"container_{PASSAGE}_close"
+_UNSAFE_URL = re.compile(r"^\s*(javascript|vbscript|file|data):", re.IGNORECASE)
+_CLOSER = re.compile(r"^ {0,3}:{3,}\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    """An article body after parsing: HTML pieces, the links it makes, its problems."""
+
+    lead_html: str
+    passages: tuple[Passage, ...]
+    notes_html: str
+    links: tuple[tuple[str, Location], ...]
+    problems: tuple[Diagnostic, ...]
+
+
+def _is_safe_url(url: str) -> bool:
+    cleaned = "".join(ch for ch in url if ch >= " " and not ch.isspace())
+    return not _UNSAFE_URL.match(cleaned)
+
+
+@lru_cache(maxsize=2)
+def _parser(raw_html: bool) -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": raw_html}).enable(["table", "strikethrough"])
+    md.use(footnote_plugin)
+    md.use(container_plugin, name=PASSAGE, validate=lambda params, markup: True)
+    md.validateLink = _is_safe_url  # type: ignore[method-assign]
+    return md
+
+
+def render(text: str, raw_html: bool = False) -> str:
+    """Render a standalone piece of Markdown (a summary, a point question)."""
+    return _finish(_parser(raw_html).render(text), raw_html)
+
+
+def _finish(html: str, raw_html: bool) -> str:
+    if not raw_html or not html:
+        return html
+    import nh3  # only sites that allow raw HTML pay for the sanitiser
+
+    return nh3.clean(html, url_schemes={"http", "https", "mailto", "tel"}, link_rel=None)
+
+
+def parse_body(text: str, path: str, first_line: int, raw_html: bool = False) -> Body:
+    """Split an article body into lead, passages and footnotes.
+
+    ``first_line`` is the file line the body starts on, so every passage and
+    problem carries its line in the file, front matter included.
+    """
+    md = _parser(raw_html)
+    env: dict = {}
+    tokens = md.parse(text, env)
+    source_lines = text.splitlines()
+
+    def at(token: Token) -> Location:
+        return Location(path, first_line + (token.map[0] if token.map else 0))
+
+    problems: list[Diagnostic] = []
+    lead: list[Token] = []
+    notes: list[Token] = []
+    passages: list[Passage] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if token.type == "footnote_block_open":
+            notes = tokens[index:]
+            break
+        if token.type != _OPEN:
+            lead.append(token)
+            index += 1
+            continue
+        end = _matching_close(tokens, index)
+        inner = tokens[index + 1:end]
+        problems.extend(_container_problems(token, inner, source_lines, at))
+        voice, point = _words(token.info)
+        if voice:
+            html = _finish(md.renderer.render(_without_containers(inner), md.options, env), raw_html)
+            passages.append(Passage(voice, point, html, at(token)))
+        index = end + 1
+
+    def render_tokens(part: list[Token]) -> str:
+        return _finish(md.renderer.render(part, md.options, env), raw_html) if part else ""
+
+    return Body(
+        lead_html=render_tokens(lead),
+        passages=tuple(passages),
+        notes_html=render_tokens(notes),
+        links=tuple(_links(tokens, at)),
+        problems=tuple(problems),
+    )
+
+
+def _words(info: str) -> tuple[str, str | None]:
+    words = info.split()
+    if not words:
+        return "", None
+    return words[0], (words[1] if len(words) > 1 else None)
+
+
+def _matching_close(tokens: Sequence[Token], start: int) -> int:
+    depth = 0
+    for index in range(start, len(tokens)):
+        if tokens[index].type == _OPEN:
+            depth += 1
+        elif tokens[index].type == _CLOSE:
+            depth -= 1
+            if depth == 0:
+                return index
+    return len(tokens) - 1
+
+
+def _without_containers(tokens: Sequence[Token]) -> list[Token]:
+    return [t for t in tokens if t.type not in (_OPEN, _CLOSE)]
+
+
+def _container_problems(token: Token, inner: Sequence[Token], lines: list[str], at) -> list[Diagnostic]:
+    problems = []
+    opener = f"{token.markup}{token.info}".strip()
+    words = token.info.split()
+    if not words:
+        problems.append(error(at(token), "a ':::' line that closes no passage",
+                              "a passage starts with '::: <voice> [<point>]' and ends with ':::'; remove the stray line"))
+        return problems
+    if len(words) > 2:
+        problems.append(error(at(token), f"'{opener}' has too many words",
+                              "expected '::: <voice>' or '::: <voice> <point>'"))
+    end = token.map[1] if token.map else len(lines)
+    if end >= len(lines) or not _CLOSER.match(lines[end]):
+        problems.append(error(at(token), f"passage '{opener}' is never closed", "end it with a line holding only ':::'"))
+    for nested in inner:
+        if nested.type == _OPEN:
+            problems.append(error(at(nested), f"passages do not nest: '{(nested.markup + nested.info).strip()}' "
+                                  f"starts inside '{opener}' (line {at(token).line})",
+                                  f"close '{opener}' with a ':::' line before starting the next passage"))
+    return problems
+
+
+def _links(tokens: Sequence[Token], at) -> list[tuple[str, Location]]:
+    found = []
+    for token in tokens:
+        for child in token.children or ():
+            if child.type == "link_open":
+                found.append((str(child.attrGet("href") or ""), at(token)))
+            elif child.type == "image":
+                found.append((str(child.attrGet("src") or ""), at(token)))
+    return found

@@ -1,0 +1,168 @@
+"""The site as plain, immutable data, and the URL scheme as pure functions.
+
+Everything here pickles, holds no I/O and links objects by id rather than by
+back-pointers, so later stages can fan out over processes and a rebuild can
+compare old and new values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from .errors import Location
+
+#: A value given per language, e.g. ``{"en": "Baku", "ru": "Баку"}``.
+Localized = dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class City:
+    id: str
+    name: Localized
+    colour: str = ""
+
+    def name_in(self, lang: str) -> str:
+        return self.name.get(lang) or self.id.capitalize()
+
+
+@dataclass(frozen=True, slots=True)
+class SiteConfig:
+    """``sitegen.toml``, validated. See README "Site config" for every key."""
+
+    title: Localized
+    base_url: str
+    languages: tuple[str, ...]
+    cities: tuple[City, ...]
+    description: Localized = field(default_factory=dict)
+    per_page: int = 10
+    raw_html: bool = False
+    locales: dict[str, str] = field(default_factory=dict)
+    source: str = "sitegen.toml"
+
+    @property
+    def default_language(self) -> str:
+        return self.languages[0]
+
+    def city(self, city_id: str) -> City | None:
+        return next((c for c in self.cities if c.id == city_id), None)
+
+    def title_in(self, lang: str) -> str:
+        return self.title.get(lang) or next(iter(self.title.values()), "")
+
+
+@dataclass(frozen=True, slots=True)
+class Voice:
+    """Someone who speaks in an article: a commentator, an agency, an official."""
+
+    id: str
+    city: str
+    name: str
+    role: str
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    """A question the voices are compared on; rows of the comparison."""
+
+    id: str
+    question: str
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """What one voice says, optionally on one point; ``html`` is already safe."""
+
+    voice: str
+    point: str | None
+    html: str
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Translation:
+    """One language version of an article, as read from ``<slug>/<lang>.md``."""
+
+    lang: str
+    title: str
+    date: dt.date | dt.datetime
+    summary: str
+    tags: tuple[str, ...]
+    voices: tuple[Voice, ...]
+    points: tuple[Point, ...]
+    lead_html: str
+    passages: tuple[Passage, ...]
+    notes_html: str
+    draft: bool
+    source: Location
+
+    def voice(self, voice_id: str) -> Voice | None:
+        return next((v for v in self.voices if v.id == voice_id), None)
+
+    @property
+    def day(self) -> dt.date:
+        return self.date.date() if isinstance(self.date, dt.datetime) else self.date
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A paired commentary: one folder, its translations and its files."""
+
+    slug: str
+    translations: tuple[Translation, ...]
+    assets: tuple[str, ...] = ()
+    folder: str = ""
+
+    def translation(self, lang: str) -> Translation | None:
+        return next((t for t in self.translations if t.lang == lang), None)
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(t.lang for t in self.translations)
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    config: SiteConfig
+    articles: tuple[Article, ...]
+
+    def in_language(self, lang: str) -> tuple[tuple[Article, Translation], ...]:
+        """The articles that exist in ``lang``, newest first, slug breaking ties."""
+        found = [(a, t) for a in self.articles if (t := a.translation(lang))]
+        found.sort(key=lambda pair: pair[0].slug)
+        found.sort(key=lambda pair: _sort_key(pair[1].date), reverse=True)
+        return tuple(found)
+
+
+def _sort_key(value: dt.date | dt.datetime) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None) if value.tzinfo is None else value.astimezone(dt.UTC).replace(tzinfo=None)
+    return dt.datetime(value.year, value.month, value.day)
+
+
+# -- The URL scheme --------------------------------------------------------
+# A page path is relative to the site root and ends with "/" ("" is the root).
+
+
+def article_path(lang: str, slug: str) -> str:
+    return f"{lang}/{slug}/"
+
+
+def home_path(lang: str, page: int = 1) -> str:
+    return f"{lang}/" if page <= 1 else f"{lang}/page/{page}/"
+
+
+def file_for(page_path: str) -> str:
+    """The output file of a page path: folders get an ``index.html``."""
+    return page_path + "index.html" if page_path == "" or page_path.endswith("/") else page_path
+
+
+def absolute_url(base_url: str, path: str) -> str:
+    return base_url + path
+
+
+def relative_url(from_page: str, to_path: str) -> str:
+    """A link from page ``from_page`` to ``to_path`` that works under any prefix."""
+    return ("../" * from_page.count("/") + to_path) or "./"

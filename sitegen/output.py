@@ -1,0 +1,133 @@
+"""Writing the built site: a staging folder beside the target, swapped in whole.
+
+A build writes every file into ``.<out>.staging-<pid>`` next to the output
+folder and exchanges the two only when everything was written, so readers and
+the preview server see the old site or the new one, never a mix. Only this
+module writes files, and never outside the staging folder.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import shutil
+import uuid
+from collections.abc import Iterable
+from pathlib import Path, PurePosixPath
+
+from .errors import Diagnostic, Location, error
+
+MARKER = ".sitegen-output"
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def check_target(out: Path, site_dir: Path, force: bool = False) -> list[Diagnostic]:
+    """Refuse output folders that would destroy sources or somebody else's files."""
+    out, site = out.resolve(), site_dir.resolve()
+    where = Location(str(out))
+    if site.is_relative_to(out):
+        return [error(where, "the output folder would contain the site itself",
+                      "choose a folder inside the site, such as output/")]
+    for name in ("content", "theme"):
+        if out.is_relative_to(site / name):
+            return [error(where, f"the output folder is inside the site's {name}/ folder",
+                          "choose a folder outside content/ and theme/, such as output/")]
+    if out.exists() and not out.is_dir():
+        return [error(where, "the output path exists and is not a folder")]
+    if out.is_dir() and not force and not (out / MARKER).exists() and any(out.iterdir()):
+        return [error(where, "the output folder exists and was not made by sitegen; refusing to replace it",
+                      "choose another --out or pass --force to replace it")]
+    return []
+
+
+def publish(outputs: Iterable[tuple[str, bytes | Path]], out: Path) -> int:
+    """Write every output into a staging folder, then swap it in; returns the file count.
+
+    On any failure the staging folder is removed and the previous output is
+    left exactly as it was; the ``OSError`` propagates to the caller.
+    """
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    clean_leftovers(out)
+    staging = out.parent / f".{out.name}.staging-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    staging.mkdir()
+    try:
+        count = _write_all(outputs, staging)
+        (staging / MARKER).write_text("This folder is written by sitegen and replaced on every build.\n")
+        _swap(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return count
+
+
+def _write_all(outputs: Iterable[tuple[str, bytes | Path]], staging: Path) -> int:
+    count = 0
+    made: set[Path] = set()
+    for rel, content in outputs:
+        target = staging / safe_relative(rel)
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            shutil.copyfile(content, target)
+        count += 1
+    return count
+
+
+def safe_relative(rel: str) -> PurePosixPath:
+    """An output path that cannot leave the output folder; ``ValueError`` otherwise."""
+    path = PurePosixPath(rel)
+    if path.is_absolute() or not path.parts or any(part in ("..", "") for part in path.parts) or "\0" in rel:
+        raise ValueError(f"refusing to write outside the output folder: {rel!r}")
+    return path
+
+
+def _swap(staging: Path, out: Path) -> None:
+    if not out.exists():
+        os.rename(staging, out)
+        return
+    if not _exchange(staging, out):
+        old = out.parent / f".{out.name}.old-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        os.rename(out, old)
+        os.rename(staging, out)
+        staging = old
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically exchange two paths (Linux renameat2); False where unsupported."""
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    return result == 0
+
+
+def clean_leftovers(out: Path) -> None:
+    """Remove staging and old folders that an interrupted build left behind."""
+    for leftover in out.parent.glob(f".{out.name}.*-*"):
+        kind, _, rest = leftover.name[len(out.name) + 2:].partition("-")
+        pid = rest.split("-")[0]
+        if kind in ("staging", "old") and pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

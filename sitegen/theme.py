@@ -1,0 +1,117 @@
+"""The theme stack: the site's ``theme/`` over the default theme, file by file.
+
+Templates, static assets and message catalogs are each looked up in the
+site's theme first. One Jinja2 Environment is made per language (autoescape
+on, the i18n extension holding that language's catalog), because Jinja2
+overlays would share their parent's gettext globals.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import jinja2
+
+from . import localization
+from .errors import Diagnostic, Location, error
+from .model import SiteConfig
+
+
+def default_theme_dir() -> Path:
+    """The theme inside the installed package, or the source tree's ``theme/``."""
+    packaged = Path(__file__).parent / "_theme"
+    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "theme"
+
+
+@dataclass(frozen=True)
+class Theme:
+    """Theme folders, most specific first; each holds templates/, static/, locales/."""
+
+    layers: tuple[Path, ...]
+    config: SiteConfig
+
+    @cached_property
+    def static_files(self) -> dict[str, Path]:
+        """Static asset path in the output (``static/…``) -> the file that provides it."""
+        files: dict[str, Path] = {}
+        for layer in reversed(self.layers):
+            folder = layer / "static"
+            if folder.is_dir():
+                for path in sorted(folder.rglob("*")):
+                    if path.is_file() and not path.name.startswith("."):
+                        files["static/" + path.relative_to(folder).as_posix()] = path
+        return files
+
+    def catalog_files(self, lang: str) -> list[Path]:
+        """The ``messages.po`` files for ``lang``, the default theme's first."""
+        names = [lang, lang.replace("-", "_")]
+        found = []
+        for layer in reversed(self.layers):
+            for name in dict.fromkeys(names):
+                path = layer / "locales" / name / "LC_MESSAGES" / "messages.po"
+                if path.is_file():
+                    found.append(path)
+                    break
+        return found
+
+    def environment(self, lang: str) -> jinja2.Environment:
+        """A Jinja2 environment speaking ``lang``; raises ValueError for a broken catalog."""
+        env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader([str(layer / "templates") for layer in self.layers]),
+            autoescape=True,
+            extensions=["jinja2.ext.i18n"],
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        sources = [(str(path), path.read_bytes()) for path in self.catalog_files(lang)]
+        env.install_gettext_translations(localization.catalog(sources, lang), newstyle=True)  # type: ignore[attr-defined]
+        locale = self.config.locales.get(lang, lang)
+        env.filters["date"] = lambda value, format="long": localization.format_date(value, locale, format)
+        env.filters["number"] = lambda value: localization.format_number(value, locale)
+        env.filters["listing"] = lambda items: localization.format_list(items, locale)
+        env.filters["isodate"] = _isodate
+        env.filters["city_name"] = lambda city_id: (city.name_in(lang) if (city := self.config.city(city_id)) else city_id)
+        env.globals["language_name"] = localization.language_name
+        return env
+
+
+def _isodate(value: dt.date | dt.datetime) -> str:
+    return value.isoformat()
+
+
+def load(site_dir: Path, config: SiteConfig) -> tuple[Theme | None, list[Diagnostic]]:
+    """The site's theme over the default one; checks that every layer is a theme."""
+    layers = [layer for layer in (site_dir / "theme", default_theme_dir()) if layer.is_dir()]
+    layers = list(dict.fromkeys(layer.resolve() for layer in layers))
+    if not layers or not (layers[-1] / "templates").is_dir():
+        return None, [error(Location("theme"), "the default theme is missing from the installation",
+                            "reinstall sitegen")]
+    return Theme(tuple(layers), config), []
+
+
+def template_problem(exc: jinja2.TemplateError, theme: Theme) -> Diagnostic:
+    """A template error as ``theme/templates/x.html:12: message``."""
+    name = getattr(exc, "filename", None) or getattr(exc, "name", None) or "template"
+    line = getattr(exc, "lineno", 0) or 0
+    if not getattr(exc, "lineno", 0):  # a runtime error: the template frame is in the traceback
+        tb = exc.__traceback__
+        while tb is not None:
+            if tb.tb_frame.f_code.co_filename.endswith(".html"):
+                name, line = tb.tb_frame.f_code.co_filename, tb.tb_lineno
+            tb = tb.tb_next
+    for layer in theme.layers:
+        try:
+            name = str(Path(name).resolve().relative_to(layer.parent))
+            break
+        except ValueError:
+            continue
+    return error(Location(str(name), line), f"template error: {exc.message or exc}")
+
+
+#: Raised while rendering a template; :func:`template_problem` turns it into a diagnostic.
+TemplateError = jinja2.TemplateError
