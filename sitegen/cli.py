@@ -40,7 +40,7 @@ site_option = click.option("--site", "site_dir", metavar="DIR",
 out_option = click.option("--out", "out_dir", metavar="DIR", type=click.Path(file_okay=False),
                           help=f"Where to write the site. Default: {DEFAULT_OUT}/ in the site folder.")
 quiet_option = click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
-verbose_option = click.option("-v", "--verbose", is_flag=True, help="Print more: every warning's hint, output details.")
+verbose_option = click.option("-v", "--verbose", is_flag=True, help="Also print where the files went and how many were written.")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -96,7 +96,11 @@ def check_command(site_dir: str | None, no_drafts: bool, quiet: bool, verbose: b
 @verbose_option
 def serve_command(site_dir: str | None, out_dir: str | None, host: str, port: int, drafts: bool,
                   force: bool, quiet: bool, verbose: bool) -> None:
-    """Build the site and preview it in a browser at http://127.0.0.1:8000/."""
+    """Build the site and preview it on http://127.0.0.1:8000/.
+
+    The server binds to 127.0.0.1 unless --host says otherwise and serves only
+    files inside the output folder. Drafts are shown unless --no-drafts.
+    """
     from . import serve
 
     site = _site(site_dir)

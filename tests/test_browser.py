@@ -1,0 +1,102 @@
+"""The built pages as readers see them: real Chromium, driven by Playwright."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from sitegen.serve import make_server
+
+from .conftest import build_ok
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The basic fixture site, built and served over real HTTP on 127.0.0.1."""
+    import shutil
+
+    site = tmp_path_factory.mktemp("browser") / "basic"
+    shutil.copytree(Path(__file__).parent / "sites" / "basic", site)
+    report = build_ok(site)
+    server = make_server(report.out, port=0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+def open_page(browser: Browser, url: str, width: int) -> Page:
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.goto(url)
+    return page
+
+
+def test_cities_side_by_side_on_desktop(browser: Browser, base_url: str) -> None:
+    page = open_page(browser, base_url + "en/karabakh-claim/", 1280)
+    yerevan = page.locator('#point-credible .passage[data-city="yerevan"]').bounding_box()
+    baku = page.locator('#point-credible .passage[data-city="baku"]').bounding_box()
+    assert yerevan and baku
+    assert abs(yerevan["y"] - baku["y"]) < 2, "answers to one point share a top edge"
+    assert baku["x"] > yerevan["x"] + yerevan["width"] - 1, "Baku's column is right of Yerevan's"
+    silent = page.locator('#point-credible .cell.silent[data-city="moscow"]')
+    assert silent.inner_text().strip().endswith("No comment from Moscow on this point")
+    page.close()
+
+
+def test_single_city_row_spans_the_width(browser: Browser, base_url: str) -> None:
+    page = open_page(browser, base_url + "en/karabakh-claim/", 1280)
+    claim = page.locator("#point-claim .cell").bounding_box()
+    head = page.locator(".columns-head").bounding_box()
+    assert claim and head and claim["width"] > head["width"] * 0.6
+    page.close()
+
+
+@pytest.mark.parametrize("path", ["en/karabakh-claim/", "ru/karabakh-claim/", "en/", "ru/", "", "en/water-dispute/"])
+def test_no_horizontal_scroll_on_a_phone(browser: Browser, base_url: str, path: str) -> None:
+    page = open_page(browser, base_url + path, 390)
+    scroll_width, inner_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert scroll_width <= inner_width
+    yerevan = page.locator('#point-credible .passage[data-city="yerevan"]')
+    if yerevan.count():
+        top = yerevan.bounding_box()
+        below = page.locator('#point-credible .passage[data-city="baku"]').bounding_box()
+        assert top and below and below["y"] > top["y"] + top["height"] - 1, "cities stack on a phone"
+    page.close()
+
+
+def test_language_switcher_leads_to_the_same_article(browser: Browser, base_url: str) -> None:
+    page = open_page(browser, base_url + "en/karabakh-claim/", 1280)
+    page.click('.languages a[hreflang="ru"]')
+    page.wait_for_url("**/ru/karabakh-claim/")
+    assert page.locator("html").get_attribute("lang") == "ru"
+    assert page.locator("h1").inner_text().startswith("Угрожает ли Вашингтон")
+    page.click('.languages a[hreflang="en"]')
+    page.wait_for_url("**/en/karabakh-claim/")
+    page.close()
+
+
+def test_language_switcher_keeps_the_point(browser: Browser, base_url: str) -> None:
+    page = open_page(browser, base_url + "en/karabakh-claim/#point-credible", 1280)
+    page.click('.languages a[hreflang="ru"]')
+    page.wait_for_url("**/ru/karabakh-claim/#point-credible")
+    assert page.evaluate("location.hash") == "#point-credible"
+    page.close()
