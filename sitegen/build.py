@@ -35,8 +35,9 @@ class BuildReport:
         return not has_errors(self.diagnostics)
 
 
-def build(site_dir: Path, out: Path | None = None, drafts: bool = False, force: bool = False,
-          write: bool = True) -> BuildReport:
+def build(
+    site_dir: Path, out: Path | None = None, drafts: bool = False, force: bool = False, write: bool = True
+) -> BuildReport:
     """Build the site in ``site_dir`` into ``out``; with ``write=False``, only check it."""
     started = time.perf_counter()
     out = (out or site_dir / DEFAULT_OUT).resolve()
@@ -81,7 +82,12 @@ def build(site_dir: Path, out: Path | None = None, drafts: bool = False, force: 
         problems.append(theme_stage.template_problem(exc, theme))
         return report()
     except OSError as exc:
-        problems.append(error(Location(str(exc.filename or out)), f"cannot write the output: {exc.strerror or exc}",
-                              "the previous output was left as it was"))
+        problems.append(
+            error(
+                Location(str(exc.filename or out)),
+                f"cannot write the output: {exc.strerror or exc}",
+                "the previous output was left as it was",
+            )
+        )
         return report()
     return report(pages=counts["pages"], files=counts["files"], articles=len(site.articles), written=write)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from . import __version__, output
 from .build import DEFAULT_OUT, BuildReport, build
 from .config import FILENAME
 from .errors import Diagnostic
@@ -30,17 +30,37 @@ def _site(value: str | None) -> Path:
         return folder.resolve()
     found = find_site(Path.cwd())
     if found is None:
-        raise click.UsageError(f"no {FILENAME} in {Path.cwd()} or any folder above it; "
-                               "run sitegen inside a site or pass --site DIR")
+        raise click.UsageError(
+            f"no {FILENAME} in {Path.cwd()} or any folder above it; run sitegen inside a site or pass --site DIR"
+        )
     return found
 
 
-site_option = click.option("--site", "site_dir", metavar="DIR",
-                           help=f"The site folder (holds {FILENAME}). Default: the nearest one upwards from here.")
-out_option = click.option("--out", "out_dir", metavar="DIR", type=click.Path(file_okay=False),
-                          help=f"Where to write the site. Default: {DEFAULT_OUT}/ in the site folder.")
+def _out(site: Path, value: str | None, force: bool) -> Path:
+    """The output folder, refused as a usage error when writing there would destroy something."""
+    out = Path(value) if value else site / DEFAULT_OUT
+    for problem in output.check_target(out, site, force):
+        raise click.UsageError(f"--out {problem.location.path}: {problem.message}; {problem.hint}")
+    return out
+
+
+site_option = click.option(
+    "--site",
+    "site_dir",
+    metavar="DIR",
+    help=f"The site folder (holds {FILENAME}). Default: the nearest one upwards from here.",
+)
+out_option = click.option(
+    "--out",
+    "out_dir",
+    metavar="DIR",
+    type=click.Path(file_okay=False),
+    help=f"Where to write the site. Default: {DEFAULT_OUT}/ in the site folder.",
+)
 quiet_option = click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
-verbose_option = click.option("-v", "--verbose", is_flag=True, help="Also print where the files went and how many were written.")
+verbose_option = click.option(
+    "-v", "--verbose", is_flag=True, help="Also print where the files went and how many were written."
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -60,15 +80,16 @@ def main() -> None:
 @click.option("--force", is_flag=True, help="Replace an output folder that sitegen did not create.")
 @quiet_option
 @verbose_option
-def build_command(site_dir: str | None, out_dir: str | None, drafts: bool, force: bool,
-                  quiet: bool, verbose: bool) -> None:
+def build_command(
+    site_dir: str | None, out_dir: str | None, drafts: bool, force: bool, quiet: bool, verbose: bool
+) -> None:
     """Build the site into the output folder.
 
     The new site replaces the old one only when the whole build succeeded;
     on any error the previous output is left as it was and the exit status is 1.
     """
     site = _site(site_dir)
-    report = build(site, Path(out_dir) if out_dir else None, drafts=drafts, force=force)
+    report = build(site, _out(site, out_dir, force), drafts=drafts, force=force)
     _finish(report, quiet, verbose, site)
 
 
@@ -88,14 +109,27 @@ def check_command(site_dir: str | None, no_drafts: bool, quiet: bool, verbose: b
 @site_option
 @out_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
-              help="Port to listen on; 0 picks a free one.")
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port to listen on; 0 picks a free one.",
+)
 @click.option("--drafts/--no-drafts", default=True, show_default=True, help="Show draft articles in the preview.")
 @click.option("--force", is_flag=True, help="Replace an output folder that sitegen did not create.")
 @quiet_option
 @verbose_option
-def serve_command(site_dir: str | None, out_dir: str | None, host: str, port: int, drafts: bool,
-                  force: bool, quiet: bool, verbose: bool) -> None:
+def serve_command(
+    site_dir: str | None,
+    out_dir: str | None,
+    host: str,
+    port: int,
+    drafts: bool,
+    force: bool,
+    quiet: bool,
+    verbose: bool,
+) -> None:
     """Build the site and preview it on http://127.0.0.1:8000/.
 
     The server binds to 127.0.0.1 unless --host says otherwise and serves only
@@ -104,7 +138,7 @@ def serve_command(site_dir: str | None, out_dir: str | None, host: str, port: in
     from . import serve
 
     site = _site(site_dir)
-    report = build(site, Path(out_dir) if out_dir else None, drafts=drafts, force=force)
+    report = build(site, _out(site, out_dir, force), drafts=drafts, force=force)
     _print(report, quiet, verbose, site)
     if not report.ok or report.out is None:
         sys.exit(1)
@@ -112,7 +146,9 @@ def serve_command(site_dir: str | None, out_dir: str | None, host: str, port: in
         server = serve.make_server(report.out, host, port, verbose)
     except OSError as exc:
         if serve.port_in_use(exc):
-            raise click.UsageError(f"port {port} is already in use; pass --port N, or --port 0 for a free one") from None
+            raise click.UsageError(
+                f"port {port} is already in use; pass --port N, or --port 0 for a free one"
+            ) from None
         raise click.UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     bound_host, bound_port = server.server_address[:2]
     if host not in ("127.0.0.1", "localhost", "::1"):
@@ -129,12 +165,14 @@ def _print(report: BuildReport, quiet: bool, verbose: bool, site: Path) -> None:
     errors = sum(d.is_error for d in report.diagnostics)
     warnings = len(report.diagnostics) - errors
     if errors:
-        click.secho(f"{_count(errors, 'error')}, {_count(warnings, 'warning')}: nothing was written", fg="red", err=True)
+        click.secho(
+            f"{_count(errors, 'error')}, {_count(warnings, 'warning')}: nothing was written", fg="red", err=True
+        )
     elif not quiet:
         where = _shown(report.out, site) if report.written else ""
-        done = f"Built {_count(report.pages, 'page')} ({_count(report.articles, 'article')}) in {report.seconds:.2f} s"
-        if not report.written:
-            done = f"Checked {_count(report.articles, 'article')} ({_count(report.pages, 'page')}) in {report.seconds:.2f} s"
+        pages, articles = _count(report.pages, "page"), _count(report.articles, "article")
+        done = f"Built {pages} ({articles})" if report.written else f"Checked {articles} ({pages})"
+        done += f" in {report.seconds:.2f} s"
         click.echo(done + (f" -> {where}" if where else "") + (f", {_count(warnings, 'warning')}" if warnings else ""))
         if verbose and report.written:
             click.echo(f"{report.files} files written to {report.out}")
@@ -148,7 +186,9 @@ def _finish(report: BuildReport, quiet: bool, verbose: bool, site: Path) -> None
 def _show(diagnostic: Diagnostic) -> None:
     colour = "red" if diagnostic.is_error else "yellow"
     head = f"{diagnostic.location}: "
-    click.echo(head + click.style(diagnostic.severity.value, fg=colour, bold=True) + f": {diagnostic.message}", err=True)
+    click.echo(
+        head + click.style(diagnostic.severity.value, fg=colour, bold=True) + f": {diagnostic.message}", err=True
+    )
     if diagnostic.hint:
         click.echo(f"    hint: {diagnostic.hint}", err=True)
 

@@ -56,8 +56,7 @@ def grid(config: SiteConfig, translation: Translation) -> Grid:
         if not said:
             continue
         cells = tuple(
-            Cell(column.city, tuple(p for p in said if city_of.get(p.voice) == column.city.id))
-            for column in columns
+            Cell(column.city, tuple(p for p in said if city_of.get(p.voice) == column.city.id)) for column in columns
         )
         speaking = tuple(cell for cell in cells if cell.passages)
         rows.append(Row(point, speaking if len(speaking) == 1 else cells))

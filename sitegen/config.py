@@ -34,14 +34,18 @@ class Key:
 
 
 KEYS: dict[str, Key] = {
-    "title": Key("localized", "Site title per language: { en = \"…\", ru = \"…\" }.", required=True),
+    "title": Key("localized", 'Site title per language: { en = "…", ru = "…" }.', required=True),
     "base_url": Key("url", "Absolute URL the site is published at; may carry a sub-path.", required=True),
     "languages": Key("languages", "Language codes Babel knows; the first is the default.", required=True),
-    "cities": Key("cities", "[cities.<id>] tables with name = { <lang> = \"…\" }; table order = column order.", required=True),
+    "cities": Key(
+        "cities", '[cities.<id>] tables with name = { <lang> = "…" }; table order = column order.', required=True
+    ),
     "description": Key("localized", "One-line description per language, for the home page and metadata."),
     "per_page": Key("int", "Articles per page on the language home pages (default 10)."),
     "markdown": Key("table", "[markdown] raw_html = true passes raw HTML in articles through (default false)."),
-    "locales": Key("table", "Babel locale used to format dates per language, e.g. en = \"en_US\" (default en_GB for en)."),
+    "locales": Key(
+        "table", 'Babel locale used to format dates per language, e.g. en = "en_US" (default en_GB for en).'
+    ),
 }
 
 
@@ -50,7 +54,7 @@ def load(site_dir: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
     path = site_dir / FILENAME
     where = Location(FILENAME)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # a BOM (Windows editors) is not TOML
     except FileNotFoundError:
         return None, [error(where, "no site config here", f"create {FILENAME} in {site_dir}")]
     except (OSError, UnicodeDecodeError) as exc:
@@ -67,8 +71,11 @@ def _syntax_error(exc: tomllib.TOMLDecodeError) -> Diagnostic:
     match = re.search(r"\(at line (\d+), column (\d+)\)", message)
     line, column = (int(match[1]), int(match[2])) if match else (0, 0)
     message = re.sub(r"\s*\(at line.*\)$", "", message)
-    return error(Location(FILENAME, line, column), f"invalid TOML: {message}",
-                 "strings need double quotes; tables are written [name]")
+    return error(
+        Location(FILENAME, line, column),
+        f"invalid TOML: {message}",
+        "strings need double quotes; tables are written [name]",
+    )
 
 
 class _KeyLines:
@@ -118,24 +125,39 @@ def _validate(data: dict[str, Any], lines: _KeyLines) -> tuple[SiteConfig | None
     cities = _cities(data.get("cities"), languages, lines, problems)
     per_page = data.get("per_page", 10)
     if not isinstance(per_page, int) or isinstance(per_page, bool) or per_page < 1:
-        problems.append(error(lines.at("per_page"), f"'per_page' must be a whole number of at least 1, got {per_page!r}"))
+        problems.append(
+            error(lines.at("per_page"), f"'per_page' must be a whole number of at least 1, got {per_page!r}")
+        )
     markdown = _table(data, "markdown", lines, problems)
     raw_html = markdown.get("raw_html", False)
     if not isinstance(raw_html, bool):
-        problems.append(error(lines.at("markdown", "raw_html"), f"'markdown.raw_html' must be true or false, got {raw_html!r}"))
+        problems.append(
+            error(lines.at("markdown", "raw_html"), f"'markdown.raw_html' must be true or false, got {raw_html!r}")
+        )
     locales = dict(DEFAULT_LOCALES)
     for lang, locale in _table(data, "locales", lines, problems).items():
         if not isinstance(locale, str) or not localization.is_known(locale):
-            problems.append(error(lines.at("locales", lang), f"unknown locale {locale!r} for '{lang}'",
-                                  "use a Babel locale such as \"en_US\" or \"ru_RU\""))
+            problems.append(
+                error(
+                    lines.at("locales", lang),
+                    f"unknown locale {locale!r} for '{lang}'",
+                    'use a Babel locale such as "en_US" or "ru_RU"',
+                )
+            )
         else:
             locales[lang] = locale
 
     if any(p.is_error for p in problems):
         return None, problems
     return SiteConfig(
-        title=title, base_url=base_url, languages=languages, cities=cities, description=description,
-        per_page=per_page, raw_html=raw_html, locales={k: v for k, v in locales.items() if k in languages},
+        title=title,
+        base_url=base_url,
+        languages=languages,
+        cities=cities,
+        description=description,
+        per_page=per_page,
+        raw_html=raw_html,
+        locales={k: v for k, v in locales.items() if k in languages},
     ), problems
 
 
@@ -147,14 +169,21 @@ def _languages(value: Any, lines: _KeyLines, problems: list[Diagnostic]) -> tupl
         problems.append(error(where, "'languages' must be a list of language codes", 'e.g. languages = ["en", "ru"]'))
         return ()
     if not value:
-        problems.append(error(where, "'languages' is empty", 'list at least one language, e.g. languages = ["en", "ru"]'))
+        problems.append(
+            error(where, "'languages' is empty", 'list at least one language, e.g. languages = ["en", "ru"]')
+        )
     seen: list[str] = []
     for code in value:
         if code in seen:
             problems.append(error(where, f"language '{code}' is listed twice"))
         elif not re.fullmatch(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*", code) or not localization.is_known(code):
-            problems.append(error(where, f"unknown language '{code}' in 'languages'",
-                                  "use a code Babel knows, such as en, ru, hy, az, ka, uk"))
+            problems.append(
+                error(
+                    where,
+                    f"unknown language '{code}' in 'languages'",
+                    "use a code Babel knows, such as en, ru, hy, az, ka, uk",
+                )
+            )
         seen.append(code)
     return tuple(seen)
 
@@ -163,8 +192,13 @@ def _base_url(value: Any, lines: _KeyLines, problems: list[Diagnostic]) -> str:
     if value is None:
         return ""
     if not isinstance(value, str) or not URL.match(value):
-        problems.append(error(lines.at("base_url"), f"'base_url' must be an absolute http(s) URL, got {value!r}",
-                              'e.g. base_url = "https://example.org/news/"'))
+        problems.append(
+            error(
+                lines.at("base_url"),
+                f"'base_url' must be an absolute http(s) URL, got {value!r}",
+                'e.g. base_url = "https://example.org/news/"',
+            )
+        )
         return ""
     return value if value.endswith("/") else value + "/"
 
@@ -177,8 +211,14 @@ def _table(data: dict[str, Any], name: str, lines: _KeyLines, problems: list[Dia
     return value
 
 
-def _localized(data: dict[str, Any], name: str, languages: tuple[str, ...], lines: _KeyLines,
-               problems: list[Diagnostic], prefix: tuple[str, ...] = ()) -> dict[str, str]:
+def _localized(
+    data: dict[str, Any],
+    name: str,
+    languages: tuple[str, ...],
+    lines: _KeyLines,
+    problems: list[Diagnostic],
+    prefix: tuple[str, ...] = (),
+) -> dict[str, str]:
     value = data.get(name)
     dotted = ".".join((*prefix, name))
     if value is None:
@@ -186,15 +226,26 @@ def _localized(data: dict[str, Any], name: str, languages: tuple[str, ...], line
     if isinstance(value, str):
         return {lang: value for lang in languages}
     if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
-        problems.append(error(lines.at(*prefix, name), f"'{dotted}' must be text or a table of texts per language",
-                              f'e.g. {name} = {{ en = "…", ru = "…" }}'))
+        problems.append(
+            error(
+                lines.at(*prefix, name),
+                f"'{dotted}' must be text or a table of texts per language",
+                f'e.g. {name} = {{ en = "…", ru = "…" }}',
+            )
+        )
         return {}
     for lang in value:
         if lang not in languages:
-            problems.append(warning(lines.at(*prefix, name, lang), f"'{dotted}' has a text for '{lang}', which is not in 'languages'"))
+            problems.append(
+                warning(
+                    lines.at(*prefix, name, lang), f"'{dotted}' has a text for '{lang}', which is not in 'languages'"
+                )
+            )
     for lang in languages:
         if lang not in value:
-            problems.append(warning(lines.at(*prefix, name), f"'{dotted}' has no text for '{lang}'", f"add {lang} = \"…\""))
+            problems.append(
+                warning(lines.at(*prefix, name), f"'{dotted}' has no text for '{lang}'", f'add {lang} = "…"')
+            )
     return dict(value)
 
 
@@ -202,8 +253,13 @@ def _cities(value: Any, languages: tuple[str, ...], lines: _KeyLines, problems: 
     if value is None:
         return ()
     if not isinstance(value, dict) or not value:
-        problems.append(error(lines.at("cities"), "'cities' must hold at least one [cities.<id>] table",
-                              '[cities.baku] name = { en = "Baku", ru = "Баку" }'))
+        problems.append(
+            error(
+                lines.at("cities"),
+                "'cities' must hold at least one [cities.<id>] table",
+                '[cities.baku] name = { en = "Baku", ru = "Баку" }',
+            )
+        )
         return ()
     cities = []
     for city_id, table in value.items():
@@ -211,14 +267,23 @@ def _cities(value: Any, languages: tuple[str, ...], lines: _KeyLines, problems: 
         if not ID.match(city_id):
             problems.append(error(where, f"city id '{city_id}' must be lowercase letters, digits and hyphens"))
         if not isinstance(table, dict):
-            problems.append(error(where, f"'cities.{city_id}' must be a table", f'[cities.{city_id}] name = {{ en = "…" }}'))
+            problems.append(
+                error(where, f"'cities.{city_id}' must be a table", f'[cities.{city_id}] name = {{ en = "…" }}')
+            )
             continue
         if "name" not in table:
-            problems.append(error(where, f"city '{city_id}' has no name", f'add name = {{ en = "{city_id.capitalize()}" }}'))
+            problems.append(
+                error(where, f"city '{city_id}' has no name", f'add name = {{ en = "{city_id.capitalize()}" }}')
+            )
         name = _localized(table, "name", languages, lines, problems, prefix=("cities", city_id))
         colour = table.get("colour", table.get("color", ""))
         if colour and (not isinstance(colour, str) or not COLOUR.match(colour)):
-            problems.append(error(lines.at("cities", city_id, "colour"), f"city '{city_id}' colour must be #rgb or #rrggbb, got {colour!r}"))
+            problems.append(
+                error(
+                    lines.at("cities", city_id, "colour"),
+                    f"city '{city_id}' colour must be #rgb or #rrggbb, got {colour!r}",
+                )
+            )
             colour = ""
         cities.append(City(city_id, name, colour))
     return tuple(cities)

@@ -28,8 +28,13 @@ def load(config: SiteConfig, site_dir: Path, drafts: bool = False) -> tuple[Site
     problems: list[Diagnostic] = []
     root = site_dir / ARTICLES
     if not root.is_dir():
-        problems.append(warning(Location(ARTICLES.as_posix()), "no articles folder yet",
-                                f"create {ARTICLES.as_posix()}/<slug>/{config.default_language}.md"))
+        problems.append(
+            warning(
+                Location(ARTICLES.as_posix()),
+                "no articles folder yet",
+                f"create {ARTICLES.as_posix()}/<slug>/{config.default_language}.md",
+            )
+        )
         return Site(config, ()), problems
     articles = []
     for folder in sorted(root.iterdir()):
@@ -37,8 +42,13 @@ def load(config: SiteConfig, site_dir: Path, drafts: bool = False) -> tuple[Site
             continue
         rel = folder.relative_to(site_dir).as_posix()
         if not folder.is_dir():
-            problems.append(warning(Location(rel), "not an article folder, ignored",
-                                    f"articles live in {ARTICLES.as_posix()}/<slug>/<lang>.md"))
+            problems.append(
+                warning(
+                    Location(rel),
+                    "not an article folder, ignored",
+                    f"articles live in {ARTICLES.as_posix()}/<slug>/<lang>.md",
+                )
+            )
             continue
         article = _article(config, site_dir, folder, drafts, problems)
         if article is not None:
@@ -46,14 +56,20 @@ def load(config: SiteConfig, site_dir: Path, drafts: bool = False) -> tuple[Site
     return Site(config, tuple(articles)), problems
 
 
-def _article(config: SiteConfig, site_dir: Path, folder: Path, drafts: bool,
-             problems: list[Diagnostic]) -> Article | None:
+def _article(
+    config: SiteConfig, site_dir: Path, folder: Path, drafts: bool, problems: list[Diagnostic]
+) -> Article | None:
     rel = folder.relative_to(site_dir).as_posix()
     before = len(problems)
     if not SLUG.match(folder.name):
         suggestion = re.sub(r"[^a-z0-9]+", "-", folder.name.lower()).strip("-") or "my-article"
-        problems.append(error(Location(rel), f"'{folder.name}' is not a valid slug",
-                              f"use lowercase ASCII letters, digits and hyphens, e.g. '{suggestion}'"))
+        problems.append(
+            error(
+                Location(rel),
+                f"'{folder.name}' is not a valid slug",
+                f"use lowercase ASCII letters, digits and hyphens, e.g. '{suggestion}'",
+            )
+        )
     translations: list[Translation] = []
     assets: list[str] = []
     for path in sorted(folder.rglob("*")):
@@ -62,8 +78,13 @@ def _article(config: SiteConfig, site_dir: Path, folder: Path, drafts: bool,
         if any(part.startswith(".") for part in path.relative_to(folder).parts) or path.is_dir():
             continue
         if path.is_symlink() and not path.resolve().is_relative_to(folder.resolve()):
-            problems.append(error(Location(file_rel), "a link that points outside the article folder",
-                                  "copy the file into the folder instead"))
+            problems.append(
+                error(
+                    Location(file_rel),
+                    "a link that points outside the article folder",
+                    "copy the file into the folder instead",
+                )
+            )
             continue
         if path.suffix != ".md":
             assets.append(name)
@@ -71,15 +92,23 @@ def _article(config: SiteConfig, site_dir: Path, folder: Path, drafts: bool,
         lang = path.stem
         if path.parent != folder or lang not in config.languages:
             choices = [f"{code}.md" for code in config.languages]
-            problems.append(error(Location(file_rel), f"'{name}' is not a configured language",
-                                  did_you_mean(name, choices) + f" (languages in sitegen.toml: {', '.join(config.languages)})"))
+            problems.append(
+                error(
+                    Location(file_rel),
+                    f"'{name}' is not a configured language",
+                    did_you_mean(name, choices) + f" (languages in sitegen.toml: {', '.join(config.languages)})",
+                )
+            )
             continue
         translation = _translation(config, path, file_rel, lang, problems)
         if translation is not None:
             translations.append(translation)
     if not translations and len(problems) == before:
-        problems.append(warning(Location(rel), "the article folder has no language files",
-                                f"add {rel}/{config.default_language}.md"))
+        problems.append(
+            warning(
+                Location(rel), "the article folder has no language files", f"add {rel}/{config.default_language}.md"
+            )
+        )
     translations.sort(key=lambda t: config.languages.index(t.lang))
     problems.extend(_agreement(translations))
     if any(p.is_error for p in problems[before:]):
@@ -99,18 +128,22 @@ def _read_text(path: Path, rel: str, problems: list[Diagnostic]) -> str | None:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
+        line = data[: exc.start].count(b"\n") + 1
         problems.append(error(Location(rel, line), "the file is not valid UTF-8", "save it as UTF-8"))
         return None
     if "\0" in text:
-        problems.append(error(Location(rel, text[:text.index("\0")].count("\n") + 1),
-                              "the file holds a NUL character", "is it a text file?"))
+        problems.append(
+            error(
+                Location(rel, text[: text.index("\0")].count("\n") + 1),
+                "the file holds a NUL character",
+                "is it a text file?",
+            )
+        )
         return None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _translation(config: SiteConfig, path: Path, rel: str, lang: str,
-                 problems: list[Diagnostic]) -> Translation | None:
+def _translation(config: SiteConfig, path: Path, rel: str, lang: str, problems: list[Diagnostic]) -> Translation | None:
     text = _read_text(path, rel, problems)
     if text is None:
         return None
@@ -131,9 +164,18 @@ def _translation(config: SiteConfig, path: Path, rel: str, lang: str,
     points = _points(front, problems)
     _check_passages(body.passages, voices, points, problems)
     return Translation(
-        lang=lang, title=title, date=date, summary=reader.text("summary"), tags=reader.tags(),
-        voices=voices, points=points, lead_html=body.lead_html, passages=body.passages,
-        notes_html=body.notes_html, draft=reader.flag("draft"), source=Location(rel, 1),
+        lang=lang,
+        title=title,
+        date=date,
+        summary=reader.text("summary"),
+        tags=reader.tags(),
+        voices=voices,
+        points=points,
+        lead_html=body.lead_html,
+        passages=body.passages,
+        notes_html=body.notes_html,
+        draft=reader.flag("draft"),
+        source=Location(rel, 1),
     )
 
 
@@ -165,13 +207,24 @@ class _Fields:
             return fallback
         if isinstance(value, dt.date):
             return value
+        if ("date",) in self.front.invalid:
+            return fallback
         if isinstance(value, str):
             try:
-                return dt.datetime.fromisoformat(value) if "T" in value or " " in value.strip() else dt.date.fromisoformat(value)
+                return (
+                    dt.datetime.fromisoformat(value)
+                    if "T" in value or " " in value.strip()
+                    else dt.date.fromisoformat(value)
+                )
             except ValueError:
                 pass
-        self.problems.append(error(self.front.at("date"), f"'date' must be a date such as 2023-06-05, got {value!r}",
-                                   "write YYYY-MM-DD, or an ISO date and time such as 2023-06-05T14:30:00+04:00"))
+        self.problems.append(
+            error(
+                self.front.at("date"),
+                f"'date' must be a date such as 2023-06-05, got {value!r}",
+                "write YYYY-MM-DD, or an ISO date and time such as 2023-06-05T14:30:00+04:00",
+            )
+        )
         return fallback
 
     def tags(self) -> tuple[str, ...]:
@@ -179,13 +232,20 @@ class _Fields:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(t, str | int) and not isinstance(t, bool) for t in value):
-            self.problems.append(error(self.front.at("tags"), "'tags' must be a list of words", "e.g. tags: [karabakh, usa]"))
+            self.problems.append(
+                error(self.front.at("tags"), "'tags' must be a list of words", "e.g. tags: [karabakh, usa]")
+            )
             return ()
         tags = []
         for tag in (str(t).strip() for t in value):
             if not tag or "/" in tag or tag.startswith("."):
-                self.problems.append(error(self.front.at("tags"), f"'{tag}' cannot be a tag",
-                                           "tags are words or phrases without '/' and not starting with '.'"))
+                self.problems.append(
+                    error(
+                        self.front.at("tags"),
+                        f"'{tag}' cannot be a tag",
+                        "tags are words or phrases without '/' and not starting with '.'",
+                    )
+                )
             elif tag not in tags:
                 tags.append(tag)
         return tuple(tags)
@@ -207,8 +267,13 @@ def _mapping(front: FrontMatter, key: str, problems: list[Diagnostic], example: 
         return {}
     for item in value:
         if not ID.match(item):
-            problems.append(error(front.at(key, item), f"'{item}' is not a valid id in '{key}'",
-                                  "use letters, digits, hyphens or underscores, e.g. simonyan"))
+            problems.append(
+                error(
+                    front.at(key, item),
+                    f"'{item}' is not a valid id in '{key}'",
+                    "use letters, digits, hyphens or underscores, e.g. simonyan",
+                )
+            )
     return value
 
 
@@ -225,23 +290,43 @@ def _voices(config: SiteConfig, front: FrontMatter, problems: list[Diagnostic]) 
     for voice_id, fields in declared.items():
         where = front.at("voices", voice_id)
         if not isinstance(fields, dict):
-            problems.append(error(where, f"voice '{voice_id}' must have city and name",
-                                  f"e.g. {voice_id}:\\n    city: {city_ids[0] if city_ids else 'baku'}\\n    name: …"))
+            problems.append(
+                error(
+                    where,
+                    f"voice '{voice_id}' must have city and name",
+                    f"e.g. {voice_id}:\\n    city: {city_ids[0] if city_ids else 'baku'}\\n    name: …",
+                )
+            )
             continue
         for key in fields:
             if key not in ("city", "name", "role"):
-                problems.append(warning(front.at("voices", voice_id, key), f"unknown field '{key}' in voice '{voice_id}'",
-                                        did_you_mean(key, ("city", "name", "role"))))
+                problems.append(
+                    warning(
+                        front.at("voices", voice_id, key),
+                        f"unknown field '{key}' in voice '{voice_id}'",
+                        did_you_mean(key, ("city", "name", "role")),
+                    )
+                )
         city = fields.get("city")
         if city is None:
             problems.append(error(where, f"voice '{voice_id}' has no city", f"add city: one of {', '.join(city_ids)}"))
         elif str(city) not in city_ids:
-            problems.append(error(front.at("voices", voice_id, "city"), f"unknown city '{city}' for voice '{voice_id}'",
-                                  did_you_mean(str(city), city_ids) + " (cities are configured in sitegen.toml)"))
+            problems.append(
+                error(
+                    front.at("voices", voice_id, "city"),
+                    f"unknown city '{city}' for voice '{voice_id}'",
+                    did_you_mean(str(city), city_ids) + " (cities are configured in sitegen.toml)",
+                )
+            )
         name = fields.get("name")
         if not isinstance(name, str) or not name.strip():
-            problems.append(error(front.at("voices", voice_id, "name") if name is not None else where,
-                                  f"voice '{voice_id}' has no name", "add name: …"))
+            problems.append(
+                error(
+                    front.at("voices", voice_id, "name") if name is not None else where,
+                    f"voice '{voice_id}' has no name",
+                    "add name: …",
+                )
+            )
         role = fields.get("role", "")
         if not isinstance(role, str):
             problems.append(error(front.at("voices", voice_id, "role"), f"the role of '{voice_id}' must be text"))
@@ -256,30 +341,58 @@ def _points(front: FrontMatter, problems: list[Diagnostic]) -> tuple[Point, ...]
     for point_id, question in declared.items():
         where = front.at("points", point_id)
         if not isinstance(question, str | int | float) or isinstance(question, bool) or not str(question).strip():
-            problems.append(error(where, f"point '{point_id}' needs a question", f"e.g. {point_id}: What was reported?"))
+            problems.append(
+                error(where, f"point '{point_id}' needs a question", f"e.g. {point_id}: What was reported?")
+            )
             question = ""
         points.append(Point(point_id, str(question).strip(), where))
     return tuple(points)
 
 
-def _check_passages(passages: Iterable[Passage], voices: tuple[Voice, ...], points: tuple[Point, ...],
-                    problems: list[Diagnostic]) -> None:
+def _check_passages(
+    passages: Iterable[Passage], voices: tuple[Voice, ...], points: tuple[Point, ...], problems: list[Diagnostic]
+) -> None:
     voice_ids = [v.id for v in voices]
     point_ids = [p.id for p in points]
-    spoken = set()
+    spoken, answered = set(), set()
     for passage in passages:
         spoken.add(passage.voice)
+        answered.add(passage.point)
         if voices and passage.voice not in voice_ids:
-            problems.append(error(passage.location, f"passage for undeclared voice '{passage.voice}'",
-                                  did_you_mean(passage.voice, voice_ids) + " (declare voices in the front matter)"))
+            problems.append(
+                error(
+                    passage.location,
+                    f"passage for undeclared voice '{passage.voice}'",
+                    did_you_mean(passage.voice, voice_ids) + " (declare voices in the front matter)",
+                )
+            )
         if passage.point is not None and passage.point not in point_ids:
             hint = did_you_mean(passage.point, point_ids) if point_ids else "this article declares no points"
-            problems.append(error(passage.location, f"passage names undeclared point '{passage.point}'",
-                                  hint + " (declare points in the front matter)"))
+            problems.append(
+                error(
+                    passage.location,
+                    f"passage names undeclared point '{passage.point}'",
+                    hint + " (declare points in the front matter)",
+                )
+            )
     for voice in voices:
         if voice.id not in spoken:
-            problems.append(warning(voice.location, f"voice '{voice.id}' never speaks",
-                                    f"add a passage '::: {voice.id}' or remove the voice"))
+            problems.append(
+                warning(
+                    voice.location,
+                    f"voice '{voice.id}' never speaks",
+                    f"add a passage '::: {voice.id}' or remove the voice",
+                )
+            )
+    for point in points:
+        if point.id not in answered:
+            problems.append(
+                warning(
+                    point.location,
+                    f"point '{point.id}' is never answered",
+                    f"add a passage '::: <voice> {point.id}' or remove the point",
+                )
+            )
 
 
 def _agreement(translations: list[Translation]) -> list[Diagnostic]:
@@ -295,21 +408,42 @@ def _agreement(translations: list[Translation]) -> list[Diagnostic]:
         voices = {v.id: v for v in other.voices}
         for voice_id, city in ref_voices.items():
             if voice_id not in voices:
-                problems.append(error(other.source, f"voice '{voice_id}' is declared in {ref_name} but not here",
-                                      "translations must declare the same voices"))
+                problems.append(
+                    error(
+                        other.source,
+                        f"voice '{voice_id}' is declared in {ref_name} but not here",
+                        "translations must declare the same voices",
+                    )
+                )
             elif voices[voice_id].city != city:
-                problems.append(error(voices[voice_id].location,
-                                      f"voice '{voice_id}' is from '{voices[voice_id].city}' here but from '{city}' in {ref_name}",
-                                      "a voice has the same city in every language"))
+                problems.append(
+                    error(
+                        voices[voice_id].location,
+                        f"voice '{voice_id}' is from '{voices[voice_id].city}' here but from '{city}' in {ref_name}",
+                        "a voice has the same city in every language",
+                    )
+                )
         for voice_id, voice in voices.items():
             if voice_id not in ref_voices:
-                problems.append(error(voice.location, f"voice '{voice_id}' is not declared in {ref_name}",
-                                      "translations must declare the same voices"))
+                problems.append(
+                    error(
+                        voice.location,
+                        f"voice '{voice_id}' is not declared in {ref_name}",
+                        "translations must declare the same voices",
+                    )
+                )
         point_ids = [p.id for p in other.points]
         if sorted(point_ids) != sorted(ref_points):
             missing = [p for p in ref_points if p not in point_ids]
             extra = [p for p in point_ids if p not in ref_points]
-            detail = "; ".join(filter(None, [missing and f"missing {', '.join(missing)}", extra and f"extra {', '.join(extra)}"]))
-            problems.append(error(other.source, f"points differ from {ref_name}: {detail}",
-                                  "translations must declare the same point ids"))
+            detail = "; ".join(
+                filter(None, [missing and f"missing {', '.join(missing)}", extra and f"extra {', '.join(extra)}"])
+            )
+            problems.append(
+                error(
+                    other.source,
+                    f"points differ from {ref_name}: {detail}",
+                    "translations must declare the same point ids",
+                )
+            )
     return problems

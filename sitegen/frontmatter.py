@@ -35,6 +35,8 @@ class FrontMatter:
 
     data: dict[str, Any]
     lines: dict[Path, int] = field(default_factory=dict)
+    #: Key paths whose value could not be read; their problem is already reported.
+    invalid: frozenset[Path] = frozenset()
     path: str = ""
     first_line: int = 1
 
@@ -58,14 +60,34 @@ def split(text: str, path: str) -> Document:
     """Separate ``---`` front matter from the Markdown body and read it."""
     lines = text.split("\n")
     if not lines or not _FENCE.match(lines[0]):
-        return Document(None, text, 1, (error(Location(path, 1), "the file does not start with front matter",
-                                               "begin with a '---' line, the YAML fields (title, date, voices), then '---'"),))
+        return Document(
+            None,
+            text,
+            1,
+            (
+                error(
+                    Location(path, 1),
+                    "the file does not start with front matter",
+                    "begin with a '---' line, the YAML fields (title, date, voices), then '---'",
+                ),
+            ),
+        )
     for index in range(1, len(lines)):
         if _END.match(lines[index]):
             front, problems = read("\n".join(lines[1:index]), path, first_line=2)
-            return Document(front, "\n".join(lines[index + 1:]), index + 2, problems)
-    return Document(None, "", len(lines), (error(Location(path, 1), "the front matter is never closed",
-                                                   "end the YAML fields with a line holding only '---'"),))
+            return Document(front, "\n".join(lines[index + 1 :]), index + 2, problems)
+    return Document(
+        None,
+        "",
+        len(lines),
+        (
+            error(
+                Location(path, 1),
+                "the front matter is never closed",
+                "end the YAML fields with a line holding only '---'",
+            ),
+        ),
+    )
 
 
 def read(text: str, path: str, first_line: int = 1) -> tuple[FrontMatter | None, tuple[Diagnostic, ...]]:
@@ -78,28 +100,43 @@ def read(text: str, path: str, first_line: int = 1) -> tuple[FrontMatter | None,
         problem = (exc.problem or "invalid YAML").strip()
         source = text.split("\n")
         bad_line = source[mark.line] if mark and mark.line < len(source) else ""
-        hint = ("indent with spaces, not tabs" if "\t" in bad_line
-                else "put text that holds ': ' or starts with a quote, '[' or '{' in double quotes")
+        hint = (
+            "indent with spaces, not tabs"
+            if "\t" in bad_line
+            else "put text that holds ': ' or starts with a quote, '[' or '{' in double quotes"
+        )
         return None, (error(Location(path, line), f"invalid YAML: {problem}", hint),)
     except yaml.YAMLError as exc:
         return None, (error(Location(path, first_line), f"invalid YAML: {exc}"),)
     except RecursionError:
         return None, (error(Location(path, first_line), "the front matter is nested too deeply"),)
     if node is None:
-        return None, (error(Location(path, first_line), "the front matter is empty",
-                            "it needs at least title, date and voices"),)
+        return None, (
+            error(Location(path, first_line), "the front matter is empty", "it needs at least title, date and voices"),
+        )
     converter = _Converter(path, first_line, text.split("\n"))
     if not isinstance(node, yaml.MappingNode):
-        return None, (error(converter.location(node), "the front matter must be a set of 'key: value' fields",
-                            "e.g. title: …, date: 2023-06-05, voices: …"),)
+        return None, (
+            error(
+                converter.location(node),
+                "the front matter must be a set of 'key: value' fields",
+                "e.g. title: …, date: 2023-06-05, voices: …",
+            ),
+        )
     try:
         data = converter.value(node, (), 0)
-    except _TooBig as exc:
+    except _TooBigError as exc:
         return None, (*converter.problems, error(exc.location, str(exc)))
-    return FrontMatter(data, converter.lines, path, first_line), tuple(converter.problems)
+    front = FrontMatter(data, converter.lines, frozenset(converter.invalid), path, first_line)
+    return front, tuple(converter.problems)
 
 
-class _TooBig(Exception):
+def _is_prose(keys: Path) -> bool:
+    """Titles, summaries, names, roles and point questions (``points.<id>``) are prose."""
+    return keys[-1] in PROSE_FIELDS or (len(keys) == 2 and keys[0] == "points")
+
+
+class _TooBigError(Exception):
     def __init__(self, message: str, location: Location):
         super().__init__(message)
         self.location = location
@@ -109,6 +146,7 @@ class _Converter:
     def __init__(self, path: str, first_line: int, source: list[str]):
         self.path, self.first_line, self.source = path, first_line, source
         self.lines: dict[Path, int] = {}
+        self.invalid: set[Path] = set()
         self.problems: list[Diagnostic] = []
         self.nodes = 0
         self.constructor = yaml.constructor.SafeConstructor()
@@ -119,9 +157,9 @@ class _Converter:
     def value(self, node: yaml.Node, keys: Path, depth: int) -> Any:
         self.nodes += 1
         if self.nodes > MAX_NODES:
-            raise _TooBig("the front matter is too large (are aliases expanding it?)", self.location(node))
+            raise _TooBigError("the front matter is too large (are aliases expanding it?)", self.location(node))
         if depth > MAX_DEPTH:
-            raise _TooBig("the front matter is nested too deeply", self.location(node))
+            raise _TooBigError("the front matter is nested too deeply", self.location(node))
         if isinstance(node, yaml.MappingNode):
             return self.mapping(node, keys, depth)
         if isinstance(node, yaml.SequenceNode):
@@ -138,8 +176,9 @@ class _Converter:
                 continue
             key = str(key_node.value)
             if key in first_seen:
-                self.problems.append(error(where, f"duplicate key '{key}' (first set on line {first_seen[key]})",
-                                           "keep one of them"))
+                self.problems.append(
+                    error(where, f"duplicate key '{key}' (first set on line {first_seen[key]})", "keep one of them")
+                )
                 continue
             first_seen[key] = where.line
             self.lines[(*keys, key)] = where.line
@@ -149,24 +188,45 @@ class _Converter:
     def scalar(self, node: yaml.ScalarNode, keys: Path) -> Any:
         try:
             value = self.constructor.construct_object(node, deep=True)
-        except (ValueError, OverflowError, yaml.YAMLError) as exc:
-            self.problems.append(error(self.location(node), f"'{node.value}' is not a valid date: {exc}",
-                                       "write dates as YYYY-MM-DD, e.g. 2023-06-05"))
+        except yaml.constructor.ConstructorError:
+            self.invalid.add(keys)
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            self.problems.append(
+                error(
+                    self.location(node),
+                    f"cannot read '{node.value}' as {tag}",
+                    "remove the tag: front matter holds text, numbers, dates, lists and fields",
+                )
+            )
             return node.value
-        if isinstance(value, str) and keys and keys[-1] in PROSE_FIELDS and not node.style:
-            self._check_comment(node, keys[-1])
+        except (ValueError, OverflowError, yaml.YAMLError) as exc:
+            self.invalid.add(keys)
+            self.problems.append(
+                error(
+                    self.location(node),
+                    f"'{node.value}' is not a valid date: {exc}",
+                    "write dates as YYYY-MM-DD, e.g. 2023-06-05",
+                )
+            )
+            return node.value
+        if isinstance(value, str) and keys and _is_prose(keys) and not node.style:
+            self._check_comment(node, "question" if keys[0] == "points" else keys[-1], keys[-1])
         if isinstance(value, bytes | set):
             return node.value
         if isinstance(value, float) and value != value:  # .nan has no place in front matter
             return node.value
         return value
 
-    def _check_comment(self, node: yaml.ScalarNode, name: str) -> None:
+    def _check_comment(self, node: yaml.ScalarNode, name: str, key: str) -> None:
         end = node.end_mark
         if end.line >= len(self.source):
             return
-        rest = self.source[end.line][end.column:]
+        rest = self.source[end.line][end.column :]
         if rest.lstrip().startswith("#"):
-            self.problems.append(warning(
-                self.location(node), f"the {name} is cut at '#': YAML reads '{rest.strip()}' as a comment",
-                f'put the whole {name} in double quotes: {name}: "{node.value} {rest.strip()}"'))
+            self.problems.append(
+                warning(
+                    self.location(node),
+                    f"the {name} is cut at '#': YAML reads '{rest.strip()}' as a comment",
+                    f'put the whole {name} in double quotes: {key}: "{node.value} {rest.strip()}"',
+                )
+            )

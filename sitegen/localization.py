@@ -38,9 +38,13 @@ def language_name(code: str, in_language: str | None = None) -> str:
 
 
 def format_date(value: dt.date | dt.datetime, locale: str, format: str = "long") -> str:
-    """``5 June 2023`` / ``5 июня 2023 г.``: a date in the reader's language."""
+    """``5 June 2023`` / ``5 июня 2023 г.``: a date in the reader's language.
+
+    CLDR puts a narrow no-break space before ``г.``; the page shows a plain
+    space, as the contract writes it and as readers type it into a search box.
+    """
     day = value.date() if isinstance(value, dt.datetime) else value
-    return dates.format_date(day, format=format, locale=_locale(locale))
+    return dates.format_date(day, format=format, locale=_locale(locale)).replace("\u202f", " ")
 
 
 def format_number(value: int | float, locale: str) -> str:
@@ -59,12 +63,18 @@ def catalog(sources: Iterable[tuple[str, bytes]], locale: str) -> Translations:
         except (PoFileError, ValueError, UnicodeDecodeError) as exc:
             raise ValueError(f"{name}: {exc}") from None
         for message in part:
-            if message.id and message.string and not message.fuzzy:
+            if message.id and _translated(message.string) and not message.fuzzy:
+                merged.delete(message.id, context=message.context)  # Catalog would keep the old msgstr
                 merged[message.id] = message
     buffer = io.BytesIO()
     write_mo(buffer, merged)
     buffer.seek(0)
     return Translations(buffer)
+
+
+def _translated(string: str | tuple[str, ...]) -> bool:
+    """Whether a msgstr (or every plural form of one) is filled in; an empty one must not win."""
+    return all(string) if isinstance(string, tuple) else bool(string)
 
 
 def format_list(items: Iterable[str], locale: str) -> str:

@@ -48,7 +48,9 @@ def _is_safe_url(url: str) -> bool:
 def _parser(raw_html: bool) -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": raw_html}).enable(["table", "strikethrough"])
     md.use(footnote_plugin)
-    md.use(container_plugin, name=PASSAGE, validate=lambda params, markup: True)
+    # A bare ":::" opens nothing, so a stray one cannot swallow the rest of the
+    # file; parse_body reports it instead.
+    md.use(container_plugin, name=PASSAGE, validate=lambda params, markup: bool(params.strip()))
     md.validateLink = _is_safe_url  # type: ignore[method-assign]
     return md
 
@@ -95,13 +97,15 @@ def parse_body(text: str, path: str, first_line: int, raw_html: bool = False) ->
             index += 1
             continue
         end = _matching_close(tokens, index)
-        inner = tokens[index + 1:end]
+        inner = tokens[index + 1 : end]
         problems.extend(_container_problems(token, inner, source_lines, at))
         voice, point = _words(token.info)
         if voice:
             html = _finish(md.renderer.render(_without_containers(inner), md.options, env), raw_html)
             passages.append(Passage(voice, point, html, at(token)))
         index = end + 1
+
+    problems.extend(_stray_closers(tokens, source_lines, path, first_line))
 
     def render_tokens(part: list[Token]) -> str:
         return _finish(md.renderer.render(part, md.options, env), raw_html) if part else ""
@@ -141,23 +145,47 @@ def _without_containers(tokens: Sequence[Token]) -> list[Token]:
 def _container_problems(token: Token, inner: Sequence[Token], lines: list[str], at) -> list[Diagnostic]:
     problems = []
     opener = f"{token.markup}{token.info}".strip()
-    words = token.info.split()
-    if not words:
-        problems.append(error(at(token), "a ':::' line that closes no passage",
-                              "a passage starts with '::: <voice> [<point>]' and ends with ':::'; remove the stray line"))
-        return problems
-    if len(words) > 2:
-        problems.append(error(at(token), f"'{opener}' has too many words",
-                              "expected '::: <voice>' or '::: <voice> <point>'"))
+    if len(token.info.split()) > 2:
+        problems.append(
+            error(at(token), f"'{opener}' has too many words", "expected '::: <voice>' or '::: <voice> <point>'")
+        )
     end = token.map[1] if token.map else len(lines)
     if end >= len(lines) or not _CLOSER.match(lines[end]):
-        problems.append(error(at(token), f"passage '{opener}' is never closed", "end it with a line holding only ':::'"))
+        problems.append(
+            error(at(token), f"passage '{opener}' is never closed", "end it with a line holding only ':::'")
+        )
     for nested in inner:
         if nested.type == _OPEN:
-            problems.append(error(at(nested), f"passages do not nest: '{(nested.markup + nested.info).strip()}' "
-                                  f"starts inside '{opener}' (line {at(token).line})",
-                                  f"close '{opener}' with a ':::' line before starting the next passage"))
+            problems.append(
+                error(
+                    at(nested),
+                    f"passages do not nest: '{(nested.markup + nested.info).strip()}' "
+                    f"starts inside '{opener}' (line {at(token).line})",
+                    f"close '{opener}' with a ':::' line before starting the next passage",
+                )
+            )
     return problems
+
+
+def _stray_closers(tokens: Sequence[Token], lines: list[str], path: str, first_line: int) -> list[Diagnostic]:
+    """``:::`` lines that close no passage: outside code, not the end of any container."""
+    used: set[int] = set()
+    for token in tokens:
+        if token.map is None:
+            continue
+        if token.type == _OPEN:
+            used.add(token.map[1])
+        elif token.type in ("fence", "code_block"):
+            used.update(range(*token.map))
+    return [
+        error(
+            Location(path, first_line + number),
+            "a ':::' line that closes no passage",
+            "a passage starts with '::: <voice> [<point>]' and ends with ':::'; remove the stray line",
+        )
+        for number, line in enumerate(lines)
+        if number not in used and _CLOSER.match(line)
+    ]
 
 
 def _links(tokens: Sequence[Token], at) -> list[tuple[str, Location]]:

@@ -28,17 +28,32 @@ def check_target(out: Path, site_dir: Path, force: bool = False) -> list[Diagnos
     out, site = out.resolve(), site_dir.resolve()
     where = Location(str(out))
     if site.is_relative_to(out):
-        return [error(where, "the output folder would contain the site itself",
-                      "choose a folder inside the site, such as output/")]
+        return [
+            error(
+                where,
+                "the output folder would contain the site itself",
+                "choose a folder inside the site, such as output/",
+            )
+        ]
     for name in ("content", "theme"):
         if out.is_relative_to(site / name):
-            return [error(where, f"the output folder is inside the site's {name}/ folder",
-                          "choose a folder outside content/ and theme/, such as output/")]
+            return [
+                error(
+                    where,
+                    f"the output folder is inside the site's {name}/ folder",
+                    "choose a folder outside content/ and theme/, such as output/",
+                )
+            ]
     if out.exists() and not out.is_dir():
         return [error(where, "the output path exists and is not a folder")]
     if out.is_dir() and not force and not (out / MARKER).exists() and any(out.iterdir()):
-        return [error(where, "the output folder exists and was not made by sitegen; refusing to replace it",
-                      "choose another --out or pass --force to replace it")]
+        return [
+            error(
+                where,
+                "the output folder exists and was not made by sitegen; refusing to replace it",
+                "choose another --out or pass --force to replace it",
+            )
+        ]
     return []
 
 
@@ -115,7 +130,7 @@ def _exchange(a: Path, b: Path) -> bool:
 def clean_leftovers(out: Path) -> None:
     """Remove staging and old folders that an interrupted build left behind."""
     for leftover in out.parent.glob(f".{out.name}.*-*"):
-        kind, _, rest = leftover.name[len(out.name) + 2:].partition("-")
+        kind, _, rest = leftover.name[len(out.name) + 2 :].partition("-")
         pid = rest.split("-")[0]
         if kind in ("staging", "old") and pid.isdigit() and not _alive(int(pid)):
             shutil.rmtree(leftover, ignore_errors=True)

@@ -45,8 +45,9 @@ class Link:
     current: bool
 
 
-def render_site(site: Site, environments: Mapping[str, jinja2.Environment],
-                static_files: Mapping[str, Path]) -> Iterator[Output]:
+def render_site(
+    site: Site, environments: Mapping[str, jinja2.Environment], static_files: Mapping[str, Path]
+) -> Iterator[Output]:
     """Every file of the built site, in a stable order."""
     config = site.config
     yield from static_files.items()
@@ -57,12 +58,19 @@ def render_site(site: Site, environments: Mapping[str, jinja2.Environment],
             yield from article_outputs(site, article, translation, env)
     default = config.default_language
     yield from home_pages(site, default, environments[default], at_root=True)
-    yield file_for("404.html"), _render(env=environments[default], name="404.html",
-                                       context=_context(site, default, "404.html", {}, absolute_links=True))
+    yield (
+        file_for("404.html"),
+        _render(
+            env=environments[default],
+            name="404.html",
+            context=_context(site, default, "404.html", {}, absolute_links=True),
+        ),
+    )
 
 
-def article_outputs(site: Site, article: Article, translation: Translation,
-                    env: jinja2.Environment) -> Iterator[Output]:
+def article_outputs(
+    site: Site, article: Article, translation: Translation, env: jinja2.Environment
+) -> Iterator[Output]:
     """An article's page in one language and the files of its folder beside it."""
     path = article_path(translation.lang, article.slug)
     alternates = {t.lang: article_path(t.lang, article.slug) for t in article.translations}
@@ -95,8 +103,10 @@ def home_pages(site: Site, lang: str, env: jinja2.Environment, at_root: bool = F
             context["canonical"] = absolute_url(site.config.base_url, home_path(lang))
         link = context["url"]
         context.update(
-            items=[_summary(site, article, translation, link)
-                   for article, translation in entries[(number - 1) * per_page: number * per_page]],
+            items=[
+                _summary(site, article, translation, link)
+                for article, translation in entries[(number - 1) * per_page : number * per_page]
+            ],
             page=number,
             pages=total,
             newer=link(home_path(lang, number - 1)) if number > 1 else None,
@@ -115,8 +125,9 @@ def _summary(site: Site, article: Article, translation: Translation, link: Calla
     }
 
 
-def _context(site: Site, lang: str, path: str, alternates: Mapping[str, str],
-             absolute_links: bool = False) -> dict[str, Any]:
+def _context(
+    site: Site, lang: str, path: str, alternates: Mapping[str, str], absolute_links: bool = False
+) -> dict[str, Any]:
     """What every page template gets: the site, the language, links and alternates."""
     config = site.config
     base_path = urlsplit(config.base_url).path
@@ -125,8 +136,13 @@ def _context(site: Site, lang: str, path: str, alternates: Mapping[str, str],
         return base_path + target if absolute_links else relative_url(path, target)
 
     switcher = [
-        Link(code, localization.language_name(code), url(alternates[code]) if code in alternates else None,
-             absolute_url(config.base_url, alternates[code]) if code in alternates else None, code == lang)
+        Link(
+            code,
+            localization.language_name(code),
+            url(alternates[code]) if code in alternates else None,
+            absolute_url(config.base_url, alternates[code]) if code in alternates else None,
+            code == lang,
+        )
         for code in config.languages
     ]
     hreflang = [(link.lang, link.href) for link in switcher if link.href]
@@ -144,8 +160,9 @@ def _context(site: Site, lang: str, path: str, alternates: Mapping[str, str],
         "canonical": absolute_url(config.base_url, path) if path in alternates.values() else "",
         "alternates": hreflang,
         "switcher": switcher,
-        "city_colours": [(city.id, city.colour or PALETTE[index % len(PALETTE)])
-                         for index, city in enumerate(config.cities)],
+        "city_colours": [
+            (city.id, city.colour or PALETTE[index % len(PALETTE)]) for index, city in enumerate(config.cities)
+        ],
     }
 
 

@@ -53,10 +53,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
     root: Path
     server_version = "sitegen"
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+    def do_GET(self) -> None:
         self._send(head=False)
 
-    def do_HEAD(self) -> None:  # noqa: N802
+    def do_HEAD(self) -> None:
         self._send(head=True)
 
     def _send(self, head: bool) -> None:
@@ -92,8 +92,9 @@ def content_type(path: Path) -> str:
     return TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
 
 
-def make_server(root: Path, host: str = "127.0.0.1", port: int = 8000,
-                verbose: bool = False) -> http.server.ThreadingHTTPServer:
+def make_server(
+    root: Path, host: str = "127.0.0.1", port: int = 8000, verbose: bool = False
+) -> http.server.ThreadingHTTPServer:
     """A server over ``root``; raises OSError when the port is taken."""
     handler = type("SiteHandler", (Handler,), {"root": root.resolve()})
     server = http.server.ThreadingHTTPServer((host, port), handler)

@@ -75,7 +75,9 @@ class Theme:
         env.filters["number"] = lambda value: localization.format_number(value, locale)
         env.filters["listing"] = lambda items: localization.format_list(items, locale)
         env.filters["isodate"] = _isodate
-        env.filters["city_name"] = lambda city_id: (city.name_in(lang) if (city := self.config.city(city_id)) else city_id)
+        env.filters["city_name"] = lambda city_id: (
+            city.name_in(lang) if (city := self.config.city(city_id)) else city_id
+        )
         env.globals["language_name"] = localization.language_name
         return env
 
@@ -89,8 +91,9 @@ def load(site_dir: Path, config: SiteConfig) -> tuple[Theme | None, list[Diagnos
     layers = [layer for layer in (site_dir / "theme", default_theme_dir()) if layer.is_dir()]
     layers = list(dict.fromkeys(layer.resolve() for layer in layers))
     if not layers or not (layers[-1] / "templates").is_dir():
-        return None, [error(Location("theme"), "the default theme is missing from the installation",
-                            "reinstall sitegen")]
+        return None, [
+            error(Location("theme"), "the default theme is missing from the installation", "reinstall sitegen")
+        ]
     return Theme(tuple(layers), config), []
 
 

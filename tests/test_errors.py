@@ -1,0 +1,81 @@
+"""The error catalogue: every mistake in tests/fixtures/errors.md gives the message it documents."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from sitegen.build import build
+
+from .conftest import CONFIG
+
+CATALOGUE = Path(__file__).parent / "fixtures" / "errors.md"
+ARTICLE = "content/articles/case/en.md"
+SINGLE_LANGUAGE = CONFIG.replace('languages = ["en", "ru"]', 'languages = ["en"]').replace(
+    'title = { en = "Two views", ru = "Два взгляда" }', 'title = "Two views"'
+)
+SINGLE_LANGUAGE = re.sub(r'name = \{ en = ("[^"]+"), ru = "[^"]+" \}', r"name = { en = \1 }", SINGLE_LANGUAGE)
+
+
+@dataclass(frozen=True)
+class Case:
+    title: str
+    article: str
+    expected: str
+    line: int  # where the case starts in errors.md, for failure messages
+
+
+def read_catalogue(text: str) -> list[Case]:
+    """Sections ``## <mistake>``, each with one ```markdown block and one ``Expected:`` line."""
+    cases = []
+    for match in re.finditer(r"^## (.+)$", text, re.MULTILINE):
+        start = match.end()
+        following = text.find("\n## ", start)
+        section = text[start : following if following != -1 else len(text)]
+        block = re.search(r"^```markdown\n(.*?)^```$", section, re.MULTILINE | re.DOTALL)
+        expected = re.search(r"^Expected: `?(.+?)`?$", section, re.MULTILINE)
+        line = text.count("\n", 0, match.start()) + 1
+        assert block and expected, f"errors.md:{line}: a case needs a ```markdown block and an Expected: line"
+        cases.append(Case(match[1].strip(), block[1], expected[1], line))
+    return cases
+
+
+CASES = read_catalogue(CATALOGUE.read_text(encoding="utf-8"))
+
+
+def test_catalogue_is_well_formed():
+    assert len(CASES) >= 15
+    assert len({case.title for case in CASES}) == len(CASES), "each mistake has its own heading"
+    for case in CASES:
+        assert case.expected.startswith(f"{ARTICLE}:"), case.title
+        assert re.match(rf"{re.escape(ARTICLE)}:\d+(:\d+)?: (error|warning): \S", case.expected), case.title
+
+
+def test_single_language_config_is_clean(make_site):
+    site = make_site(
+        {
+            ARTICLE: "---\ntitle: Fine\ndate: 2023-06-05\nvoices:\n  ria:\n    city: moscow\n"
+            "    name: RIA Novosti\n---\n\n::: ria\nThe agency wrote.\n:::\n"
+        },
+        config=SINGLE_LANGUAGE,
+    )
+    report = build(site, write=False)
+    assert report.diagnostics == ()
+    assert report.ok
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.title for case in CASES])
+def test_catalogue_case(make_site, case: Case):
+    site = make_site({ARTICLE: case.article}, config=SINGLE_LANGUAGE)
+    report = build(site, write=False)
+    shown = [str(d) for d in report.diagnostics]
+    assert any(line.startswith(case.expected) for line in shown), (
+        f"errors.md:{case.line} ({case.title}) expected a message starting with\n  {case.expected}\ngot\n  "
+        + "\n  ".join(shown)
+    )
+    assert not (site / "output").exists(), "a check writes nothing"
+    if ": error: " in case.expected:
+        assert not report.ok
