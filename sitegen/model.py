@@ -127,9 +127,22 @@ class Article:
 class Site:
     config: SiteConfig
     articles: tuple[Article, ...]
+    # Indexes made once at construction, so listings stay linear in the site's size.
+    _by_slug: dict[str, Article] = field(init=False, repr=False, compare=False)
+    _by_lang: dict[str, tuple[tuple[Article, Translation], ...]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_slug", {a.slug: a for a in self.articles})
+        object.__setattr__(self, "_by_lang", {lang: self._newest_first(lang) for lang in self.config.languages})
+
+    def article(self, slug: str) -> Article | None:
+        return self._by_slug.get(slug)
 
     def in_language(self, lang: str) -> tuple[tuple[Article, Translation], ...]:
         """The articles that exist in ``lang``, newest first, slug breaking ties."""
+        return self._by_lang.get(lang, ())
+
+    def _newest_first(self, lang: str) -> tuple[tuple[Article, Translation], ...]:
         found = [(a, t) for a in self.articles if (t := a.translation(lang))]
         found.sort(key=lambda pair: pair[0].slug)
         found.sort(key=lambda pair: _sort_key(pair[1].date), reverse=True)

@@ -1,15 +1,21 @@
 """Pages from data: Site + Theme -> (output path, bytes) for every page.
 
-Pure: nothing here opens a file or looks at the clock. Article folder assets
-and theme static files are passed on as source paths for ``output`` to copy.
+Pure: nothing here opens a file or looks at the clock. A build is first a
+*plan*, a list of :class:`Job` values, one per output file, each with a
+fingerprint of everything that page shows besides the theme and the config;
+then each job is run. Incremental rebuilds compare fingerprints and run only
+the jobs that changed. Article folder assets and theme static files are passed
+on as source paths for ``output`` to copy.
+
 Every link between pages is relative, so the site works under any prefix;
 canonical and alternate links are absolute, from ``base_url``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,22 +24,23 @@ from urllib.parse import urlsplit
 import jinja2
 
 from . import compare, localization
-from .model import (
-    Article,
-    Site,
-    Translation,
-    absolute_url,
-    article_path,
-    file_for,
-    home_path,
-    relative_url,
-)
+from .model import Site, absolute_url, article_path, file_for, home_path, relative_url
 
 #: What a page or copied file becomes: its path in the output and its content.
 Output = tuple[str, bytes | Path]
 
 #: Colours for cities that do not set one, in config order; each reads on white.
 PALETTE = ("#b4400b", "#0b6e79", "#6b3fa0", "#a3123a", "#1d4ed8", "#3f6212", "#9d174d", "#334155")
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """One output file to make: what kind, which data, and a fingerprint of that data."""
+
+    path: str
+    kind: str  # "copy", "article", "home" or "404"
+    ref: tuple[str, ...]
+    key: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,80 +56,110 @@ def render_site(
     site: Site, environments: Mapping[str, jinja2.Environment], static_files: Mapping[str, Path]
 ) -> Iterator[Output]:
     """Every file of the built site, in a stable order."""
+    for job in plan(site, static_files):
+        yield job.path, run(job, site, environments)
+
+
+def plan(site: Site, static_files: Mapping[str, Path]) -> list[Job]:
+    """Every output file of the site as a job, in a stable order."""
     config = site.config
-    yield from static_files.items()
+    jobs = [Job(path, "copy", (str(source),), str(source)) for path, source in static_files.items()]
+    totals = {lang: _page_count(site, lang) for lang in config.languages}
     for lang in config.languages:
-        env = environments[lang]
-        yield from home_pages(site, lang, env)
+        for number in range(1, totals[lang] + 1):
+            jobs.append(_home_job(site, lang, number, totals, home_path(lang, number)))
         for article, translation in site.in_language(lang):
-            yield from article_outputs(site, article, translation, env)
-    default = config.default_language
-    yield from home_pages(site, default, environments[default], at_root=True)
-    yield (
-        file_for("404.html"),
-        _render(
-            env=environments[default],
-            name="404.html",
-            context=_context(site, default, "404.html", {}, absolute_links=True),
-        ),
-    )
+            path = article_path(lang, article.slug)
+            key = _fingerprint(translation, article.languages)
+            jobs.append(Job(file_for(path), "article", (lang, article.slug), key))
+            jobs.extend(
+                Job(path + asset, "copy", (str(Path(article.folder) / asset),), str(Path(article.folder) / asset))
+                for asset in article.assets
+            )
+    jobs.append(_home_job(site, config.default_language, 1, totals, ""))
+    jobs.append(Job("404.html", "404", (config.default_language,), ""))
+    return jobs
 
 
-def article_outputs(
-    site: Site, article: Article, translation: Translation, env: jinja2.Environment
-) -> Iterator[Output]:
-    """An article's page in one language and the files of its folder beside it."""
-    path = article_path(translation.lang, article.slug)
-    alternates = {t.lang: article_path(t.lang, article.slug) for t in article.translations}
-    context = _context(site, translation.lang, path, alternates)
-    missing = [lang for lang in site.config.languages if lang not in alternates]
+def run(job: Job, site: Site, environments: Mapping[str, jinja2.Environment]) -> bytes | Path:
+    """Make one output: the page's bytes, or the source path of a file to copy."""
+    if job.kind == "copy":
+        return Path(job.ref[0])
+    if job.kind == "article":
+        return article_page(site, job.ref[0], job.ref[1], environments[job.ref[0]])
+    if job.kind == "home":
+        lang, number = job.ref
+        return home_page(site, lang, int(number), environments[lang], at_root=job.path == "index.html")
+    if job.kind == "404":
+        lang = job.ref[0]
+        context = _context(site, lang, "404.html", {}, absolute_links=True)
+        return _render(environments[lang], "404.html", context)
+    raise ValueError(f"unknown job kind {job.kind!r}")
+
+
+def article_page(site: Site, lang: str, slug: str, env: jinja2.Environment) -> bytes:
+    """An article's page in one language."""
+    article = site.article(slug)
+    translation = article.translation(lang) if article else None
+    if article is None or translation is None:
+        raise LookupError(f"no article '{slug}' in '{lang}'")
+    path = article_path(lang, slug)
+    alternates = {t.lang: article_path(t.lang, slug) for t in article.translations}
+    context = _context(site, lang, path, alternates)
     context.update(
         article=article,
         translation=translation,
         grid=compare.grid(site.config, translation),
-        missing=[localization.language_name(lang, translation.lang) for lang in missing],
+        missing=[localization.language_name(code, lang) for code in site.config.languages if code not in alternates],
         page_title=translation.title,
         description=translation.summary,
     )
-    yield file_for(path), _render(env, "article.html", context)
-    for asset in article.assets:
-        yield path + asset, Path(article.folder) / asset
+    return _render(env, "article.html", context)
 
 
-def home_pages(site: Site, lang: str, env: jinja2.Environment, at_root: bool = False) -> Iterator[Output]:
-    """The language home, newest first, ``per_page`` articles a page."""
-    entries = site.in_language(lang)
+def home_page(site: Site, lang: str, number: int, env: jinja2.Environment, at_root: bool = False) -> bytes:
+    """Page ``number`` of the language home, newest first, ``per_page`` articles a page."""
     per_page = site.config.per_page
-    totals = {code: max(1, math.ceil(len(site.in_language(code)) / per_page)) for code in site.config.languages}
-    total = totals[lang]
-    for number in range(1, 2 if at_root else total + 1):
-        path = "" if at_root else home_path(lang, number)
-        alternates = {code: home_path(code, number) for code in site.config.languages if number <= totals[code]}
-        context = _context(site, lang, path, alternates)
-        if at_root:
-            context["canonical"] = absolute_url(site.config.base_url, home_path(lang))
-        link = context["url"]
-        context.update(
-            items=[
-                _summary(site, article, translation, link)
-                for article, translation in entries[(number - 1) * per_page : number * per_page]
-            ],
-            page=number,
-            pages=total,
-            newer=link(home_path(lang, number - 1)) if number > 1 else None,
-            older=link(home_path(lang, number + 1)) if number < total else None,
-            description=site.config.description.get(lang, ""),
-        )
-        yield file_for(path), _render(env, "home.html", context)
+    totals = {code: _page_count(site, code) for code in site.config.languages}
+    path = "" if at_root else home_path(lang, number)
+    alternates = {code: home_path(code, number) for code in site.config.languages if number <= totals[code]}
+    context = _context(site, lang, path, alternates)
+    if at_root:
+        context["canonical"] = absolute_url(site.config.base_url, home_path(lang))
+    link = context["url"]
+    entries = site.in_language(lang)[(number - 1) * per_page : number * per_page]
+    context.update(
+        items=[
+            {
+                "url": link(article_path(lang, article.slug)),
+                "translation": translation,
+                "cities": [c for c in site.config.cities if any(v.city == c.id for v in translation.voices)],
+            }
+            for article, translation in entries
+        ],
+        page=number,
+        pages=totals[lang],
+        newer=link(home_path(lang, number - 1)) if number > 1 else None,
+        older=link(home_path(lang, number + 1)) if number < totals[lang] else None,
+        description=site.config.description.get(lang, ""),
+    )
+    return _render(env, "home.html", context)
 
 
-def _summary(site: Site, article: Article, translation: Translation, link: Callable[[str], str]) -> dict[str, Any]:
-    city_ids = {v.city for v in translation.voices}
-    return {
-        "url": link(article_path(translation.lang, article.slug)),
-        "translation": translation,
-        "cities": [city for city in site.config.cities if city.id in city_ids],
-    }
+def _home_job(site: Site, lang: str, number: int, totals: Mapping[str, int], path: str) -> Job:
+    per_page = site.config.per_page
+    entries = site.in_language(lang)[(number - 1) * per_page : number * per_page]
+    shown = [(a.slug, t.title, t.date, t.summary, tuple(v.city for v in t.voices)) for a, t in entries]
+    return Job(file_for(path), "home", (lang, str(number)), _fingerprint(shown, sorted(totals.items())))
+
+
+def _page_count(site: Site, lang: str) -> int:
+    return max(1, math.ceil(len(site.in_language(lang)) / site.config.per_page))
+
+
+def _fingerprint(*values: object) -> str:
+    """A stable digest of plain data (frozen dataclasses, tuples, strings, dates)."""
+    return hashlib.blake2b(repr(values).encode("utf-8"), digest_size=16).hexdigest()
 
 
 def _context(
