@@ -50,10 +50,19 @@ def load(config: SiteConfig, site_dir: Path, drafts: bool = False) -> tuple[Site
                 )
             )
             continue
-        article = _article(config, site_dir, folder, drafts, problems)
+        article, found = load_article(config, site_dir, folder, drafts)
+        problems += found
         if article is not None:
             articles.append(article)
     return Site(config, tuple(articles)), problems
+
+
+def load_article(
+    config: SiteConfig, site_dir: Path, folder: Path, drafts: bool = False
+) -> tuple[Article | None, list[Diagnostic]]:
+    """Read one article folder; ``None`` when it has errors or nothing published."""
+    problems: list[Diagnostic] = []
+    return _article(config, site_dir, folder, drafts, problems), problems
 
 
 def _article(
