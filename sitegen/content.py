@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import frontmatter, markup
+from . import checks, frontmatter, markup, people
 from .errors import Diagnostic, Location, did_you_mean, error, warning
 from .frontmatter import FrontMatter
-from .model import Article, Passage, Point, Site, SiteConfig, Translation, Voice
+from .model import Article, Person, Point, Site, SiteConfig, Translation, Voice
 
 ARTICLES = Path("content") / "articles"
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -23,9 +24,11 @@ ID = re.compile(r"^[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)*$")
 FIELDS = ("title", "date", "summary", "tags", "voices", "points", "draft")
 
 
-def load(config: SiteConfig, site_dir: Path, drafts: bool = False) -> tuple[Site, list[Diagnostic]]:
+def load(
+    config: SiteConfig, site_dir: Path, drafts: bool = False, today: dt.date | None = None
+) -> tuple[Site, list[Diagnostic]]:
     """Read every article of the site; articles with errors are left out of the Site."""
-    problems: list[Diagnostic] = []
+    registry, problems = people.load(config, site_dir)
     root = site_dir / ARTICLES
     if not root.is_dir():
         problems.append(
@@ -35,40 +38,64 @@ def load(config: SiteConfig, site_dir: Path, drafts: bool = False) -> tuple[Site
                 f"create {ARTICLES.as_posix()}/<slug>/{config.default_language}.md",
             )
         )
-        return Site(config, ()), problems
+        return Site(config, (), tuple(registry.values())), problems
     articles = []
     for folder in sorted(root.iterdir()):
         if folder.name.startswith("."):
             continue
         rel = folder.relative_to(site_dir).as_posix()
         if not folder.is_dir():
-            problems.append(
-                warning(
-                    Location(rel),
-                    "not an article folder, ignored",
-                    f"articles live in {ARTICLES.as_posix()}/<slug>/<lang>.md",
+            if folder.name != "people.yaml":
+                problems.append(
+                    warning(
+                        Location(rel),
+                        "not an article folder, ignored",
+                        f"articles live in {ARTICLES.as_posix()}/<slug>/<lang>.md",
+                    )
                 )
-            )
             continue
-        article, found = load_article(config, site_dir, folder, drafts)
+        article, found = load_article(config, site_dir, folder, drafts, registry, today)
         problems += found
         if article is not None:
             articles.append(article)
-    return Site(config, tuple(articles)), problems
+    site = Site(config, tuple(articles), tuple(registry.values()))
+    return site, problems + check_site(site, site_dir)
+
+
+def check_site(site: Site, site_dir: Path) -> list[Diagnostic]:
+    """The checks that need the whole site: links between articles, missing translations."""
+    root = site_dir / ARTICLES
+    folders = [f.name for f in root.iterdir() if f.is_dir()] if root.is_dir() else []
+    return checks.site(site, folders)
 
 
 def load_article(
-    config: SiteConfig, site_dir: Path, folder: Path, drafts: bool = False
+    config: SiteConfig,
+    site_dir: Path,
+    folder: Path,
+    drafts: bool = False,
+    registry: Mapping[str, Person] | None = None,
+    today: dt.date | None = None,
 ) -> tuple[Article | None, list[Diagnostic]]:
     """Read one article folder; ``None`` when it has errors or nothing published."""
+    reading = _Reading(config, site_dir, registry or {}, today or dt.date.today())
     problems: list[Diagnostic] = []
-    return _article(config, site_dir, folder, drafts, problems), problems
+    return _article(reading, folder, drafts, problems), problems
 
 
-def _article(
-    config: SiteConfig, site_dir: Path, folder: Path, drafts: bool, problems: list[Diagnostic]
-) -> Article | None:
-    rel = folder.relative_to(site_dir).as_posix()
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """What reading one article needs besides its folder."""
+
+    config: SiteConfig
+    site_dir: Path
+    registry: Mapping[str, Person]
+    today: dt.date
+
+
+def _article(reading: _Reading, folder: Path, drafts: bool, problems: list[Diagnostic]) -> Article | None:
+    config = reading.config
+    rel = folder.relative_to(reading.site_dir).as_posix()
     before = len(problems)
     if not SLUG.match(folder.name):
         suggestion = re.sub(r"[^a-z0-9]+", "-", folder.name.lower()).strip("-") or "my-article"
@@ -109,7 +136,7 @@ def _article(
                 )
             )
             continue
-        translation = _translation(config, path, file_rel, lang, problems)
+        translation = _translation(reading, path, file_rel, lang, problems)
         if translation is not None:
             translations.append(translation)
     if not translations and len(problems) == before:
@@ -119,7 +146,7 @@ def _article(
             )
         )
     translations.sort(key=lambda t: config.languages.index(t.lang))
-    problems.extend(_agreement(translations))
+    problems.extend(checks.agreement(translations))
     if any(p.is_error for p in problems[before:]):
         return None
     published = tuple(t for t in translations if drafts or not t.draft)
@@ -152,7 +179,8 @@ def _read_text(path: Path, rel: str, problems: list[Diagnostic]) -> str | None:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _translation(config: SiteConfig, path: Path, rel: str, lang: str, problems: list[Diagnostic]) -> Translation | None:
+def _translation(reading: _Reading, path: Path, rel: str, lang: str, problems: list[Diagnostic]) -> Translation | None:
+    config = reading.config
     text = _read_text(path, rel, problems)
     if text is None:
         return None
@@ -169,9 +197,18 @@ def _translation(config: SiteConfig, path: Path, rel: str, lang: str, problems: 
             problems.append(warning(front.at(key), f"unknown field '{key}'", did_you_mean(key, FIELDS)))
     title = reader.text("title", required=True)
     date = reader.date()
-    voices = _voices(config, front, problems)
+    day = date.date() if isinstance(date, dt.datetime) else date
+    if day > reading.today and "date" not in front.invalid:
+        problems.append(
+            warning(
+                front.at("date"),
+                f"the date {date.isoformat()} is in the future",
+                "the article is published anyway; is the year right?",
+            )
+        )
+    voices = _voices(config, front, reading.registry, lang, problems)
     points = _points(front, problems)
-    _check_passages(body.passages, voices, points, problems)
+    checks.passages(body.passages, voices, points, problems)
     return Translation(
         lang=lang,
         title=title,
@@ -185,6 +222,7 @@ def _translation(config: SiteConfig, path: Path, rel: str, lang: str, problems: 
         notes_html=body.notes_html,
         draft=reader.flag("draft"),
         source=Location(rel, 1),
+        links=body.links,
     )
 
 
@@ -286,62 +324,125 @@ def _mapping(front: FrontMatter, key: str, problems: list[Diagnostic], example: 
     return value
 
 
-def _voices(config: SiteConfig, front: FrontMatter, problems: list[Diagnostic]) -> tuple[Voice, ...]:
-    example = "voices:\n  simonyan:\n    city: yerevan\n    name: Gurgen Simonyan"
+def _voices(
+    config: SiteConfig, front: FrontMatter, registry: Mapping[str, Person], lang: str, problems: list[Diagnostic]
+) -> tuple[Voice, ...]:
+    """The article's voices: inline ``id: {city, name, role}``, registry ids, or both."""
     if "voices" not in front.data:
         problems.append(error(front.at(), "missing required field 'voices'", "every article needs at least one voice"))
         return ()
-    declared = _mapping(front, "voices", problems, example)
-    if not declared and isinstance(front.data.get("voices"), dict):
+    declared = _declared_voices(front, problems)
+    if not declared and isinstance(front.data.get("voices"), dict | list):
         problems.append(error(front.at("voices"), "'voices' is empty", "declare at least one voice"))
-    city_ids = [c.id for c in config.cities]
     voices = []
-    for voice_id, fields in declared.items():
-        where = front.at("voices", voice_id)
-        if not isinstance(fields, dict):
+    for voice_id, fields, where in declared:
+        person = registry.get(voice_id)
+        if fields is None and person is None:
+            hint = did_you_mean(voice_id, registry) if registry else f"there is no {people.FILE.as_posix()}"
             problems.append(
                 error(
                     where,
-                    f"voice '{voice_id}' must have city and name",
-                    f"e.g. {voice_id}:\\n    city: {city_ids[0] if city_ids else 'baku'}\\n    name: …",
+                    f"'{voice_id}' is not in the people registry",
+                    f"{hint}; or declare the voice here with city and name",
                 )
             )
             continue
-        for key in fields:
-            if key not in ("city", "name", "role"):
-                problems.append(
-                    warning(
-                        front.at("voices", voice_id, key),
-                        f"unknown field '{key}' in voice '{voice_id}'",
-                        did_you_mean(key, ("city", "name", "role")),
-                    )
-                )
-        city = fields.get("city")
-        if city is None:
-            problems.append(error(where, f"voice '{voice_id}' has no city", f"add city: one of {', '.join(city_ids)}"))
-        elif str(city) not in city_ids:
-            problems.append(
-                error(
-                    front.at("voices", voice_id, "city"),
-                    f"unknown city '{city}' for voice '{voice_id}'",
-                    did_you_mean(str(city), city_ids) + " (cities are configured in sitegen.toml)",
-                )
-            )
-        name = fields.get("name")
-        if not isinstance(name, str) or not name.strip():
-            problems.append(
-                error(
-                    front.at("voices", voice_id, "name") if name is not None else where,
-                    f"voice '{voice_id}' has no name",
-                    "add name: …",
-                )
-            )
-        role = fields.get("role", "")
-        if not isinstance(role, str):
-            problems.append(error(front.at("voices", voice_id, "role"), f"the role of '{voice_id}' must be text"))
-            role = ""
-        voices.append(Voice(voice_id, str(city or ""), str(name or "").strip(), role.strip(), where))
+        if fields is not None and not isinstance(fields, dict):
+            problems.append(error(where, f"voice '{voice_id}' must have city and name", "city: …, name: …"))
+            continue
+        voice = _voice(config, front, voice_id, fields or {}, person, lang, where, problems)
+        voices.append(voice)
     return tuple(voices)
+
+
+def _declared_voices(front: FrontMatter, problems: list[Diagnostic]) -> list[tuple[str, Any, Location]]:
+    """``(id, fields or None for a registry id, location)`` from the mapping or list form."""
+    value = front.data.get("voices")
+    if isinstance(value, dict):
+        entries = [(str(k), v, front.at("voices", str(k))) for k, v in value.items()]
+    elif isinstance(value, list):
+        entries = []
+        for item in value:
+            if isinstance(item, str):
+                entries.append((item, None, front.at("voices")))
+            elif isinstance(item, dict) and len(item) == 1:
+                ((key, fields),) = item.items()
+                entries.append((str(key), fields, front.at("voices", str(key))))
+            else:
+                problems.append(
+                    error(front.at("voices"), "a voice in the list must be a registry id or 'id: {city, name}'")
+                )
+    else:
+        problems.append(
+            error(
+                front.at("voices"),
+                "'voices' must be a mapping of voices or a list of people ids",
+                "voices:\n  simonyan:\n    city: yerevan\n    name: Gurgen Simonyan",
+            )
+        )
+        return []
+    seen: set[str] = set()
+    unique = []
+    for voice_id, fields, where in entries:
+        if not ID.match(voice_id):
+            problems.append(
+                error(where, f"'{voice_id}' is not a valid voice id", "use letters, digits, hyphens or underscores")
+            )
+        elif voice_id in seen:
+            problems.append(error(where, f"voice '{voice_id}' is declared twice", "keep one of them"))
+        else:
+            seen.add(voice_id)
+            unique.append((voice_id, fields, where))
+    return unique
+
+
+def _voice(
+    config: SiteConfig,
+    front: FrontMatter,
+    voice_id: str,
+    fields: dict[str, Any],
+    person: Person | None,
+    lang: str,
+    where: Location,
+    problems: list[Diagnostic],
+) -> Voice:
+    """One voice; fields given in the article override the registry's."""
+    for key in fields:
+        if key not in people.FIELDS:
+            problems.append(
+                warning(
+                    front.at("voices", voice_id, key),
+                    f"unknown field '{key}' in voice '{voice_id}'",
+                    did_you_mean(key, people.FIELDS),
+                )
+            )
+    city_ids = [c.id for c in config.cities]
+    city = fields.get("city", person.city if person else None)
+    if city is None:
+        problems.append(error(where, f"voice '{voice_id}' has no city", f"add city: one of {', '.join(city_ids)}"))
+    elif str(city) not in city_ids:
+        problems.append(
+            error(
+                front.at("voices", voice_id, "city"),
+                f"unknown city '{city}' for voice '{voice_id}'",
+                did_you_mean(str(city), city_ids) + " (cities are configured in sitegen.toml)",
+            )
+        )
+    name = fields.get("name", person.name_in(lang) if person else None)
+    if not isinstance(name, str) or not name.strip():
+        problems.append(
+            error(
+                front.at("voices", voice_id, "name") if name is not None else where,
+                f"voice '{voice_id}' has no name",
+                "add name: …",
+            )
+        )
+    role = fields.get("role", person.role_in(lang) if person else "")
+    if not isinstance(role, str):
+        problems.append(error(front.at("voices", voice_id, "role"), f"the role of '{voice_id}' must be text"))
+        role = ""
+    person_id = person.id if person else ""
+    return Voice(voice_id, str(city or ""), str(name or "").strip(), role.strip(), where, person_id)
 
 
 def _points(front: FrontMatter, problems: list[Diagnostic]) -> tuple[Point, ...]:
@@ -356,103 +457,3 @@ def _points(front: FrontMatter, problems: list[Diagnostic]) -> tuple[Point, ...]
             question = ""
         points.append(Point(point_id, str(question).strip(), where))
     return tuple(points)
-
-
-def _check_passages(
-    passages: Iterable[Passage], voices: tuple[Voice, ...], points: tuple[Point, ...], problems: list[Diagnostic]
-) -> None:
-    voice_ids = [v.id for v in voices]
-    point_ids = [p.id for p in points]
-    spoken, answered = set(), set()
-    for passage in passages:
-        spoken.add(passage.voice)
-        answered.add(passage.point)
-        if voices and passage.voice not in voice_ids:
-            problems.append(
-                error(
-                    passage.location,
-                    f"passage for undeclared voice '{passage.voice}'",
-                    did_you_mean(passage.voice, voice_ids) + " (declare voices in the front matter)",
-                )
-            )
-        if passage.point is not None and passage.point not in point_ids:
-            hint = did_you_mean(passage.point, point_ids) if point_ids else "this article declares no points"
-            problems.append(
-                error(
-                    passage.location,
-                    f"passage names undeclared point '{passage.point}'",
-                    hint + " (declare points in the front matter)",
-                )
-            )
-    for voice in voices:
-        if voice.id not in spoken:
-            problems.append(
-                warning(
-                    voice.location,
-                    f"voice '{voice.id}' never speaks",
-                    f"add a passage '::: {voice.id}' or remove the voice",
-                )
-            )
-    for point in points:
-        if point.id not in answered:
-            problems.append(
-                warning(
-                    point.location,
-                    f"point '{point.id}' is never answered",
-                    f"add a passage '::: <voice> {point.id}' or remove the point",
-                )
-            )
-
-
-def _agreement(translations: list[Translation]) -> list[Diagnostic]:
-    """Translations of one article must agree on voice ids, their cities and point ids."""
-    problems: list[Diagnostic] = []
-    if len(translations) < 2:
-        return problems
-    reference = translations[0]
-    ref_name = Path(reference.source.path).name
-    ref_voices = {v.id: v.city for v in reference.voices}
-    ref_points = [p.id for p in reference.points]
-    for other in translations[1:]:
-        voices = {v.id: v for v in other.voices}
-        for voice_id, city in ref_voices.items():
-            if voice_id not in voices:
-                problems.append(
-                    error(
-                        other.source,
-                        f"voice '{voice_id}' is declared in {ref_name} but not here",
-                        "translations must declare the same voices",
-                    )
-                )
-            elif voices[voice_id].city != city:
-                problems.append(
-                    error(
-                        voices[voice_id].location,
-                        f"voice '{voice_id}' is from '{voices[voice_id].city}' here but from '{city}' in {ref_name}",
-                        "a voice has the same city in every language",
-                    )
-                )
-        for voice_id, voice in voices.items():
-            if voice_id not in ref_voices:
-                problems.append(
-                    error(
-                        voice.location,
-                        f"voice '{voice_id}' is not declared in {ref_name}",
-                        "translations must declare the same voices",
-                    )
-                )
-        point_ids = [p.id for p in other.points]
-        if sorted(point_ids) != sorted(ref_points):
-            missing = [p for p in ref_points if p not in point_ids]
-            extra = [p for p in point_ids if p not in ref_points]
-            detail = "; ".join(
-                filter(None, [missing and f"missing {', '.join(missing)}", extra and f"extra {', '.join(extra)}"])
-            )
-            problems.append(
-                error(
-                    other.source,
-                    f"points differ from {ref_name}: {detail}",
-                    "translations must declare the same point ids",
-                )
-            )
-    return problems

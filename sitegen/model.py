@@ -60,6 +60,8 @@ class Voice:
     name: str
     role: str
     location: Location
+    #: The id in ``content/people.yaml`` when the voice comes from the registry.
+    person: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +99,8 @@ class Translation:
     notes_html: str
     draft: bool
     source: Location
+    #: Every link and image in the body, with where it stands, for site-wide checks.
+    links: tuple[tuple[str, Location], ...] = ()
 
     def voice(self, voice_id: str) -> Voice | None:
         return next((v for v in self.voices if v.id == voice_id), None)
@@ -124,9 +128,27 @@ class Article:
 
 
 @dataclass(frozen=True, slots=True)
+class Person:
+    """Someone in ``content/people.yaml``: articles name them by id instead of repeating them."""
+
+    id: str
+    city: str
+    name: Localized
+    role: Localized
+    location: Location
+
+    def name_in(self, lang: str) -> str:
+        return self.name.get(lang) or next(iter(self.name.values()), self.id)
+
+    def role_in(self, lang: str) -> str:
+        return self.role.get(lang) or next(iter(self.role.values()), "")
+
+
+@dataclass(frozen=True, slots=True)
 class Site:
     config: SiteConfig
     articles: tuple[Article, ...]
+    people: tuple[Person, ...] = ()
     # Indexes made once at construction, so listings stay linear in the site's size.
     _by_slug: dict[str, Article] = field(init=False, repr=False, compare=False)
     _by_lang: dict[str, tuple[tuple[Article, Translation], ...]] = field(init=False, repr=False, compare=False)

@@ -61,7 +61,11 @@ def test_build_writes_the_site_and_prints_a_summary(copy_site, tmp_path: Path) -
     result = invoke("build", "--site", str(site), "--out", str(tmp_path / "public"))
     assert result.exit_code == 0, result.output
     assert SUMMARY.search(result.stdout)
-    assert result.stderr == ""
+    assert "1 warning" in result.stdout
+    assert result.stderr.splitlines()[0] == (
+        "content/articles/only-english/en.md:1: warning: the article has no ru translation yet"
+    )
+    assert "error" not in result.stderr
     assert (tmp_path / "public" / "en" / "karabakh-claim" / "index.html").is_file()
     assert not (site / "output").exists()
 

@@ -1,0 +1,233 @@
+"""Checks over read content: passages against their front matter, translations
+against each other, and the site as a whole (links between articles, images,
+dates, missing translations).
+
+Pure: every function takes model values and returns or appends diagnostics.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from .errors import Diagnostic, Location, did_you_mean, error, warning
+from .model import Passage, Point, Site, Translation, Voice
+
+_ARTICLE_URL = re.compile(r"^([^/]+)/([^/]+)/?$")
+
+
+def passages(
+    said: Iterable[Passage], voices: tuple[Voice, ...], points: tuple[Point, ...], problems: list[Diagnostic]
+) -> None:
+    """Passages name declared voices and points, say something; every voice speaks, every point is answered."""
+    voice_ids = [v.id for v in voices]
+    point_ids = [p.id for p in points]
+    spoken, answered = set(), set()
+    for passage in said:
+        if not passage.html.strip():
+            problems.append(
+                error(
+                    passage.location,
+                    f"passage '::: {' '.join(filter(None, (passage.voice, passage.point)))}' is empty",
+                    "write what the voice said between the ':::' lines, or remove the passage",
+                )
+            )
+        spoken.add(passage.voice)
+        answered.add(passage.point)
+        if voices and passage.voice not in voice_ids:
+            problems.append(
+                error(
+                    passage.location,
+                    f"passage for undeclared voice '{passage.voice}'",
+                    did_you_mean(passage.voice, voice_ids) + " (declare voices in the front matter)",
+                )
+            )
+        if passage.point is not None and passage.point not in point_ids:
+            hint = did_you_mean(passage.point, point_ids) if point_ids else "this article declares no points"
+            problems.append(
+                error(
+                    passage.location,
+                    f"passage names undeclared point '{passage.point}'",
+                    hint + " (declare points in the front matter)",
+                )
+            )
+    for voice in voices:
+        if voice.id not in spoken:
+            problems.append(
+                warning(
+                    voice.location,
+                    f"voice '{voice.id}' never speaks",
+                    f"add a passage '::: {voice.id}' or remove the voice",
+                )
+            )
+    for point in points:
+        if point.id not in answered:
+            problems.append(
+                warning(
+                    point.location,
+                    f"point '{point.id}' is never answered",
+                    f"add a passage '::: <voice> {point.id}' or remove the point",
+                )
+            )
+
+
+def agreement(translations: list[Translation]) -> list[Diagnostic]:
+    """Translations of one article must agree on voice ids, their cities and point ids."""
+    problems: list[Diagnostic] = []
+    if len(translations) < 2:
+        return problems
+    reference = translations[0]
+    ref_name = Path(reference.source.path).name
+    ref_voices = {v.id: v.city for v in reference.voices}
+    ref_points = [p.id for p in reference.points]
+    for other in translations[1:]:
+        voices = {v.id: v for v in other.voices}
+        for voice_id, city in ref_voices.items():
+            if voice_id not in voices:
+                problems.append(
+                    error(
+                        other.source,
+                        f"voice '{voice_id}' is declared in {ref_name} but not here",
+                        "translations must declare the same voices",
+                    )
+                )
+            elif voices[voice_id].city != city:
+                problems.append(
+                    error(
+                        voices[voice_id].location,
+                        f"voice '{voice_id}' is from '{voices[voice_id].city}' here but from '{city}' in {ref_name}",
+                        "a voice has the same city in every language",
+                    )
+                )
+        for voice_id, voice in voices.items():
+            if voice_id not in ref_voices:
+                problems.append(
+                    error(
+                        voice.location,
+                        f"voice '{voice_id}' is not declared in {ref_name}",
+                        "translations must declare the same voices",
+                    )
+                )
+        point_ids = [p.id for p in other.points]
+        if sorted(point_ids) != sorted(ref_points):
+            missing = [p for p in ref_points if p not in point_ids]
+            extra = [p for p in point_ids if p not in ref_points]
+            detail = "; ".join(
+                filter(None, [missing and f"missing {', '.join(missing)}", extra and f"extra {', '.join(extra)}"])
+            )
+            problems.append(
+                error(
+                    other.source,
+                    f"points differ from {ref_name}: {detail}",
+                    "translations must declare the same point ids",
+                )
+            )
+        problems.extend(_passage_counterparts(reference, other))
+    return problems
+
+
+def _passage_counterparts(reference: Translation, other: Translation) -> list[Diagnostic]:
+    """Warn where one language has a passage (voice, point) that the other lacks."""
+    ref_name, name = Path(reference.source.path).name, Path(other.source.path).name
+    theirs = Counter((p.voice, p.point) for p in reference.passages)
+    ours = Counter((p.voice, p.point) for p in other.passages)
+    problems = []
+    for passage in other.passages:
+        key = (passage.voice, passage.point)
+        if ours[key] > theirs[key]:
+            ours[key] -= 1
+            problems.append(
+                warning(
+                    passage.location,
+                    f"passage '::: {_label(key)}' has no counterpart in {ref_name}",
+                    f"translate it into {ref_name} too, or remove it",
+                )
+            )
+    for passage in reference.passages:
+        key = (passage.voice, passage.point)
+        if theirs[key] > ours[key]:
+            theirs[key] -= 1
+            problems.append(
+                warning(
+                    other.source,
+                    f"{ref_name} has a passage '::: {_label(key)}' (line {passage.location.line}) that {name} lacks",
+                    f"translate it into {name}",
+                )
+            )
+    return problems
+
+
+def _label(key: tuple[str, str | None]) -> str:
+    return " ".join(filter(None, key))
+
+
+def site(site: Site, folders: Iterable[str]) -> list[Diagnostic]:
+    """Site-wide checks: links between articles and to files, missing translations.
+
+    ``folders`` are the names of every article folder, published or not, so a
+    link to a draft is told apart from a link to nothing.
+    """
+    problems: list[Diagnostic] = []
+    known = set(folders)
+    languages = site.config.languages
+    for article in site.articles:
+        present = set(article.languages)
+        for lang in languages:
+            if lang not in present and article.translations:
+                first = article.translations[0].source
+                folder = posixpath.dirname(first.path)
+                problems.append(
+                    warning(
+                        Location(first.path, 1),
+                        f"the article has no {lang} translation yet",
+                        f"add {folder}/{lang}.md; until then its pages say it is not available in {lang}",
+                    )
+                )
+        for translation in article.translations:
+            for href, where in translation.links:
+                problem = _link_problem(site, article.slug, translation.lang, href, known, article.assets)
+                if problem:
+                    problems.append(error(where, *problem))
+    return problems
+
+
+def _link_problem(
+    site: Site, slug: str, lang: str, href: str, known: set[str], assets: tuple[str, ...]
+) -> tuple[str, str] | None:
+    """Why a relative link in an article page leads nowhere, or None when it resolves."""
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/"):
+        return None
+    target = posixpath.normpath(posixpath.join(f"{lang}/{slug}/", unquote(parts.path)))
+    if target.startswith(f"{lang}/{slug}/") or target == f"{lang}/{slug}":
+        name = target[len(f"{lang}/{slug}/") :]
+        if not name or name in assets or name == "index.html":
+            return None
+        return (
+            f"'{href}' points to a file that is not in the article folder",
+            did_you_mean(name, assets) if assets else "put the file next to the article's .md files",
+        )
+    match = _ARTICLE_URL.match(target)
+    if not match:
+        return None
+    target_lang, target_slug = match.groups()
+    if target_lang not in site.config.languages:
+        return None
+    article = site.article(target_slug)
+    if article is not None and target_lang in article.languages:
+        return None
+    if article is not None:
+        return (
+            f"'{href}' links to '{target_slug}', which has no {target_lang} translation",
+            f"link to a language it exists in: {', '.join(article.languages)}",
+        )
+    if target_slug in known:
+        return (
+            f"'{href}' links to '{target_slug}', which is not published (a draft, or it has errors)",
+            "publish it first, or remove the link",
+        )
+    return (f"'{href}' links to an article that does not exist", did_you_mean(target_slug, known))
