@@ -29,6 +29,8 @@ class BuildReport:
     seconds: float = 0.0
     out: Path | None = None
     written: bool = field(default=False)
+    #: Source files read: the config, every article file, the people registry.
+    sources: int = 0
 
     @property
     def ok(self) -> bool:
@@ -43,8 +45,11 @@ def build(
     out = (out or site_dir / DEFAULT_OUT).resolve()
     problems: list[Diagnostic] = []
 
+    sources = 1
+
     def report(**values) -> BuildReport:
-        return BuildReport(sort(problems), seconds=time.perf_counter() - started, out=out, **values)
+        elapsed = time.perf_counter() - started
+        return BuildReport(sort(problems), seconds=elapsed, out=out, sources=sources, **values)
 
     config, found = config_stage.load(site_dir)
     problems += found
@@ -52,6 +57,7 @@ def build(
         return report()
     site, found = content.load(config, site_dir, drafts=drafts)
     problems += found
+    sources = 1 + content.count_sources(site_dir)
     theme, found = theme_stage.load(site_dir, config)
     problems += found
     if write:

@@ -18,6 +18,13 @@ from .errors import Diagnostic, Location, did_you_mean, error, warning
 from .model import Passage, Point, Site, Translation, Voice
 
 _ARTICLE_URL = re.compile(r"^([^/]+)/([^/]+)/?$")
+_PLACEHOLDER = re.compile(r"\bTODO:")
+
+
+def placeholder_line(text: str) -> int:
+    """The line of the first ``TODO:`` that ``sitegen new`` left in a file, or 0."""
+    match = _PLACEHOLDER.search(text)
+    return text.count("\n", 0, match.start()) + 1 if match else 0
 
 
 def passages(

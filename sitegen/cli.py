@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import sys
 from pathlib import Path
 
@@ -9,31 +11,10 @@ import click
 
 from . import __version__, output
 from .build import DEFAULT_OUT, BuildReport, build
-from .config import FILENAME
-from .errors import Diagnostic
-
-
-def find_site(start: Path) -> Path | None:
-    """The nearest folder at or above ``start`` that holds ``sitegen.toml``."""
-    start = start.resolve()
-    for folder in (start, *start.parents):
-        if (folder / FILENAME).is_file():
-            return folder
-    return None
-
-
-def _site(value: str | None) -> Path:
-    if value is not None:
-        folder = Path(value)
-        if not (folder / FILENAME).is_file():
-            raise click.UsageError(f"{folder}: no {FILENAME} here; is this a sitegen site?")
-        return folder.resolve()
-    found = find_site(Path.cwd())
-    if found is None:
-        raise click.UsageError(
-            f"no {FILENAME} in {Path.cwd()} or any folder above it; run sitegen inside a site or pass --site DIR"
-        )
-    return found
+from .commands import i18n, new
+from .commands.common import resolve_site as _site
+from .commands.common import site_option
+from .errors import Diagnostic, Severity
 
 
 def _out(site: Path, value: str | None, force: bool) -> Path:
@@ -44,12 +25,6 @@ def _out(site: Path, value: str | None, force: bool) -> Path:
     return out
 
 
-site_option = click.option(
-    "--site",
-    "site_dir",
-    metavar="DIR",
-    help=f"The site folder (holds {FILENAME}). Default: the nearest one upwards from here.",
-)
 out_option = click.option(
     "--out",
     "out_dir",
@@ -96,13 +71,63 @@ def build_command(
 @main.command("check")
 @site_option
 @click.option("--no-drafts", is_flag=True, help="Leave out articles marked draft: true (checked by default).")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors: exit 1 when there are any.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json prints one object with every problem, for editors and CI tools.",
+)
 @quiet_option
-@verbose_option
-def check_command(site_dir: str | None, no_drafts: bool, quiet: bool, verbose: bool) -> None:
-    """Check the whole site and report every problem, writing nothing."""
+def check_command(site_dir: str | None, no_drafts: bool, strict: bool, output_format: str, quiet: bool) -> None:
+    """Check the whole site and report every problem, writing nothing.
+
+    Runs every check that `sitegen build` runs. Each problem is printed as
+    path:line:column: level: message, with a hint, sorted by file and line;
+    the last line counts them.
+    """
     site = _site(site_dir)
     report = build(site, drafts=not no_drafts, write=False)
-    _finish(report, quiet, verbose, site)
+    diagnostics = tuple(promote(report.diagnostics)) if strict else report.diagnostics
+    errors = sum(d.is_error for d in diagnostics)
+    warnings = len(diagnostics) - errors
+    if output_format == "json":
+        click.echo(json.dumps(_as_json(diagnostics, report.sources), ensure_ascii=False, indent=2))
+    else:
+        for diagnostic in diagnostics:
+            if not (quiet and not diagnostic.is_error):
+                _show(diagnostic)
+        if not quiet or errors:
+            counts = f"{_count(errors, 'error')}, {_count(warnings, 'warning')} in {_count(report.sources, 'file')}"
+            summary = f"Checked {_count(report.articles, 'article')}: {counts}" if report.ok else counts
+            click.secho(summary, fg="red" if errors else None, err=bool(errors))
+    sys.exit(1 if errors else 0)
+
+
+def promote(diagnostics: tuple[Diagnostic, ...]) -> list[Diagnostic]:
+    """--strict: every warning becomes an error."""
+    return [dataclasses.replace(d, severity=Severity.ERROR) for d in diagnostics]
+
+
+def _as_json(diagnostics: tuple[Diagnostic, ...], sources: int) -> dict:
+    return {
+        "errors": sum(d.is_error for d in diagnostics),
+        "warnings": sum(not d.is_error for d in diagnostics),
+        "files": sources,
+        "diagnostics": [
+            {
+                "path": d.location.path,
+                "line": d.location.line or None,
+                "column": d.location.column or None,
+                "severity": d.severity.value,
+                "message": d.message,
+                "hint": d.hint or None,
+            }
+            for d in diagnostics
+        ],
+    }
 
 
 @main.command("serve")
@@ -204,3 +229,7 @@ def _shown(path: Path | None, site: Path) -> str:
         return path.relative_to(Path.cwd()).as_posix() + "/"
     except ValueError:
         return str(path)
+
+
+main.add_command(new.new_command)
+main.add_command(i18n.i18n_group)

@@ -62,6 +62,13 @@ def load(
     return site, problems + check_site(site, site_dir)
 
 
+def count_sources(site_dir: Path) -> int:
+    """How many content files a load reads: article files and the people registry."""
+    root = site_dir / ARTICLES
+    articles = sum(1 for _ in root.glob("*/**/*.md")) if root.is_dir() else 0
+    return articles + (site_dir / people.FILE).is_file()
+
+
 def check_site(site: Site, site_dir: Path) -> list[Diagnostic]:
     """The checks that need the whole site: links between articles, missing translations."""
     root = site_dir / ARTICLES
@@ -209,6 +216,15 @@ def _translation(reading: _Reading, path: Path, rel: str, lang: str, problems: l
     voices = _voices(config, front, reading.registry, lang, problems)
     points = _points(front, problems)
     checks.passages(body.passages, voices, points, problems)
+    draft = reader.flag("draft")
+    if not draft and (placeholder := checks.placeholder_line(text)):
+        problems.append(
+            warning(
+                Location(rel, placeholder),
+                "a 'TODO' placeholder is left in an article that is not a draft",
+                "write the text, or put 'draft: true' back",
+            )
+        )
     return Translation(
         lang=lang,
         title=title,
@@ -220,7 +236,7 @@ def _translation(reading: _Reading, path: Path, rel: str, lang: str, problems: l
         lead_html=body.lead_html,
         passages=body.passages,
         notes_html=body.notes_html,
-        draft=reader.flag("draft"),
+        draft=draft,
         source=Location(rel, 1),
         links=body.links,
     )

@@ -34,7 +34,8 @@ class FrontMatter:
     """Values from the YAML block, and where each key path stands in the file."""
 
     data: dict[str, Any]
-    lines: dict[Path, int] = field(default_factory=dict)
+    #: Where each key path stands: (line, column), both 1-based.
+    lines: dict[Path, tuple[int, int]] = field(default_factory=dict)
     #: Key paths whose value could not be read; their problem is already reported.
     invalid: frozenset[Path] = frozenset()
     path: str = ""
@@ -43,8 +44,8 @@ class FrontMatter:
     def at(self, *keys: str) -> Location:
         """The location of a key path, or of its nearest parent that has one."""
         for end in range(len(keys), 0, -1):
-            if (line := self.lines.get(tuple(keys[:end]))) is not None:
-                return Location(self.path, line)
+            if (place := self.lines.get(tuple(keys[:end]))) is not None:
+                return Location(self.path, *place)
         return Location(self.path, self.first_line)
 
 
@@ -145,7 +146,7 @@ class _TooBigError(Exception):
 class _Converter:
     def __init__(self, path: str, first_line: int, source: list[str]):
         self.path, self.first_line, self.source = path, first_line, source
-        self.lines: dict[Path, int] = {}
+        self.lines: dict[Path, tuple[int, int]] = {}
         self.invalid: set[Path] = set()
         self.problems: list[Diagnostic] = []
         self.nodes = 0
@@ -181,7 +182,7 @@ class _Converter:
                 )
                 continue
             first_seen[key] = where.line
-            self.lines[(*keys, key)] = where.line
+            self.lines[(*keys, key)] = (where.line, where.column)
             result[key] = self.value(value_node, (*keys, key), depth + 1)
         return result
 

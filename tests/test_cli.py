@@ -23,7 +23,7 @@ UNDECLARED_VOICE = article(body="::: simonyan\nSaid.\n:::\n\n::: nobody\nWho?\n:
 UNKNOWN_CITY = article(voices="  simonyan:\n    city: paris\n    name: Gurgen Simonyan\n")
 EXPECTED_ERRORS = [
     "content/articles/one/en.md:14: error: passage for undeclared voice 'nobody'",
-    "content/articles/two/en.md:6: error: unknown city 'paris' for voice 'simonyan'",
+    "content/articles/two/en.md:6:5: error: unknown city 'paris' for voice 'simonyan'",
 ]
 
 

@@ -93,9 +93,9 @@ def test_articles_are_discovered_with_their_translations(make_site):
     assert en.source == Location(f"{A}/karabakh-claim/en.md", 1)
     assert en.voices == (
         Voice(
-            "simonyan", "yerevan", "Gurgen Simonyan", "political scientist", Location(f"{A}/karabakh-claim/en.md", 7)
+            "simonyan", "yerevan", "Gurgen Simonyan", "political scientist", Location(f"{A}/karabakh-claim/en.md", 7, 3)
         ),
-        Voice("namazov", "baku", "Hagi Namazov", "", Location(f"{A}/karabakh-claim/en.md", 11)),
+        Voice("namazov", "baku", "Hagi Namazov", "", Location(f"{A}/karabakh-claim/en.md", 11, 3)),
     )
     assert en.passages == (
         Passage("simonyan", None, "<p>In Yerevan.</p>\n", Location(f"{A}/karabakh-claim/en.md", 16)),
@@ -126,8 +126,8 @@ def test_points_are_read_in_declared_order(make_site):
     (translation,) = loaded.articles[0].translations
     path = f"{A}/one/en.md"
     assert translation.points == (
-        Point("credible", "Is it credible?", Location(path, 5)),
-        Point("claim", "What was reported?", Location(path, 6)),
+        Point("credible", "Is it credible?", Location(path, 5, 3)),
+        Point("claim", "What was reported?", Location(path, 6, 3)),
     )
     assert translation.lead_html == "<p>Lead.</p>\n"
     assert translation.passages[0].point == "claim"
@@ -253,7 +253,7 @@ def test_unknown_city_with_did_you_mean(make_site):
     voices = "  simonyan:\n    city: yerevn\n    name: Gurgen Simonyan\n"
     site = make_site({f"{A}/one/en.md": article(voices=voices)})
     assert errors(site) == [
-        f"{A}/one/en.md:6: error: unknown city 'yerevn' for voice 'simonyan' "
+        f"{A}/one/en.md:6:5: error: unknown city 'yerevn' for voice 'simonyan' "
         "(did you mean 'yerevan'? (cities are configured in sitegen.toml))"
     ]
 
@@ -269,17 +269,17 @@ def test_missing_title_date_and_voices_are_all_reported(make_site):
 
 def test_empty_title(make_site):
     site = make_site({f"{A}/one/en.md": article(title='""')})
-    assert errors(site) == [f"{A}/one/en.md:2: error: 'title' is empty"]
+    assert errors(site) == [f"{A}/one/en.md:2:1: error: 'title' is empty"]
 
 
 def test_title_of_wrong_type(make_site):
     site = make_site({f"{A}/one/en.md": article(title="[a, b]")})
-    assert errors(site) == [f"{A}/one/en.md:2: error: 'title' must be text (write title: \"…\")"]
+    assert errors(site) == [f"{A}/one/en.md:2:1: error: 'title' must be text (write title: \"…\")"]
 
 
 def test_tags_as_a_mapping(make_site):
     site = make_site({f"{A}/one/en.md": article(extra="tags:\n  karabakh: true\n")})
-    assert errors(site) == [f"{A}/one/en.md:4: error: 'tags' must be a list of words (e.g. tags: [karabakh, usa])"]
+    assert errors(site) == [f"{A}/one/en.md:4:1: error: 'tags' must be a list of words (e.g. tags: [karabakh, usa])"]
 
 
 def test_a_single_tag_may_be_written_as_text(make_site):
@@ -292,21 +292,21 @@ def test_a_single_tag_may_be_written_as_text(make_site):
 def test_bad_tags(make_site):
     site = make_site({f"{A}/one/en.md": article(extra="tags: [ok, a/b, .hidden]\n")})
     assert [e.split(" (")[0] for e in errors(site)] == [
-        f"{A}/one/en.md:4: error: '.hidden' cannot be a tag",
-        f"{A}/one/en.md:4: error: 'a/b' cannot be a tag",
+        f"{A}/one/en.md:4:1: error: '.hidden' cannot be a tag",
+        f"{A}/one/en.md:4:1: error: 'a/b' cannot be a tag",
     ]
 
 
 def test_draft_as_a_string(make_site):
     site = make_site({f"{A}/one/en.md": article(extra='draft: "yes"\n')})
-    assert errors(site) == [f"{A}/one/en.md:4: error: 'draft' must be true or false, got 'yes'"]
+    assert errors(site) == [f"{A}/one/en.md:4:1: error: 'draft' must be true or false, got 'yes'"]
 
 
 @pytest.mark.parametrize("value", ["tomorrow", "'5 June 2023'", "2023"])
 def test_date_that_is_not_a_date(make_site, value):
     site = make_site({f"{A}/one/en.md": article(date=value)})
     (problem,) = errors(site)
-    assert problem.startswith(f"{A}/one/en.md:3: error: 'date' must be a date such as 2023-06-05, got ")
+    assert problem.startswith(f"{A}/one/en.md:3:1: error: 'date' must be a date such as 2023-06-05, got ")
     assert problem.endswith("(write YYYY-MM-DD, or an ISO date and time such as 2023-06-05T14:30:00+04:00)")
 
 
@@ -339,8 +339,8 @@ def test_voice_without_city_or_name(make_site):
     body = "::: simonyan\nx\n:::\n\n::: namazov\ny\n:::\n"
     site = make_site({f"{A}/one/en.md": article(voices=voices, body=body)})
     assert errors(site) == [
-        f"{A}/one/en.md:5: error: voice 'simonyan' has no city (add city: one of yerevan, baku, moscow)",
-        f"{A}/one/en.md:7: error: voice 'namazov' has no name (add name: …)",
+        f"{A}/one/en.md:5:3: error: voice 'simonyan' has no city (add city: one of yerevan, baku, moscow)",
+        f"{A}/one/en.md:7:3: error: voice 'namazov' has no name (add name: …)",
     ]
 
 
@@ -353,16 +353,16 @@ def test_voices_must_be_a_non_empty_mapping(make_site):
         }
     )
     assert [e.split(" (")[0] for e in errors(site)] == [
-        f"{A}/one/en.md:4: error: 'voices' is empty",
-        f"{A}/three/en.md:4: error: 'simonyan' is not in the people registry",
-        f"{A}/two/en.md:4: error: 'voices' must be a mapping of voices or a list of people ids",
+        f"{A}/one/en.md:4:1: error: 'voices' is empty",
+        f"{A}/three/en.md:4:1: error: 'simonyan' is not in the people registry",
+        f"{A}/two/en.md:4:1: error: 'voices' must be a mapping of voices or a list of people ids",
     ]
 
 
 def test_unknown_field_warns_with_did_you_mean(make_site):
     site = make_site({f"{A}/one/en.md": article(extra="sumary: A typo.\n")})
     loaded, found = load(site)
-    assert [str(d) for d in found] == [f"{A}/one/en.md:4: warning: unknown field 'sumary' (did you mean 'summary'?)"]
+    assert [str(d) for d in found] == [f"{A}/one/en.md:4:1: warning: unknown field 'sumary' (did you mean 'summary'?)"]
     assert len(loaded.articles) == 1
 
 
@@ -370,7 +370,7 @@ def test_voice_that_never_speaks_is_a_warning(make_site):
     site = make_site({f"{A}/one/en.md": article(voices=TWO_VOICES)})
     loaded, found = load(site)
     assert [str(d) for d in found] == [
-        f"{A}/one/en.md:9: warning: voice 'namazov' never speaks (add a passage '::: namazov' or remove the voice)"
+        f"{A}/one/en.md:9:3: warning: voice 'namazov' never speaks (add a passage '::: namazov' or remove the voice)"
     ]
     assert found[0].severity is Severity.WARNING
     assert [a.slug for a in loaded.articles] == ["one"], "a warning does not drop the article"
@@ -402,7 +402,8 @@ def test_extra_voice_in_a_translation(make_site):
         }
     )
     assert errors(site) == [
-        f"{A}/one/ru.md:9: error: voice 'namazov' is not declared in en.md (translations must declare the same voices)"
+        f"{A}/one/ru.md:9:3: error: voice 'namazov' is not declared in en.md "
+        "(translations must declare the same voices)"
     ]
 
 
@@ -414,7 +415,7 @@ def test_voice_from_another_city_in_a_translation(make_site):
         }
     )
     assert errors(site) == [
-        f"{A}/one/ru.md:9: error: voice 'namazov' is from 'moscow' here but from 'baku' in en.md "
+        f"{A}/one/ru.md:9:3: error: voice 'namazov' is from 'moscow' here but from 'baku' in en.md "
         "(a voice has the same city in every language)"
     ]
 
@@ -543,7 +544,7 @@ def test_all_errors_of_a_run_are_reported_together(make_site):
     assert sorted(str(d).split(": error:")[0] for d in found if d.is_error) == [
         f"{A}/Third",
         f"{A}/first/en.md:10",
-        f"{A}/second/en.md:6",
+        f"{A}/second/en.md:6:5",
         f"{A}/second/ru.md:1",
     ]
 
@@ -584,6 +585,6 @@ def test_a_point_nobody_answers_is_a_warning(make_site):
     text = article(extra="points:\n  claim: What was said?\n  later: What next?\n", body="::: simonyan claim\nx\n:::\n")
     site = make_site({f"{A}/one/en.md": text}, config=CONFIG.replace('["en", "ru"]', '["en"]'))
     assert messages(site) == [
-        f"{A}/one/en.md:6: warning: point 'later' is never answered "
+        f"{A}/one/en.md:6:3: warning: point 'later' is never answered "
         "(add a passage '::: <voice> later' or remove the point)"
     ]

@@ -88,19 +88,19 @@ def test_values_and_body():
 
 def test_key_lines_including_nested_paths():
     front = split(ARTICLE).front
-    assert front.lines[("title",)] == 2
-    assert front.lines[("date",)] == 3
-    assert front.lines[("voices",)] == 5
-    assert front.lines[("voices", "ria")] == 6
-    assert front.lines[("voices", "ria", "city")] == 7
-    assert front.lines[("voices", "simonyan", "role")] == 12
-    assert front.lines[("points", "claim")] == 14
+    assert front.lines[("title",)] == (2, 1)
+    assert front.lines[("date",)] == (3, 1)
+    assert front.lines[("voices",)] == (5, 1)
+    assert front.lines[("voices", "ria")] == (6, 3)
+    assert front.lines[("voices", "ria", "city")] == (7, 5)
+    assert front.lines[("voices", "simonyan", "role")] == (12, 5)
+    assert front.lines[("points", "claim")] == (14, 3)
 
 
 def test_at_falls_back_to_the_nearest_parent_then_the_first_line():
     front = split(ARTICLE).front
-    assert front.at("voices", "ria", "city") == Location(PATH, 7)
-    assert front.at("voices", "ria", "role") == Location(PATH, 6), "ria has no role: point at ria"
+    assert front.at("voices", "ria", "city") == Location(PATH, 7, 5)
+    assert front.at("voices", "ria", "role") == Location(PATH, 6, 3), "ria has no role: point at ria"
     assert front.at("summary") == Location(PATH, 2), "a missing field points at the front matter's first line"
     assert front.at() == Location(PATH, 2)
 
@@ -132,7 +132,7 @@ def test_datetime_with_offset():
 def test_read_with_first_line_offsets_every_location():
     front, problems = frontmatter.read("title: x\nvoices:\n  ria:\n    city: moscow\n", PATH, first_line=10)
     assert problems == ()
-    assert front.lines[("voices", "ria", "city")] == 13
+    assert front.lines[("voices", "ria", "city")] == (13, 5)
 
 
 # -- Mistakes, each located ------------------------------------------------

@@ -1,0 +1,1 @@
+"""Commands that grew past a few lines: each a Click command that cli registers."""
