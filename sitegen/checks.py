@@ -140,36 +140,39 @@ def agreement(translations: list[Translation]) -> list[Diagnostic]:
 def _passage_counterparts(reference: Translation, other: Translation) -> list[Diagnostic]:
     """Warn where one language has a passage (voice, point) that the other lacks."""
     ref_name, name = Path(reference.source.path).name, Path(other.source.path).name
-    theirs = Counter((p.voice, p.point) for p in reference.passages)
-    ours = Counter((p.voice, p.point) for p in other.passages)
-    problems = []
-    for passage in other.passages:
-        key = (passage.voice, passage.point)
-        if ours[key] > theirs[key]:
-            ours[key] -= 1
-            problems.append(
-                warning(
-                    passage.location,
-                    f"passage '::: {_label(key)}' has no counterpart in {ref_name}",
-                    f"translate it into {ref_name} too, or remove it",
-                )
-            )
-    for passage in reference.passages:
-        key = (passage.voice, passage.point)
-        if theirs[key] > ours[key]:
-            theirs[key] -= 1
-            problems.append(
-                warning(
-                    other.source,
-                    f"{ref_name} has a passage '::: {_label(key)}' (line {passage.location.line}) that {name} lacks",
-                    f"translate it into {name}",
-                )
-            )
-    return problems
+    extra = [
+        warning(
+            passage.location,
+            f"passage '::: {_label(passage)}' has no counterpart in {ref_name}",
+            f"translate it into {ref_name} too, or remove it",
+        )
+        for passage in _surplus(other.passages, reference.passages)
+    ]
+    missing = [
+        warning(
+            other.source,
+            f"{ref_name} has a passage '::: {_label(passage)}' (line {passage.location.line}) that {name} lacks",
+            f"translate it into {name}",
+        )
+        for passage in _surplus(reference.passages, other.passages)
+    ]
+    return extra + missing
 
 
-def _label(key: tuple[str, str | None]) -> str:
-    return " ".join(filter(None, key))
+def _surplus(mine: tuple[Passage, ...], theirs: tuple[Passage, ...]) -> list[Passage]:
+    """Passages of ``mine`` (by voice and point) beyond what ``theirs`` has."""
+    left = Counter((p.voice, p.point) for p in mine) - Counter((p.voice, p.point) for p in theirs)
+    found = []
+    for passage in mine:
+        if left[(passage.voice, passage.point)] > 0:
+            left[(passage.voice, passage.point)] -= 1
+            found.append(passage)
+    return found
+
+
+def _label(passage: Passage) -> str:
+    return " ".join(filter(None, (passage.voice, passage.point)))
+
 
 
 def site(site: Site, folders: Iterable[str]) -> list[Diagnostic]:
