@@ -9,45 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from .model import Person, SiteConfig
+from .slugs import slugify
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TODO = "TODO"
-
-# Letters that Unicode does not decompose to ASCII: Russian, Armenian, Azerbaijani.
-_LETTERS = dict(
-    zip(
-        "абвгдеёжзийклмнопрстуфхцчшщыэюя",
-        "a b v g d e yo zh z i y k l m n o p r s t u f kh ts ch sh shch y e yu ya".split(),
-        strict=True,
-    )
-)
-_LETTERS.update({"ъ": "", "ь": ""})
-_LETTERS.update(
-    zip(
-        "աբգդեզէըթժիլխծկհձղճմյնշոչպջռսվտրցւփքօֆ",
-        "a b g d e z e y t zh i l kh ts k h dz gh ch m y n sh o ch p j r s v t r ts v p k o f".split(),
-        strict=True,
-    )
-)
-_LETTERS.update({"ə": "e", "ı": "i", "ğ": "g", "ş": "s", "ç": "c", "ö": "o", "ü": "u", "ß": "ss", "և": "ev"})
-
-
-def slugify(text: str, limit: int = 60) -> str:
-    """A URL slug for a title in any of the site's scripts: lowercase ASCII and hyphens."""
-    letters = "".join(_LETTERS.get(ch, ch) for ch in text.lower().replace("ու", "u"))
-    ascii_text = unicodedata.normalize("NFKD", letters).encode("ascii", "ignore").decode()
-    words = re.findall(r"[a-z0-9]+", ascii_text)
-    slug = ""
-    for word in words:
-        if len(slug) + len(word) + 1 > limit and slug:
-            break
-        slug = f"{slug}-{word}" if slug else word
-    return slug or "article"
 
 
 @dataclass(frozen=True, slots=True)

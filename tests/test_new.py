@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from sitegen.cli import main
-from sitegen.scaffold import slugify
+from sitegen.slugs import slugify
 
 from .conftest import CONFIG
 

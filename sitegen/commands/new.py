@@ -11,6 +11,7 @@ from .. import config as config_stage
 from .. import content, people, scaffold
 from ..errors import did_you_mean
 from ..model import Person
+from ..slugs import slugify
 from .common import resolve_site, site_option
 
 
@@ -73,9 +74,9 @@ def _slug(slug: str | None, title: str | None) -> str:
     if slug is None:
         if not title:
             raise click.UsageError("give a SLUG, or a --title to make one from")
-        return scaffold.slugify(title)
+        return slugify(title)
     if not scaffold.SLUG.match(slug):
-        suggestion = scaffold.slugify(title or slug)
+        suggestion = slugify(title or slug)
         raise click.UsageError(
             f"'{slug}' is not a valid slug: use lowercase ASCII letters, digits and hyphens, e.g. '{suggestion}'"
         )
