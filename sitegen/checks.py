@@ -174,7 +174,6 @@ def _label(passage: Passage) -> str:
     return " ".join(filter(None, (passage.voice, passage.point)))
 
 
-
 def site(site: Site, folders: Iterable[str]) -> list[Diagnostic]:
     """Site-wide checks: links between articles and to files, missing translations.
 
