@@ -61,3 +61,26 @@ def grid(config: SiteConfig, translation: Translation) -> Grid:
         speaking = tuple(cell for cell in cells if cell.passages)
         rows.append(Row(point, speaking if len(speaking) == 1 else cells))
     return Grid(columns, tuple(rows))
+
+
+def align(translations: tuple[Translation, ...]) -> tuple[tuple[Passage | None, ...], ...]:
+    """Passages of several translations, row by row: the n-th passage of a voice on a point
+    in one language beside the n-th passage of that voice on that point in the others.
+
+    Rows follow the first translation's order; passages the first lacks come last.
+    """
+    keyed = [_occurrences(t.passages) for t in translations]
+    order = list(keyed[0])
+    for keys in keyed[1:]:
+        order += [key for key in keys if key not in order]
+    return tuple(tuple(keys.get(key) for keys in keyed) for key in order)
+
+
+def _occurrences(passages: tuple[Passage, ...]) -> dict[tuple[str, str | None, int], Passage]:
+    seen: dict[tuple[str, str | None], int] = {}
+    keyed = {}
+    for passage in passages:
+        count = seen.get((passage.voice, passage.point), 0)
+        seen[(passage.voice, passage.point)] = count + 1
+        keyed[(passage.voice, passage.point, count)] = passage
+    return keyed

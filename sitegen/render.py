@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,8 +23,9 @@ from urllib.parse import urlsplit
 
 import jinja2
 
-from . import compare, localization
-from .model import Site, absolute_url, article_path, file_for, home_path, relative_url
+from . import compare, listings, localization
+from .model import Article, Site, Translation, absolute_url, article_path, file_for, home_path, relative_url
+from .slugs import slugify
 
 #: What a page or copied file becomes: its path in the output and its content.
 Output = tuple[str, bytes | Path]
@@ -56,37 +57,52 @@ def render_site(
     site: Site, environments: Mapping[str, jinja2.Environment], static_files: Mapping[str, Path]
 ) -> Iterator[Output]:
     """Every file of the built site, in a stable order."""
-    for job in plan(site, static_files):
-        yield job.path, run(job, site, environments)
+    grouped = listings.index(site)
+    for job in plan(site, static_files, grouped):
+        yield job.path, run(job, site, environments, grouped)
 
 
-def plan(site: Site, static_files: Mapping[str, Path]) -> list[Job]:
+def plan(site: Site, static_files: Mapping[str, Path], grouped: listings.Index | None = None) -> list[Job]:
     """Every output file of the site as a job, in a stable order."""
     config = site.config
+    grouped = listings.index(site) if grouped is None else grouped
     jobs = [Job(path, "copy", (str(source),), str(source)) for path, source in static_files.items()]
     totals = {lang: _page_count(site, lang) for lang in config.languages}
     for lang in config.languages:
         for number in range(1, totals[lang] + 1):
             jobs.append(_home_job(site, lang, number, totals, home_path(lang, number)))
-        for article, translation in site.in_language(lang):
+        for article, _ in site.in_language(lang):
             path = article_path(lang, article.slug)
-            key = _fingerprint(translation, article.languages)
+            key = _fingerprint(article.translations)
             jobs.append(Job(file_for(path), "article", (lang, article.slug), key))
+            if len(article.translations) > 1:
+                jobs.append(Job(file_for(path + "parallel/"), "parallel", (lang, article.slug), key))
             jobs.extend(
                 Job(path + asset, "copy", (str(Path(article.folder) / asset),), str(Path(article.folder) / asset))
                 for asset in article.assets
             )
+        jobs.extend(_listing_jobs(site, grouped, lang))
     jobs.append(_home_job(site, config.default_language, 1, totals, ""))
     jobs.append(Job("404.html", "404", (config.default_language,), ""))
     return jobs
 
 
-def run(job: Job, site: Site, environments: Mapping[str, jinja2.Environment]) -> bytes | Path:
+def run(
+    job: Job, site: Site, environments: Mapping[str, jinja2.Environment], grouped: listings.Index | None = None
+) -> bytes | Path:
     """Make one output: the page's bytes, or the source path of a file to copy."""
+    if job.kind in ("section", "listing"):
+        grouped = listings.index(site) if grouped is None else grouped
+        kind, lang, *rest = job.ref
+        if job.kind == "section":
+            return section_page(site, grouped, kind, lang, environments[lang])
+        return listing_page(site, grouped, kind, lang, rest[0], int(rest[1]), environments[lang])
     if job.kind == "copy":
         return Path(job.ref[0])
     if job.kind == "article":
         return article_page(site, job.ref[0], job.ref[1], environments[job.ref[0]])
+    if job.kind == "parallel":
+        return parallel_page(site, job.ref[0], job.ref[1], environments[job.ref[0]])
     if job.kind == "home":
         lang, number = job.ref
         return home_page(site, lang, int(number), environments[lang], at_root=job.path == "index.html")
@@ -110,11 +126,39 @@ def article_page(site: Site, lang: str, slug: str, env: jinja2.Environment) -> b
         article=article,
         translation=translation,
         grid=compare.grid(site.config, translation),
+        numbers={passage: number for number, passage in enumerate(translation.passages, 1)},
+        tag_urls={tag: context["url"](f"{lang}/tags/{slugify(tag)}/") for tag in translation.tags},
+        person_urls={
+            voice.id: context["url"](f"{lang}/people/{listings.person_key(site, article, voice)}/")
+            for voice in translation.voices
+        },
+        parallel=context["url"](path + "parallel/") if len(article.translations) > 1 else None,
         missing=[localization.language_name(code, lang) for code in site.config.languages if code not in alternates],
         page_title=translation.title,
         description=translation.summary,
     )
     return _render(env, "article.html", context)
+
+
+def parallel_page(site: Site, lang: str, slug: str, env: jinja2.Environment) -> bytes:
+    """An article in all its languages, passage beside passage: for readers and translators."""
+    article = site.article(slug)
+    if article is None or article.translation(lang) is None:
+        raise LookupError(f"no article '{slug}' in '{lang}'")
+    ordered = (article.translation(lang), *(t for t in article.translations if t.lang != lang))
+    path = article_path(lang, slug) + "parallel/"
+    alternates = {t.lang: article_path(t.lang, slug) + "parallel/" for t in article.translations}
+    context = _context(site, lang, path, alternates)
+    context.update(
+        article=article,
+        translations=ordered,
+        rows=compare.align(ordered),
+        article_url=context["url"](article_path(lang, slug)),
+        page_title=ordered[0].title,
+        description=ordered[0].summary,
+    )
+    context["canonical"] = absolute_url(site.config.base_url, article_path(lang, slug))
+    return _render(env, "parallel.html", context)
 
 
 def home_page(site: Site, lang: str, number: int, env: jinja2.Environment, at_root: bool = False) -> bytes:
@@ -129,14 +173,7 @@ def home_page(site: Site, lang: str, number: int, env: jinja2.Environment, at_ro
     link = context["url"]
     entries = site.in_language(lang)[(number - 1) * per_page : number * per_page]
     context.update(
-        items=[
-            {
-                "url": link(article_path(lang, article.slug)),
-                "translation": translation,
-                "cities": [c for c in site.config.cities if any(v.city == c.id for v in translation.voices)],
-            }
-            for article, translation in entries
-        ],
+        items=[_card(site, article, translation, link) for article, translation in entries],
         page=number,
         pages=totals[lang],
         newer=link(home_path(lang, number - 1)) if number > 1 else None,
@@ -144,6 +181,109 @@ def home_page(site: Site, lang: str, number: int, env: jinja2.Environment, at_ro
         description=site.config.description.get(lang, ""),
     )
     return _render(env, "home.html", context)
+
+
+def _card(site: Site, article: Article, translation: Translation, link: Callable[[str], str]) -> dict[str, Any]:
+    """What an article list shows of one article."""
+    return {
+        "url": link(article_path(translation.lang, article.slug)),
+        "translation": translation,
+        "cities": [c for c in site.config.cities if any(v.city == c.id for v in translation.voices)],
+    }
+
+
+def _listing_jobs(site: Site, grouped: listings.Index, lang: str) -> Iterator[Job]:
+    per_page = site.config.per_page
+    for kind in listings.KINDS:
+        shown = grouped[(kind, lang)]
+        present = tuple(code for code in site.config.languages if grouped[(kind, code)])
+        summary = [(item.key, item.title, item.size) for item in shown]
+        yield Job(f"{lang}/{kind}/index.html", "section", (kind, lang), _fingerprint(summary, present))
+        for item in shown:
+            pages = max(1, math.ceil(item.size / per_page))
+            others = _listing_alternates(site, grouped, item)
+            for number in range(1, pages + 1):
+                entries = _page_of(item, number, per_page)
+                key = _fingerprint(item.title, pages, others, [_entry_key(entry) for entry in entries])
+                path = item.path + (f"page/{number}/" if number > 1 else "")
+                yield Job(file_for(path), "listing", (kind, lang, item.key, str(number)), key)
+
+
+def _entry_key(entry: object) -> object:
+    if isinstance(entry, listings.Said):
+        return (entry.article.slug, entry.translation.title, entry.translation.date, entry.passage, entry.voice)
+    article, translation = entry  # type: ignore[misc]
+    return (article.slug, translation.title, translation.date, translation.summary, translation.voices)
+
+
+def _page_of(item: listings.Listing, number: int, per_page: int) -> tuple:
+    entries = item.said or item.articles
+    return entries[(number - 1) * per_page : number * per_page]
+
+
+def _listing_alternates(site: Site, grouped: listings.Index, item: listings.Listing) -> dict[str, int]:
+    """Languages that have the same listing, with their page counts."""
+    found = {}
+    for code in site.config.languages:
+        for other in grouped[(item.kind, code)]:
+            if other.key == item.key:
+                found[code] = max(1, math.ceil(other.size / site.config.per_page))
+    return found
+
+
+def section_page(site: Site, grouped: listings.Index, kind: str, lang: str, env: jinja2.Environment) -> bytes:
+    """The index of one kind of listing: every tag, city, person or year, with counts."""
+    path = f"{lang}/{kind}/"
+    alternates = {code: f"{code}/{kind}/" for code in site.config.languages if grouped[(kind, code)]}
+    alternates[lang] = path
+    context = _context(site, lang, path, alternates)
+    link = context["url"]
+    context.update(
+        section=kind,
+        terms=[
+            {"title": item.title, "url": link(item.path), "count": item.size, "key": item.key}
+            for item in grouped[(kind, lang)]
+        ],
+    )
+    return _render(env, "section.html", context)
+
+
+def listing_page(
+    site: Site, grouped: listings.Index, kind: str, lang: str, key: str, number: int, env: jinja2.Environment
+) -> bytes:
+    """Page ``number`` of one tag, city, person or year."""
+    item = next(entry for entry in grouped[(kind, lang)] if entry.key == key)
+    per_page = site.config.per_page
+    others = _listing_alternates(site, grouped, item)
+    suffix = f"page/{number}/" if number > 1 else ""
+    path = item.path + suffix
+    alternates = {code: f"{code}/{kind}/{key}/{suffix}" for code, pages in others.items() if number <= pages}
+    context = _context(site, lang, path, alternates)
+    link = context["url"]
+    entries = _page_of(item, number, per_page)
+    pages = others[lang]
+    context.update(
+        section=kind,
+        listing=item,
+        page_title=item.title,
+        items=[_card(site, a, t, link) for a, t in entries] if not item.said else [],
+        said=[
+            {
+                "said": said,
+                "url": link(article_path(lang, said.article.slug)) + f"#passage-{said.number}",
+                "article_url": link(article_path(lang, said.article.slug)),
+                "city": site.config.city(said.voice.city),
+            }
+            for said in entries
+        ]
+        if item.said
+        else [],
+        page=number,
+        pages=pages,
+        newer=link(item.path + (f"page/{number - 1}/" if number > 2 else "")) if number > 1 else None,
+        older=link(item.path + f"page/{number + 1}/") if number < pages else None,
+    )
+    return _render(env, "listing.html", context)
 
 
 def _home_job(site: Site, lang: str, number: int, totals: Mapping[str, int], path: str) -> Job:
@@ -194,6 +334,7 @@ def _context(
         "description": "",
         "url": url,
         "home": url(home_path(lang)),
+        "sections": {kind: url(f"{lang}/{kind}/") for kind in listings.KINDS},
         "canonical": absolute_url(config.base_url, path) if path in alternates.values() else "",
         "alternates": hreflang,
         "switcher": switcher,

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import localization
+from . import localization, markup
 from .errors import Diagnostic, Location, error
 from .model import SiteConfig
 
@@ -75,9 +75,10 @@ class Theme:
         env.filters["number"] = lambda value: localization.format_number(value, locale)
         env.filters["listing"] = lambda items: localization.format_list(items, locale)
         env.filters["isodate"] = _isodate
-        env.filters["city_name"] = lambda city_id: (
-            city.name_in(lang) if (city := self.config.city(city_id)) else city_id
+        env.filters["city_name"] = lambda city_id, in_lang=lang: (
+            city.name_in(in_lang) if (city := self.config.city(city_id)) else city_id
         )
+        env.filters["rebase"] = markup.rebase
         env.globals["language_name"] = localization.language_name
         return env
 

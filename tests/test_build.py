@@ -352,7 +352,10 @@ def test_the_link_checker_sees_a_broken_link(copy_site) -> None:
     site = copy_site("basic")
     out = build_ok(site).out
     (out / "en" / "water-dispute" / "map.png").unlink()
-    assert [line.split(":")[0] for line in broken_links(out, BASE)] == ["en/water-dispute/index.html"]
+    assert [line.split(":")[0] for line in broken_links(out, BASE)] == [
+        "en/water-dispute/index.html",
+        "en/water-dispute/parallel/index.html",
+    ]
 
 
 # -- Atomic output ---------------------------------------------------------------

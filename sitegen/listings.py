@@ -1,0 +1,124 @@
+"""Listings: the site's articles and passages grouped by tag, city, person and year.
+
+Pure. :func:`index` groups the whole site once; render turns every listing
+into paginated pages. A city or person listing holds passages (what was said,
+with the article it was said in), newest first, so a reader can follow what
+Baku said, or what one commentator said, over time.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from .model import Article, Passage, Site, Translation, Voice
+from .slugs import slugify
+
+KINDS = ("tags", "cities", "people", "archive")
+
+
+@dataclass(frozen=True, slots=True)
+class Said:
+    """One passage in its article: what a listing of a city or a person shows."""
+
+    article: Article
+    translation: Translation
+    passage: Passage
+    voice: Voice
+    number: int  # 1-based position among the translation's passages: the #passage-<n> anchor
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """One tag, city, person or year in one language, and what it gathers, newest first."""
+
+    kind: str
+    lang: str
+    key: str
+    title: str
+    articles: tuple[tuple[Article, Translation], ...] = ()
+    said: tuple[Said, ...] = ()
+
+    @property
+    def path(self) -> str:
+        return f"{self.lang}/{self.kind}/{self.key}/"
+
+    @property
+    def size(self) -> int:
+        return len(self.said) or len(self.articles)
+
+
+Index = dict[tuple[str, str], tuple[Listing, ...]]
+
+
+def index(site: Site) -> Index:
+    """Every listing of the site: ``(kind, lang) -> listings`` in display order."""
+    found: Index = {}
+    for lang in site.config.languages:
+        entries = site.in_language(lang)
+        found[("tags", lang)] = _tags(lang, entries)
+        found[("cities", lang)] = _cities(site, lang, entries)
+        found[("people", lang)] = _people(site, lang, entries)
+        found[("archive", lang)] = _years(lang, entries)
+    return found
+
+
+def person_key(site: Site, article: Article, voice: Voice) -> str:
+    """The URL key of a voice's person page: the registry id, or the name in the default language."""
+    if voice.person:
+        return voice.person
+    default = article.translation(site.config.default_language) or article.translations[0]
+    named = default.voice(voice.id) or voice
+    return slugify(named.name)
+
+
+def _tags(lang: str, entries) -> tuple[Listing, ...]:
+    groups: dict[str, list] = defaultdict(list)
+    names: dict[str, str] = {}
+    for article, translation in entries:
+        for tag in translation.tags:
+            key = slugify(tag)
+            names.setdefault(key, tag)
+            groups[key].append((article, translation))
+    listings = [Listing("tags", lang, key, names[key], tuple(items)) for key, items in groups.items()]
+    return tuple(sorted(listings, key=lambda item: (-item.size, item.title.casefold())))
+
+
+def _said(entries):
+    for article, translation in entries:
+        voices = {voice.id: voice for voice in translation.voices}
+        for number, passage in enumerate(translation.passages, 1):
+            if passage.voice in voices:
+                yield Said(article, translation, passage, voices[passage.voice], number)
+
+
+def _cities(site: Site, lang: str, entries) -> tuple[Listing, ...]:
+    groups: dict[str, list[Said]] = defaultdict(list)
+    for said in _said(entries):
+        groups[said.voice.city].append(said)
+    return tuple(
+        Listing("cities", lang, city.id, city.name_in(lang), said=tuple(groups[city.id]))
+        for city in site.config.cities
+        if groups[city.id]
+    )
+
+
+def _people(site: Site, lang: str, entries) -> tuple[Listing, ...]:
+    groups: dict[str, list[Said]] = defaultdict(list)
+    for said in _said(entries):
+        groups[person_key(site, said.article, said.voice)].append(said)
+    registry = {person.id: person for person in site.people}
+    listings = []
+    for key, said in groups.items():
+        name = registry[key].name_in(lang) if key in registry else said[0].voice.name
+        listings.append(Listing("people", lang, key, name, said=tuple(said)))
+    return tuple(sorted(listings, key=lambda item: item.title.casefold()))
+
+
+def _years(lang: str, entries) -> tuple[Listing, ...]:
+    groups: dict[int, list] = defaultdict(list)
+    for article, translation in entries:
+        groups[translation.day.year].append((article, translation))
+    return tuple(
+        Listing("archive", lang, str(year), str(year), tuple(groups[year])) for year in sorted(groups, reverse=True)
+    )
