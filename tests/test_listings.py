@@ -1,0 +1,126 @@
+"""Listings by topic, city, person and year, and the parallel-language view."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from sitegen import compare, config, content, listings
+from sitegen.markup import rebase
+
+from .conftest import build_ok
+
+
+def read(out: Path, path: str) -> str:
+    return (out / path).read_text(encoding="utf-8")
+
+
+def test_every_listing_page_exists(copy_site) -> None:
+    out = build_ok(copy_site("basic")).out
+    for lang in ("en", "ru"):
+        for kind in ("tags", "cities", "people", "archive"):
+            assert (out / lang / kind / "index.html").is_file()
+    assert (out / "en/tags/karabakh/index.html").is_file()
+    assert (out / "en/cities/baku/index.html").is_file()
+    assert (out / "en/cities/baku/page/2/index.html").is_file(), "per_page = 2 paginates listings too"
+    assert (out / "en/people/gurgen-simonyan/index.html").is_file()
+    assert (out / "ru/people/gurgen-simonyan/index.html").is_file(), "inline voices keep one key across languages"
+    assert (out / "en/archive/2023/index.html").is_file()
+    assert not (out / "ru/tags/only-english").exists()
+
+
+def test_a_city_listing_links_every_passage_to_its_place(copy_site) -> None:
+    out = build_ok(copy_site("basic")).out
+    page = read(out, "en/cities/yerevan/index.html")
+    assert page.count('class="said-card"') == 2
+    assert '<a href="../../../en/karabakh-claim/#passage-2">' in page
+    article = read(out, "en/karabakh-claim/index.html")
+    assert 'id="passage-2" data-city="yerevan" data-voice="simonyan" data-point="credible"' in article
+    assert "Ереван: всё сказанное, сначала новое." in read(out, "ru/cities/yerevan/index.html")
+
+
+def test_newest_first_in_listings(copy_site) -> None:
+    out = build_ok(copy_site("basic")).out
+    page = read(out, "en/cities/baku/index.html")
+    dates = re.findall(r'<time datetime="([0-9-]+)">', page)
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_sections_count_their_entries_in_the_pages_language(copy_site) -> None:
+    out = build_ok(copy_site("basic")).out
+    assert "1 article" in read(out, "en/tags/index.html")
+    assert "1 статья" in read(out, "ru/tags/index.html")
+    cities = read(out, "ru/cities/index.html")
+    assert "3 высказывания" in cities and "1 высказывание" in cities
+
+
+def test_article_pages_link_to_the_listings(copy_site) -> None:
+    out = build_ok(copy_site("basic")).out
+    page = read(out, "en/karabakh-claim/index.html")
+    assert '<a href="../../en/tags/karabakh/">karabakh</a>' in page
+    assert '<a href="../../en/cities/baku/">Baku</a>' in page
+    assert '<a class="voice-name" href="../../en/people/hagi-namazov/">Hagi Namazov</a>' in page
+    assert '<a href="../../en/karabakh-claim/parallel/">' in page
+
+
+def test_registry_people_are_listed_by_their_id(make_site) -> None:
+    registry = "simonyan:\n  city: yerevan\n  name: { en: Gurgen Simonyan, ru: Гурген Симонян }\n"
+    body = "::: simonyan\nSaid.\n:::\n"
+    files = {
+        "content/people.yaml": registry,
+        "content/articles/one/en.md": f"---\ntitle: One\ndate: 2024-01-01\nvoices: [simonyan]\n---\n\n{body}",
+        "content/articles/one/ru.md": f"---\ntitle: Одна\ndate: 2024-01-01\nvoices: [simonyan]\n---\n\n{body}",
+    }
+    out = build_ok(make_site(files)).out
+    assert "<h1>Гурген Симонян</h1>" in read(out, "ru/people/simonyan/index.html")
+
+
+def test_listing_index_groups_the_site(copy_site) -> None:
+    site_dir = copy_site("basic")
+    site_config, _ = config.load(site_dir)
+    site, _ = content.load(site_config, site_dir)
+    grouped = listings.index(site)
+    assert [item.key for item in grouped[("cities", "en")]] == ["yerevan", "baku", "moscow"]
+    assert [item.key for item in grouped[("archive", "en")]] == ["2024", "2023"]
+    assert [item.key for item in grouped[("tags", "ru")]] == ["karabakh", "usa"]
+
+
+def test_parallel_view_aligns_passages(copy_site) -> None:
+    out = build_ok(copy_site("basic")).out
+    page = read(out, "ru/karabakh-claim/parallel/index.html")
+    first_row = page.index('data-voice="ria"')
+    assert page.index("Агентство написало") < page.index("The agency wrote") < page.index('data-voice="simonyan"')
+    assert first_row < page.index("The agency wrote")
+    assert '<link rel="canonical" href="https://example.org/news/ru/karabakh-claim/">' in page
+    assert not (out / "en/only-english/parallel").exists(), "one language has nothing to compare"
+    assert '<img src="../map.png"' in read(out, "en/water-dispute/parallel/index.html")
+
+
+def test_align_matches_nth_passage_of_a_voice_on_a_point() -> None:
+    from sitegen.errors import Location
+    from sitegen.model import Passage
+
+    def passages(*keys: tuple[str, str | None]) -> tuple[Passage, ...]:
+        return tuple(Passage(v, p, f"{v}{p}{i}", Location("x", i)) for i, (v, p) in enumerate(keys))
+
+    class T:
+        def __init__(self, *keys):
+            self.passages = passages(*keys)
+
+    rows = compare.align((T(("a", "p"), ("a", "p"), ("b", None)), T(("b", None), ("a", "p"), ("c", None))))
+    assert [tuple(p.voice if p else None for p in row) for row in rows] == [
+        ("a", "a"),
+        ("a", None),
+        ("b", "b"),
+        (None, "c"),
+    ]
+
+
+def test_rebase_moves_relative_links_only() -> None:
+    html = '<p><a href="../other/">o</a> <a href="#fn1">1</a> <a href="https://x.org/">x</a> '
+    html += '<img src="map.png" alt=""></p>'
+    assert rebase(html, "../") == (
+        '<p><a href="../../other/">o</a> <a href="../#fn1">1</a> <a href="https://x.org/">x</a> '
+        '<img src="../map.png" alt=""></p>'
+    )
+    assert rebase(html, "") == html
