@@ -7,6 +7,7 @@ raised one at a time: an editor sees every mistake of a run together.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -239,7 +240,13 @@ def _translation(reading: _Reading, path: Path, rel: str, lang: str, problems: l
         draft=draft,
         source=Location(rel, 1),
         links=body.links,
+        digest=_digest(text, voices, config.raw_html),
     )
+
+
+def _digest(text: str, voices: tuple[Voice, ...], raw_html: bool) -> str:
+    material = f"{text}\0{voices!r}\0{raw_html}".encode()
+    return hashlib.blake2b(material, digest_size=16).hexdigest()
 
 
 class _Fields:

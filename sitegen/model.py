@@ -101,6 +101,9 @@ class Translation:
     source: Location
     #: Every link and image in the body, with where it stands, for site-wide checks.
     links: tuple[tuple[str, Location], ...] = ()
+    #: A digest of everything this translation is made from (its file, its resolved voices):
+    #: equal digests mean equal translations, so pages can be fingerprinted cheaply.
+    digest: str = ""
 
     def voice(self, voice_id: str) -> Voice | None:
         return next((v for v in self.voices if v.id == voice_id), None)

@@ -73,7 +73,7 @@ def plan(site: Site, static_files: Mapping[str, Path], grouped: listings.Index |
             jobs.append(_home_job(site, lang, number, totals, home_path(lang, number)))
         for article, _ in site.in_language(lang):
             path = article_path(lang, article.slug)
-            key = _fingerprint(article.translations)
+            key = _fingerprint([t.digest for t in article.translations])
             jobs.append(Job(file_for(path), "article", (lang, article.slug), key))
             if len(article.translations) > 1:
                 jobs.append(Job(file_for(path + "parallel/"), "parallel", (lang, article.slug), key))
@@ -211,9 +211,9 @@ def _listing_jobs(site: Site, grouped: listings.Index, lang: str) -> Iterator[Jo
 
 def _entry_key(entry: object) -> object:
     if isinstance(entry, listings.Said):
-        return (entry.article.slug, entry.translation.title, entry.translation.date, entry.passage, entry.voice)
+        return (entry.article.slug, entry.translation.digest, entry.number)
     article, translation = entry  # type: ignore[misc]
-    return (article.slug, translation.title, translation.date, translation.summary, translation.voices)
+    return (article.slug, translation.digest)
 
 
 def _page_of(item: listings.Listing, number: int, per_page: int) -> tuple:
@@ -289,7 +289,7 @@ def listing_page(
 def _home_job(site: Site, lang: str, number: int, totals: Mapping[str, int], path: str) -> Job:
     per_page = site.config.per_page
     entries = site.in_language(lang)[(number - 1) * per_page : number * per_page]
-    shown = [(a.slug, t.title, t.date, t.summary, tuple(v.city for v in t.voices)) for a, t in entries]
+    shown = [(a.slug, t.digest) for a, t in entries]
     return Job(file_for(path), "home", (lang, str(number)), _fingerprint(shown, sorted(totals.items())))
 
 
