@@ -19,6 +19,8 @@ from babel.messages.pofile import read_po, write_po
 from .theme import Theme
 
 POT = Path("locales") / "messages.pot"
+#: Templates that can hold interface strings: pages, and feeds (robots.txt and the sitemap hold none).
+TEMPLATE_SUFFIXES = (".html", ".xml")
 
 
 def po_path(theme_dir: Path, lang: str) -> Path:
@@ -30,7 +32,9 @@ def templates(theme: Theme) -> dict[str, Path]:
     found: dict[str, Path] = {}
     for layer in reversed(theme.layers):
         folder = layer / "templates"
-        for path in sorted(folder.rglob("*.html")) if folder.is_dir() else ():
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
+            if path.suffix not in TEMPLATE_SUFFIXES:
+                continue
             found[path.relative_to(folder).as_posix()] = path
     return found
 

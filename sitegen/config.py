@@ -42,6 +42,7 @@ KEYS: dict[str, Key] = {
     ),
     "description": Key("localized", "One-line description per language, for the home page and metadata."),
     "per_page": Key("int", "Articles per page on the language home pages (default 10)."),
+    "feed_size": Key("int", "Entries in each Atom feed, newest first (default 20)."),
     "markdown": Key("table", "[markdown] raw_html = true passes raw HTML in articles through (default false)."),
     "locales": Key(
         "table", 'Babel locale used to format dates per language, e.g. en = "en_US" (default en_GB for en).'
@@ -128,6 +129,11 @@ def _validate(data: dict[str, Any], lines: _KeyLines) -> tuple[SiteConfig | None
         problems.append(
             error(lines.at("per_page"), f"'per_page' must be a whole number of at least 1, got {per_page!r}")
         )
+    feed_size = data.get("feed_size", 20)
+    if not isinstance(feed_size, int) or isinstance(feed_size, bool) or feed_size < 1:
+        problems.append(
+            error(lines.at("feed_size"), f"'feed_size' must be a whole number of at least 1, got {feed_size!r}")
+        )
     markdown = _table(data, "markdown", lines, problems)
     raw_html = markdown.get("raw_html", False)
     if not isinstance(raw_html, bool):
@@ -156,6 +162,7 @@ def _validate(data: dict[str, Any], lines: _KeyLines) -> tuple[SiteConfig | None
         cities=cities,
         description=description,
         per_page=per_page,
+        feed_size=feed_size,
         raw_html=raw_html,
         locales={k: v for k, v in locales.items() if k in languages},
     ), problems

@@ -10,7 +10,7 @@ import io
 from collections.abc import Iterable
 from functools import lru_cache
 
-from babel import Locale, UnknownLocaleError, dates, lists, numbers
+from babel import Locale, UnknownLocaleError, core, dates, lists, numbers
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
@@ -45,6 +45,20 @@ def format_date(value: dt.date | dt.datetime, locale: str, format: str = "long")
     """
     day = value.date() if isinstance(value, dt.datetime) else value
     return dates.format_date(day, format=format, locale=_locale(locale)).replace("\u202f", " ")
+
+
+def territory_locale(code: str) -> str:
+    """``en_GB``, ``ru_RU``: a locale with its territory, as Open Graph's ``og:locale`` wants it.
+
+    A bare language (``ru``, ``hy``) gets the territory CLDR thinks most likely
+    for it (``ru_RU``, ``hy_AM``); a locale that names one keeps it (``en_GB``).
+    """
+    locale = _locale(code)
+    territory = locale.territory
+    if not territory:
+        likely = core.get_global("likely_subtags").get(locale.language)
+        territory = _locale(likely).territory if likely else None
+    return f"{locale.language}_{territory}" if territory else locale.language
 
 
 def format_number(value: int | float, locale: str) -> str:

@@ -36,6 +36,7 @@ class SiteConfig:
     cities: tuple[City, ...]
     description: Localized = field(default_factory=dict)
     per_page: int = 10
+    feed_size: int = 20
     raw_html: bool = False
     locales: dict[str, str] = field(default_factory=dict)
     source: str = "sitegen.toml"

@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 import jinja2
 
-from . import compare, listings, localization
+from . import compare, feeds, listings, localization, metadata, sitemap
 from .model import Article, Site, Translation, absolute_url, article_path, file_for, home_path, relative_url
 from .slugs import slugify
 
@@ -39,7 +39,7 @@ class Job:
     """One output file to make: what kind, which data, and a fingerprint of that data."""
 
     path: str
-    kind: str  # "copy", "article", "home" or "404"
+    kind: str  # "copy", "article", "parallel", "home", "section", "listing", "404", "feed", "city-feed", …
     ref: tuple[str, ...]
     key: str
 
@@ -84,6 +84,10 @@ def plan(site: Site, static_files: Mapping[str, Path], grouped: listings.Index |
         jobs.extend(_listing_jobs(site, grouped, lang))
     jobs.append(_home_job(site, config.default_language, 1, totals, ""))
     jobs.append(Job("404.html", "404", (config.default_language,), ""))
+    for path, lang, city, shown in feeds.sources(site, grouped):
+        jobs.append(Job(path, "city-feed" if city else "feed", (lang, city) if city else (lang,), _fingerprint(shown)))
+    jobs.append(Job("sitemap.xml", "sitemap", (), _fingerprint(sitemap.pages(site, grouped))))
+    jobs.append(Job("robots.txt", "robots", (), ""))
     return jobs
 
 
@@ -91,8 +95,10 @@ def run(
     job: Job, site: Site, environments: Mapping[str, jinja2.Environment], grouped: listings.Index | None = None
 ) -> bytes | Path:
     """Make one output: the page's bytes, or the source path of a file to copy."""
-    if job.kind in ("section", "listing"):
+    if job.kind in ("section", "listing", "feed", "city-feed", "sitemap", "robots"):
         grouped = listings.index(site) if grouped is None else grouped
+        if job.kind in ("feed", "city-feed", "sitemap", "robots"):
+            return _syndication(job, site, environments, grouped)
         kind, lang, *rest = job.ref
         if job.kind == "section":
             return section_page(site, grouped, kind, lang, environments[lang])
@@ -136,6 +142,9 @@ def article_page(site: Site, lang: str, slug: str, env: jinja2.Environment) -> b
         missing=[localization.language_name(code, lang) for code in site.config.languages if code not in alternates],
         page_title=translation.title,
         description=translation.summary,
+        og_type="article",
+        og_image=metadata.image_url(site, article, translation),
+        jsonld=metadata.news_article(site, article, translation),
     )
     return _render(env, "article.html", context)
 
@@ -280,6 +289,7 @@ def listing_page(
         else [],
         page=number,
         pages=pages,
+        city_feed={"url": link(feeds.path(lang, key)), "name": item.title} if kind == "cities" else None,
         newer=link(item.path + (f"page/{number - 1}/" if number > 2 else "")) if number > 1 else None,
         older=link(item.path + f"page/{number + 1}/") if number < pages else None,
     )
@@ -342,6 +352,21 @@ def _context(
             (city.id, city.colour or PALETTE[index % len(PALETTE)]) for index, city in enumerate(config.cities)
         ],
     }
+
+
+def _syndication(
+    job: Job, site: Site, environments: Mapping[str, jinja2.Environment], grouped: listings.Index
+) -> bytes:
+    """A feed, the sitemap or robots.txt: machine-read files, every URL in them absolute."""
+    lang = job.ref[0] if job.ref else site.config.default_language
+    context: dict[str, Any] = {"site": site.config, "lang": lang}
+    if job.kind == "robots":
+        return _render(environments[lang], "robots.txt", context)
+    if job.kind == "sitemap":
+        context["pages"] = sitemap.pages(site, grouped)
+        return _render(environments[lang], "sitemap.xml", context)
+    context["feed"] = feeds.feed(site, grouped, lang, job.ref[1] if job.kind == "city-feed" else "")
+    return feeds.xml_text(environments[lang].get_template("feed.xml").render(context)).encode("utf-8")
 
 
 def _render(env: jinja2.Environment, name: str, context: dict[str, Any]) -> bytes:

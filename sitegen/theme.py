@@ -79,6 +79,7 @@ class Theme:
             city.name_in(in_lang) if (city := self.config.city(city_id)) else city_id
         )
         env.filters["rebase"] = markup.rebase
+        env.filters["og_locale"] = lambda code: localization.territory_locale(self.config.locales.get(code, code))
         env.globals["language_name"] = localization.language_name
         return env
 
