@@ -70,6 +70,7 @@ def _finish(html: str, raw_html: bool) -> str:
 
 _URL_ATTR = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
 _ABSOLUTE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|/)")
+_ID_ATTR = re.compile(r'\sid="[^"]*"')
 
 
 def rebase(html: str, base: str) -> str:
@@ -77,7 +78,9 @@ def rebase(html: str, base: str) -> str:
 
     ``base`` leads from the page that shows the HTML to the article it came
     from (``../`` from an article's parallel view); fragment links then point
-    into the article page. Only HTML made by :func:`parse_body` is expected.
+    into the article page. The HTML's own ids (footnote references) stay with
+    the article page too: on a page that shows several articles or languages
+    they would repeat. Only HTML made by :func:`parse_body` is expected.
     """
     if not base:
         return html
@@ -88,7 +91,7 @@ def rebase(html: str, base: str) -> str:
             return match[0]
         return match[1] + base + url + match[3]
 
-    return _URL_ATTR.sub(fix, html)
+    return _ID_ATTR.sub("", _URL_ATTR.sub(fix, html))
 
 
 def parse_body(text: str, path: str, first_line: int, raw_html: bool = False) -> Body:

@@ -8,13 +8,14 @@ import shutil
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import urljoin
 
 import pytest
 
 from sitegen.build import build
 
 from .conftest import CONFIG, SITES, article, build_ok, messages
+from .linkcheck import broken_links, target_file
 
 BASE = "https://example.org/news/"
 DEEP = "https://example.org/deep/sub/path/"
@@ -90,51 +91,6 @@ def parse(path: Path) -> Page:
     collector.close()
     collector.page.html = html
     return collector.page
-
-
-def page_url(out: Path, file: Path, base_url: str) -> str:
-    """The absolute URL a file of the output is published at."""
-    rel = file.relative_to(out).as_posix()
-    return base_url + (rel[: -len("index.html")] if rel == "index.html" or rel.endswith("/index.html") else rel)
-
-
-def target_file(out: Path, url: str, base_url: str) -> Path | None:
-    """The output file a URL under ``base_url`` is answered with; folders get their index.html."""
-    path = unquote(urlsplit(url).path)
-    base_path = urlsplit(base_url).path
-    if not path.startswith(base_path):
-        return None
-    rel = path[len(base_path) :]
-    target = out / rel
-    if rel == "" or rel.endswith("/") or target.is_dir():
-        target = target / "index.html"
-    return target
-
-
-def broken_links(out: Path, base_url: str) -> list[str]:
-    """Every href/src in every page that does not lead to a file of the output.
-
-    Relative and root-relative references are resolved against the page's own
-    URL; absolute ones are checked when they point under ``base_url`` (canonical,
-    alternates) and ignored when they lead to another site.
-    """
-    base = urlsplit(base_url)
-    broken = []
-    for file in sorted(out.rglob("*.html")):
-        here = page_url(out, file, base_url)
-        for element in parse(file).elements:
-            for attr in ("href", "src"):
-                value = element.attrs.get(attr)
-                if value is None or value.startswith("#"):
-                    continue
-                url = urljoin(here, value)
-                parts = urlsplit(url)
-                if parts.scheme not in ("http", "https") or parts.netloc != base.netloc:
-                    continue
-                target = target_file(out, url, base_url)
-                if target is None or not target.is_file():
-                    broken.append(f"{file.relative_to(out)}: <{element.tag} {attr}={value!r}> -> {url}")
-    return broken
 
 
 def tree_hashes(folder: Path) -> dict[str, str]:
