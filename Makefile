@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 serve: $(STAMP)
-	$(BIN)/sitegen serve --port $(PORT)
+	$(BIN)/sitegen build && $(BIN)/sitegen serve --port $(PORT)
 
 build: $(STAMP)
 	$(BIN)/sitegen build

@@ -10,12 +10,24 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import jinja2
+
 from . import config as config_stage
 from . import content, output, render
 from . import theme as theme_stage
 from .errors import Diagnostic, Location, error, has_errors, sort
+from .model import Site
 
 DEFAULT_OUT = "output"
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A site read, checked and ready to render: the Site, its theme, a Jinja2 environment per language."""
+
+    site: Site
+    theme: theme_stage.Theme
+    environments: dict[str, jinja2.Environment]
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +43,8 @@ class BuildReport:
     written: bool = field(default=False)
     #: Source files read: the config, every article file, the people registry.
     sources: int = 0
+    #: What the pages were rendered from, for the preview's incremental rebuilds (None when none were).
+    rendered_from: Prepared | None = field(default=None, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
@@ -96,4 +110,7 @@ def build(
             )
         )
         return report()
-    return report(pages=counts["pages"], files=counts["files"], articles=len(site.articles), written=write)
+    prepared = Prepared(site, theme, environments)
+    return report(
+        pages=counts["pages"], files=counts["files"], articles=len(site.articles), written=write, rendered_from=prepared
+    )

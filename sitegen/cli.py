@@ -15,6 +15,7 @@ from .commands import i18n, new
 from .commands.common import resolve_site as _site
 from .commands.common import site_option
 from .errors import Diagnostic, Severity
+from .preview import PREVIEW_OUT, Update
 
 
 def _out(site: Path, value: str | None, force: bool) -> Path:
@@ -132,7 +133,13 @@ def _as_json(diagnostics: tuple[Diagnostic, ...], sources: int) -> dict:
 
 @main.command("serve")
 @site_option
-@out_option
+@click.option(
+    "--out",
+    "out_dir",
+    metavar="DIR",
+    type=click.Path(file_okay=False),
+    help=f"Where to write the preview. Default: {PREVIEW_OUT}/ in the site folder (never {DEFAULT_OUT}/).",
+)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option(
     "--port",
@@ -142,6 +149,7 @@ def _as_json(diagnostics: tuple[Diagnostic, ...], sources: int) -> dict:
     help="Port to listen on; 0 picks a free one.",
 )
 @click.option("--drafts/--no-drafts", default=True, show_default=True, help="Show draft articles in the preview.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the preview in the browser.")
 @click.option("--force", is_flag=True, help="Replace an output folder that sitegen did not create.")
 @quiet_option
 @verbose_option
@@ -151,35 +159,60 @@ def serve_command(
     host: str,
     port: int,
     drafts: bool,
+    open_browser: bool,
     force: bool,
     quiet: bool,
     verbose: bool,
 ) -> None:
-    """Build the site and preview it on http://127.0.0.1:8000/.
+    """Preview the site while you write: build, serve, rebuild on every save.
 
-    The server binds to 127.0.0.1 unless --host says otherwise and serves only
-    files inside the output folder. Drafts are shown unless --no-drafts.
+    Watches sitegen.toml, content/ and theme/; a save re-renders the pages it
+    touches and open pages reload by themselves, keeping their scroll position.
+    When a save breaks something, the last good version stays up with the
+    errors shown over it (and printed here) until the file is fixed. The
+    preview goes to .sitegen/preview/, never to output/. The server binds to
+    127.0.0.1 unless --host says otherwise and serves only the preview folder.
     """
     from . import serve
 
     site = _site(site_dir)
-    report = build(site, _out(site, out_dir, force), drafts=drafts, force=force)
-    _print(report, quiet, verbose, site)
-    if not report.ok or report.out is None:
-        sys.exit(1)
+    out = _out(site, out_dir or str(site / PREVIEW_OUT), force)
     try:
-        server = serve.make_server(report.out, host, port, verbose)
+        session = serve.open_session(site, out, host, port, drafts=drafts, force=force, verbose=verbose)
     except OSError as exc:
         if serve.port_in_use(exc):
             raise click.UsageError(
                 f"port {port} is already in use; pass --port N, or --port 0 for a free one"
             ) from None
         raise click.UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
-    bound_host, bound_port = server.server_address[:2]
-    if host not in ("127.0.0.1", "localhost", "::1"):
+    if not serve.is_loopback(host):
         click.secho(f"warning: listening on {host}: other machines can read this preview", fg="yellow", err=True)
-    click.echo(f"Serving {report.out} at http://{bound_host}:{bound_port}/  (Ctrl+C to stop)")
-    serve.serve_forever(server)
+    _print_update(session.start(), quiet, verbose)
+    click.echo(f"Serving {_shown(out, site)} at {session.url}  (Ctrl+C to stop)")
+    if open_browser:
+        click.launch(session.url)
+    session.run(lambda update: _print_update(update, quiet, verbose))
+
+
+def _print_update(update: Update, quiet: bool, verbose: bool) -> None:
+    """One rebuild of the preview, as a line or two (and every error)."""
+    for diagnostic in update.shown:
+        if not (quiet and not diagnostic.is_error):
+            _show(diagnostic)
+    errors = len(update.errors)
+    if errors:
+        click.secho(f"{_count(errors, 'error')}: the preview keeps the last good version", fg="red", err=True)
+    elif quiet:
+        return
+    elif update.full:
+        pages, articles = _count(update.pages, "page"), _count(update.articles, "article")
+        click.echo(f"Built {pages} ({articles}) in {update.seconds:.2f} s")
+    elif update.written or update.removed:
+        changed = [*update.written, *(f"{path} (deleted)" for path in update.removed)]
+        shown = ", ".join(changed if verbose else changed[:3]) + ("" if verbose or len(changed) <= 3 else ", …")
+        click.echo(f"Rebuilt {_count(len(changed), 'file')} in {update.seconds * 1000:.0f} ms: {shown}")
+    elif verbose:
+        click.echo(f"Nothing changed ({update.seconds * 1000:.0f} ms)")
 
 
 def _print(report: BuildReport, quiet: bool, verbose: bool, site: Path) -> None:

@@ -3,7 +3,9 @@
 A build writes every file into ``.<out>.staging-<pid>`` next to the output
 folder and exchanges the two only when everything was written, so readers and
 the preview server see the old site or the new one, never a mix. Only this
-module writes files, and never outside the staging folder.
+module writes files, and never outside the staging folder; the preview's
+incremental rebuilds change single files of a live folder with :func:`update`,
+each by an atomic rename.
 """
 
 from __future__ import annotations
@@ -92,6 +94,58 @@ def _write_all(outputs: Iterable[tuple[str, bytes | Path]], staging: Path) -> in
             shutil.copyfile(content, target)
         count += 1
     return count
+
+
+def update(outputs: Iterable[tuple[str, bytes | Path]], removed: Iterable[str], out: Path) -> int:
+    """Change a live output folder in place: write ``outputs``, delete ``removed``; returns the files written.
+
+    For the preview's incremental rebuilds. Each file is written to a temporary
+    file beside it and renamed over the old one, so a reader gets the old file
+    or the new one, never half of one. Folders left empty are removed, so the
+    folder ends up as a fresh build would make it. ``OSError`` propagates.
+    """
+    out = out.resolve()
+    count = 0
+    for rel, content in outputs:
+        _replace(out, safe_relative(rel), content)
+        count += 1
+    for rel in removed:
+        target = _inside(out, safe_relative(rel))
+        target.unlink(missing_ok=True)
+        for folder in target.parents:
+            if folder == out or (folder.is_dir() and any(folder.iterdir())):
+                break
+            if folder.is_dir():
+                folder.rmdir()
+    return count
+
+
+def _replace(out: Path, rel: PurePosixPath, content: bytes | Path) -> None:
+    target = _inside(out, rel)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target = _inside(out, rel)  # again: the folders now exist, and none may lead outside
+    temporary = target.parent / f".{target.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    try:
+        if isinstance(content, bytes):
+            with open(temporary, "xb") as file:
+                file.write(content)
+        else:
+            shutil.copyfile(content, temporary)
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def _inside(out: Path, rel: PurePosixPath) -> Path:
+    """``out / rel``, refused when a link in an existing folder on the way leads outside ``out``."""
+    target = out.joinpath(*rel.parts)
+    folder = target.parent
+    while not folder.exists() and folder != out:
+        folder = folder.parent
+    if not folder.resolve().is_relative_to(out):
+        raise ValueError(f"refusing to write outside the output folder: {rel}")
+    return target
 
 
 def safe_relative(rel: str) -> PurePosixPath:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -57,9 +57,34 @@ def render_site(
     site: Site, environments: Mapping[str, jinja2.Environment], static_files: Mapping[str, Path]
 ) -> Iterator[Output]:
     """Every file of the built site, in a stable order."""
+    _, outputs = render_changed(site, environments, static_files, {})
+    return outputs
+
+
+def render_changed(
+    site: Site,
+    environments: Mapping[str, jinja2.Environment],
+    static_files: Mapping[str, Path],
+    previous: Mapping[str, str],
+    touched: Collection[str] = (),
+) -> tuple[dict[str, str], Iterator[Output]]:
+    """The plan's ``{path: key}``, and the outputs of the jobs that are new or changed since ``previous``.
+
+    ``previous`` is the ``{path: key}`` of the last output written; a job runs
+    when its path is new or its key differs. A copy's key is its source path,
+    so ``touched`` names the source files whose content changed on disk (their
+    copies run again). With ``previous`` empty, every job runs: a full build.
+    """
     grouped = listings.index(site)
-    for job in plan(site, static_files, grouped):
-        yield job.path, run(job, site, environments, grouped)
+    jobs = plan(site, static_files, grouped)
+    keys = {job.path: job.key for job in jobs}
+
+    def outputs() -> Iterator[Output]:
+        for job in jobs:
+            if previous.get(job.path) != job.key or (job.kind == "copy" and job.ref[0] in touched):
+                yield job.path, run(job, site, environments, grouped)
+
+    return keys, outputs()
 
 
 def plan(site: Site, static_files: Mapping[str, Path], grouped: listings.Index | None = None) -> list[Job]:
@@ -84,6 +109,7 @@ def plan(site: Site, static_files: Mapping[str, Path], grouped: listings.Index |
         jobs.extend(_listing_jobs(site, grouped, lang))
     jobs.append(_home_job(site, config.default_language, 1, totals, ""))
     jobs.append(Job("404.html", "404", (config.default_language,), ""))
+    jobs.extend(Job(f"{lang}/404.html", "404", (lang,), "") for lang in config.languages)
     for path, lang, city, shown in feeds.sources(site, grouped):
         jobs.append(Job(path, "city-feed" if city else "feed", (lang, city) if city else (lang,), _fingerprint(shown)))
     jobs.append(Job("sitemap.xml", "sitemap", (), _fingerprint(sitemap.pages(site, grouped))))

@@ -1,116 +1,337 @@
-"""Preview: serve the built site on 127.0.0.1.
+"""The preview server: the preview folder over HTTP, rebuilt on every save, with live reload.
 
-A small static server over the output folder: it serves only files inside
-that folder (paths are resolved and compared by components), answers folders
-with their ``index.html`` and unknown paths with the site's ``404.html``.
+A :class:`Session` binds the port, builds the site into the preview folder
+(:mod:`sitegen.preview`), then serves it while :mod:`sitegen.watch` reports
+saved files: each batch is rebuilt incrementally and the open pages are told
+through :mod:`sitegen.live` to reload, or to show the build errors over the
+last good version. Bad content never stops the server.
+
+The site is served under the path of ``base_url`` (``/news/`` for
+``https://example.org/news/``), as in production, so the absolute links of
+the 404 pages work; ``/`` redirects there. Requests are answered only with
+files inside the preview folder: the path is decoded once, split into
+segments, refused when a segment is ``..``, hidden or holds a NUL or a
+backslash, then resolved and compared by components, so no link leads out.
+Every refused path is a plain 404. Requests naming another host (DNS
+rebinding) and event streams opened from another origin are refused.
 """
 
 from __future__ import annotations
 
 import errno
 import http.server
+import ipaddress
 import mimetypes
-import posixpath
+import socket
 import threading
 import urllib.parse
+from collections.abc import Callable
 from pathlib import Path
+
+from . import config as config_stage
+from . import live, watch
+from .preview import Preview, Update
 
 TYPES = {
     ".html": "text/html; charset=utf-8",
     ".css": "text/css; charset=utf-8",
     ".js": "text/javascript; charset=utf-8",
+    ".mjs": "text/javascript; charset=utf-8",
     ".xml": "application/xml; charset=utf-8",
+    ".rss": "application/rss+xml; charset=utf-8",
+    ".atom": "application/atom+xml; charset=utf-8",
     ".json": "application/json; charset=utf-8",
     ".txt": "text/plain; charset=utf-8",
-    ".svg": "image/svg+xml",
+    ".svg": "image/svg+xml; charset=utf-8",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
     ".webp": "image/webp",
+    ".avif": "image/avif",
+    ".ico": "image/x-icon",
+    ".pdf": "application/pdf",
+    ".woff": "font/woff",
+    ".woff2": "font/woff2",
 }
-
-
-def resolve(root: Path, url_path: str) -> Path | None:
-    """The file a URL path names inside ``root``, or None when it names nothing there."""
-    path = urllib.parse.unquote(urllib.parse.urlsplit(url_path).path, errors="strict")
-    if "\0" in path or "\\" in path:
-        return None
-    parts = [part for part in posixpath.normpath("/" + path).split("/") if part]
-    if any(part in ("..", ".") for part in parts):
-        return None
-    candidate = root.joinpath(*parts)
-    try:
-        real = candidate.resolve(strict=True)
-    except (OSError, RuntimeError):
-        return None
-    if not real.is_relative_to(root):
-        return None
-    if real.is_dir():
-        real = real / "index.html"
-        if not real.is_file():
-            return None
-    return real if real.is_file() else None
-
-
-class Handler(http.server.BaseHTTPRequestHandler):
-    root: Path
-    server_version = "sitegen"
-
-    def do_GET(self) -> None:
-        self._send(head=False)
-
-    def do_HEAD(self) -> None:
-        self._send(head=True)
-
-    def _send(self, head: bool) -> None:
-        try:
-            target = resolve(self.root, self.path)
-        except UnicodeDecodeError:
-            target = None
-        url_path = urllib.parse.urlsplit(self.path).path
-        if target is not None and target.name == "index.html" and not url_path.endswith(("/", ".html")):
-            self.send_response(301)
-            self.send_header("Location", "/" + url_path.lstrip("/") + "/")
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-            return
-        status = 200
-        if target is None:
-            status, target = 404, self.root / "404.html"
-        body = target.read_bytes() if target.is_file() else b"Not found\n"
-        self.send_response(status)
-        self.send_header("Content-Type", content_type(target))
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-cache")
-        self.end_headers()
-        if not head:
-            self.wfile.write(body)
-
-    def log_message(self, format: str, *args) -> None:
-        if getattr(self.server, "verbose", False):
-            super().log_message(format, *args)
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+#: Shown when the preview folder has no page yet (the first build failed): the overlay lists why.
+NOTHING_YET = (
+    b"<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>sitegen preview</title></head>\n<body></body></html>\n"
+)
 
 
 def content_type(path: Path) -> str:
     return TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
 
 
-def make_server(
-    root: Path, host: str = "127.0.0.1", port: int = 8000, verbose: bool = False
-) -> http.server.ThreadingHTTPServer:
-    """A server over ``root``; raises OSError when the port is taken."""
-    handler = type("SiteHandler", (Handler,), {"root": root.resolve()})
-    server = http.server.ThreadingHTTPServer((host, port), handler)
-    server.daemon_threads = True
-    server.verbose = verbose  # type: ignore[attr-defined]
-    return server
-
-
-def serve_forever(server: http.server.ThreadingHTTPServer) -> None:
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+def resolve(root: Path, segments: list[str]) -> Path | None:
+    """The file or folder that URL path ``segments`` name inside ``root``, or None when they name nothing there."""
+    if any(not part or part.startswith(".") or "\0" in part or "\\" in part for part in segments):
+        return None
     try:
-        thread.join()
-    except KeyboardInterrupt:
-        server.shutdown()
+        real = root.joinpath(*segments).resolve(strict=True)
+    except (OSError, RuntimeError, ValueError):
+        return None
+    return real if real.is_relative_to(root) else None
+
+
+def split_path(target: str) -> list[str] | None:
+    """The decoded segments of a request target's path (``/a/b/`` -> ``["a", "b", ""]``); None when unreadable."""
+    raw = target.split("#", 1)[0].split("?", 1)[0]
+    if not raw.startswith("/"):
+        return None
+    try:
+        path = urllib.parse.unquote(raw, errors="strict")
+    except UnicodeDecodeError:
+        return None
+    return path.split("/")[1:]
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    """One request: a site file, a redirect, a 404 page, the live script or the event stream."""
+
+    server: PreviewServer
+    server_version = "sitegen"
+
+    def do_GET(self) -> None:
+        self._answer(head=False)
+
+    def do_HEAD(self) -> None:
+        self._answer(head=True)
+
+    def _answer(self, head: bool) -> None:
+        try:
+            if not self._host_allowed():
+                self._plain(403, "This preview answers only at its own address.\n", head)
+                return
+            segments = split_path(self.path)
+            if segments is not None and self.path.startswith(live.PREFIX):
+                self._sitegen(segments[1:], head)
+            else:
+                self._site(segments, head)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        except Exception as exc:  # a bug must cost one request, never the server or a dropped connection
+            self.log_error("%s while answering %r", exc, self.path)
+            self._plain(500, "The preview server failed on this request; see the terminal.\n", head)
+
+    def _site(self, segments: list[str] | None, head: bool) -> None:
+        root, prefix = self.server.root, self.server.prefix
+        if segments is None:
+            self._not_found([], head)
+            return
+        names = [part for part in segments[:-1]] + ([segments[-1]] if segments[-1] else [])
+        folder = [""] if segments[-1] == "" else []
+        if segments[: len(prefix)] != prefix:
+            # Outside the site's path: "/", and paths that exist under it, lead there.
+            if not names or resolve(root, names) is not None:
+                self._redirect(302, prefix + names + folder, head)
+            else:
+                self._not_found([], head)
+            return
+        names = names[len(prefix) :]
+        found = resolve(root, names)
+        if found is not None and found.is_dir():
+            if not folder:
+                self._redirect(301, prefix + names + [""], head)
+                return
+            found = resolve(root, [*names, "index.html"])
+        if found is None or not found.is_file():
+            self._not_found(names, head)
+            return
+        version = self.server.channel.version  # before reading: a newer file only costs a reload
+        self._file(200, found.read_bytes(), content_type(found), version, head)
+
+    def _not_found(self, names: list[str], head: bool) -> None:
+        """The theme's 404 page in the language of the first segment, else the site's."""
+        version = self.server.channel.version
+        for candidate in ([names[0], "404.html"] if names else None, ["404.html"]):
+            page = resolve(self.server.root, candidate) if candidate else None
+            if page is not None and page.is_file():
+                self._file(404, page.read_bytes(), content_type(page), version, head)
+                return
+        self._file(404, NOTHING_YET, TYPES[".html"], version, head)
+
+    def _sitegen(self, segments: list[str], head: bool) -> None:
+        if segments == ["live.js"]:
+            self._file(200, live.SCRIPT.read_bytes(), TYPES[".js"], "", head)
+        elif segments == ["events"] and not head:
+            self._events()
+        else:
+            self._plain(404, "Not found\n", head)
+
+    def _events(self) -> None:
+        origin = self.headers.get("Origin")
+        if origin is not None and not self._origin_allowed(origin):
+            self._plain(403, "Live reload is for pages of this preview only.\n", False)
+            return
+        channel = self.server.channel
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        hello = channel.hello()
+        self.wfile.write(b"retry: 500\n\n" + hello.encode())
+        self.wfile.flush()
+        seen = hello.number
+        while (events := channel.wait(seen, timeout=15)) is not None:
+            self.wfile.write(b"".join(event.encode() for event in events) or b": still here\n\n")
+            self.wfile.flush()
+            seen = events[-1].number if events else seen
+
+    def _file(self, status: int, body: bytes, kind: str, version: str, head: bool) -> None:
+        if kind.startswith("text/html") and self.server.live_reload:
+            body = live.inject(body, version)
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.end_headers()
+        if not head:
+            self.wfile.write(body)
+
+    def _redirect(self, status: int, segments: list[str], head: bool) -> None:
+        # Made only of the site prefix and checked segments: always "/x...", never "//host".
+        location = "/" + "/".join(urllib.parse.quote(part) for part in segments)
+        self.send_response(status)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def _plain(self, status: int, text: str, head: bool) -> None:
+        body = text.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if not head:
+            self.wfile.write(body)
+
+    def _host_allowed(self) -> bool:
+        host = self.headers.get("Host")
+        return host is not None and self.server.allows(host)
+
+    def _origin_allowed(self, origin: str) -> bool:
+        parts = urllib.parse.urlsplit(origin)
+        return parts.scheme == "http" and self.server.allows(parts.netloc)
+
+    def log_message(self, format: str, *args: object) -> None:
+        if self.server.verbose:
+            super().log_message(format, *args)
+
+
+class PreviewServer(http.server.ThreadingHTTPServer):
+    """The HTTP side: where the files are, the site's path, the reload channel, the names it answers to."""
+
+    daemon_threads = True
+
+    def __init__(
+        self, root: Path, host: str, port: int, prefix: list[str], verbose: bool = False, live_reload: bool = True
+    ):
+        self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        super().__init__((host, port), Handler)
+        self.root, self.prefix, self.verbose = root.resolve(), prefix, verbose
+        self.live_reload = live_reload
+        self.channel = live.Channel()
+        self.host = host
+        self.port = self.server_address[1]
+
+    def allows(self, value: str) -> bool:
+        """Whether a ``Host`` header (or an origin's ``host:port``) names this server."""
+        parts = urllib.parse.urlsplit("//" + value)
+        try:
+            name, port = (parts.hostname or "").lower(), parts.port or 80
+        except ValueError:
+            return False
+        if port != self.port:
+            return False
+        if name in LOOPBACK or name == self.host.lower():
+            return True
+        return self.host in ("0.0.0.0", "::") and (_is_ip(name) or name == socket.gethostname().lower())
+
+    @property
+    def url(self) -> str:
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "", "localhost") else "[::1]" if self.host == "::" else self.host
+        host = f"[{host}]" if ":" in host and not host.startswith("[") else host
+        return f"http://{host}:{self.port}/" + "".join(part + "/" for part in self.prefix)
+
+
+class Session:
+    """One ``sitegen serve``: the server, the preview folder it serves, the watcher, the rebuilds."""
+
+    def __init__(self, preview: Preview, server: PreviewServer):
+        self.preview, self.server = preview, server
+        self.watcher = watch.Watcher(preview.site_dir)
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    def start(self) -> Update:
+        """Watch, build, serve. Saves made during the first build are rebuilt right after it."""
+        self.watcher.start()
+        first = self._publish(self.preview.build())
+        threading.Thread(target=self.server.serve_forever, daemon=True, name="http").start()
+        return first
+
+    def run(self, report: Callable[[Update], None]) -> None:
+        """Rebuild on every save until Ctrl+C; ``report`` hears of each rebuild."""
+        try:
+            for batch in self.watcher.batches():
+                report(self._publish(self.preview.update(batch)))
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self.watcher.stop.set()
+            self.server.channel.close()
+            self.server.shutdown()
+            self.server.server_close()
+
+    def _publish(self, update: Update) -> Update:
+        if update.full:
+            self.server.prefix = base_path(self.preview.site_dir) or self.server.prefix
+        self.server.channel.publish(update.changed, update.diagnostics)
+        return update
+
+
+def open_session(
+    site_dir: Path, out: Path, host: str = "127.0.0.1", port: int = 8000, drafts: bool = True, **options: bool
+) -> Session:
+    """Bind the port (``OSError`` when that fails) and prepare the preview; nothing is built yet."""
+    preview = Preview(site_dir, out, drafts=drafts, force=options.get("force", False))
+    server = PreviewServer(out, host, port, base_path(site_dir), verbose=options.get("verbose", False))
+    return Session(preview, server)
+
+
+def make_server(root: Path, host: str = "127.0.0.1", port: int = 8000, verbose: bool = False) -> PreviewServer:
+    """A plain server over a built folder at ``/``: no rebuilds, no live-reload script."""
+    return PreviewServer(root, host, port, [], verbose=verbose, live_reload=False)
+
+
+def base_path(site_dir: Path) -> list[str]:
+    """The path segments of ``base_url`` (``["news"]``); none while the config is broken."""
+    config, _ = config_stage.load(site_dir)
+    if config is None:
+        return []
+    path = urllib.parse.urlsplit(config.base_url).path
+    return [part for part in path.split("/") if part]
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    return _is_ip(host) and ipaddress.ip_address(host).is_loopback
 
 
 def port_in_use(exc: OSError) -> bool:
     return exc.errno == errno.EADDRINUSE
+
+
+def _is_ip(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name.strip("[]"))
+    except ValueError:
+        return False
+    return True

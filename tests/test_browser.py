@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +13,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from sitegen.serve import make_server
 
 from .conftest import build_ok
+from .serving import Server, serving
 
 pytestmark = pytest.mark.browser
 
@@ -37,8 +39,6 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The basic fixture site, built and served over real HTTP on 127.0.0.1."""
-    import shutil
-
     site = tmp_path_factory.mktemp("browser") / "basic"
     shutil.copytree(Path(__file__).parent / "sites" / "basic", site)
     report = build_ok(site)
@@ -105,4 +105,43 @@ def test_language_switcher_keeps_the_point(browser: Browser, base_url: str) -> N
     page.click('.languages a[hreflang="ru"]')
     page.wait_for_url("**/ru/karabakh-claim/#point-credible")
     assert page.evaluate("location.hash") == "#point-credible"
+    page.close()
+
+
+@pytest.fixture
+def preview(tmp_path: Path) -> Iterator[Server]:
+    """``sitegen serve`` over a copy of the basic site, for a test that edits it."""
+    site = tmp_path / "basic"
+    shutil.copytree(Path(__file__).parent / "sites" / "basic", site)
+    with serving(site) as running:
+        yield running
+
+
+def test_a_save_shows_up_in_the_open_page(browser: Browser, preview: Server) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 400})
+    page.goto(preview.url + "en/karabakh-claim/")
+    page.wait_for_function("document.querySelector('script[data-version]') !== null")
+    page.evaluate("window.scrollTo(0, 250)")
+    page.wait_for_function("window.scrollY === 250")
+    page.evaluate("window.notReloaded = true")
+    source = preview.site / "content" / "articles" / "karabakh-claim" / "en.md"
+    text = source.read_text(encoding="utf-8")
+
+    source.write_text(text.replace("part of an information war", "a freshly saved sentence"), encoding="utf-8")
+    passage = page.locator('.passage[data-voice="simonyan"]').first
+    passage.filter(has_text="a freshly saved sentence").wait_for()
+    assert page.evaluate("window.notReloaded === undefined"), "the page reloaded by itself"
+    page.wait_for_function("window.scrollY === 250")
+
+    source.write_text(text.replace("::: namazov credible", "::: namazof credible"), encoding="utf-8")
+    overlay = page.locator("#sitegen-overlay")
+    overlay.get_by_text("undeclared voice 'namazof'").wait_for()
+    assert (
+        "content/articles/karabakh-claim/en.md:35: passage for undeclared voice" in overlay.locator("ol").inner_text()
+    )
+    assert "a freshly saved sentence" in passage.inner_text(), "the last good page stays under the overlay"
+
+    source.write_text(text, encoding="utf-8")
+    overlay.wait_for(state="detached")
+    passage.filter(has_text="part of an information war").wait_for()
     page.close()

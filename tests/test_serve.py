@@ -3,112 +3,55 @@
 from __future__ import annotations
 
 import http.client
-import os
-import re
-import select
 import shutil
 import socket
 import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from sitegen.serve import content_type
+
 from .conftest import SITES
+from .serving import (
+    TIMEOUT,
+    Events,
+    Server,
+    environment,
+    raw_get,
+    serving,
+    sitegen_command,
+    stop,
+    wait_until,
+    without_live_script,
+)
 
-TIMEOUT = 20
-URL = re.compile(rb"Serving .+ at (http://127\.0\.0\.1:(\d+)/)")
-
-
-@dataclass(frozen=True)
-class Server:
-    url: str
-    port: int
-    site: Path
-
-    @property
-    def out(self) -> Path:
-        return self.site / "output"
-
-
-def sitegen_command(*args: str) -> list[str]:
-    script = Path(sys.executable).parent / "sitegen"
-    found = str(script) if script.is_file() else shutil.which("sitegen")
-    assert found, "the sitegen console script is not installed"
-    return [found, *args]
-
-
-def environment() -> dict[str, str]:
-    return {key: value for key, value in os.environ.items() if not key.startswith("PYTHON")} | {"PYTHONUNBUFFERED": "1"}
-
-
-def wait_for_url(process: subprocess.Popen[bytes]) -> tuple[str, int]:
-    """Read the process's output until it names its URL; fail fast when it exits."""
-    assert process.stdout is not None
-    seen = b""
-    deadline = time.monotonic() + TIMEOUT
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([process.stdout], [], [], 0.2)
-        if ready:
-            chunk = os.read(process.stdout.fileno(), 4096)
-            if not chunk:
-                break
-            seen += chunk
-            if match := URL.search(seen):
-                return match[1].decode(), int(match[2])
-        elif process.poll() is not None:
-            break
-    raise AssertionError(f"sitegen serve printed no URL: {seen.decode(errors='replace')!r}")
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
-    if process.stdout is not None:
-        process.stdout.close()
+ARTICLE = Path("content") / "articles" / "karabakh-claim" / "en.md"
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The basic site, served; these tests only read it."""
     site = tmp_path_factory.mktemp("serve") / "basic"
     shutil.copytree(SITES / "basic", site)
-    process = subprocess.Popen(
-        sitegen_command("serve", "--site", str(site), "--port", "0"),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-        env=environment(),
-        cwd=site.parent,
-    )
-    try:
-        url, port = wait_for_url(process)
-        yield Server(url, port, site)
-    finally:
-        stop(process)
+    with serving(site) as running:
+        yield running
 
 
-def raw_get(server: Server, path: str) -> tuple[int, dict[str, str], bytes]:
-    """A GET with the path sent exactly as written: no normalising, no redirects followed."""
-    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
-    try:
-        connection.request("GET", path)
-        response = connection.getresponse()
-        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
-    finally:
-        connection.close()
+@pytest.fixture
+def live(tmp_path: Path) -> Iterator[Server]:
+    """The basic site, served, for a test that edits it."""
+    site = tmp_path / "basic"
+    shutil.copytree(SITES / "basic", site)
+    with serving(site) as running:
+        yield running
 
 
 def get(server: Server, path: str) -> tuple[int, str, bytes]:
+    """A GET of ``path`` under the site's URL, following redirects as a browser does."""
     try:
         with urllib.request.urlopen(server.url + path.lstrip("/"), timeout=5) as response:
             return response.status, response.headers["Content-Type"], response.read()
@@ -117,51 +60,111 @@ def get(server: Server, path: str) -> tuple[int, str, bytes]:
             return exc.code, exc.headers["Content-Type"], exc.read()
 
 
-def test_root_is_the_home_page(server: Server) -> None:
-    status, kind, body = get(server, "/")
+def test_served_under_the_base_urls_path(server: Server) -> None:
+    assert server.url == f"http://127.0.0.1:{server.port}/news/"
+    status, headers, _ = raw_get(server.port, "/")
+    assert (status, headers["location"]) == (302, "/news/")
+    status, kind, body = get(server, "")
     assert (status, kind) == (200, "text/html; charset=utf-8")
-    assert body == (server.out / "index.html").read_bytes()
+    assert without_live_script(body) == (server.out / "index.html").read_bytes()
 
 
 def test_article_page(server: Server) -> None:
-    status, kind, body = get(server, "/en/karabakh-claim/")
+    status, kind, body = get(server, "en/karabakh-claim/")
     assert (status, kind) == (200, "text/html; charset=utf-8")
     assert b"Is Washington threatening an operation in Karabakh?" in body
-    status, _, body = get(server, "/ru/karabakh-claim/index.html")
+    status, _, body = get(server, "ru/karabakh-claim/index.html")
     assert status == 200 and "Угрожает ли Вашингтон".encode() in body
 
 
+def test_paths_without_the_prefix_lead_to_it(server: Server) -> None:
+    status, headers, _ = raw_get(server.port, "/en/karabakh-claim/")
+    assert (status, headers["location"]) == (302, "/news/en/karabakh-claim/")
+
+
 def test_folder_without_slash_redirects(server: Server) -> None:
-    status, headers, _ = raw_get(server, "/en/karabakh-claim")
+    status, headers, _ = raw_get(server.port, "/news/en/karabakh-claim")
     assert status == 301
-    assert headers["location"] == "/en/karabakh-claim/"
-    status, kind, _ = get(server, "/en/karabakh-claim")
+    assert headers["location"] == "/news/en/karabakh-claim/"
+    status, headers, _ = raw_get(server.port, "/news")
+    assert (status, headers["location"]) == (301, "/news/")
+    status, kind, _ = get(server, "en/karabakh-claim")
     assert (status, kind) == (200, "text/html; charset=utf-8"), "the redirect leads to the page"
 
 
+def test_live_script_only_in_served_html(server: Server) -> None:
+    _, _, body = get(server, "en/karabakh-claim/")
+    assert body.count(b'<script src="/_sitegen/live.js"') == 1
+    assert body.index(b"/_sitegen/live.js") < body.rindex(b"</body>")
+    for page in server.out.rglob("*.html"):
+        assert b"_sitegen" not in page.read_bytes(), f"{page} on disk has the live-reload script"
+    status, headers, script = raw_get(server.port, "/_sitegen/live.js")
+    assert status == 200 and headers["content-type"] == "text/javascript; charset=utf-8"
+    assert b"EventSource" in script
+
+
+def asset(server: Server, pattern: str) -> str:
+    """A theme file's path in the output, under its fingerprinted name where it has one."""
+    return "static/" + next((server.out / "static").glob(pattern)).name
+
+
 def test_assets_have_their_types(server: Server) -> None:
-    status, kind, body = get(server, "/static/style.css")
+    status, kind, body = get(server, asset(server, "style*.css"))
     assert (status, kind) == (200, "text/css; charset=utf-8")
-    assert body == (server.out / "static" / "style.css").read_bytes()
-    status, kind, body = get(server, "/en/water-dispute/map.png")
+    assert body == (server.out / asset(server, "style*.css")).read_bytes()
+    status, kind, _ = get(server, asset(server, "site*.js"))
+    assert (status, kind) == (200, "text/javascript; charset=utf-8")
+    status, kind, body = get(server, "en/water-dispute/map.png")
     assert (status, kind) == (200, "image/png")
     assert body == (SITES / "basic" / "content" / "articles" / "water-dispute" / "map.png").read_bytes()
 
 
-def test_unknown_path_is_the_themes_404_page(server: Server) -> None:
-    status, kind, body = get(server, "/en/no-such-article/")
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("feed.xml", "application/xml; charset=utf-8"),
+        ("page.html", "text/html; charset=utf-8"),
+        ("style.CSS", "text/css; charset=utf-8"),
+        ("logo.svg", "image/svg+xml; charset=utf-8"),
+        ("photo.jpg", "image/jpeg"),
+        ("photo.jpeg", "image/jpeg"),
+        ("anim.gif", "image/gif"),
+        ("photo.webp", "image/webp"),
+        ("data.json", "application/json; charset=utf-8"),
+        ("robots.txt", "text/plain; charset=utf-8"),
+    ],
+)
+def test_content_types(name: str, expected: str) -> None:
+    assert content_type(Path(name)) == expected
+
+
+def test_unknown_path_is_the_themes_404_page_in_its_language(server: Server) -> None:
+    status, kind, body = get(server, "en/no-such-article/")
     assert (status, kind) == (404, "text/html; charset=utf-8")
-    assert body == (server.out / "404.html").read_bytes()
-    assert b"Page not found" in body
+    assert without_live_script(body) == (server.out / "en" / "404.html").read_bytes()
+    assert b"Page not found" in body and b'<html lang="en"' in body
+    status, _, body = get(server, "ru/no-such-article/")
+    assert status == 404 and b'<html lang="ru"' in body
+    assert without_live_script(body) == (server.out / "ru" / "404.html").read_bytes()
+    status, _, body = get(server, "no-such-thing")
+    assert status == 404 and without_live_script(body) == (server.out / "404.html").read_bytes()
+
+
+def test_404_page_links_work_in_the_preview(server: Server) -> None:
+    """The 404 page is served at any depth, so its links are absolute from the base URL's path."""
+    _, _, body = get(server, "ru/deep/down/nothing/")
+    assert f'href="/news/{asset(server, "style*.css")}"'.encode() in body
+    assert get(server, asset(server, "style*.css"))[0] == 200
+    assert b'href="/news/ru/"' in body and get(server, "ru/")[0] == 200
 
 
 def test_head_request(server: Server) -> None:
     connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
     try:
-        connection.request("HEAD", "/static/style.css")
+        connection.request("HEAD", "/news/" + asset(server, "style*.css"))
         response = connection.getresponse()
         assert response.status == 200
-        assert int(response.getheader("Content-Length")) == (server.out / "static" / "style.css").stat().st_size
+        assert int(response.getheader("Content-Length")) == (server.out / asset(server, "style*.css")).stat().st_size
         assert response.read() == b""
     finally:
         connection.close()
@@ -173,40 +176,144 @@ def test_head_request(server: Server) -> None:
         "/../sitegen.toml",
         "/%2e%2e/sitegen.toml",
         "/%2E%2E/%2E%2E/sitegen.toml",
-        "/static/..%2f..%2fsitegen.toml",
-        "/static/%2e%2e%2f%2e%2e%2fsitegen.toml",
-        "/en/..%5c..%5csitegen.toml",
+        "/news/../../sitegen.toml",
+        "/news/%2e%2e/%2e%2e/sitegen.toml",
+        "/news/%2e%2e%2f%2e%2e%2fsitegen.toml",
+        "/news/static/..%2f..%2f..%2fsitegen.toml",
+        "/news/static/%2e%2e%2f%2e%2e%2f%2e%2e%2fsitegen.toml",
+        "/news/en/..%5c..%5c..%5csitegen.toml",
+        "/news/%2fetc%2fpasswd",
+        "/news//etc/passwd",
         "//sitegen.toml",
         "/%00",
-        "/index.html%00.png",
-        "/%ff%fe",
-        "/content/articles/karabakh-claim/en.md",
+        "/news/%00",
+        "/news/index.html%00.png",
+        "/news/%ff%fe",
+        "/news/.sitegen-output",
+        "/news/content/articles/karabakh-claim/en.md",
+        "/news/../.sitegen/preview/index.html",
     ],
 )
 def test_nothing_outside_the_output_is_served(server: Server, path: str) -> None:
     secret = (server.site / "sitegen.toml").read_bytes()
-    status, _, body = raw_get(server, path)
+    status, headers, body = raw_get(server.port, path)
     assert status == 404
-    assert body == (server.out / "404.html").read_bytes()
-    assert secret not in body and b"base_url" not in body
+    assert without_live_script(body) == (server.out / "404.html").read_bytes()
+    assert secret not in body and b"base_url" not in body and b"root:" not in body
+    assert "location" not in headers
+
+
+@pytest.mark.parametrize("path", ["//evil.example/", "//evil.example/news/", "/\\evil.example/", "///evil.example"])
+def test_no_open_redirect(server: Server, path: str) -> None:
+    status, headers, _ = raw_get(server.port, path)
+    location = headers.get("location", "/")
+    assert location.startswith("/") and not location.startswith(("//", "/\\")), (status, location)
 
 
 def test_symlinks_leading_outside_are_not_followed(server: Server) -> None:
     (server.out / "leak.txt").symlink_to(server.site / "sitegen.toml")
     (server.out / "leak").symlink_to(server.site, target_is_directory=True)
-    (server.out / "inside.css").symlink_to(server.out / "static" / "style.css")
-    for path in ("/leak.txt", "/leak/sitegen.toml", "/leak/content/articles/karabakh-claim/en.md", "/leak/"):
-        status, _, body = raw_get(server, path)
-        assert status == 404, path
-        assert b"base_url" not in body and b"voices:" not in body, path
-    status, _, _ = raw_get(server, "/inside.css")
-    assert status == 200, "a link that stays inside the output is served"
+    (server.out / "inside.css").symlink_to(server.out / asset(server, "style*.css"))
+    try:
+        for path in ("/leak.txt", "/leak/sitegen.toml", "/leak/content/articles/karabakh-claim/en.md", "/leak/"):
+            status, _, body = raw_get(server.port, "/news" + path)
+            assert status == 404, path
+            assert b"base_url" not in body and b"voices:" not in body, path
+        status, _, _ = raw_get(server.port, "/news/inside.css")
+        assert status == 200, "a link that stays inside the output is served"
+    finally:
+        for name in ("leak.txt", "leak", "inside.css"):
+            (server.out / name).unlink()
+
+
+@pytest.mark.parametrize(
+    "host", ["evil.example:{port}", "evil.example", "127.0.0.1.evil.example:{port}", "127.0.0.1:1", "localhost"]
+)
+def test_other_host_names_are_refused(server: Server, host: str) -> None:
+    """DNS rebinding: a page on another name that resolves to 127.0.0.1 reads nothing."""
+    status, _, body = raw_get(server.port, "/news/", {"Host": host.format(port=server.port)})
+    assert status == 403
+    assert b"<html" not in body
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1:{port}", "localhost:{port}", "[::1]:{port}", "LOCALHOST:{port}"])
+def test_loopback_host_names_are_served(server: Server, host: str) -> None:
+    status, _, _ = raw_get(server.port, "/news/", {"Host": host.format(port=server.port)})
+    assert status == 200
+
+
+def test_events_from_another_origin_are_refused(server: Server) -> None:
+    refused = Events(server.port, origin="http://evil.example")
+    try:
+        assert refused.response.status == 403
+    finally:
+        refused.close()
+    allowed = Events(server.port, origin=f"http://127.0.0.1:{server.port}")
+    try:
+        assert allowed.response.status == 200
+        assert allowed.response.getheader("Content-Type") == "text/event-stream; charset=utf-8"
+        name, data = allowed.next()
+        assert name == "hello" and data["errors"] == []
+    finally:
+        allowed.close()
 
 
 def test_bound_to_loopback_only(server: Server) -> None:
-    assert server.url.startswith("http://127.0.0.1:")
     with pytest.raises(OSError), socket.create_connection(("127.0.0.2", server.port), timeout=2):
         pass
+
+
+def test_preview_is_not_the_output_folder(server: Server) -> None:
+    assert (server.out / "index.html").is_file()
+    assert not (server.site / "output").exists(), "the preview never writes output/"
+
+
+def test_a_save_reaches_the_page_and_a_broken_save_shows_errors(live: Server) -> None:
+    events = Events(live.port)
+    try:
+        _, hello = events.next()
+        source = live.site / ARTICLE
+        good = source.read_text(encoding="utf-8").replace("He calls the report", "He calls the fresh report")
+        source.write_text(good, encoding="utf-8")
+        _, data = events.next(lambda name, _: name == "reload")
+        assert data["version"] != hello["version"]
+        status, _, page = get(live, "en/karabakh-claim/")
+        assert status == 200 and b"He calls the fresh report" in page
+        assert f'data-version="{data["version"]}"'.encode() in page
+
+        source.write_text(good.replace("::: namazov credible", "::: namazof credible"), encoding="utf-8")
+        _, data = events.next(lambda name, _: name == "errors")
+        assert [problem["location"] for problem in data["errors"]] == [f"{ARTICLE.as_posix()}:35"]
+        assert "undeclared voice 'namazof'" in data["errors"][0]["message"]
+        assert "did you mean 'namazov'" in data["errors"][0]["hint"]
+        status, _, page = get(live, "en/karabakh-claim/")
+        assert status == 200 and b"He calls the fresh report" in page, "the last good page stays"
+        wait_until(lambda: f"{ARTICLE.as_posix()}:35" in live.terminal, "the terminal shows the error")
+        assert "undeclared voice 'namazof'" in live.terminal
+
+        source.write_text(good.replace("fresh report", "fixed report"), encoding="utf-8")
+        events.next(lambda name, data: name == "errors" and not data["errors"])
+        events.next(lambda name, _: name == "reload")
+        assert b"He calls the fixed report" in get(live, "en/karabakh-claim/")[2]
+    finally:
+        events.close()
+    assert live.process.poll() is None, "bad content never stops the server"
+
+
+def test_new_article_appears_and_deleted_one_goes(live: Server) -> None:
+    assert get(live, "en/karabakh-claim/")[0] == 200
+    events = Events(live.port)
+    try:
+        events.next()
+        shutil.rmtree(live.site / "content" / "articles" / "karabakh-claim")
+        events.next(lambda name, _: name == "reload")
+        assert get(live, "en/karabakh-claim/")[0] == 404
+        assert not (live.out / "en" / "karabakh-claim").exists()
+        shutil.copytree(SITES / "basic" / "content" / "articles" / "karabakh-claim", live.site / ARTICLE.parent)
+        events.next(lambda name, _: name == "reload")
+        assert get(live, "en/karabakh-claim/")[0] == 200
+    finally:
+        events.close()
 
 
 def test_port_in_use_is_a_usage_error(tmp_path: Path) -> None:
@@ -228,3 +335,23 @@ def test_port_in_use_is_a_usage_error(tmp_path: Path) -> None:
     assert f"port {port}" in result.stderr
     assert "Traceback" not in result.stdout + result.stderr
     assert "Serving" not in result.stdout
+
+
+def test_other_addresses_get_a_warning(tmp_path: Path) -> None:
+    site = tmp_path / "basic"
+    shutil.copytree(SITES / "basic", site)
+    process = subprocess.Popen(
+        sitegen_command("serve", "--site", str(site), "--port", "0", "--host", "0.0.0.0"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        env=environment(),
+    )
+    try:
+        assert process.stderr is not None
+        line = process.stderr.readline().decode()
+        assert "warning: listening on 0.0.0.0" in line
+    finally:
+        stop(process)
+        if process.stderr:
+            process.stderr.close()

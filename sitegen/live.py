@@ -1,0 +1,113 @@
+"""Live reload: the script the preview adds to served pages, and the events it listens to.
+
+The preview server adds ``<script src="/_sitegen/live.js">`` to every HTML
+page as it sends it (never to a file on disk, so the preview folder stays what
+a build writes). The script opens a Server-Sent Events stream at
+``/_sitegen/events`` and gets:
+
+- ``hello`` on connecting: ``{"version", "errors"}``; a page older than
+  ``version`` reloads at once (a save landed while it was loading);
+- ``reload`` after a rebuild that changed files: ``{"version"}``;
+- ``errors`` whenever the list of build errors changes: ``{"errors": [...]}``,
+  each ``{"location", "message", "hint"}``; an empty list clears the overlay.
+
+The version names the server process too, so pages reload after a restart.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import Diagnostic
+
+PREFIX = "/_sitegen/"
+SCRIPT_URL = PREFIX + "live.js"
+EVENTS_URL = PREFIX + "events"
+SCRIPT = Path(__file__).with_name("live.js")
+_BODY_END = re.compile(rb"</body\s*>", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    number: int
+    name: str
+    data: str
+
+    def encode(self) -> bytes:
+        """The event as the ``text/event-stream`` format writes it."""
+        return f"id: {self.number}\nevent: {self.name}\ndata: {self.data}\n\n".encode()
+
+
+class Channel:
+    """What the open pages are told: the current version, the current errors, and the events since."""
+
+    def __init__(self) -> None:
+        self._token = uuid.uuid4().hex[:8]
+        self._builds = 0
+        self._errors: list[dict[str, str]] = []
+        self._events: list[Event] = []
+        self._closed = False
+        self._changed = threading.Condition()
+
+    @property
+    def version(self) -> str:
+        return f"{self._token}-{self._builds}"
+
+    def publish(self, changed: bool, errors: Iterable[Diagnostic]) -> None:
+        """After a rebuild: ``changed`` when the served files changed, and the errors now known."""
+        listed = [_as_dict(d) for d in errors if d.is_error]
+        with self._changed:
+            if listed != self._errors:
+                self._errors = listed
+                self._add("errors", {"errors": listed})
+            if changed:
+                self._builds += 1
+                self._add("reload", {"version": self.version})
+            self._changed.notify_all()
+
+    def hello(self) -> Event:
+        """The first event of a stream: where things stand, and the number to wait after."""
+        with self._changed:
+            number = self._events[-1].number if self._events else 0
+            return Event(number, "hello", json.dumps({"version": self.version, "errors": self._errors}))
+
+    def wait(self, after: int, timeout: float) -> list[Event] | None:
+        """The events numbered after ``after``, waiting up to ``timeout`` s for one; None once closed."""
+        with self._changed:
+            self._changed.wait_for(lambda: self._closed or self._newest() > after, timeout)
+            if self._closed:
+                return None
+            return [event for event in self._events if event.number > after]
+
+    def close(self) -> None:
+        """End every open stream (the server is stopping)."""
+        with self._changed:
+            self._closed = True
+            self._changed.notify_all()
+
+    def _newest(self) -> int:
+        return self._events[-1].number if self._events else 0
+
+    def _add(self, name: str, data: dict) -> None:
+        self._events.append(Event(self._newest() + 1, name, json.dumps(data, ensure_ascii=False)))
+        del self._events[:-32]
+
+
+def inject(html: bytes, version: str) -> bytes:
+    """``html`` with the live-reload script before its last ``</body>`` (or at its end)."""
+    tag = f'<script src="{SCRIPT_URL}" data-version="{version}" data-events="{EVENTS_URL}"></script>\n'.encode()
+    ends = list(_BODY_END.finditer(html))
+    if not ends:
+        return html + tag
+    at = ends[-1].start()
+    return html[:at] + tag + html[at:]
+
+
+def _as_dict(diagnostic: Diagnostic) -> dict[str, str]:
+    return {"location": str(diagnostic.location), "message": diagnostic.message, "hint": diagnostic.hint}

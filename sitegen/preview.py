@@ -1,0 +1,280 @@
+"""Incremental rebuilds for the preview: what one batch of saved files re-renders.
+
+Between saves the preview keeps what the last build knew: the config, the
+theme and its Jinja2 environments, every article folder as it was read (with
+its problems), and the ``{path: key}`` of the files in the preview folder
+(:func:`render.render_changed`). A batch of changed files then costs what it
+touches:
+
+- ``sitegen.toml`` or anything in the site's ``theme/``: a full build, through
+  :func:`build.build`, swapped in whole;
+- a file in an article folder: that folder is read again
+  (:func:`content.load_article`), the Site is assembled anew, the site-wide
+  checks run, and only the pages whose keys changed are rendered and written,
+  each atomically; outputs that no longer exist are deleted;
+- ``content/people.yaml``: the registry, and every article that names someone
+  in the old or the new registry (or has no published version, or errors);
+- ``content/`` or ``content/articles/`` themselves: every article.
+
+So the preview folder always holds what a clean build with the same options
+would write. Any error leaves the files as they were; the problems go back
+to the server, which shows them over the last good pages.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import jinja2
+
+from . import build as build_stage
+from . import config as config_stage
+from . import content, output, people, render
+from . import theme as theme_stage
+from .errors import Diagnostic, Location, error, has_errors, sort
+from .model import Article, Person, Site, SiteConfig
+
+#: Where the preview goes in the site folder unless ``--out`` says otherwise: never ``output/``.
+PREVIEW_OUT = ".sitegen/preview"
+#: What a full rebuild is for: the config and the theme.
+FULL = ("sitegen.toml", "theme")
+
+
+@dataclass(frozen=True, slots=True)
+class Update:
+    """What one rebuild did, for the terminal and the browser."""
+
+    full: bool
+    diagnostics: tuple[Diagnostic, ...] = ()
+    #: Output paths written and deleted by an incremental rebuild.
+    written: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    #: A full build: the counts of its report.
+    files: int = 0
+    pages: int = 0
+    articles: int = 0
+    seconds: float = 0.0
+    #: The changed sources that caused it, relative to the site folder.
+    sources: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(self.diagnostics)
+
+    @property
+    def errors(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.is_error)
+
+    @property
+    def changed(self) -> bool:
+        """Whether the preview folder changed: open pages should reload."""
+        return self.ok and (self.full or bool(self.written or self.removed))
+
+    @property
+    def shown(self) -> tuple[Diagnostic, ...]:
+        """What to print: every error, and the warnings about the files just saved."""
+        if self.full:
+            return self.diagnostics
+        return tuple(d for d in self.diagnostics if d.is_error or d.location.path in self.sources)
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Everything read from the site, as of the last batch; articles keyed by folder name."""
+
+    config: SiteConfig
+    theme: theme_stage.Theme
+    environments: dict[str, jinja2.Environment]
+    registry: dict[str, Person]
+    people_problems: tuple[Diagnostic, ...]
+    folders: dict[str, tuple[Article | None, tuple[Diagnostic, ...]]] = field(default_factory=dict)
+
+    def site(self) -> Site:
+        articles = tuple(article for _, (article, _) in sorted(self.folders.items()) if article is not None)
+        return Site(self.config, articles, tuple(self.registry.values()))
+
+    def problems(self) -> list[Diagnostic]:
+        return [*self.people_problems, *(d for _, found in self.folders.values() for d in found)]
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """A batch of changed paths, sorted by what they cost."""
+
+    full: bool = False
+    people: bool = False
+    every_article: bool = False
+    folders: frozenset[str] = frozenset()
+    #: Changed files, as absolute paths: article assets among them are copied again.
+    touched: frozenset[str] = frozenset()
+    sources: tuple[str, ...] = ()
+
+
+def classify(site_dir: Path, paths: Iterable[Path]) -> Changes:
+    """What a batch of changed paths (absolute, under ``site_dir``) asks for."""
+    full = people_changed = every = False
+    folders: set[str] = set()
+    touched: set[str] = set()
+    sources: set[str] = set()
+    for path in paths:
+        try:
+            rel = path.relative_to(site_dir)
+        except ValueError:
+            continue
+        parts = rel.parts
+        if not parts:
+            continue
+        sources.add(rel.as_posix())
+        touched.add(str(path))
+        if parts[0] in FULL:
+            full = True
+        elif rel == people.FILE:
+            people_changed = True
+        elif parts[: len(content.ARTICLES.parts)] == content.ARTICLES.parts and len(parts) > 2:
+            if not parts[2].startswith("."):
+                folders.add(parts[2])
+        elif rel in (Path("content"), content.ARTICLES):
+            every = True
+    return Changes(full, people_changed, every, frozenset(folders), frozenset(touched), tuple(sorted(sources)))
+
+
+class Preview:
+    """The preview folder of one site, kept up to date one batch of changes at a time."""
+
+    def __init__(self, site_dir: Path, out: Path, drafts: bool = True, force: bool = False):
+        self.site_dir, self.out = site_dir.resolve(), out.resolve()
+        self.drafts, self.force = drafts, force
+        self._sources: Sources | None = None
+        #: ``{path: key}`` of the files in the preview folder; None when unknown (then a full build writes it).
+        self._published: dict[str, str] | None = None
+
+    def build(self, sources: tuple[str, ...] = ()) -> Update:
+        """A full build into the preview folder; afterwards, saves are rebuilt incrementally."""
+        report = build_stage.build(self.site_dir, self.out, drafts=self.drafts, force=self.force)
+        if report.ok and report.rendered_from is not None:
+            self._sources = self._sources_of(report.rendered_from)
+            site, static_files = report.rendered_from.site, self._sources.theme.static_files
+            self._published, _ = render.render_changed(site, self._sources.environments, static_files, {})
+        else:
+            self._sources = self._read_all()
+        return Update(
+            True,
+            report.diagnostics,
+            files=report.files,
+            pages=report.pages,
+            articles=report.articles,
+            seconds=report.seconds,
+            sources=sources,
+        )
+
+    def update(self, paths: Collection[Path]) -> Update:
+        """Rebuild what a batch of changed paths touches; see the module docstring."""
+        started = time.perf_counter()
+        changes = classify(self.site_dir, paths)
+        if changes.full or self._sources is None:
+            return self.build(changes.sources)
+        sources = self._reread(self._sources, changes)
+        self._sources = sources
+        site = sources.site()
+        problems = sources.problems() + content.check_site(site, self.site_dir)
+        if has_errors(problems):
+            return self._done(started, changes, problems)
+        if self._published is None or not (self.out / output.MARKER).is_file():
+            return self.build(changes.sources)  # what the folder holds is unknown: write it all
+        return self._write(started, changes, sources, site, problems)
+
+    def _write(
+        self, started: float, changes: Changes, sources: Sources, site: Site, problems: list[Diagnostic]
+    ) -> Update:
+        """Render the jobs that changed, then write them; any error leaves the files as they were."""
+        published = self._published or {}
+        try:
+            keys, outputs = render.render_changed(
+                site, sources.environments, sources.theme.static_files, published, changes.touched
+            )
+            made = list(outputs)
+        except theme_stage.TemplateError as exc:
+            return self._done(started, changes, [*problems, theme_stage.template_problem(exc, sources.theme)])
+        removed = tuple(path for path in published if path not in keys)
+        try:
+            output.update(made, removed, self.out)
+        except (OSError, ValueError) as exc:
+            self._published = None
+            where = Location(str(getattr(exc, "filename", None) or self.out))
+            failure = error(where, f"cannot write the preview: {getattr(exc, 'strerror', None) or exc}")
+            return self._done(started, changes, [*problems, failure])
+        self._published = keys
+        return self._done(started, changes, problems, tuple(path for path, _ in made), removed)
+
+    def _done(
+        self,
+        started: float,
+        changes: Changes,
+        problems: list[Diagnostic],
+        written: tuple[str, ...] = (),
+        removed: tuple[str, ...] = (),
+    ) -> Update:
+        seconds = time.perf_counter() - started
+        return Update(False, sort(problems), written, removed, seconds=seconds, sources=changes.sources)
+
+    def _reread(self, sources: Sources, changes: Changes) -> Sources:
+        """The sources with the changed parts read again."""
+        registry, people_problems = sources.registry, sources.people_problems
+        folders = set(changes.folders)
+        if changes.people:
+            registry, found = people.load(sources.config, self.site_dir)
+            people_problems = tuple(found)
+            folders |= _naming_people(sources, set(registry) | set(sources.registry))
+        if changes.every_article:
+            folders = set(sources.folders) | set(self._folder_names())
+        updated = dict(sources.folders)
+        for name in folders:
+            folder = self.site_dir / content.ARTICLES / name
+            updated.pop(name, None)
+            if folder.is_dir():
+                article, found = content.load_article(sources.config, self.site_dir, folder, self.drafts, registry)
+                updated[name] = (article, tuple(found))
+        return replace(sources, registry=registry, people_problems=people_problems, folders=updated)
+
+    def _sources_of(self, built: build_stage.Prepared) -> Sources:
+        """The sources after a successful full build: its Site, its theme, every folder."""
+        site = built.site
+        folders: dict[str, tuple[Article | None, tuple[Diagnostic, ...]]]
+        folders = {name: (None, ()) for name in self._folder_names()}
+        folders.update((article.slug, (article, ())) for article in site.articles)
+        registry = {person.id: person for person in site.people}
+        return Sources(site.config, built.theme, built.environments, registry, (), folders)
+
+    def _read_all(self) -> Sources | None:
+        """The sources read folder by folder (after a failed build); None while the config or theme is broken."""
+        config, _ = config_stage.load(self.site_dir)
+        if config is None:
+            return None
+        theme, _ = theme_stage.load(self.site_dir, config)
+        if theme is None:
+            return None
+        try:
+            environments = {lang: theme.environment(lang) for lang in config.languages}
+        except ValueError:
+            return None
+        registry, found = people.load(config, self.site_dir)
+        sources = Sources(config, theme, environments, registry, tuple(found))
+        return self._reread(sources, Changes(every_article=True))
+
+    def _folder_names(self) -> list[str]:
+        root = self.site_dir / content.ARTICLES
+        if not root.is_dir():
+            return []
+        return sorted(path.name for path in root.iterdir() if path.is_dir() and not path.name.startswith("."))
+
+
+def _naming_people(sources: Sources, ids: set[str]) -> set[str]:
+    """Folders a registry change may alter: those naming one of ``ids``, and those without a published article."""
+    return {
+        name
+        for name, (article, _) in sources.folders.items()
+        if article is None or any(voice.id in ids for t in article.translations for voice in t.voices)
+    }

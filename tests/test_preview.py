@@ -1,0 +1,236 @@
+"""Incremental rebuilds: after every save, the preview folder is exactly what a clean build writes.
+
+Each step edits the site as an editor would and hands the changed paths to
+the preview (as the watcher does); then a clean build of the same sources
+goes into another folder and the two are compared file by file, byte by byte.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from sitegen.build import build
+from sitegen.preview import Preview, classify
+
+from .conftest import CONFIG, SITES, article
+
+ARTICLES = Path("content") / "articles"
+
+
+def snapshot(folder: Path) -> dict[str, bytes | None]:
+    """Every file (with its bytes) and every folder (None) under ``folder``."""
+    return {
+        path.relative_to(folder).as_posix(): (None if path.is_dir() else path.read_bytes())
+        for path in sorted(folder.rglob("*"))
+    }
+
+
+def clean_build(site: Path, drafts: bool) -> dict[str, bytes | None]:
+    out = site.parent / "clean"
+    report = build(site, out, drafts=drafts, force=True)
+    assert report.ok, "\n".join(map(str, report.diagnostics))
+    return snapshot(out)
+
+
+def assert_same(preview: dict[str, bytes | None], clean: dict[str, bytes | None], step: str) -> None:
+    missing, extra = sorted(clean.keys() - preview.keys()), sorted(preview.keys() - clean.keys())
+    assert not missing and not extra, f"{step}: missing {missing}, extra {extra}"
+    differ = [path for path in clean if clean[path] != preview[path]]
+    assert not differ, f"{step}: these files differ from a clean build: {differ}"
+
+
+def write(site: Path, rel: str, text: str) -> list[Path]:
+    path = site / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return [path]
+
+
+def replace_in(site: Path, rel: str, old: str, new: str) -> list[Path]:
+    path = site / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} is not in {rel}"
+    return write(site, rel, text.replace(old, new))
+
+
+def remove(site: Path, rel: str) -> list[Path]:
+    folder = site / rel
+    gone = [folder, *folder.rglob("*")]
+    shutil.rmtree(folder)
+    return gone
+
+
+KARABAKH_EN = f"{ARTICLES}/karabakh-claim/en.md"
+WATER = f"{ARTICLES}/water-dispute"
+PEOPLE = "content/people.yaml"
+REGISTRY = "simonyan:\n  city: yerevan\n  name: {en: Gurgen Simonyan, ru: Гурген Симонян}\n  role: {en: analyst}\n"
+
+NEW_ONE = f"{ARTICLES}/new-one"
+INLINE_SIMONYAN = "voices:\n  simonyan:\n    city: yerevan\n    name: Gurgen Simonyan\n"
+
+
+def edits(*steps: Callable[[Path], list[Path]]) -> Callable[[Path], list[Path]]:
+    """Several saves reported in one batch, as the watcher groups saves made close together."""
+    return lambda site: [path for step in steps for path in step(site)]
+
+
+#: (what the editor does, whether the result builds); each step is one batch of changes.
+STEPS: list[tuple[str, Callable[[Path], list[Path]], bool]] = [
+    (
+        "edit a passage and the summary",
+        edits(
+            lambda s: replace_in(s, KARABAKH_EN, "information war", "information campaign"),
+            lambda s: replace_in(s, KARABAKH_EN, "summary: ", "summary: Updated. "),
+        ),
+        True,
+    ),
+    (
+        "add an article",
+        edits(
+            lambda s: write(s, f"{NEW_ONE}/en.md", article("Brand new", "2024-07-01", extra="tags: [fresh]\n")),
+            lambda s: write(s, f"{NEW_ONE}/ru.md", article("Совсем новая", "2024-07-01", extra="tags: [fresh]\n")),
+        ),
+        True,
+    ),
+    (
+        "move an article to the top, rename its tag",
+        edits(
+            lambda s: replace_in(s, KARABAKH_EN, "date: 2023-06-05", "date: 2025-01-01"),
+            lambda s: replace_in(s, KARABAKH_EN, "tags: [karabakh, usa", "tags: [karabakh, america"),
+        ),
+        True,
+    ),
+    (
+        "change an image, add another",
+        edits(
+            lambda s: write(s, f"{WATER}/map.png", "not really a png"),
+            lambda s: write(s, f"{WATER}/photo.jpg", "not really a jpeg"),
+        ),
+        True,
+    ),
+    ("break the front matter", lambda s: replace_in(s, KARABAKH_EN, "title: ", "title: [unclosed "), False),
+    ("break a passage too", lambda s: replace_in(s, f"{WATER}/en.md", "::: aliyeva", "::: aliyev"), False),
+    ("fix the front matter", lambda s: replace_in(s, KARABAKH_EN, "title: [unclosed ", "title: "), False),
+    ("fix the passage", lambda s: replace_in(s, f"{WATER}/en.md", "::: aliyev\n", "::: aliyeva\n"), True),
+    (
+        "make one a draft, publish another",
+        edits(
+            lambda s: replace_in(s, f"{NEW_ONE}/en.md", "date: ", "draft: true\ndate: "),
+            lambda s: replace_in(s, f"{ARTICLES}/a-draft/en.md", "draft: true\n", ""),
+        ),
+        True,
+    ),
+    ("delete an article", lambda s: remove(s, WATER), True),
+    (
+        "name someone from a new people registry",
+        edits(
+            lambda s: write(s, PEOPLE, REGISTRY),
+            lambda s: replace_in(s, f"{NEW_ONE}/ru.md", INLINE_SIMONYAN, "voices: [simonyan]\n"),
+        ),
+        True,
+    ),
+    ("rename them in the registry", lambda s: replace_in(s, PEOPLE, "en: Gurgen Simonyan", "en: G. Simonyan"), True),
+    ("break the registry", lambda s: replace_in(s, PEOPLE, "city: yerevan", "city: yerevn"), False),
+    ("fix the registry", lambda s: replace_in(s, PEOPLE, "city: yerevn", "city: yerevan"), True),
+    (
+        "change the config and the theme",
+        edits(
+            lambda s: replace_in(s, "sitegen.toml", "per_page = 2", "per_page = 3"),
+            lambda s: write(s, "theme/static/extra.css", "body { color: black }\n"),
+        ),
+        True,
+    ),
+    ("edit after a full rebuild", lambda s: replace_in(s, KARABAKH_EN, "information campaign", "campaign"), True),
+]
+
+
+def test_incremental_equals_clean(tmp_path: Path) -> None:
+    """Without drafts, so that drafting and publishing add and remove pages."""
+    site = tmp_path / "site"
+    shutil.copytree(SITES / "basic", site)
+    preview = Preview(site, site / ".sitegen" / "preview", drafts=False)
+    assert preview.build().ok
+    assert_same(snapshot(preview.out), clean_build(site, drafts=False), "first build")
+    last_good = snapshot(preview.out)
+    for name, step, builds in STEPS:
+        update = preview.update(step(site))
+        assert update.ok == builds, f"{name}: {[str(d) for d in update.errors]}"
+        if builds:
+            last_good = snapshot(preview.out)
+            assert_same(last_good, clean_build(site, drafts=False), name)
+        else:
+            assert_same(snapshot(preview.out), last_good, f"{name}: the last good files stay")
+
+
+def test_incremental_equals_clean_with_drafts(tmp_path: Path) -> None:
+    """As the preview runs by default: drafts are pages like any other."""
+    site = tmp_path / "site"
+    shutil.copytree(SITES / "basic", site)
+    preview = Preview(site, site / ".sitegen" / "preview", drafts=True)
+    preview.build()
+    update = preview.update(
+        edits(
+            lambda s: replace_in(s, f"{ARTICLES}/a-draft/en.md", "Work in progress.", "Nearly done."),
+            lambda s: replace_in(s, f"{ARTICLES}/only-english/en.md", "date: ", "draft: true\ndate: "),
+        )(site)
+    )
+    assert update.ok and "en/a-draft/index.html" in update.written
+    assert_same(snapshot(preview.out), clean_build(site, drafts=True), "drafts")
+
+
+def test_a_change_renders_only_what_shows_it(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(SITES / "basic", site)
+    preview = Preview(site, site / ".sitegen" / "preview")
+    preview.build()
+    update = preview.update(replace_in(site, f"{WATER}/en.md", "has always been shared", "was shared"))
+    assert update.ok and not update.full
+    written = set(update.written)
+    assert {"en/water-dispute/index.html", "en/water-dispute/parallel/index.html"} <= written
+    assert not any(path.startswith("en/karabakh-claim/") for path in written), "other articles are left alone"
+    assert "static/style.css" not in written and "en/water-dispute/map.png" not in written
+    assert not update.removed
+    assert preview.update(replace_in(site, f"{WATER}/en.md", "was shared", "was shared")).written == ()
+
+
+def test_errors_name_the_file_and_line(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(SITES / "basic", site)
+    preview = Preview(site, site / ".sitegen" / "preview")
+    preview.build()
+    update = preview.update(replace_in(site, f"{WATER}/en.md", "::: aliyeva", "::: aliyev"))
+    assert [str(d.location) for d in update.errors] == [f"{WATER}/en.md:21"]
+    assert "undeclared voice 'aliyev'" in update.errors[0].message
+    assert not update.changed
+
+
+def test_a_broken_start_recovers_on_the_fix(tmp_path: Path, make_site) -> None:
+    site = make_site({f"{ARTICLES}/one/en.md": article(body="::: nobody\nText.\n:::\n")}, config=CONFIG)
+    preview = Preview(site, site / ".sitegen" / "preview")
+    first = preview.build()
+    assert not first.ok and not (preview.out / "index.html").exists()
+    update = preview.update(replace_in(site, f"{ARTICLES}/one/en.md", "::: nobody", "::: simonyan"))
+    assert update.ok and update.changed
+    assert_same(snapshot(preview.out), clean_build(site, True), "after the fix")
+
+
+@pytest.mark.parametrize(
+    ("paths", "expected"),
+    [
+        (["sitegen.toml"], {"full": True}),
+        (["theme/templates/article.html"], {"full": True}),
+        (["content/people.yaml"], {"people": True}),
+        (["content/articles/one/en.md", "content/articles/two"], {"folders": frozenset({"one", "two"})}),
+        (["content/articles/.hidden/en.md"], {}),
+        (["content/articles"], {"every_article": True}),
+        (["content/notes.txt"], {}),
+    ],
+)
+def test_what_a_change_costs(tmp_path: Path, paths: list[str], expected: dict) -> None:
+    changes = classify(tmp_path, [tmp_path / path for path in paths])
+    found = {key: getattr(changes, key) for key in ("full", "people", "every_article", "folders")}
+    assert {key: value for key, value in found.items() if value} == expected
