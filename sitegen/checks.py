@@ -160,12 +160,17 @@ def _passage_counterparts(reference: Translation, other: Translation) -> list[Di
 
 
 def _surplus(mine: tuple[Passage, ...], theirs: tuple[Passage, ...]) -> list[Passage]:
-    """Passages of ``mine`` (by voice and point) beyond what ``theirs`` has."""
-    left = Counter((p.voice, p.point) for p in mine) - Counter((p.voice, p.point) for p in theirs)
+    """Passages of ``mine`` (by voice and point) beyond what ``theirs`` has.
+
+    The n-th passage of a voice on a point matches the n-th in ``theirs``, so
+    the surplus is the later ones: the passage that was added, not the first.
+    """
+    matched = Counter((p.voice, p.point) for p in theirs)
     found = []
     for passage in mine:
-        if left[(passage.voice, passage.point)] > 0:
-            left[(passage.voice, passage.point)] -= 1
+        if matched[(passage.voice, passage.point)] > 0:
+            matched[(passage.voice, passage.point)] -= 1
+        else:
             found.append(passage)
     return found
 

@@ -102,7 +102,7 @@ def check_command(site_dir: str | None, no_drafts: bool, strict: bool, output_fo
                 _show(diagnostic)
         if not quiet or errors:
             counts = f"{_count(errors, 'error')}, {_count(warnings, 'warning')} in {_count(report.sources, 'file')}"
-            summary = f"Checked {_count(report.articles, 'article')}: {counts}" if report.ok else counts
+            summary = f"Checked {_count(report.articles, 'article')}: {counts}" if not errors else counts
             click.secho(summary, fg="red" if errors else None, err=bool(errors))
     sys.exit(1 if errors else 0)
 

@@ -132,12 +132,16 @@ def voices(
     for voice_id, fields, where in declared:
         person = registry.get(voice_id)
         if fields is None and person is None:
-            hint = did_you_mean(voice_id, registry) if registry else f"there is no {people.FILE.as_posix()}"
+            hint = (
+                did_you_mean(voice_id, registry)
+                if registry
+                else f"{people.FILE.as_posix()} names nobody (or could not be read)."
+            )
             problems.append(
                 error(
                     where,
                     f"'{voice_id}' is not in the people registry",
-                    f"{hint}; or declare the voice here with city and name",
+                    f"{hint} Or declare the voice here with city and name.",
                 )
             )
             continue

@@ -22,6 +22,10 @@ _FENCE = re.compile(r"^---[ \t]*$")
 _END = re.compile(r"^(---|\.\.\.)[ \t]*$")
 MAX_NODES = 20_000
 MAX_DEPTH = 20
+#: YAML 1.1 breaks lines at NEL, LS and PS too, which editors show inside a line
+#: (they come with text pasted from web pages); read them as spaces, so a title
+#: holding one stays one line and every line number matches the file.
+_YAML_ONLY_BREAKS = str.maketrans(dict.fromkeys("\x85\u2028\u2029", " "))
 
 #: Fields whose values are prose: a ``#`` in them, unquoted, starts a comment.
 PROSE_FIELDS = frozenset({"title", "summary", "name", "role"})
@@ -93,6 +97,7 @@ def split(text: str, path: str) -> Document:
 
 def read(text: str, path: str, first_line: int = 1) -> tuple[FrontMatter | None, tuple[Diagnostic, ...]]:
     """Read a YAML mapping; ``None`` with the problems when it cannot be read."""
+    text = text.translate(_YAML_ONLY_BREAKS)
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:

@@ -31,10 +31,18 @@ def is_known(code: str) -> bool:
     return True
 
 
-def language_name(code: str, in_language: str | None = None) -> str:
-    """The language's own name, or its name in ``in_language``, capitalised for menus."""
-    name = _locale(code).get_display_name(_locale(in_language or code)) or code
-    return name[:1].upper() + name[1:]
+def language_name(code: str, in_language: str | None = None, menu: bool = True) -> str:
+    """The language's own name, or its name in ``in_language``.
+
+    Capitalised for menus (``Русский``); as CLDR writes it for running text
+    otherwise (``русский``, ``English``).
+    """
+    reader = in_language or code
+    name = _locale(code).get_display_name(_locale(reader)) or code
+    if not menu:
+        return name
+    first = "İ" if name[:1] == "i" and _locale(reader).language in ("az", "tr") else name[:1].upper()
+    return first + name[1:]
 
 
 def format_date(value: dt.date | dt.datetime, locale: str, format: str = "long") -> str:

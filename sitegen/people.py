@@ -33,7 +33,7 @@ def load(config: SiteConfig, site_dir: Path) -> tuple[dict[str, Person], list[Di
     if not path.is_file():
         return {}, []
     try:
-        text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+        text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
     except (OSError, UnicodeDecodeError) as exc:
         return {}, [error(Location(rel), f"cannot read the people registry: {exc}", "save it as UTF-8")]
     if not text.strip():

@@ -165,7 +165,11 @@ def article_page(site: Site, lang: str, slug: str, env: jinja2.Environment) -> b
             for voice in translation.voices
         },
         parallel=context["url"](path + "parallel/") if len(article.translations) > 1 else None,
-        missing=[localization.language_name(code, lang) for code in site.config.languages if code not in alternates],
+        missing=[
+            localization.language_name(code, lang, menu=False)
+            for code in site.config.languages
+            if code not in alternates
+        ],
         page_title=translation.title,
         description=translation.summary,
         og_type="article",
