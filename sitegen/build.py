@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import jinja2
 
 from . import config as config_stage
 from . import content, output, render
+from . import search as search_stage
 from . import theme as theme_stage
 from .errors import Diagnostic, Location, error, has_errors, sort
 from .model import Site
@@ -52,9 +53,19 @@ class BuildReport:
 
 
 def build(
-    site_dir: Path, out: Path | None = None, drafts: bool = False, force: bool = False, write: bool = True
+    site_dir: Path,
+    out: Path | None = None,
+    drafts: bool = False,
+    force: bool = False,
+    write: bool = True,
+    search: bool = True,
 ) -> BuildReport:
-    """Build the site in ``site_dir`` into ``out``; with ``write=False``, only check it."""
+    """Build the site in ``site_dir`` into ``out``; with ``write=False``, only check it.
+
+    ``search=False`` (``--no-search``) builds as if the config said ``search = false``.
+    Otherwise, when the config allows it, Pagefind indexes the staging folder
+    before the swap; when it cannot, the build warns and publishes without search.
+    """
     started = time.perf_counter()
     out = (out or site_dir / DEFAULT_OUT).resolve()
     problems: list[Diagnostic] = []
@@ -69,6 +80,8 @@ def build(
     problems += found
     if config is None:
         return report()
+    if not search:
+        config = replace(config, search=False)
     site, found = content.load(config, site_dir, drafts=drafts)
     problems += found
     sources = 1 + content.count_sources(site_dir)
@@ -86,6 +99,10 @@ def build(
 
     counts = {"pages": 0, "files": 0}
 
+    def index_search(staging: Path) -> None:
+        if config.search and site.articles:
+            problems.extend(search_stage.index(staging))
+
     def counted() -> Iterator[render.Output]:
         for path, data in render.render_site(site, environments, theme.static_files):
             counts["files"] += 1
@@ -94,7 +111,7 @@ def build(
 
     try:
         if write:
-            output.publish(counted(), out)
+            output.publish(counted(), out, finish=index_search)
         else:
             for _ in counted():
                 pass

@@ -54,18 +54,24 @@ def main() -> None:
 @out_option
 @click.option("--drafts", is_flag=True, help="Include articles marked draft: true.")
 @click.option("--force", is_flag=True, help="Replace an output folder that sitegen did not create.")
+@click.option(
+    "--no-search", is_flag=True, help="Build without search: no search box, page or index (as search = false)."
+)
 @quiet_option
 @verbose_option
 def build_command(
-    site_dir: str | None, out_dir: str | None, drafts: bool, force: bool, quiet: bool, verbose: bool
+    site_dir: str | None, out_dir: str | None, drafts: bool, force: bool, no_search: bool, quiet: bool, verbose: bool
 ) -> None:
     """Build the site into the output folder.
 
     The new site replaces the old one only when the whole build succeeded;
     on any error the previous output is left as it was and the exit status is 1.
+    Pagefind then indexes the new site for search before it is swapped in;
+    when it cannot (not installed, or it failed), the build warns and the site
+    is published without search. SITEGEN_PAGEFIND names the pagefind program.
     """
     site = _site(site_dir)
-    report = build(site, _out(site, out_dir, force), drafts=drafts, force=force)
+    report = build(site, _out(site, out_dir, force), drafts=drafts, force=force, search=not no_search)
     _finish(report, quiet, verbose, site)
 
 

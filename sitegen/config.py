@@ -44,6 +44,7 @@ KEYS: dict[str, Key] = {
     "per_page": Key("int", "Articles per page on the language home pages (default 10)."),
     "feed_size": Key("int", "Entries in each Atom feed, newest first (default 20)."),
     "markdown": Key("table", "[markdown] raw_html = true passes raw HTML in articles through (default false)."),
+    "search": Key("bool", "false leaves out full-text search: no search box, page or index (default true)."),
     "locales": Key(
         "table", 'Babel locale used to format dates per language, e.g. en = "en_US" (default en_GB for en).'
     ),
@@ -140,6 +141,9 @@ def _validate(data: dict[str, Any], lines: _KeyLines) -> tuple[SiteConfig | None
         problems.append(
             error(lines.at("markdown", "raw_html"), f"'markdown.raw_html' must be true or false, got {raw_html!r}")
         )
+    search = data.get("search", True)
+    if not isinstance(search, bool):
+        problems.append(error(lines.at("search"), f"'search' must be true or false, got {search!r}"))
     locales = dict(DEFAULT_LOCALES)
     for lang, locale in _table(data, "locales", lines, problems).items():
         if not isinstance(locale, str) or not localization.is_known(locale):
@@ -165,6 +169,7 @@ def _validate(data: dict[str, Any], lines: _KeyLines) -> tuple[SiteConfig | None
         feed_size=feed_size,
         raw_html=raw_html,
         locales={k: v for k, v in locales.items() if k in languages},
+        search=search,
     ), problems
 
 

@@ -39,6 +39,8 @@ class SiteConfig:
     feed_size: int = 20
     raw_html: bool = False
     locales: dict[str, str] = field(default_factory=dict)
+    #: Full-text search: a search box on every page and a Pagefind index (``search = false`` leaves both out).
+    search: bool = True
     source: str = "sitegen.toml"
 
     @property

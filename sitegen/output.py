@@ -15,7 +15,7 @@ import ctypes.util
 import os
 import shutil
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 
 from .errors import Diagnostic, Location, error
@@ -59,9 +59,13 @@ def check_target(out: Path, site_dir: Path, force: bool = False) -> list[Diagnos
     return []
 
 
-def publish(outputs: Iterable[tuple[str, bytes | Path]], out: Path) -> int:
+def publish(
+    outputs: Iterable[tuple[str, bytes | Path]], out: Path, finish: Callable[[Path], object] | None = None
+) -> int:
     """Write every output into a staging folder, then swap it in; returns the file count.
 
+    ``finish``, when given, runs on the complete staging folder just before
+    the swap, so what it adds (the search index) is published with the pages.
     On any failure the staging folder is removed and the previous output is
     left exactly as it was; the ``OSError`` propagates to the caller.
     """
@@ -73,6 +77,8 @@ def publish(outputs: Iterable[tuple[str, bytes | Path]], out: Path) -> int:
     try:
         count = _write_all(outputs, staging)
         (staging / MARKER).write_text("This folder is written by sitegen and replaced on every build.\n")
+        if finish is not None:
+            finish(staging)
         _swap(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -32,7 +32,7 @@ import jinja2
 
 from . import build as build_stage
 from . import config as config_stage
-from . import content, output, people, render
+from . import content, output, people, render, search
 from . import theme as theme_stage
 from .errors import Diagnostic, Location, error, has_errors, sort
 from .model import Article, Person, Site, SiteConfig
@@ -207,6 +207,8 @@ class Preview:
             failure = error(where, f"cannot write the preview: {getattr(exc, 'strerror', None) or exc}")
             return self._done(started, changes, [*problems, failure])
         self._published = keys
+        if any(path.endswith(".html") for path in (*(path for path, _ in made), *removed)):
+            problems = [*problems, *search.refresh(self.out, site.config.search and bool(site.articles))]
         return self._done(started, changes, problems, tuple(path for path, _ in made), removed)
 
     def _done(

@@ -109,6 +109,8 @@ def plan(site: Site, static_files: Mapping[str, Path], grouped: listings.Index |
         jobs.extend(_listing_jobs(site, grouped, lang))
     jobs.append(_home_job(site, config.default_language, 1, totals, ""))
     jobs.append(Job("404.html", "404", (config.default_language,), ""))
+    if config.search:
+        jobs.extend(Job(f"{lang}/search/index.html", "search", (lang,), "") for lang in config.languages)
     jobs.extend(Job(f"{lang}/404.html", "404", (lang,), "") for lang in config.languages)
     for path, lang, city, shown in feeds.sources(site, grouped):
         jobs.append(Job(path, "city-feed" if city else "feed", (lang, city) if city else (lang,), _fingerprint(shown)))
@@ -138,6 +140,8 @@ def run(
     if job.kind == "home":
         lang, number = job.ref
         return home_page(site, lang, int(number), environments[lang], at_root=job.path == "index.html")
+    if job.kind == "search":
+        return search_page(site, job.ref[0], environments[job.ref[0]])
     if job.kind == "404":
         lang = job.ref[0]
         context = _context(site, lang, "404.html", {}, absolute_links=True)
@@ -198,6 +202,14 @@ def parallel_page(site: Site, lang: str, slug: str, env: jinja2.Environment) -> 
     )
     context["canonical"] = absolute_url(site.config.base_url, article_path(lang, slug))
     return _render(env, "parallel.html", context)
+
+
+def search_page(site: Site, lang: str, env: jinja2.Environment) -> bytes:
+    """A language's search page: the browser loads Pagefind's interface and index from ``pagefind/``."""
+    path = f"{lang}/search/"
+    context = _context(site, lang, path, {code: f"{code}/search/" for code in site.config.languages})
+    context.update(bundle=context["url"]("pagefind/"), root=context["url"](""))
+    return _render(env, "search.html", context)
 
 
 def home_page(site: Site, lang: str, number: int, env: jinja2.Environment, at_root: bool = False) -> bytes:
@@ -375,6 +387,7 @@ def _context(
         "url": url,
         "home": url(home_path(lang)),
         "sections": {kind: url(f"{lang}/{kind}/") for kind in listings.KINDS},
+        "search_url": url(f"{lang}/search/") if config.search else "",
         "canonical": absolute_url(config.base_url, path) if path in alternates.values() else "",
         "alternates": hreflang,
         "switcher": switcher,

@@ -9,6 +9,7 @@ overlays would share their parent's gettext globals.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -18,6 +19,9 @@ import jinja2
 from . import localization, markup
 from .errors import Diagnostic, Location, error
 from .model import SiteConfig
+
+#: Static files whose output name carries a digest of their content (``style.3f9a1c2b7e.css``).
+FINGERPRINTED = (".css", ".js")
 
 
 def default_theme_dir() -> Path:
@@ -34,16 +38,39 @@ class Theme:
     config: SiteConfig
 
     @cached_property
-    def static_files(self) -> dict[str, Path]:
-        """Static asset path in the output (``static/…``) -> the file that provides it."""
+    def static_sources(self) -> dict[str, Path]:
+        """Asset name under ``static/`` (``style.css``) -> the file that provides it, site theme first."""
         files: dict[str, Path] = {}
         for layer in reversed(self.layers):
             folder = layer / "static"
             if folder.is_dir():
                 for path in sorted(folder.rglob("*")):
                     if path.is_file() and not path.name.startswith("."):
-                        files["static/" + path.relative_to(folder).as_posix()] = path
+                        files[path.relative_to(folder).as_posix()] = path
         return files
+
+    @cached_property
+    def assets(self) -> dict[str, str]:
+        """Asset name (``style.css``) -> its path in the output (``static/style.3f9a1c2b7e.css``).
+
+        CSS and JavaScript are named by a digest of their content, so a changed
+        file gets a new name and hosts may cache them for ever; templates link
+        them with ``{{ asset('style.css') }}``. Other files keep their names.
+        """
+        paths = {}
+        for name, source in self.static_sources.items():
+            stem, dot, suffix = name.rpartition(".")
+            if dot and "." + suffix in FINGERPRINTED:
+                name_out = f"{stem}.{hashlib.sha256(source.read_bytes()).hexdigest()[:10]}.{suffix}"
+            else:
+                name_out = name
+            paths[name] = "static/" + name_out
+        return paths
+
+    @cached_property
+    def static_files(self) -> dict[str, Path]:
+        """Static asset path in the output (``static/style.<digest>.css``) -> the file that provides it."""
+        return {self.assets[name]: source for name, source in self.static_sources.items()}
 
     def catalog_files(self, lang: str) -> list[Path]:
         """The ``messages.po`` files for ``lang``, the default theme's first."""
@@ -81,7 +108,15 @@ class Theme:
         env.filters["rebase"] = markup.rebase
         env.filters["og_locale"] = lambda code: localization.territory_locale(self.config.locales.get(code, code))
         env.globals["language_name"] = localization.language_name
+        env.globals["asset"] = self._asset_url
         return env
+
+    @jinja2.pass_context
+    def _asset_url(self, context: jinja2.runtime.Context, name: str) -> str:
+        """``{{ asset('style.css') }}``: the page's link to a static file, under its fingerprinted name."""
+        if name not in self.assets:
+            raise jinja2.TemplateRuntimeError(f"asset({name!r}): there is no static/{name} in the theme")
+        return context["url"](self.assets[name])
 
 
 def _isodate(value: dt.date | dt.datetime) -> str:

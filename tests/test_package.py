@@ -99,7 +99,8 @@ def test_installed_package_builds_a_site_without_a_theme(wheel: Path, tmp_path: 
     assert page.is_file()
     assert "No comment from Moscow on this point" in page.read_text(encoding="utf-8")
     assert "Перейти к содержанию" in (tmp_path / "out" / "ru" / "index.html").read_text(encoding="utf-8")
-    style = (tmp_path / "out" / "static" / "style.css").read_bytes()
+    (style_file,) = (tmp_path / "out" / "static").glob("style.*.css")
+    style = style_file.read_bytes()
     assert style == (REPO / "theme" / "static" / "style.css").read_bytes()
 
 
@@ -137,7 +138,9 @@ def test_site_theme_overrides_one_template_and_one_message(copy_site) -> None:
     templates.mkdir(parents=True)
     default_article = (default_theme_dir() / "templates" / "article.html").read_text(encoding="utf-8")
     marked = default_article.replace(
-        '<article class="article">', '<article class="article">\n<p class="site-override">Our own layout</p>', 1
+        '<article class="article" data-pagefind-body>',
+        '<article class="article" data-pagefind-body>\n<p class="site-override">Our own layout</p>',
+        1,
     )
     assert marked != default_article
     (templates / "article.html").write_text(marked, encoding="utf-8")
@@ -160,7 +163,8 @@ def test_site_theme_overrides_one_template_and_one_message(copy_site) -> None:
     assert "Москва: по этому вопросу комментария нет" in ru_article
     assert "3 голоса: Ереван, Баку и Москва" in ru_article, "an untranslated plural does not blank the default"
     assert "Skip to content" in en_article, "the override is Russian only"
-    assert (out / "static" / "style.css").read_bytes() == (default_theme_dir() / "static" / "style.css").read_bytes()
+    (style,) = (out / "static").glob("style.*.css")
+    assert style.read_bytes() == (default_theme_dir() / "static" / "style.css").read_bytes()
 
 
 def test_site_theme_overrides_a_static_file(copy_site) -> None:
@@ -170,6 +174,8 @@ def test_site_theme_overrides_a_static_file(copy_site) -> None:
     (static / "style.css").write_text("body { color: teal; }\n", encoding="utf-8")
     (static / "extra.css").write_text("p { margin: 0; }\n", encoding="utf-8")
     out = build_ok(site).out
-    assert (out / "static" / "style.css").read_text(encoding="utf-8") == "body { color: teal; }\n"
-    assert (out / "static" / "extra.css").is_file()
-    assert (out / "static" / "site.js").read_bytes() == (default_theme_dir() / "static" / "site.js").read_bytes()
+    (style,) = (out / "static").glob("style.*.css")
+    assert style.read_text(encoding="utf-8") == "body { color: teal; }\n"
+    assert len(list((out / "static").glob("extra.*.css"))) == 1
+    (script,) = (out / "static").glob("site.*.js")
+    assert script.read_bytes() == (default_theme_dir() / "static" / "site.js").read_bytes()

@@ -1,0 +1,125 @@
+"""Full-text search: Pagefind indexes the finished staging folder before it is published.
+
+Pagefind is a separate program (``pip install 'sitegen[search]'`` brings it
+with the ``pagefind[bin]`` package). It reads the built pages, keeps the text
+of the elements marked ``data-pagefind-body`` (article pages only; headers,
+navigation and footers are outside it), and writes one index per
+``<html lang>`` into ``pagefind/`` at the root of the site, with the script
+that the theme's search page loads. Nothing runs on a server.
+
+Search is an extra: when the program is missing, fails or times out, the
+problem comes back as a *warning* and the site is published without an index
+(its search page then says that search is unavailable). This module only runs
+the program on a folder it is given; :mod:`output` decides when that folder
+is published.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import shutil
+import subprocess
+import uuid
+from pathlib import Path
+
+from .errors import Diagnostic, Location, warning
+
+#: Environment variable naming the pagefind program to run; it wins over the installed one.
+#: Set it to a path that does not exist to build as if Pagefind were not installed.
+ENV = "SITEGEN_PAGEFIND"
+#: Where the index and Pagefind's scripts go, relative to the output folder.
+BUNDLE = "pagefind"
+#: Pagefind's list of what it wrote, in the bundle: its version and one entry per language.
+ENTRY = "pagefind-entry.json"
+#: Seconds an index may take before the build gives up on it (a large site takes a few).
+TIMEOUT = 300
+
+_WHERE = Location("search")
+_INSTALL = "install it with pip install 'sitegen[search]' or set SITEGEN_PAGEFIND to the program"
+
+
+def executable() -> str | None:
+    """The pagefind program: ``$SITEGEN_PAGEFIND``, the ``pagefind_bin`` package's binary, or ``pagefind`` on PATH."""
+    configured = os.environ.get(ENV)
+    if configured is not None:
+        return configured
+    for module in ("pagefind_bin_extended", "pagefind_bin"):
+        try:
+            return str(importlib.import_module(module).get_executable())
+        except (ImportError, FileNotFoundError):
+            continue
+    return shutil.which("pagefind_extended") or shutil.which("pagefind")
+
+
+def index(folder: Path, program: str | None = None) -> list[Diagnostic]:
+    """Run Pagefind over the built site in ``folder``; the bundle goes to ``folder/pagefind/``.
+
+    Returns warnings, never errors: a site without search still works. Any
+    partial bundle a failed run left behind is removed, so the search page's
+    "unavailable" message and the published files agree.
+    """
+    return _run(folder, folder / BUNDLE, program)
+
+
+def refresh(folder: Path, wanted: bool = True, program: str | None = None) -> list[Diagnostic]:
+    """Index a live output folder again, for the preview after a save; without ``wanted``, drop the index.
+
+    The new bundle is written beside the folder and swapped in, so readers
+    get the old index or the new one; Pagefind is deterministic, so the folder
+    ends up as a clean build would make it.
+    """
+    bundle = folder / BUNDLE
+    if not wanted:
+        shutil.rmtree(bundle, ignore_errors=True)
+        return []
+    fresh = folder.parent / f".{folder.name}.staging-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    problems = _run(folder, fresh, program)
+    if problems:
+        shutil.rmtree(bundle, ignore_errors=True)
+        return problems
+    old = fresh.with_name(fresh.name.replace(".staging-", ".old-"))
+    if bundle.exists():
+        os.rename(bundle, old)
+    os.rename(fresh, bundle)
+    shutil.rmtree(old, ignore_errors=True)
+    return []
+
+
+def _run(folder: Path, bundle: Path, program: str | None) -> list[Diagnostic]:
+    program = program if program is not None else executable()
+    if not program:
+        return [warning(_WHERE, "no search index was built: Pagefind is not installed", _INSTALL)]
+    command = [program, "--site", str(folder), "--output-path", str(bundle), "--quiet"]
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, check=False)
+    except FileNotFoundError:
+        return _failed(bundle, f"the Pagefind program {program} does not exist", _INSTALL)
+    except PermissionError:
+        return _failed(bundle, f"the Pagefind program {program} cannot be run", "check the file's permissions")
+    except OSError as exc:
+        return _failed(bundle, f"Pagefind could not be started: {exc.strerror or exc}", _INSTALL)
+    except subprocess.TimeoutExpired:
+        return _failed(bundle, f"Pagefind took longer than {TIMEOUT} s and was stopped")
+    if result.returncode != 0 or not (bundle / ENTRY).is_file():
+        said = (result.stderr.strip() or result.stdout.strip() or f"exit status {result.returncode}").splitlines()
+        return _failed(bundle, f"Pagefind failed: {said[-1]}", "run it by hand to see more: " + " ".join(command))
+    _sort_entry(bundle / ENTRY)
+    return []
+
+
+def _sort_entry(entry: Path) -> None:
+    """List the languages in a stable order: Pagefind writes them in any, so the same site gave other bytes."""
+    try:
+        data = json.loads(entry.read_text(encoding="utf-8"))
+        data["languages"] = dict(sorted(data["languages"].items()))
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return  # not the format this was written for: leave it as Pagefind wrote it
+    entry.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def _failed(bundle: Path, message: str, hint: str = "") -> list[Diagnostic]:
+    shutil.rmtree(bundle, ignore_errors=True)
+    advice = "the site was built without search"
+    return [warning(_WHERE, f"no search index was built: {message}", f"{hint}; {advice}" if hint else advice)]

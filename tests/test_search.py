@@ -1,0 +1,368 @@
+"""Full-text search: a Pagefind index per language, built into the staging folder, and the search page.
+
+The real Pagefind (``pagefind[bin]``, the ``search`` extra) indexes the example
+site; a missing or failing program is simulated the documented way, by
+pointing ``SITEGEN_PAGEFIND`` at another program, never by patching sitegen.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import stat
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sitegen import search
+from sitegen.build import build
+from sitegen.cli import main
+from sitegen.serve import make_server
+
+from .conftest import CONFIG, REPO, article, build_ok, messages
+from .test_build import parse
+
+needs_pagefind = pytest.mark.skipif(
+    search.executable() is None, reason="Pagefind is not installed: pip install -e '.[search]'"
+)
+
+
+def example_site(root: Path) -> Path:
+    """A copy of the repository's example site (config and articles, the default theme)."""
+    site = root / "example"
+    site.mkdir()
+    shutil.copy(REPO / "sitegen.toml", site)
+    shutil.copytree(REPO / "content", site / "content")
+    return site
+
+
+def fake_pagefind(folder: Path, script: str) -> Path:
+    """An executable shell script standing in for Pagefind."""
+    program = folder / "fake-pagefind"
+    program.write_text("#!/bin/sh\n" + script, encoding="utf-8")
+    program.chmod(program.stat().st_mode | stat.S_IEXEC)
+    return program
+
+
+def search_warnings(report) -> list[str]:
+    return [str(d) for d in report.diagnostics if d.location.path == "search"]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example site, built once with the real Pagefind."""
+    if search.executable() is None:
+        pytest.skip("Pagefind is not installed: pip install -e '.[search]'")
+    report = build_ok(example_site(tmp_path_factory.mktemp("search")))
+    assert not search_warnings(report)
+    assert report.out is not None
+    return report.out
+
+
+# -- The index ---------------------------------------------------------------
+
+
+@needs_pagefind
+def test_an_index_per_language(built: Path) -> None:
+    entry = json.loads((built / search.BUNDLE / search.ENTRY).read_text(encoding="utf-8"))
+    assert set(entry["languages"]) == {"en", "ru"}
+    articles = len(list((REPO / "content" / "articles").iterdir()))
+    assert {lang: info["page_count"] for lang, info in entry["languages"].items()} == {"en": articles, "ru": articles}
+    for lang, info in entry["languages"].items():
+        assert (built / "pagefind" / f"pagefind.{info['hash']}.pf_meta").is_file(), lang
+    assert (built / "pagefind" / "pagefind-ui.js").is_file()
+    assert (built / "pagefind" / "pagefind-ui.css").is_file()
+
+
+@needs_pagefind
+def test_only_articles_are_indexed_and_without_the_chrome(built: Path) -> None:
+    slugs = [folder.name for folder in (REPO / "content" / "articles").iterdir()]
+    articles = {f"{lang}/{slug}/index.html" for lang in ("en", "ru") for slug in slugs}
+    for page in built.rglob("*.html"):
+        rel = page.relative_to(built).as_posix()
+        marked = parse(page).having("data-pagefind-body")
+        assert [e.tag for e in marked] == (["article"] if rel in articles else []), rel
+        if rel in articles:
+            html = page.read_text(encoding="utf-8")
+            body = html[html.index("data-pagefind-body") : html.index("</article>")]
+            assert '<header class="masthead"' not in body and "<nav" not in body and "<footer" not in body
+            assert "data-pagefind-ignore" in body, "labels and notices are left out"
+
+
+# -- The search page and the search box ---------------------------------------
+
+
+@needs_pagefind
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_the_search_page_in_each_language(built: Path, lang: str) -> None:
+    page = parse(built / lang / "search" / "index.html")
+    assert page.one("html").attrs["lang"] == lang
+    box = page.one(id="search")
+    assert (box.attrs["data-bundle"], box.attrs["data-root"]) == ("../../pagefind/", "../../")
+    strings = json.loads(box.attrs["data-strings"] or "{}")
+    assert "[SEARCH_TERM]" in strings["zero_results"] and "[COUNT]" in strings["many_results"]
+    noscript = page.find("noscript")
+    assert noscript and "JavaScript" in noscript[0].text
+    unavailable = page.one("p", class_="notice search-unavailable")
+    assert "hidden" in unavailable.attrs
+    if lang == "ru":
+        assert "Поиск работает только с JavaScript" in noscript[0].text
+        assert "Поиск недоступен" in unavailable.text
+        assert strings["placeholder"] == "Искать в комментариях"
+    scripts = [s.attrs.get("src") or "" for s in page.find("script")]
+    assert any(src.startswith("../../static/search.") and src.endswith(".js") for src in scripts)
+    assert not page.find("form", role="search"), "the page has Pagefind's box, not a second one"
+
+
+@needs_pagefind
+def test_every_other_page_has_a_search_box_leading_to_its_languages_search_page(built: Path) -> None:
+    for lang, page_path, action in [
+        ("en", "en/index.html", "../en/search/"),
+        ("ru", "ru/border-villages-water/index.html", "../../ru/search/"),
+        ("ru", "ru/cities/baku/index.html", "../../../ru/search/"),
+        ("en", "index.html", "en/search/"),
+    ]:
+        page = parse(built / page_path)
+        form = page.one("form", role="search")
+        assert (form.attrs["action"], form.attrs["method"]) == (action, "get"), page_path
+        field = page.one("input", type="search")
+        assert field.attrs["name"] == "q"
+        label = page.one("label", for_=field.attrs["id"] or "")
+        assert label.text.strip() == ("Search the site" if lang == "en" else "Поиск по сайту")
+
+
+def test_a_404_page_at_any_depth_leads_to_search_from_the_base_path(make_site, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv(search.ENV, str(tmp_path / "missing"))
+    site = make_site({"content/articles/x/en.md": article()})
+    out = build_ok(site, search=False).out
+    assert not parse(out / "404.html").find("form", role="search"), "no search box when search is off"
+    out = build_ok(site).out
+    assert parse(out / "404.html").one("form", role="search").attrs["action"] == "/news/en/search/"
+
+
+# -- Without Pagefind ------------------------------------------------------------
+
+
+def test_a_missing_pagefind_is_a_warning_and_the_site_still_builds(tmp_path: Path, monkeypatch) -> None:
+    site = example_site(tmp_path)
+    monkeypatch.setenv(search.ENV, str(tmp_path / "no-such-pagefind"))
+    report = build(site)
+    assert report.ok and report.written
+    (warning,) = search_warnings(report)
+    assert "warning: no search index was built: the Pagefind program" in warning
+    assert "does not exist" in warning and "pip install 'sitegen[search]'" in warning
+    out = tmp_path / "example" / "output"
+    assert not (out / "pagefind").exists()
+    assert (out / "ru" / "search" / "index.html").is_file(), "the page is there, and says search is unavailable"
+    assert (out / "ru" / "border-villages-water" / "index.html").is_file()
+
+
+def test_the_command_line_warns_and_exits_0_without_pagefind(tmp_path: Path) -> None:
+    site = example_site(tmp_path)
+    result = CliRunner().invoke(
+        main, ["build", "--site", str(site)], env={search.ENV: str(tmp_path / "missing")}, catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    assert "search: warning: no search index was built" in result.output
+    assert "hint: install it with pip install 'sitegen[search]'" in result.output
+    assert "1 warning" in result.output
+
+
+def test_a_failing_pagefind_is_a_warning_and_its_leftovers_are_removed(tmp_path: Path, monkeypatch) -> None:
+    site = example_site(tmp_path)
+    program = fake_pagefind(tmp_path, 'mkdir -p "$4" && touch "$4/half.js"\necho "Error: disk on fire" >&2\nexit 3\n')
+    monkeypatch.setenv(search.ENV, str(program))
+    report = build(site)
+    assert report.ok
+    (warning,) = search_warnings(report)
+    assert "no search index was built: Pagefind failed: Error: disk on fire" in warning
+    assert not (site / "output" / "pagefind").exists()
+
+
+def test_a_program_that_writes_no_index_is_a_failure_too(tmp_path: Path, monkeypatch) -> None:
+    site = example_site(tmp_path)
+    monkeypatch.setenv(search.ENV, str(fake_pagefind(tmp_path, "exit 0\n")))
+    (warning,) = search_warnings(build(site))
+    assert "Pagefind failed: exit status 0" in warning
+
+
+def test_pagefind_runs_on_the_staging_folder_before_the_swap(tmp_path: Path, monkeypatch) -> None:
+    """The index is part of the new site when it appears: the old output is untouched while Pagefind runs."""
+    site = example_site(tmp_path)
+    monkeypatch.setenv(search.ENV, str(tmp_path / "missing"))
+    build_ok(site)
+    out = site / "output"
+    (out / "old-page.html").write_text("from the previous build", encoding="utf-8")
+    log = tmp_path / "seen.txt"
+    program = fake_pagefind(
+        tmp_path,
+        f'echo "$2" > {log}\n'
+        f'test -f "{out}/old-page.html" && echo old-output-untouched >> {log}\n'
+        f'test -f "$2/ru/border-villages-water/index.html" && echo pages-written >> {log}\n'
+        'mkdir -p "$4" && echo "{}" > "$4/pagefind-entry.json"\n',
+    )
+    monkeypatch.setenv(search.ENV, str(program))
+    report = build_ok(site)
+    assert not search_warnings(report)
+    folder, *seen = log.read_text(encoding="utf-8").split()
+    assert Path(folder).resolve() != out.resolve() and ".staging-" in Path(folder).name
+    assert seen == ["old-output-untouched", "pages-written"]
+    assert (out / "pagefind" / "pagefind-entry.json").is_file() and not (out / "old-page.html").exists()
+
+
+def test_a_site_without_articles_is_not_indexed(make_site, monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.setenv(search.ENV, str(tmp_path / "missing"))
+    report = build_ok(make_site({}))
+    assert not search_warnings(report), "nothing to search: Pagefind is not asked"
+
+
+# -- Turning search off ------------------------------------------------------------
+
+
+def test_no_search_option_builds_without_search_box_page_or_index(tmp_path: Path) -> None:
+    site = example_site(tmp_path)
+    env = {search.ENV: str(tmp_path / "missing")}
+    result = CliRunner().invoke(main, ["build", "--site", str(site), "--no-search"], env=env, catch_exceptions=False)
+    assert result.exit_code == 0 and "warning" not in result.output, result.output
+    out = site / "output"
+    assert not (out / "pagefind").exists() and not (out / "en" / "search").exists()
+    assert not parse(out / "en" / "index.html").find("form", role="search")
+
+
+def test_search_false_in_the_config(make_site, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv(search.ENV, str(tmp_path / "missing"))
+    site = make_site({"content/articles/x/en.md": article()}, config="search = false\n" + CONFIG)
+    report = build_ok(site)
+    assert not search_warnings(report)
+    assert not (report.out / "en" / "search").exists()
+    assert not parse(report.out / "en" / "x" / "index.html").find("form", role="search")
+
+
+def test_search_must_be_true_or_false(make_site) -> None:
+    site = make_site({}, config='search = "no"\n' + CONFIG)
+    report = build(site)
+    assert not report.ok
+    assert "sitegen.toml:1: error: 'search' must be true or false, got 'no'" in messages(report)
+
+
+# -- In a real browser ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def served(built: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The built example site over real HTTP under the sub-path /news/, as it is published."""
+    root = tmp_path_factory.mktemp("host")
+    shutil.copytree(built, root / "news")
+    server = make_server(root, port=0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/news/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    from .test_browser import ARGS, CHROMIUM
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+RESULT = ".pagefind-ui__result-link"
+
+
+@needs_pagefind
+@pytest.mark.browser
+def test_typing_a_word_finds_the_one_article_in_russian(browser, served: str) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(served + "ru/search/")
+    field = page.locator(".pagefind-ui__search-input")
+    field.wait_for()
+    assert field.get_attribute("placeholder") == "Искать в комментариях"
+    field.fill("гидролог")
+    page.wait_for_selector(RESULT)
+    titles = page.locator(RESULT).all_inner_texts()
+    assert titles == ["Кому достанется вода приграничной реки?"]
+    assert page.locator(RESULT).first.get_attribute("href") == "/news/ru/border-villages-water/"
+    assert all(url.startswith(served) for url in requests), "no request leaves the site"
+    assert page.url.endswith("?q=%D0%B3%D0%B8%D0%B4%D1%80%D0%BE%D0%BB%D0%BE%D0%B3"), "the query is kept in the URL"
+    page.close()
+
+
+@needs_pagefind
+@pytest.mark.browser
+def test_the_header_box_leads_to_results_in_the_pages_language(browser, served: str) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(served + "en/")
+    page.fill("#site-search-query", "hydrologist")
+    page.press("#site-search-query", "Enter")
+    page.wait_for_url("**/en/search/?q=hydrologist")
+    page.wait_for_selector(RESULT)
+    assert page.locator(RESULT).all_inner_texts() == ["Who gets the water of a shared border river?"]
+    assert page.locator(".pagefind-ui__message").inner_text().startswith("1 result for")
+    page.close()
+
+
+@needs_pagefind
+@pytest.mark.browser
+def test_without_an_index_the_search_page_says_search_is_unavailable(browser, built: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "site"
+    shutil.copytree(built, copy, ignore=shutil.ignore_patterns("pagefind"))
+    server = make_server(copy, port=0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        page = browser.new_page()
+        page.goto(f"http://127.0.0.1:{server.server_address[1]}/ru/search/?q=вода")
+        notice = page.locator(".search-unavailable")
+        notice.wait_for(state="visible")
+        assert notice.inner_text().startswith("Поиск недоступен")
+        assert page.locator("#search").is_hidden()
+        page.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@needs_pagefind
+@pytest.mark.browser
+def test_without_javascript_the_search_page_says_search_needs_it(browser, served: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(served + "ru/search/?q=вода")
+    assert "Поиск работает только с JavaScript" in page.locator("main").inner_text()
+    context.close()
+
+
+# -- Documentation ---------------------------------------------------------------------
+
+
+def test_search_and_publishing_are_documented() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for needle in ("--no-search", "| `search` |", search.ENV, "(docs/publishing.md)", "sitegen[search]"):
+        assert needle in readme, needle
+    publishing = (REPO / "docs" / "publishing.md").read_text(encoding="utf-8")
+    for needle in ("sitegen check --strict && sitegen build", "base_url", "pagefind/", "server {", "immutable"):
+        assert needle in publishing, needle
+    assert 'search = ["pagefind[bin]' in (REPO / "pyproject.toml").read_text(encoding="utf-8")
+
+
+@needs_pagefind
+def test_the_same_site_gives_the_same_index(tmp_path: Path) -> None:
+    """Reproducible: a rebuild changes no byte of the index (so deployments upload only what changed)."""
+    site = example_site(tmp_path)
+
+    def index() -> dict[str, bytes]:
+        out = build_ok(site).out
+        return {p.relative_to(out).as_posix(): p.read_bytes() for p in (out / "pagefind").rglob("*") if p.is_file()}
+
+    assert index() == index()
