@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -88,6 +89,7 @@ def build(
     theme, found = theme_stage.load(site_dir, config)
     problems += found
     if write:
+        output.clean_leftovers(out)
         problems += output.check_target(out, site_dir, force)
     if theme is None or has_errors(problems):
         return report()
@@ -119,9 +121,12 @@ def build(
         problems.append(theme_stage.template_problem(exc, theme))
         return report()
     except OSError as exc:
+        # Name the file when one could not be read; a write into the staging
+        # folder, which is gone now, is named by the output folder instead.
+        staged = str(exc.filename or "").startswith(f"{out.parent}{os.sep}.{out.name}.")
         problems.append(
             error(
-                Location(str(exc.filename or out)),
+                Location(str(exc.filename if exc.filename and exc.filename2 is None and not staged else out)),
                 f"cannot write the output: {exc.strerror or exc}",
                 "the previous output was left as it was",
             )

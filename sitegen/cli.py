@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -249,12 +250,21 @@ def _finish(report: BuildReport, quiet: bool, verbose: bool, site: Path) -> None
 
 def _show(diagnostic: Diagnostic) -> None:
     colour = "red" if diagnostic.is_error else "yellow"
-    head = f"{diagnostic.location}: "
+    head = f"{_printable(str(diagnostic.location))}: "
     click.echo(
-        head + click.style(diagnostic.severity.value, fg=colour, bold=True) + f": {diagnostic.message}", err=True
+        head + click.style(diagnostic.severity.value, fg=colour, bold=True) + f": {_printable(diagnostic.message)}",
+        err=True,
     )
     if diagnostic.hint:
-        click.echo(f"    hint: {diagnostic.hint}", err=True)
+        click.echo(f"    hint: {_printable(diagnostic.hint)}", err=True)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _printable(text: str) -> str:
+    """Text quoted from content, made safe for a terminal: control characters (escape sequences) as ``\\x1b``."""
+    return _CONTROL.sub(lambda match: f"\\x{ord(match[0]):02x}", text)
 
 
 def _count(number: int, word: str) -> str:

@@ -18,7 +18,7 @@ from .model import City, SiteConfig
 
 FILENAME = "sitegen.toml"
 ID = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
-URL = re.compile(r"^https?://[^/\s?#]+(/[^\s?#]*)?$")
+URL = re.compile(r"^https?://[^/\s?#\"<>\\^`{|}]+(/[^\s?#\"<>\\^`{|}]*)?$")
 COLOUR = re.compile(r"^#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?$")
 
 #: Formatting locale per language when the site names none: British English
@@ -64,15 +64,17 @@ def load(site_dir: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        return None, [_syntax_error(exc)]
+        return None, [_syntax_error(exc, text)]
     return _validate(data, _KeyLines(text))
 
 
-def _syntax_error(exc: tomllib.TOMLDecodeError) -> Diagnostic:
+def _syntax_error(exc: tomllib.TOMLDecodeError, text: str) -> Diagnostic:
     message = str(exc)
     match = re.search(r"\(at line (\d+), column (\d+)\)", message)
     line, column = (int(match[1]), int(match[2])) if match else (0, 0)
-    message = re.sub(r"\s*\(at line.*\)$", "", message)
+    if not match and "(at end of document)" in message:  # the last line, where the document ended too soon
+        line = len(text.rstrip("\n").split("\n"))
+    message = re.sub(r"\s*\(at (?:line|end of document).*\)$", "", message)
     return error(
         Location(FILENAME, line, column),
         f"invalid TOML: {message}",
@@ -89,7 +91,7 @@ class _KeyLines:
     def __init__(self, text: str):
         self.entries: list[tuple[tuple[str, ...], int]] = []
         table: tuple[str, ...] = ()
-        for number, line in enumerate(text.splitlines(), 1):
+        for number, line in enumerate(text.split("\n"), 1):  # as tomllib counts: not at U+2028 or form feeds
             if header := self._HEADER.match(line):
                 table = _split_key(header[1])
                 self.entries.append((table, number))
@@ -108,7 +110,8 @@ class _KeyLines:
 
 
 def _split_key(text: str) -> tuple[str, ...]:
-    return tuple(part.strip().strip("\"'") for part in text.split("."))
+    parts = re.findall(r"\s*(\"[^\"]*\"|'[^']*'|[^.]+)\s*(?:\.|$)", text)
+    return tuple(part.strip().strip("\"'") for part in parts)
 
 
 def _validate(data: dict[str, Any], lines: _KeyLines) -> tuple[SiteConfig | None, list[Diagnostic]]:

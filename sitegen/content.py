@@ -19,6 +19,9 @@ from .model import Article, Person, Site, SiteConfig, Translation, Voice
 
 ARTICLES = Path("content") / "articles"
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+#: Article files larger than this are refused: no article is that long, and
+#: Markdown parsing of hostile megabytes can take minutes.
+MAX_FILE_SIZE = 2 * 2**20
 
 
 def load(
@@ -101,6 +104,9 @@ def _article(reading: _Reading, folder: Path, drafts: bool, problems: list[Diagn
     config = reading.config
     rel = folder.relative_to(reading.site_dir).as_posix()
     before = len(problems)
+    if folder.is_symlink() and (problem := _link_problem(folder, reading.site_dir / ARTICLES, "articles folder")):
+        problems.append(error(Location(rel), problem, f"move the article folder into {ARTICLES.as_posix()}/ instead"))
+        return None
     if not SLUG.match(folder.name):
         suggestion = re.sub(r"[^a-z0-9]+", "-", folder.name.lower()).strip("-") or "my-article"
         problems.append(
@@ -117,13 +123,12 @@ def _article(reading: _Reading, folder: Path, drafts: bool, problems: list[Diagn
         file_rel = f"{rel}/{name}"
         if any(part.startswith(".") for part in path.relative_to(folder).parts) or path.is_dir():
             continue
-        if path.is_symlink() and not path.resolve().is_relative_to(folder.resolve()):
+        if path.is_symlink() and (problem := _link_problem(path, folder, "article folder")):
+            problems.append(error(Location(file_rel), problem, "copy the file into the folder instead"))
+            continue
+        if not path.is_file():
             problems.append(
-                error(
-                    Location(file_rel),
-                    "a link that points outside the article folder",
-                    "copy the file into the folder instead",
-                )
+                error(Location(file_rel), "not a regular file (a pipe, socket or device?)", "remove it from the folder")
             )
             continue
         if path.suffix != ".md":
@@ -159,8 +164,27 @@ def _article(reading: _Reading, folder: Path, drafts: bool, problems: list[Diagn
     return Article(folder.name, published, tuple(assets), folder=str(folder))
 
 
+def _link_problem(link: Path, inside: Path, name: str) -> str:
+    """Why a symbolic link may not be followed: it leads out of ``inside`` (the ``name``), or nowhere; "" if fine."""
+    try:
+        target = link.resolve(strict=True)
+    except (OSError, RuntimeError):  # missing target, or a loop
+        return "a link that leads nowhere (its target is missing, or it points to itself)"
+    return "" if target.is_relative_to(inside.resolve()) else f"a link that points outside the {name}"
+
+
 def _read_text(path: Path, rel: str, problems: list[Diagnostic]) -> str | None:
     try:
+        if (size := path.stat().st_size) > MAX_FILE_SIZE:
+            problems.append(
+                error(
+                    Location(rel),
+                    f"the file is too large ({size / 2**20:.1f} MB; an article file holds at most "
+                    f"{MAX_FILE_SIZE // 2**20} MB)",
+                    "split the text, or put documents beside it as files to link to",
+                )
+            )
+            return None
         data = path.read_bytes()
     except OSError as exc:
         problems.append(error(Location(rel), f"cannot read the file: {exc.strerror or exc}"))

@@ -112,6 +112,12 @@ def read(text: str, path: str, first_line: int = 1) -> tuple[FrontMatter | None,
             else "put text that holds ': ' or starts with a quote, '[' or '{' in double quotes"
         )
         return None, (error(Location(path, line), f"invalid YAML: {problem}", hint),)
+    except yaml.reader.ReaderError:  # a control character; PyYAML says where only as an offset
+        bad = yaml.reader.Reader.NON_PRINTABLE.search(text)
+        offset = bad.start() if bad else 0
+        where = Location(path, first_line + text.count("\n", 0, offset), offset - text.rfind("\n", 0, offset))
+        named = f"the control character U+{ord(bad.group()):04X}" if bad else "a control character"
+        return None, (error(where, f"invalid YAML: {named} is not allowed", "delete it (pasted text can hide one)"),)
     except yaml.YAMLError as exc:
         return None, (error(Location(path, first_line), f"invalid YAML: {exc}"),)
     except RecursionError:

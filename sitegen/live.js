@@ -85,7 +85,9 @@
     else show(state.errors);
   });
   source.addEventListener("reload", (event) => {
-    if (JSON.parse(event.data).version !== version) reload();
+    const change = JSON.parse(event.data);
+    const here = location.pathname.replace(/index\.html$/, "");
+    if (change.version !== version && (!change.pages || change.pages.includes(here))) reload();
   });
   source.addEventListener("errors", (event) => show(JSON.parse(event.data).errors));
 })();

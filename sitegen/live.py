@@ -7,7 +7,9 @@ a build writes). The script opens a Server-Sent Events stream at
 
 - ``hello`` on connecting: ``{"version", "errors"}``; a page older than
   ``version`` reloads at once (a save landed while it was loading);
-- ``reload`` after a rebuild that changed files: ``{"version"}``;
+- ``reload`` after a rebuild that changed files: ``{"version", "pages"}``,
+  the URL paths of the pages that changed (null: all of them); a page
+  reloads when it is one of them;
 - ``errors`` whenever the list of build errors changes: ``{"errors": [...]}``,
   each ``{"location", "message", "hint"}``; an empty list clears the overlay.
 
@@ -59,8 +61,12 @@ class Channel:
     def version(self) -> str:
         return f"{self._token}-{self._builds}"
 
-    def publish(self, changed: bool, errors: Iterable[Diagnostic]) -> None:
-        """After a rebuild: ``changed`` when the served files changed, and the errors now known."""
+    def publish(self, changed: bool, errors: Iterable[Diagnostic], pages: Iterable[str] | None = None) -> None:
+        """After a rebuild: whether the served files ``changed``, the errors now known, and which pages changed.
+
+        ``pages`` are URL paths (``/news/en/slug/``): only the open pages among
+        them reload. None: every open page does (a full build, a changed image).
+        """
         listed = [_as_dict(d) for d in errors if d.is_error]
         with self._changed:
             if listed != self._errors:
@@ -68,7 +74,7 @@ class Channel:
                 self._add("errors", {"errors": listed})
             if changed:
                 self._builds += 1
-                self._add("reload", {"version": self.version})
+                self._add("reload", {"version": self.version, "pages": None if pages is None else sorted(pages)})
             self._changed.notify_all()
 
     def hello(self) -> Event:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
@@ -26,6 +27,7 @@ PASSAGE = "passage"
 _OPEN, _CLOSE = f"container_{PASSAGE}_open", f"container_{PASSAGE}_close"
 _UNSAFE_URL = re.compile(r"^\s*(javascript|vbscript|file|data):", re.IGNORECASE)
 _CLOSER = re.compile(r"^ {0,3}:{3,}\s*$")
+_TOO_DEEP = "sitegen_too_deep"
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +54,25 @@ def _parser(raw_html: bool) -> MarkdownIt:
     # file; parse_body reports it instead.
     md.use(container_plugin, name=PASSAGE, validate=lambda params, markup: bool(params.strip()))
     md.validateLink = _is_safe_url  # type: ignore[method-assign]
+    _watch_nesting(md)
     return md
+
+
+def _watch_nesting(md: MarkdownIt) -> None:
+    """Note in the parse's env the line where markdown-it stops reading because blocks nest too deeply.
+
+    Past ``maxNesting`` levels of lists and quotes markdown-it silently drops
+    the rest of its input; :func:`parse_body` makes that an error instead.
+    """
+    tokenize = md.block.tokenize
+
+    def watched(state: StateBlock, start: int, end: int) -> None:
+        line = state.skipEmptyLines(start)
+        if state.level >= md.options.maxNesting and line < end and state.sCount[line] >= state.blkIndent:
+            state.env.setdefault(_TOO_DEEP, line)
+        tokenize(state, start, end)
+
+    md.block.tokenize = watched  # type: ignore[method-assign]
 
 
 def render(text: str, raw_html: bool = False) -> str:
@@ -103,7 +123,7 @@ def parse_body(text: str, path: str, first_line: int, raw_html: bool = False) ->
     md = _parser(raw_html)
     env: dict = {}
     tokens = md.parse(text, env)
-    source_lines = text.splitlines()
+    source_lines = text.split("\n")  # as markdown-it counts lines: not at U+2028, form feeds and the like
 
     def at(token: Token) -> Location:
         return Location(path, first_line + (token.map[0] if token.map else 0))
@@ -132,6 +152,14 @@ def parse_body(text: str, path: str, first_line: int, raw_html: bool = False) ->
         index = end + 1
 
     problems.extend(_stray_closers(tokens, source_lines, path, first_line))
+    if _TOO_DEEP in env:
+        problems.append(
+            error(
+                Location(path, first_line + env[_TOO_DEEP]),
+                "lists or quotes are nested too deeply here: the rest of the file would be lost",
+                "nest lists and quotes a few levels deep at most",
+            )
+        )
 
     def render_tokens(part: list[Token]) -> str:
         return _finish(md.renderer.render(part, md.options, env), raw_html) if part else ""

@@ -126,6 +126,16 @@ def update(outputs: Iterable[tuple[str, bytes | Path]], removed: Iterable[str], 
     return count
 
 
+def read(out: Path, paths: Iterable[str]) -> dict[str, bytes | None]:
+    """The current bytes of outputs in a live folder (None for those not there), to put back later."""
+    out = out.resolve()
+    found: dict[str, bytes | None] = {}
+    for rel in paths:
+        target = _inside(out, safe_relative(rel))
+        found[rel] = target.read_bytes() if target.is_file() else None
+    return found
+
+
 def _replace(out: Path, rel: PurePosixPath, content: bytes | Path) -> None:
     target = _inside(out, rel)
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -23,8 +23,10 @@ to the server, which shows them over the last good pages.
 
 from __future__ import annotations
 
+import shutil
+import threading
 import time
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -59,6 +61,8 @@ class Update:
     seconds: float = 0.0
     #: The changed sources that caused it, relative to the site folder.
     sources: tuple[str, ...] = ()
+    #: Outputs written early and put back as they were, because the rest of the rebuild failed.
+    reverted: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -150,14 +154,28 @@ class Preview:
         self._sources: Sources | None = None
         #: ``{path: key}`` of the files in the preview folder; None when unknown (then a full build writes it).
         self._published: dict[str, str] | None = None
+        self._written: tuple[str, ...] = ()
+        self._removed: tuple[str, ...] = ()
+        self._kept: dict[str, bytes | None] = {}
+        #: The Site the preview folder shows, and a count of the changes made to the folder.
+        self._site: Site | None = None
+        self._generation = 0
+        #: Held while the folder changes; the search index is swapped in only under it.
+        self._lock = threading.Lock()
 
     def build(self, sources: tuple[str, ...] = ()) -> Update:
         """A full build into the preview folder; afterwards, saves are rebuilt incrementally."""
+        with self._lock:
+            self._generation += 1
+            return self._build(sources)
+
+    def _build(self, sources: tuple[str, ...]) -> Update:
         report = build_stage.build(self.site_dir, self.out, drafts=self.drafts, force=self.force)
         if report.ok and report.rendered_from is not None:
             self._sources = self._sources_of(report.rendered_from)
             site, static_files = report.rendered_from.site, self._sources.theme.static_files
             self._published, _ = render.render_changed(site, self._sources.environments, static_files, {})
+            self._site = site
         else:
             self._sources = self._read_all()
         return Update(
@@ -170,12 +188,40 @@ class Preview:
             sources=sources,
         )
 
-    def update(self, paths: Collection[Path]) -> Update:
-        """Rebuild what a batch of changed paths touches; see the module docstring."""
+    def update(self, paths: Collection[Path], early: Callable[[Update], object] | None = None) -> Update:
+        """Rebuild what a batch of changed paths touches; see the module docstring.
+
+        ``early`` hears first of the edited articles' own pages, written before
+        the listings, feeds and home pages that show them are planned: the page
+        an editor is looking at reloads without waiting for the rest.
+        """
+        with self._lock:
+            self._generation += 1
+            return self._update(paths, early)
+
+    def refresh_search(self) -> list[Diagnostic]:
+        """Index the preview folder for search again, as a clean build would (slow: Pagefind reads every page).
+
+        Meant for a background thread after saves: the index is made beside the
+        folder without holding anything up, and swapped in only if no save
+        changed the folder meanwhile (then the caller runs it again).
+        """
+        with self._lock:
+            generation, site = self._generation, self._site
+        wanted = site is not None and site.config.search and bool(site.articles)
+        fresh, problems = search.prepare(self.out) if wanted else (None, [])
+        with self._lock:
+            if generation == self._generation:
+                search.install(self.out, fresh)
+            elif fresh is not None:
+                shutil.rmtree(fresh, ignore_errors=True)
+        return problems
+
+    def _update(self, paths: Collection[Path], early: Callable[[Update], object] | None) -> Update:
         started = time.perf_counter()
         changes = classify(self.site_dir, paths)
         if changes.full or self._sources is None:
-            return self.build(changes.sources)
+            return self._build(changes.sources)
         sources = self._reread(self._sources, changes)
         self._sources = sources
         site = sources.site()
@@ -183,33 +229,57 @@ class Preview:
         if has_errors(problems):
             return self._done(started, changes, problems)
         if self._published is None or not (self.out / output.MARKER).is_file():
-            return self.build(changes.sources)  # what the folder holds is unknown: write it all
-        return self._write(started, changes, sources, site, problems)
+            return self._build(changes.sources)  # what the folder holds is unknown: write it all
+        first: tuple[str, ...] = ()
+        kept: dict[str, bytes | None] = {}
+        before = dict(self._published)
+        if early is not None and changes.folders:
+            failure = self._write(site, sources, changes.touched, sorted(changes.folders))
+            if failure is not None:
+                return self._done(started, changes, [*problems, failure])
+            first, kept = self._written, self._kept
+            early(self._done(started, changes, problems, first))
+        failure = self._write(site, sources, () if first else changes.touched)
+        if failure is not None and first:  # put the early pages back as they were
+            restore = [(path, data) for path, data in kept.items() if data is not None]
+            output.update(restore, [path for path, data in kept.items() if data is None], self.out)
+            self._published = before
+            return self._done(started, changes, [*problems, failure], reverted=first)
+        if failure is not None:
+            return self._done(started, changes, [*problems, failure])
+        self._site = site
+        return self._done(started, changes, problems, (*first, *self._written), self._removed)
 
     def _write(
-        self, started: float, changes: Changes, sources: Sources, site: Site, problems: list[Diagnostic]
-    ) -> Update:
-        """Render the jobs that changed, then write them; any error leaves the files as they were."""
+        self, site: Site, sources: Sources, touched: Collection[str], articles: Collection[str] | None = None
+    ) -> Diagnostic | None:
+        """Render the jobs that changed (of ``articles`` only, when given), then write them.
+
+        Rendering comes first: a template error writes nothing. What was written
+        and deleted is left in ``_written`` and ``_removed`` (and, for
+        ``articles``, the bytes they replaced in ``_kept``).
+        """
         published = self._published or {}
+        self._written, self._removed = (), ()
         try:
             keys, outputs = render.render_changed(
-                site, sources.environments, sources.theme.static_files, published, changes.touched
+                site, sources.environments, sources.theme.static_files, published, touched, articles
             )
             made = list(outputs)
         except theme_stage.TemplateError as exc:
-            return self._done(started, changes, [*problems, theme_stage.template_problem(exc, sources.theme)])
-        removed = tuple(path for path in published if path not in keys)
+            return theme_stage.template_problem(exc, sources.theme)
+        removed = () if articles is not None else tuple(path for path in published if path not in keys)
         try:
+            if articles is not None:  # the early pages: keep what they replace, in case the rest fails
+                self._kept = output.read(self.out, [path for path, _ in made])
             output.update(made, removed, self.out)
         except (OSError, ValueError) as exc:
             self._published = None
             where = Location(str(getattr(exc, "filename", None) or self.out))
-            failure = error(where, f"cannot write the preview: {getattr(exc, 'strerror', None) or exc}")
-            return self._done(started, changes, [*problems, failure])
-        self._published = keys
-        if any(path.endswith(".html") for path in (*(path for path, _ in made), *removed)):
-            problems = [*problems, *search.refresh(self.out, site.config.search and bool(site.articles))]
-        return self._done(started, changes, problems, tuple(path for path, _ in made), removed)
+            return error(where, f"cannot write the preview: {getattr(exc, 'strerror', None) or exc}")
+        self._published = {**published, **keys} if articles is not None else keys
+        self._written, self._removed = tuple(path for path, _ in made), removed
+        return None
 
     def _done(
         self,
@@ -218,9 +288,12 @@ class Preview:
         problems: list[Diagnostic],
         written: tuple[str, ...] = (),
         removed: tuple[str, ...] = (),
+        reverted: tuple[str, ...] = (),
     ) -> Update:
         seconds = time.perf_counter() - started
-        return Update(False, sort(problems), written, removed, seconds=seconds, sources=changes.sources)
+        return Update(
+            False, sort(problems), written, removed, seconds=seconds, sources=changes.sources, reverted=reverted
+        )
 
     def _reread(self, sources: Sources, changes: Changes) -> Sources:
         """The sources with the changed parts read again."""

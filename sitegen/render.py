@@ -67,6 +67,7 @@ def render_changed(
     static_files: Mapping[str, Path],
     previous: Mapping[str, str],
     touched: Collection[str] = (),
+    articles: Collection[str] | None = None,
 ) -> tuple[dict[str, str], Iterator[Output]]:
     """The plan's ``{path: key}``, and the outputs of the jobs that are new or changed since ``previous``.
 
@@ -74,9 +75,18 @@ def render_changed(
     when its path is new or its key differs. A copy's key is its source path,
     so ``touched`` names the source files whose content changed on disk (their
     copies run again). With ``previous`` empty, every job runs: a full build.
+
+    With ``articles`` (slugs), only those articles' own jobs are planned and
+    compared: a part of the plan that is quick to make, so the preview can
+    show an edited article before it re-plans the listings that show it.
     """
-    grouped = listings.index(site)
-    jobs = plan(site, static_files, grouped)
+    if articles is None:
+        grouped: listings.Index | None = listings.index(site)
+        jobs = plan(site, static_files, grouped)
+    else:
+        grouped = None
+        found = [found for slug in articles if (found := site.article(slug)) is not None]
+        jobs = [job for article in found for t in article.translations for job in article_jobs(t.lang, article)]
     keys = {job.path: job.key for job in jobs}
 
     def outputs() -> Iterator[Output]:
@@ -97,15 +107,7 @@ def plan(site: Site, static_files: Mapping[str, Path], grouped: listings.Index |
         for number in range(1, totals[lang] + 1):
             jobs.append(_home_job(site, lang, number, totals, home_path(lang, number)))
         for article, _ in site.in_language(lang):
-            path = article_path(lang, article.slug)
-            key = _fingerprint([t.digest for t in article.translations])
-            jobs.append(Job(file_for(path), "article", (lang, article.slug), key))
-            if len(article.translations) > 1:
-                jobs.append(Job(file_for(path + "parallel/"), "parallel", (lang, article.slug), key))
-            jobs.extend(
-                Job(path + asset, "copy", (str(Path(article.folder) / asset),), str(Path(article.folder) / asset))
-                for asset in article.assets
-            )
+            jobs.extend(article_jobs(lang, article))
         jobs.extend(_listing_jobs(site, grouped, lang))
     jobs.append(_home_job(site, config.default_language, 1, totals, ""))
     jobs.append(Job("404.html", "404", (config.default_language,), ""))
@@ -116,6 +118,20 @@ def plan(site: Site, static_files: Mapping[str, Path], grouped: listings.Index |
         jobs.append(Job(path, "city-feed" if city else "feed", (lang, city) if city else (lang,), _fingerprint(shown)))
     jobs.append(Job("sitemap.xml", "sitemap", (), _fingerprint(sitemap.pages(site, grouped))))
     jobs.append(Job("robots.txt", "robots", (), ""))
+    return jobs
+
+
+def article_jobs(lang: str, article: Article) -> list[Job]:
+    """An article's pages in one language and the files of its folder: its part of the plan."""
+    path = article_path(lang, article.slug)
+    key = _fingerprint([t.digest for t in article.translations])
+    jobs = [Job(file_for(path), "article", (lang, article.slug), key)]
+    if len(article.translations) > 1:
+        jobs.append(Job(file_for(path + "parallel/"), "parallel", (lang, article.slug), key))
+    jobs.extend(
+        Job(path + asset, "copy", (str(Path(article.folder) / asset),), str(Path(article.folder) / asset))
+        for asset in article.assets
+    )
     return jobs
 
 

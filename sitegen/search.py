@@ -70,21 +70,36 @@ def refresh(folder: Path, wanted: bool = True, program: str | None = None) -> li
     get the old index or the new one; Pagefind is deterministic, so the folder
     ends up as a clean build would make it.
     """
-    bundle = folder / BUNDLE
     if not wanted:
-        shutil.rmtree(bundle, ignore_errors=True)
+        shutil.rmtree(folder / BUNDLE, ignore_errors=True)
         return []
+    fresh, problems = prepare(folder, program)
+    install(folder, fresh)
+    return problems
+
+
+def prepare(folder: Path, program: str | None = None) -> tuple[Path | None, list[Diagnostic]]:
+    """A new bundle for a live output folder, written beside it (the slow part of :func:`refresh`).
+
+    None with the warnings when Pagefind could not make one. The preview runs
+    this off the save path and installs the result only if no save came since.
+    """
     fresh = folder.parent / f".{folder.name}.staging-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     problems = _run(folder, fresh, program)
-    if problems:
+    return (None if problems else fresh), problems
+
+
+def install(folder: Path, fresh: Path | None) -> None:
+    """Swap a bundle from :func:`prepare` in (None: drop the index, as a failed build would have none)."""
+    bundle = folder / BUNDLE
+    if fresh is None:
         shutil.rmtree(bundle, ignore_errors=True)
-        return problems
+        return
     old = fresh.with_name(fresh.name.replace(".staging-", ".old-"))
     if bundle.exists():
         os.rename(bundle, old)
     os.rename(fresh, bundle)
     shutil.rmtree(old, ignore_errors=True)
-    return []
 
 
 def _run(folder: Path, bundle: Path, program: str | None) -> list[Diagnostic]:

@@ -18,12 +18,15 @@ rebinding) and event streams opened from another origin are refused.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import http.server
 import ipaddress
 import mimetypes
+import os
 import socket
 import threading
+import time
 import urllib.parse
 from collections.abc import Callable
 from pathlib import Path
@@ -264,6 +267,7 @@ class Session:
     def __init__(self, preview: Preview, server: PreviewServer):
         self.preview, self.server = preview, server
         self.watcher = watch.Watcher(preview.site_dir)
+        self.indexer = Indexer(preview)
 
     @property
     def url(self) -> str:
@@ -274,13 +278,14 @@ class Session:
         self.watcher.start()
         first = self._publish(self.preview.build())
         threading.Thread(target=self.server.serve_forever, daemon=True, name="http").start()
+        threading.Thread(target=self.indexer.run, args=(self.watcher.stop,), daemon=True, name="search").start()
         return first
 
     def run(self, report: Callable[[Update], None]) -> None:
         """Rebuild on every save until Ctrl+C; ``report`` hears of each rebuild."""
         try:
             for batch in self.watcher.batches():
-                report(self._publish(self.preview.update(batch)))
+                report(self._rebuild(batch))
         except KeyboardInterrupt:
             pass
         finally:
@@ -289,11 +294,58 @@ class Session:
             self.server.shutdown()
             self.server.server_close()
 
-    def _publish(self, update: Update) -> Update:
+    def _rebuild(self, batch: set[Path]) -> Update:
+        """One batch of saves: the edited pages are announced as soon as they are written, the rest after."""
+        early: list[Update] = []
+        update = self.preview.update(batch, early=lambda first: early.append(self._publish(first)))
+        return self._publish(update, shown=early[0].written if early else ())
+
+    def _publish(self, update: Update, shown: tuple[str, ...] = ()) -> Update:
+        """Tell the open pages: the errors, and which of them changed (those ``shown`` early are not told twice)."""
         if update.full:
             self.server.prefix = base_path(self.preview.site_dir) or self.server.prefix
-        self.server.channel.publish(update.changed, update.diagnostics)
+        changed = [path for path in (*update.written, *update.removed, *update.reverted) if path not in shown]
+        self.server.channel.publish(bool(changed) or update.changed, update.diagnostics, self._pages(update, changed))
+        if changed and not update.full:
+            self.indexer.wanted()
         return update
+
+    def _pages(self, update: Update, paths: list[str]) -> list[str] | None:
+        """The URL paths of the pages among ``paths``; None (every page) after a full build or another file."""
+        if update.full or not all(path.endswith(".html") for path in paths):
+            return None
+        prefix = "/" + "".join(urllib.parse.quote(part) + "/" for part in self.server.prefix)
+        return [prefix + urllib.parse.quote(path.removesuffix("index.html")) for path in paths]
+
+
+class Indexer:
+    """Keeps the preview's search index up to date, off the save path.
+
+    Pagefind reads every page (tens of seconds for thousands of articles), so
+    it runs in the background at low priority, once saves have paused, and
+    its index replaces the old one only if no save came meanwhile.
+    """
+
+    QUIET = 1.5  # seconds without a save before indexing starts
+
+    def __init__(self, preview: Preview):
+        self.preview = preview
+        self._due = threading.Event()
+        self._last = 0.0
+
+    def wanted(self) -> None:
+        """The pages changed: index again once saves pause."""
+        self._last = time.monotonic()
+        self._due.set()
+
+    def run(self, stop: threading.Event) -> None:
+        with contextlib.suppress(AttributeError, OSError):  # Linux: this thread, and Pagefind, yield the CPU
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+        while not stop.is_set():
+            if not self._due.wait(0.5) or time.monotonic() - self._last < self.QUIET:
+                continue
+            self._due.clear()
+            self.preview.refresh_search()
 
 
 def open_session(

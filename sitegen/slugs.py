@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -24,8 +25,12 @@ _LETTERS.update(
 _LETTERS.update({"ə": "e", "ı": "i", "ğ": "g", "ş": "s", "ç": "c", "ö": "o", "ü": "u", "ß": "ss", "և": "ev"})
 
 
+@functools.lru_cache(maxsize=8192)
 def slugify(text: str, limit: int = 60) -> str:
-    """A URL slug for a title in any of the site's scripts: lowercase ASCII and hyphens."""
+    """A URL slug for a title in any of the site's scripts: lowercase ASCII and hyphens.
+
+    Remembered: listings slugify every voice's name on every (incremental) build.
+    """
     letters = "".join(_LETTERS.get(ch, ch) for ch in text.lower().replace("ու", "u"))
     ascii_text = unicodedata.normalize("NFKD", letters).encode("ascii", "ignore").decode()
     words = re.findall(r"[a-z0-9]+", ascii_text)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.build import build
-from sitegen.preview import Preview, classify
+from sitegen.preview import Preview, Update, classify
 
 from .conftest import CONFIG, SITES, article
 
@@ -157,9 +157,13 @@ def test_incremental_equals_clean(tmp_path: Path) -> None:
     assert_same(snapshot(preview.out), clean_build(site, drafts=False), "first build")
     last_good = snapshot(preview.out)
     for name, step, builds in STEPS:
-        update = preview.update(step(site))
+        early: list[Update] = []
+        update = preview.update(step(site), early=early.append)
         assert update.ok == builds, f"{name}: {[str(d) for d in update.errors]}"
+        if early:
+            assert set(early[0].written) <= set(update.written), f"{name}: early pages are part of the update"
         if builds:
+            preview.refresh_search()  # the server runs it in the background once saves pause
             last_good = snapshot(preview.out)
             assert_same(last_good, clean_build(site, drafts=False), name)
         else:
@@ -179,7 +183,52 @@ def test_incremental_equals_clean_with_drafts(tmp_path: Path) -> None:
         )(site)
     )
     assert update.ok and "en/a-draft/index.html" in update.written
+    preview.refresh_search()
     assert_same(snapshot(preview.out), clean_build(site, drafts=True), "drafts")
+
+
+def test_the_edited_article_comes_first(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(SITES / "basic", site)
+    preview = Preview(site, site / ".sitegen" / "preview")
+    preview.build()
+    early: list[Update] = []
+    update = preview.update(replace_in(site, KARABAKH_EN, "information war", "campaign"), early=early.append)
+    assert [first.written for first in early] == [
+        (
+            "en/karabakh-claim/index.html",
+            "en/karabakh-claim/parallel/index.html",
+            "ru/karabakh-claim/index.html",
+            "ru/karabakh-claim/parallel/index.html",
+        )
+    ]
+    rest = set(update.written) - set(early[0].written)
+    assert "en/cities/yerevan/index.html" in rest, "then the listings that show the passage"
+
+
+def test_a_failure_after_the_early_pages_puts_them_back(tmp_path: Path) -> None:
+    """The article's pages are written first; when a listing then fails to render, they are restored."""
+    site = tmp_path / "site"
+    shutil.copytree(SITES / "basic", site)
+    write(site, "theme/templates/listing.html", '{% if page_title == "boom" %}{{ nothing.here }}{% endif %}\n')
+    preview = Preview(site, site / ".sitegen" / "preview")
+    assert preview.build().ok
+    before = snapshot(preview.out)
+    early: list[Update] = []
+    update = preview.update(
+        edits(
+            lambda s: replace_in(s, KARABAKH_EN, "information war", "campaign"),
+            lambda s: replace_in(s, KARABAKH_EN, "tags: [karabakh", "tags: [boom, karabakh"),
+        )(site),
+        early=early.append,
+    )
+    assert early and "en/karabakh-claim/index.html" in early[0].written
+    assert not update.ok and [str(d.location) for d in update.errors] == ["theme/templates/listing.html:1"]
+    assert "en/karabakh-claim/index.html" in update.reverted
+    assert_same(snapshot(preview.out), before, "after the failure")
+    assert preview.update(replace_in(site, KARABAKH_EN, "tags: [boom, karabakh", "tags: [karabakh")).ok
+    preview.refresh_search()
+    assert_same(snapshot(preview.out), clean_build(site, drafts=True), "after the fix")
 
 
 def test_a_change_renders_only_what_shows_it(tmp_path: Path) -> None:
@@ -215,6 +264,7 @@ def test_a_broken_start_recovers_on_the_fix(tmp_path: Path, make_site) -> None:
     assert not first.ok and not (preview.out / "index.html").exists()
     update = preview.update(replace_in(site, f"{ARTICLES}/one/en.md", "::: nobody", "::: simonyan"))
     assert update.ok and update.changed
+    preview.refresh_search()
     assert_same(snapshot(preview.out), clean_build(site, True), "after the fix")
 
 
