@@ -10,6 +10,7 @@ each by an atomic rename.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import os
@@ -173,15 +174,27 @@ def safe_relative(rel: str) -> PurePosixPath:
 
 
 def _swap(staging: Path, out: Path) -> None:
+    """Put ``staging`` in the place of ``out``, in one atomic exchange where the system has one.
+
+    Without renameat2 (other systems, a few file systems) it takes two renames,
+    and ``out`` is missing between them for a moment: if the second rename
+    fails, the old output is put back at once; if the process is killed
+    between them, the next build puts it back (:func:`clean_leftovers`).
+    """
     if not out.exists():
         os.rename(staging, out)
         return
-    if not _exchange(staging, out):
-        old = out.parent / f".{out.name}.old-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-        os.rename(out, old)
+    if _exchange(staging, out):
+        shutil.rmtree(staging, ignore_errors=True)
+        return
+    old = out.parent / f".{out.name}.old-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    os.rename(out, old)
+    try:
         os.rename(staging, out)
-        staging = old
-    shutil.rmtree(staging, ignore_errors=True)
+    except BaseException:
+        os.rename(old, out)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -198,11 +211,28 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 def clean_leftovers(out: Path) -> None:
-    """Remove staging and old folders that an interrupted build left behind."""
-    for leftover in out.parent.glob(f".{out.name}.*-*"):
-        kind, _, rest = leftover.name[len(out.name) + 2 :].partition("-")
+    """Tidy up after builds that were killed: remove their staging and old folders.
+
+    A build killed between the two renames of the fallback swap leaves no
+    ``out`` but the complete old output in its ``.old-`` folder: that one is
+    put back instead, so the previous site is there again.
+    """
+    prefix = f".{out.name}."
+    try:
+        found = sorted(out.parent.iterdir())
+    except OSError:  # no parent yet, or not readable: nothing to tidy
+        return
+    for leftover in found:
+        kind, _, rest = leftover.name.removeprefix(prefix).partition("-")
         pid = rest.split("-")[0]
-        if kind in ("staging", "old") and pid.isdigit() and not _alive(int(pid)):
+        if not leftover.name.startswith(prefix) or kind not in ("staging", "old") or not pid.isdigit():
+            continue
+        if _alive(int(pid)):
+            continue
+        if kind == "old" and not out.exists() and not out.is_symlink():
+            with contextlib.suppress(OSError):  # best effort: a build that writes reports the problem
+                os.rename(leftover, out)
+        else:
             shutil.rmtree(leftover, ignore_errors=True)
 
 
