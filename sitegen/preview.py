@@ -16,9 +16,13 @@ touches:
   in the old or the new registry (or has no published version, or errors);
 - ``content/`` or ``content/articles/`` themselves: every article.
 
-So the preview folder always holds what a clean build with the same options
-would write. Any error leaves the files as they were; the problems go back
-to the server, which shows them over the last good pages.
+The edited articles' own pages are written first and announced on their
+own (the page an editor looks at must not wait for the sitemap), then the
+rest of the plan. The search index, slow to make, is made again off the save
+path (:meth:`Preview.refresh_search`). With it, the preview folder holds what
+a clean build with the same options would write. Any error leaves the files
+as they were; the problems go back to the server, which shows them over the
+last good pages.
 """
 
 from __future__ import annotations

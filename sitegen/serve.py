@@ -345,7 +345,8 @@ class Indexer:
             if not self._due.wait(0.5) or time.monotonic() - self._last < self.QUIET:
                 continue
             self._due.clear()
-            self.preview.refresh_search()
+            with contextlib.suppress(OSError):  # the folder was replaced meanwhile: the next save indexes again
+                self.preview.refresh_search()
 
 
 def open_session(

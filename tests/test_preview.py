@@ -8,6 +8,8 @@ goes into another folder and the two are compared file by file, byte by byte.
 from __future__ import annotations
 
 import shutil
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,6 +17,7 @@ import pytest
 
 from sitegen.build import build
 from sitegen.preview import Preview, Update, classify
+from sitegen.serve import Indexer
 
 from .conftest import CONFIG, SITES, article
 
@@ -284,3 +287,27 @@ def test_what_a_change_costs(tmp_path: Path, paths: list[str], expected: dict) -
     changes = classify(tmp_path, [tmp_path / path for path in paths])
     found = {key: getattr(changes, key) for key in ("full", "people", "every_article", "folders")}
     assert {key: value for key, value in found.items() if value} == expected
+
+
+def test_the_search_index_follows_in_the_background(tmp_path: Path) -> None:
+    """The server's indexer brings the search index up to date once saves pause."""
+    site = tmp_path / "site"
+    shutil.copytree(SITES / "basic", site)
+    preview = Preview(site, site / ".sitegen" / "preview")
+    preview.build()
+    preview.update(replace_in(site, KARABAKH_EN, "information war", "information campaign"))
+    clean = clean_build(site, drafts=True)
+    indexer = Indexer(preview)
+    indexer.QUIET = 0.0
+    stop = threading.Event()
+    thread = threading.Thread(target=indexer.run, args=(stop,), daemon=True)
+    thread.start()
+    try:
+        indexer.wanted()
+        deadline = time.monotonic() + 30
+        while snapshot(preview.out) != clean and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert_same(snapshot(preview.out), clean, "after the background index")
+    finally:
+        stop.set()
+        thread.join(timeout=10)
