@@ -55,6 +55,7 @@ import sys
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from click.testing import CliRunner
@@ -290,11 +291,15 @@ def assert_inert(out: Path) -> None:
         assert SECRET not in text, f"{rel} shows a file from outside the content folder"
         for raw in ("<script>alert", "<img src=x", "<svg", "<iframe", "<b onclick", "<style>body"):
             assert raw not in text, f"{rel} holds {raw!r} unescaped"
-        if path.suffix in (".html", ".htm", ".xhtml", ".svg"):
+        fragments = [text] if path.suffix in (".html", ".htm", ".xhtml", ".svg") else []
+        if path.suffix == ".xml":  # a feed: the HTML of each entry, as a feed reader will show it
+            fragments = [e.text or "" for e in ElementTree.fromstring(text).iter() if e.get("type") == "html"]
+        for fragment in fragments:
             parser = _Inert()
-            parser.feed(text)
+            parser.feed(fragment)
             parser.close()
             assert not parser.found, f"{rel}: {parser.found}"
+            assert SECRET not in fragment and "<script>alert" not in fragment, rel
 
 
 @pytest.mark.parametrize("name", CASES)

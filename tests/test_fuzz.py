@@ -379,7 +379,7 @@ def first_error(report) -> str:
     return min(re.sub(r"'[^']*'", "'…'", d.message) for d in report.diagnostics if d.is_error)
 
 
-@examples(ci=40)
+@examples(ci=30)
 @given(spec=sites())
 def test_any_generated_site_builds_completely_or_says_where_it_is_wrong(spec: SiteSpec) -> None:
     with tempfile.TemporaryDirectory() as folder:
