@@ -25,9 +25,18 @@ from sitegen.serve import make_server
 from .conftest import CONFIG, REPO, article, build_ok, messages
 from .test_build import parse
 
-needs_pagefind = pytest.mark.skipif(
-    search.executable() is None, reason="Pagefind is not installed: pip install -e '.[search]'"
-)
+
+def _require_pagefind() -> None:
+    """make test installs Pagefind (the `search` extra); its absence is a failure, not a skip."""
+    assert search.executable() is not None, "Pagefind is not installed: pip install -e '.[search]'"
+
+
+needs_pagefind = pytest.mark.usefixtures("pagefind_installed")
+
+
+@pytest.fixture
+def pagefind_installed() -> None:
+    _require_pagefind()
 
 
 def example_site(root: Path) -> Path:
@@ -54,8 +63,7 @@ def search_warnings(report) -> list[str]:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example site, built once with the real Pagefind."""
-    if search.executable() is None:
-        pytest.skip("Pagefind is not installed: pip install -e '.[search]'")
+    _require_pagefind()
     report = build_ok(example_site(tmp_path_factory.mktemp("search")))
     assert not search_warnings(report)
     assert report.out is not None
