@@ -289,10 +289,10 @@ def _read_only_prefix(folder: Path) -> tuple[str, ...]:
             [*prefix, str(folder), sys.executable, "-c", attempt, str(folder / "probe")], capture_output=True, text=True
         )
     except FileNotFoundError:
-        pytest.skip("cannot make a folder read-only for root here: no unshare")
+        pytest.fail("cannot make a folder read-only for root here: no unshare (util-linux)")
     if probe.stdout.strip() != str(errno.EROFS):
         shutil.rmtree(folder / "probe", ignore_errors=True)
-        pytest.skip(f"cannot make a folder read-only for root here: {probe.stderr.strip()}")
+        pytest.fail(f"cannot make a folder read-only for root here: {probe.stderr.strip()}")
     return (*prefix, str(folder))
 
 
@@ -331,12 +331,12 @@ def _fill(site: Path, size: int) -> None:
 
 
 def test_a_full_disk_is_a_clear_error_and_the_old_site_stays(tmp_path: Path) -> None:
-    """A real full disk: a small tmpfs (needs root and mount; skipped otherwise)."""
+    """A real full disk: a small tmpfs (needs root and mount, as CI has)."""
     disk = tmp_path / "disk"
     disk.mkdir()
     mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(disk)], capture_output=True)
     if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a small tmpfs here: {mounted.stderr.decode().strip()}")
+        pytest.fail(f"cannot mount a small tmpfs here: {mounted.stderr.decode().strip()}")
     try:
         site = write_site(tmp_path / "site", "A", articles=2)
         out = disk / "output"
