@@ -1,26 +1,41 @@
 """One build, as a pipeline: config -> content -> theme -> render -> output.
 
 ``check`` is the same pipeline without the last step.
+
+Two things make rebuilds cheap (see :mod:`sitegen.cache`): article folders
+whose files did not change are taken from the cache instead of being read
+again, and pages whose job key did not change are taken from the previous
+output instead of being rendered again. When no source changed at all, the
+output is left alone. Folders to read and pages to render are spread over
+worker processes when there are enough of them (:mod:`sitegen.parallel`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import time
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import jinja2
 
+from . import cache as cache_stage
 from . import config as config_stage
-from . import content, output, render
+from . import content, listings, output, parallel, people, render
 from . import search as search_stage
 from . import theme as theme_stage
 from .errors import Diagnostic, Location, error, has_errors, sort
-from .model import Site
+from .model import Article, Person, Site, SiteConfig
 
 DEFAULT_OUT = "output"
+#: A patch (rather than a whole new folder) when at most this share of the output changes.
+PATCH_SHARE = 0.1
+#: Tasks that make one more worker process worth forking.
+FOLDERS_PER_WORKER = 60
+PAGES_PER_WORKER = 150
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,12 +60,35 @@ class BuildReport:
     written: bool = field(default=False)
     #: Source files read: the config, every article file, the people registry.
     sources: int = 0
+    #: Output files taken unchanged from the previous build, and whether nothing changed at all.
+    cached: int = 0
+    unchanged: bool = False
+    #: Worker processes used for reading and rendering (1: the build ran in one process).
+    processes: int = 1
     #: What the pages were rendered from, for the preview's incremental rebuilds (None when none were).
     rendered_from: Prepared | None = field(default=None, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
         return not has_errors(self.diagnostics)
+
+    @property
+    def rendered(self) -> int:
+        """Output files made by this build (the rest came from the previous output)."""
+        return self.files - self.cached
+
+
+class Progress:
+    """Told how a long build advances; the CLI draws a bar from it. This one stays silent."""
+
+    def start(self, label: str, total: int) -> None:
+        """A stage with ``total`` steps begins."""
+
+    def advance(self, steps: int) -> None:
+        """``steps`` more steps of the current stage are done."""
+
+    def end(self) -> None:
+        """The current stage is over."""
 
 
 def build(
@@ -60,79 +98,341 @@ def build(
     force: bool = False,
     write: bool = True,
     search: bool = True,
+    jobs: int | None = None,
+    cache: bool = True,
+    progress: Progress | None = None,
 ) -> BuildReport:
     """Build the site in ``site_dir`` into ``out``; with ``write=False``, only check it.
 
     ``search=False`` (``--no-search``) builds as if the config said ``search = false``.
-    Otherwise, when the config allows it, Pagefind indexes the staging folder
-    before the swap; when it cannot, the build warns and publishes without search.
+    Otherwise, when the config allows it, Pagefind indexes the new pages
+    before they are published; when it cannot, the build warns and publishes
+    without search. ``jobs`` is the number of worker processes (None: as many
+    as pay, up to one per CPU); ``cache=False`` neither reads nor writes
+    ``.sitegen/cache/``. ``check`` (``write=False``) reads the cache but
+    never writes it.
     """
-    started = time.perf_counter()
-    out = (out or site_dir / DEFAULT_OUT).resolve()
-    problems: list[Diagnostic] = []
+    return _Build(site_dir, out, drafts, force, write, search, jobs, cache, progress or Progress()).run()
 
-    sources = 1
 
-    def report(**values) -> BuildReport:
-        elapsed = time.perf_counter() - started
-        return BuildReport(sort(problems), seconds=elapsed, out=out, sources=sources, **values)
+class _Build:
+    def __init__(
+        self,
+        site_dir: Path,
+        out: Path | None,
+        drafts: bool,
+        force: bool,
+        write: bool,
+        search: bool,
+        jobs: int | None,
+        cache: bool,
+        progress: Progress,
+    ):
+        self.started = time.perf_counter()
+        self.site_dir, self.out = site_dir, (out or site_dir / DEFAULT_OUT).resolve()
+        self.drafts, self.force, self.write, self.search, self.jobs = drafts, force, write, search, jobs
+        self.cache = cache_stage.Cache(site_dir, enabled=cache, writable=write)
+        self.progress = progress
+        self.today = dt.date.today()
+        self.problems: list[Diagnostic] = []
+        self.sources = 1
+        self.processes = 1
+        self.config_key = ""
 
-    config, found = config_stage.load(site_dir)
-    problems += found
-    if config is None:
-        return report()
-    if not search:
-        config = replace(config, search=False)
-    site, found = content.load(config, site_dir, drafts=drafts)
-    problems += found
-    sources = 1 + content.count_sources(site_dir)
-    theme, found = theme_stage.load(site_dir, config)
-    problems += found
-    if write:
-        output.clean_leftovers(out)
-        problems += output.check_target(out, site_dir, force)
-    if theme is None or has_errors(problems):
-        return report()
-    try:
-        environments = {lang: theme.environment(lang) for lang in config.languages}
-    except ValueError as exc:
-        problems.append(error(Location("theme"), f"broken message catalog: {exc}"))
-        return report()
+    def report(self, **values) -> BuildReport:
+        elapsed = time.perf_counter() - self.started
+        return BuildReport(
+            sort(self.problems),
+            seconds=elapsed,
+            out=self.out,
+            sources=self.sources,
+            processes=self.processes,
+            **values,
+        )
 
-    counts = {"pages": 0, "files": 0}
+    def run(self) -> BuildReport:
+        config, found = config_stage.load(self.site_dir)
+        self.problems += found
+        if config is None:
+            return self.report()
+        self.config_key = repr(config)  # what reading articles depends on: not --no-search
+        if not self.search:
+            config = replace(config, search=False)
+        theme, found = theme_stage.load(self.site_dir, config)
+        self.problems += found
+        if self.write:
+            output.clean_leftovers(self.out)
+            self.problems += output.check_target(self.out, self.site_dir, self.force)
+        if theme is None or has_errors(self.problems):
+            return self.report()
+        setup = self.setup_key(config, theme)
+        folders = self.folder_keys()
+        site_key = cache_stage.digest(setup, *(f"{name}\0{key}" for name, key in folders.items()))
+        manifest = self.cache.manifest(setup, self.out) if self.write else None
+        if manifest is not None and self.unchanged(manifest, site_key):
+            self.problems += manifest.diagnostics
+            self.sources = manifest.sources
+            files = len(manifest.files)
+            return self.report(
+                pages=manifest.pages,
+                files=files,
+                articles=manifest.articles,
+                written=True,
+                cached=files,
+                unchanged=True,
+            )
+        site, found = content.load(config, self.site_dir, self.drafts, self.today, self.reader(config, folders))
+        self.problems += found
+        self.sources = 1 + content.count_sources(self.site_dir)
+        if has_errors(self.problems):
+            return self.report()
+        try:
+            environments = {lang: theme.environment(lang) for lang in config.languages}
+        except ValueError as exc:
+            self.problems.append(error(Location("theme"), f"broken message catalog: {exc}"))
+            return self.report()
+        prepared = Prepared(site, theme, environments)
+        if not self.write:
+            return self.check(prepared)
+        return self.publish(prepared, setup, site_key, manifest)
 
-    def index_search(staging: Path) -> None:
-        if config.search and site.articles:
-            problems.extend(search_stage.index(staging))
+    # -- keys -------------------------------------------------------------
 
-    def counted() -> Iterator[render.Output]:
-        for path, data in render.render_site(site, environments, theme.static_files):
-            counts["files"] += 1
-            counts["pages"] += path.endswith(".html")
-            yield path, data
+    def setup_key(self, config: SiteConfig, theme: theme_stage.Theme) -> str:
+        """What every page depends on besides the content: sitegen, the config, the theme, the options."""
+        layers = [cache_stage.tree_key(layer, content.MAX_FILE_SIZE) or uuid.uuid4().hex for layer in theme.layers]
+        pagefind = (search_stage.executable() or "") if config.search else ""
+        return cache_stage.digest(
+            cache_stage.FORMAT,
+            repr(config),
+            *map(str, theme.layers),
+            *layers,
+            f"drafts={self.drafts} search={config.search} pagefind={pagefind}",
+            str(self.site_dir.resolve()),
+            cache_stage.file_key(self.site_dir / people.FILE),
+        )
 
-    try:
-        if write:
-            output.publish(counted(), out, finish=index_search)
-        else:
-            for _ in counted():
-                pass
-    except theme_stage.TemplateError as exc:
-        problems.append(theme_stage.template_problem(exc, theme))
-        return report()
-    except OSError as exc:
-        # Name the file when one could not be read; a write into the staging
-        # folder, which is gone now, is named by the output folder instead.
-        staged = str(exc.filename or "").startswith(f"{out.parent}{os.sep}.{out.name}.")
-        problems.append(
-            error(
-                Location(str(exc.filename if exc.filename and exc.filename2 is None and not staged else out)),
-                f"cannot write the output: {exc.strerror or exc}",
-                "the previous output was left as it was",
+    def folder_keys(self) -> dict[str, str]:
+        """Every entry of ``content/articles/`` with a hash of what it holds (a fresh random one if unreadable)."""
+        root = self.site_dir / content.ARTICLES
+        try:
+            entries = sorted(os.scandir(root), key=lambda entry: entry.name)
+        except OSError:
+            return {}
+        keys = {}
+        for entry in entries:
+            if entry.is_dir():
+                keys[entry.name] = cache_stage.tree_key(Path(entry.path), content.MAX_FILE_SIZE) or uuid.uuid4().hex
+            else:
+                keys[entry.name] = "not a folder"
+        return keys
+
+    def unchanged(self, manifest: cache_stage.Manifest, site_key: str) -> bool:
+        """Whether the output is exactly what this build would write: same sources, same day's view, intact."""
+        if manifest.site != site_key or output.build_of(self.out) != manifest.build:
+            return False
+        if manifest.today != self.today and (manifest.dated or manifest.today is None or manifest.today > self.today):
+            return False
+        return all(_same_file(self.out, path, entry) for path, entry in manifest.files.items())
+
+    # -- reading ----------------------------------------------------------
+
+    def reader(self, config: SiteConfig, folders: Mapping[str, str]) -> content.Reader:
+        """Article folders from the cache where their key matches, read (in parallel) where not."""
+
+        def read(paths: Sequence[Path], registry: Mapping[str, Person]) -> list[tuple[Article | None, list]]:
+            base = cache_stage.digest(
+                cache_stage.FORMAT,
+                self.config_key,
+                repr(sorted(registry.items())),
+                f"drafts={self.drafts}",
+                str(self.site_dir.resolve()),
+            )
+            keys = [cache_stage.digest(base, folders[path.name]) if path.name in folders else None for path in paths]
+            results: list[tuple[Article | None, list] | None] = []
+            missing = []
+            for index, (path, key) in enumerate(zip(paths, keys, strict=True)):
+                entry = self.cache.article(path.name, key, self.today)
+                results.append((entry.article, list(entry.diagnostics)) if entry else None)
+                if entry is None:
+                    missing.append(index)
+
+            def load(chunk: Sequence[int]) -> list[tuple[Article | None, list]]:
+                return [
+                    content.load_article(config, self.site_dir, paths[i], self.drafts, registry, self.today)
+                    for i in chunk
+                ]
+
+            processes = self.workers(len(missing), FOLDERS_PER_WORKER)
+            self.progress.start("Reading", len(missing))
+            chunks = parallel.chunked(missing, processes, 25)
+            for chunk, loaded in zip(chunks, parallel.run(load, chunks, processes), strict=True):
+                for index, (article, found) in zip(chunk, loaded, strict=True):
+                    results[index] = (article, found)
+                    entry = cache_stage.ArticleEntry(article, tuple(found), self.today)
+                    self.cache.store_article(paths[index].name, keys[index], entry)
+                self.progress.advance(len(chunk))
+            self.progress.end()
+            return [result for result in results if result is not None]
+
+        return read
+
+    def workers(self, tasks: int, per_worker: int) -> int:
+        processes = parallel.workers(self.jobs, tasks, per_worker)
+        self.processes = max(self.processes, processes)
+        return processes
+
+    # -- rendering --------------------------------------------------------
+
+    def check(self, prepared: Prepared) -> BuildReport:
+        """``sitegen check``: render every page (templates can fail too), write nothing."""
+        site, environments = prepared.site, prepared.environments
+        grouped = listings.index(site)
+        jobs = render.plan(site, prepared.theme.static_files, grouped)
+        try:
+            for job in jobs:
+                render.run(job, site, environments, grouped)
+        except theme_stage.TemplateError as exc:
+            self.problems.append(theme_stage.template_problem(exc, prepared.theme))
+            return self.report()
+        pages = sum(job.path.endswith(".html") for job in jobs)
+        return self.report(pages=pages, files=len(jobs), articles=len(site.articles), rendered_from=prepared)
+
+    def publish(
+        self, prepared: Prepared, setup: str, site_key: str, manifest: cache_stage.Manifest | None
+    ) -> BuildReport:
+        site, config = prepared.site, prepared.site.config
+        grouped = listings.index(site)
+        jobs = render.plan(site, prepared.theme.static_files, grouped)
+        keys = {job.path: _job_key(job) for job in jobs}
+        previous = manifest.files if manifest is not None and output.build_of(self.out) == manifest.build else {}
+        kept = {
+            job.path
+            for job in jobs
+            if (old := previous.get(job.path)) and old[0] == keys[job.path] and _same_file(self.out, job.path, old)
+        }
+        todo = [job for job in jobs if job.path not in kept]
+        removed = [path for path in previous if path not in keys]
+        patch = bool(previous) and len(todo) + len(removed) <= PATCH_SHARE * len(jobs)
+        files: dict[str, tuple[str, int, int, int]] = {}
+        self.cache.forget_manifest(self.out)
+        try:
+            with output.Stage(self.out, patch=patch) as stage:
+                for path in kept:  # a patch leaves them where they are; a new folder links them
+                    files[path] = previous[path] if patch else _entry(keys[path], stage.link(path))
+                for path, stat in self.render(prepared, grouped, todo, stage.folder):
+                    files[path] = _entry(keys[path], stat)
+                if patch:
+                    stage.apply(removed)
+                else:
+                    stage.swap(finish=self.index_search if config.search and site.articles else None)
+            if patch and config.search and site.articles and (todo or removed):
+                self.problems.extend(search_stage.refresh(self.out))
+        except theme_stage.TemplateError as exc:
+            self.problems.append(theme_stage.template_problem(exc, prepared.theme))
+            return self.report()
+        except _TemplateError as failure:
+            self.problems.append(failure.diagnostic)
+            return self.report()
+        except OSError as exc:
+            # Name the file when one could not be read; a write into the staging
+            # folder, which is gone now, is named by the output folder instead.
+            staged = str(exc.filename or "").startswith(f"{self.out.parent}{os.sep}.{self.out.name}.")
+            self.problems.append(
+                error(
+                    Location(str(exc.filename if exc.filename and exc.filename2 is None and not staged else self.out)),
+                    f"cannot write the output: {exc.strerror or exc}",
+                    "the previous output was left as it was",
+                )
+            )
+            return self.report()
+        ordered = {job.path: files[job.path] for job in jobs}
+        pages = sum(path.endswith(".html") for path in ordered)
+        self.cache.store_manifest(
+            cache_stage.Manifest(
+                setup=setup,
+                site=site_key,
+                build=output.build_of(self.out),
+                out=str(self.out),
+                today=self.today,
+                dated=any(content.FUTURE in d.message for d in self.problems),
+                files=ordered,
+                pages=pages,
+                articles=len(site.articles),
+                sources=self.sources,
+                diagnostics=tuple(d for d in self.problems if not d.is_error),
             )
         )
-        return report()
-    prepared = Prepared(site, theme, environments)
-    return report(
-        pages=counts["pages"], files=counts["files"], articles=len(site.articles), written=write, rendered_from=prepared
-    )
+        return self.report(
+            pages=pages,
+            files=len(ordered),
+            articles=len(site.articles),
+            written=True,
+            cached=len(kept),
+            rendered_from=prepared,
+        )
+
+    def render(
+        self, prepared: Prepared, grouped: listings.Index, jobs: Sequence[render.Job], folder: Path
+    ) -> Iterator[tuple[str, os.stat_result]]:
+        """Render ``jobs`` and write them into ``folder``, in worker processes when there are enough."""
+        site, environments, theme = prepared.site, prepared.environments, prepared.theme
+        for env in environments.values():  # compile each template once, before the workers fork
+            for name in env.list_templates(filter_func=lambda name: not name.startswith(".")):
+                env.get_template(name)
+
+        def make(chunk: Sequence[render.Job]) -> list[tuple[str, os.stat_result]]:
+            made = []
+            for job in chunk:
+                try:
+                    data = render.run(job, site, environments, grouped)
+                except theme_stage.TemplateError as exc:
+                    raise _TemplateError(theme_stage.template_problem(exc, theme)) from None
+                made.append((job.path, output.write_file(folder, job.path, data)))
+            return made
+
+        processes = self.workers(len(jobs), PAGES_PER_WORKER)
+        chunks = parallel.chunked(jobs, processes, 40)
+        self.progress.start("Rendering", len(jobs))
+        for made in parallel.run(make, chunks, processes):
+            yield from made
+            self.progress.advance(len(made))
+        self.progress.end()
+
+    def index_search(self, staging: Path) -> None:
+        self.problems.extend(search_stage.index(staging))
+
+
+class _TemplateError(Exception):
+    """A template error in a worker, already a diagnostic (a traceback does not cross processes)."""
+
+    def __init__(self, diagnostic: Diagnostic):
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
+
+    def __reduce__(self) -> tuple[Callable, tuple]:
+        return _TemplateError, (self.diagnostic,)
+
+
+def _job_key(job: render.Job) -> str:
+    """A job's key for the cache: a copied file counts by its size and time, not just its path."""
+    if job.kind != "copy":
+        return job.key
+    try:
+        stat = os.stat(job.ref[0])
+    except OSError:
+        return job.key + "\0missing"
+    return f"{job.key}\0{stat.st_size}:{stat.st_mtime_ns}"
+
+
+def _entry(key: str, stat: os.stat_result) -> tuple[str, int, int, int]:
+    return (key, stat.st_size, stat.st_mtime_ns, stat.st_ino)
+
+
+def _same_file(out: Path, path: str, entry: tuple[str, int, int, int]) -> bool:
+    """Whether the output file is still the one the manifest recorded (same size, time and inode)."""
+    try:
+        stat = os.stat(os.path.join(out, path))
+    except (OSError, ValueError):
+        return False
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ino) == entry[1:]

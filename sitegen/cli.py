@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from . import __version__, output
-from .build import DEFAULT_OUT, BuildReport, build
+from .build import DEFAULT_OUT, BuildReport, Progress, build
 from .commands import i18n, new
 from .commands.common import resolve_site as _site
 from .commands.common import site_option
@@ -58,10 +58,26 @@ def main() -> None:
 @click.option(
     "--no-search", is_flag=True, help="Build without search: no search box, page or index (as search = false)."
 )
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Worker processes for reading and rendering. Default: one per CPU when the site is large enough to pay.",
+)
+@click.option("--no-cache", is_flag=True, help="Neither use nor update the build cache in .sitegen/cache/.")
 @quiet_option
 @verbose_option
 def build_command(
-    site_dir: str | None, out_dir: str | None, drafts: bool, force: bool, no_search: bool, quiet: bool, verbose: bool
+    site_dir: str | None,
+    out_dir: str | None,
+    drafts: bool,
+    force: bool,
+    no_search: bool,
+    jobs: int | None,
+    no_cache: bool,
+    quiet: bool,
+    verbose: bool,
 ) -> None:
     """Build the site into the output folder.
 
@@ -70,10 +86,57 @@ def build_command(
     Pagefind then indexes the new site for search before it is swapped in;
     when it cannot (not installed, or it failed), the build warns and the site
     is published without search. SITEGEN_PAGEFIND names the pagefind program.
+
+    Rebuilds are incremental: unchanged articles come from the cache in
+    .sitegen/cache/ and unchanged pages from the previous output, and the
+    output is byte for byte what a clean build (--no-cache) writes.
     """
     site = _site(site_dir)
-    report = build(site, _out(site, out_dir, force), drafts=drafts, force=force, search=not no_search)
+    out = _out(site, out_dir, force)
+    with BarProgress(enabled=not quiet and sys.stderr.isatty()) as progress:
+        report = build(
+            site,
+            out,
+            drafts=drafts,
+            force=force,
+            search=not no_search,
+            jobs=jobs,
+            cache=not no_cache,
+            progress=progress,
+        )
     _finish(report, quiet, verbose, site)
+
+
+class BarProgress(Progress):
+    """A progress bar on the terminal for stages long enough to watch (quiet otherwise)."""
+
+    #: Stages with fewer steps than this finish too soon for a bar.
+    MINIMUM = 500
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+        self._bar = None
+
+    def __enter__(self) -> BarProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.end()
+
+    def start(self, label: str, total: int) -> None:
+        self.end()
+        if self.enabled and total >= self.MINIMUM:
+            self._bar = click.progressbar(length=total, label=f"{label:<9}", file=sys.stderr, show_pos=True)
+            self._bar.__enter__()
+
+    def advance(self, steps: int) -> None:
+        if self._bar is not None:
+            self._bar.update(steps)
+
+    def end(self) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+            self._bar = None
 
 
 @main.command("check")
@@ -236,11 +299,19 @@ def _print(report: BuildReport, quiet: bool, verbose: bool, site: Path) -> None:
     elif not quiet:
         where = _shown(report.out, site) if report.written else ""
         pages, articles = _count(report.pages, "page"), _count(report.articles, "article")
-        done = f"Built {pages} ({articles})" if report.written else f"Checked {articles} ({pages})"
+        if not report.written:
+            done = f"Checked {articles} ({pages})"
+        elif report.unchanged:
+            done = f"Nothing changed: {pages} ({articles}) up to date"
+        else:
+            done = f"Built {pages} ({articles})"
+            if report.cached:
+                done += f", {report.rendered} of {_count(report.files, 'file')} rendered, {report.cached} from cache"
         done += f" in {report.seconds:.2f} s"
         click.echo(done + (f" -> {where}" if where else "") + (f", {_count(warnings, 'warning')}" if warnings else ""))
         if verbose and report.written:
-            click.echo(f"{report.files} files written to {report.out}")
+            workers = f" by {_count(report.processes, 'process')}" if report.processes > 1 else ""
+            click.echo(f"{report.rendered} of {report.files} files written to {report.out}{workers}")
 
 
 def _finish(report: BuildReport, quiet: bool, verbose: bool, site: Path) -> None:

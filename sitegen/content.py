@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,12 +22,27 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 #: Article files larger than this are refused: no article is that long, and
 #: Markdown parsing of hostile megabytes can take minutes.
 MAX_FILE_SIZE = 2 * 2**20
+#: The end of the future-date warning; the build cache looks for it (see cache.ArticleEntry).
+FUTURE = "is in the future"
+
+
+#: Reads article folders given the people registry: one ``(article, problems)`` per folder, in order.
+#: The build's reader takes what it can from its cache and reads the rest in parallel.
+Reader = Callable[[Sequence[Path], Mapping[str, Person]], list[tuple[Article | None, list[Diagnostic]]]]
 
 
 def load(
-    config: SiteConfig, site_dir: Path, drafts: bool = False, today: dt.date | None = None
+    config: SiteConfig,
+    site_dir: Path,
+    drafts: bool = False,
+    today: dt.date | None = None,
+    reader: Reader | None = None,
 ) -> tuple[Site, list[Diagnostic]]:
-    """Read every article of the site; articles with errors are left out of the Site."""
+    """Read every article of the site; articles with errors are left out of the Site.
+
+    ``reader`` reads the article folders (by default, one after another with
+    :func:`load_article`).
+    """
     registry, problems = people.load(config, site_dir)
     root = site_dir / ARTICLES
     if not root.is_dir():
@@ -39,7 +54,7 @@ def load(
             )
         )
         return Site(config, (), tuple(registry.values())), problems
-    articles = []
+    folders = []
     for folder in sorted(root.iterdir()):
         if folder.name.startswith("."):
             continue
@@ -54,7 +69,13 @@ def load(
                     )
                 )
             continue
-        article, found = load_article(config, site_dir, folder, drafts, registry, today)
+        folders.append(folder)
+    if reader is None:
+        results = [load_article(config, site_dir, folder, drafts, registry, today) for folder in folders]
+    else:
+        results = reader(folders, registry)
+    articles = []
+    for article, found in results:
         problems += found
         if article is not None:
             articles.append(article)
@@ -230,7 +251,7 @@ def _translation(reading: _Reading, path: Path, rel: str, lang: str, problems: l
         problems.append(
             warning(
                 front.at("date"),
-                f"the date {date.isoformat()} is in the future",
+                f"the date {date.isoformat()} {FUTURE}",
                 "the article is published anyway; is the year right?",
             )
         )

@@ -1,11 +1,22 @@
-"""Writing the built site: a staging folder beside the target, swapped in whole.
+"""Writing the built site: a folder beside the target, swapped in whole or applied as a patch.
 
 A build writes every file into ``.<out>.staging-<pid>`` next to the output
 folder and exchanges the two only when everything was written, so readers and
-the preview server see the old site or the new one, never a mix. Only this
-module writes files, and never outside the staging folder; the preview's
-incremental rebuilds change single files of a live folder with :func:`update`,
-each by an atomic rename.
+the preview server see the old site or the new one, never a mix. Files an
+earlier build made and that did not change are hard-linked into it, not
+written again.
+
+A cached rebuild that changes a few files of many writes just those into
+``.<out>.pending-<pid>``, then commits by writing a journal into it (the
+files to delete) and moves each file into place by an atomic rename. A
+build killed before the journal leaves the old output; one killed while
+moving files is completed by the next build (:func:`clean_leftovers`), which
+finishes the moves from the journal: either way, every build ends as the old
+site or the new one.
+
+Only this module writes files, and never outside these folders; the
+preview's incremental rebuilds change single files of a live folder with
+:func:`update`, each by an atomic rename.
 """
 
 from __future__ import annotations
@@ -22,6 +33,9 @@ from pathlib import Path, PurePosixPath
 from .errors import Diagnostic, Location, error
 
 MARKER = ".sitegen-output"
+_MARKER_TEXT = "This folder is written by sitegen and replaced on every build.\n"
+#: In a pending folder: the commit point of a patch, listing the files to delete.
+JOURNAL = ".sitegen-journal"
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
@@ -70,37 +84,147 @@ def publish(
     On any failure the staging folder is removed and the previous output is
     left exactly as it was; the ``OSError`` propagates to the caller.
     """
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    clean_leftovers(out)
-    staging = out.parent / f".{out.name}.staging-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-    staging.mkdir()
-    try:
-        count = _write_all(outputs, staging)
-        (staging / MARKER).write_text("This folder is written by sitegen and replaced on every build.\n")
+    with Stage(out) as stage:
+        count = 0
+        for rel, content in outputs:
+            stage.write(rel, content)
+            count += 1
+        stage.swap(finish=finish)
+    return count
+
+
+class Stage:
+    """A folder beside ``out`` that becomes the new output: swapped in whole, or applied as a patch.
+
+    Use it as a context manager: leaving it by an exception removes the
+    folder and leaves ``out`` as it was.
+    """
+
+    def __init__(self, out: Path, patch: bool = False):
+        self.out = out.resolve()
+        self.patch = patch
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        clean_leftovers(self.out)
+        kind = "pending" if patch else "staging"
+        self.folder = self.out.parent / f".{self.out.name}.{kind}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        self.folder.mkdir()
+
+    def __enter__(self) -> Stage:
+        return self
+
+    def __exit__(self, kind: object, value: object, traceback: object) -> None:
+        if kind is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    def write(self, rel: str, content: bytes | Path) -> os.stat_result:
+        """Write one output; returns its stat, for the build cache."""
+        return write_file(self.folder, rel, content)
+
+    def link(self, rel: str) -> os.stat_result:
+        """Take ``rel`` over from the current output unchanged: a hard link, or a copy where links fail."""
+        source = _inside(self.out, safe_relative(rel))
+        target = _prepared(self.folder, rel)
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copy2(source, target)
+        return target.stat()
+
+    def swap(self, finish: Callable[[Path], object] | None = None) -> None:
+        """Put the folder in the place of the output, whole (see :func:`_swap`)."""
+        _write_marker(self.folder)
         if finish is not None:
-            finish(staging)
-        _swap(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return count
+            finish(self.folder)
+        _swap(self.folder, self.out)
+
+    def apply(self, removed: Iterable[str]) -> None:
+        """Commit the folder as a patch of the output: its files replace theirs, ``removed`` go."""
+        _write_marker(self.folder)
+        journal = self.folder / JOURNAL
+        temporary = self.folder / f"{JOURNAL}.tmp"
+        temporary.write_text("".join(f"{safe_relative(rel)}\n" for rel in removed), encoding="utf-8")
+        os.replace(temporary, journal)  # the commit point: from here on the patch is finished, not undone
+        _apply(self.folder, self.out)
 
 
-def _write_all(outputs: Iterable[tuple[str, bytes | Path]], staging: Path) -> int:
-    count = 0
-    made: set[Path] = set()
-    for rel, content in outputs:
-        target = staging / safe_relative(rel)
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        if isinstance(content, bytes):
-            target.write_bytes(content)
-        else:
-            shutil.copyfile(content, target)
-        count += 1
-    return count
+def write_file(folder: Path, rel: str, content: bytes | Path) -> os.stat_result:
+    """Write one output file under ``folder`` (a new folder of this module's); returns its stat."""
+    target = _prepared(folder, rel)
+    if isinstance(content, bytes):
+        with open(target, "wb") as file:
+            file.write(content)
+    else:
+        shutil.copyfile(content, target)
+    return target.stat()
+
+
+#: The folders made so far in the folder being written (one at a time per process), to skip mkdir calls.
+_made: dict[str, set[str]] = {}
+
+
+def _prepared(folder: Path, rel: str) -> Path:
+    target = folder.joinpath(*safe_relative(rel).parts)
+    made = _made.get(str(folder))
+    if made is None:
+        _made.clear()
+        made = _made[str(folder)] = set()
+    parent = str(target.parent)
+    if parent not in made:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        made.add(parent)
+    return target
+
+
+def build_of(out: Path) -> str:
+    """Which build wrote an output folder: its marker file's identity on disk ("" when there is none).
+
+    Every build writes a new marker (a new inode), so the build cache can
+    tell its own output from one another build put in its place.
+    """
+    try:
+        stat = (out / MARKER).stat()
+    except OSError:
+        return ""
+    return f"{stat.st_ino}:{stat.st_mtime_ns}:{stat.st_size}"
+
+
+def _write_marker(folder: Path) -> None:
+    (folder / MARKER).write_text(_MARKER_TEXT, encoding="utf-8")
+
+
+def _apply(pending: Path, out: Path) -> None:
+    """Move a committed patch's files into ``out`` (the marker last), delete its removed files, drop it.
+
+    Safe to run again after being cut short: files already moved are no
+    longer in ``pending``, and deleting is idempotent.
+    """
+    removed = (pending / JOURNAL).read_text(encoding="utf-8").splitlines()
+    moved = []
+    for folder, _, names in os.walk(pending):
+        for name in names:
+            rel = Path(folder, name).relative_to(pending).as_posix()
+            if rel not in (JOURNAL, MARKER, f"{JOURNAL}.tmp"):
+                moved.append(rel)
+    for rel in sorted(moved):
+        target = _inside(out, safe_relative(rel))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(pending / rel, target)
+    for rel in removed:
+        _remove(out, rel)
+    if (pending / MARKER).exists():
+        os.replace(pending / MARKER, out / MARKER)
+    shutil.rmtree(pending, ignore_errors=True)
+
+
+def _remove(out: Path, rel: str) -> None:
+    """Delete one output file, and the folders it leaves empty."""
+    target = _inside(out, safe_relative(rel))
+    target.unlink(missing_ok=True)
+    for folder in target.parents:
+        if folder == out or (folder.is_dir() and any(folder.iterdir())):
+            break
+        if folder.is_dir():
+            folder.rmdir()
 
 
 def update(outputs: Iterable[tuple[str, bytes | Path]], removed: Iterable[str], out: Path) -> int:
@@ -117,13 +241,7 @@ def update(outputs: Iterable[tuple[str, bytes | Path]], removed: Iterable[str], 
         _replace(out, safe_relative(rel), content)
         count += 1
     for rel in removed:
-        target = _inside(out, safe_relative(rel))
-        target.unlink(missing_ok=True)
-        for folder in target.parents:
-            if folder == out or (folder.is_dir() and any(folder.iterdir())):
-                break
-            if folder.is_dir():
-                folder.rmdir()
+        _remove(out, rel)
     return count
 
 
@@ -211,11 +329,12 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 def clean_leftovers(out: Path) -> None:
-    """Tidy up after builds that were killed: remove their staging and old folders.
+    """Tidy up after builds that were killed: remove their staging, pending and old folders.
 
     A build killed between the two renames of the fallback swap leaves no
     ``out`` but the complete old output in its ``.old-`` folder: that one is
-    put back instead, so the previous site is there again.
+    put back instead, so the previous site is there again. A patch killed
+    after its commit point is finished, so the new site is complete.
     """
     prefix = f".{out.name}."
     try:
@@ -225,11 +344,15 @@ def clean_leftovers(out: Path) -> None:
     for leftover in found:
         kind, _, rest = leftover.name.removeprefix(prefix).partition("-")
         pid = rest.split("-")[0]
-        if not leftover.name.startswith(prefix) or kind not in ("staging", "old") or not pid.isdigit():
+        if not leftover.name.startswith(prefix) or kind not in ("staging", "old", "pending") or not pid.isdigit():
             continue
         if _alive(int(pid)):
             continue
-        if kind == "old" and not out.exists() and not out.is_symlink():
+        if kind == "pending" and (leftover / JOURNAL).is_file() and out.is_dir():
+            with contextlib.suppress(OSError, ValueError):  # a committed patch cut short: finish it
+                _apply(leftover, out)
+            shutil.rmtree(leftover, ignore_errors=True)
+        elif kind == "old" and not out.exists() and not out.is_symlink():
             with contextlib.suppress(OSError):  # best effort: a build that writes reports the problem
                 os.rename(leftover, out)
         else:

@@ -37,8 +37,8 @@ from pathlib import Path
 import jinja2
 
 from . import build as build_stage
+from . import cache, content, output, people, render, search
 from . import config as config_stage
-from . import content, output, people, render, search
 from . import theme as theme_stage
 from .errors import Diagnostic, Location, error, has_errors, sort
 from .model import Article, Person, Site, SiteConfig
@@ -174,7 +174,8 @@ class Preview:
             return self._build(sources)
 
     def _build(self, sources: tuple[str, ...]) -> Update:
-        report = build_stage.build(self.site_dir, self.out, drafts=self.drafts, force=self.force)
+        # One process: forking a server that runs threads could copy a lock another thread holds.
+        report = build_stage.build(self.site_dir, self.out, drafts=self.drafts, force=self.force, jobs=1)
         if report.ok and report.rendered_from is not None:
             self._sources = self._sources_of(report.rendered_from)
             site, static_files = report.rendered_from.site, self._sources.theme.static_files
@@ -273,6 +274,7 @@ class Preview:
         except theme_stage.TemplateError as exc:
             return theme_stage.template_problem(exc, sources.theme)
         removed = () if articles is not None else tuple(path for path in published if path not in keys)
+        cache.Cache(self.site_dir).forget_manifest(self.out)  # the folder no longer matches the last full build
         try:
             if articles is not None:  # the early pages: keep what they replace, in case the rest fails
                 self._kept = output.read(self.out, [path for path, _ in made])

@@ -1,0 +1,275 @@
+"""The build cache in ``.sitegen/cache/``: what earlier builds already did, so a rebuild can skip it.
+
+Two kinds of entry, each checked before it is trusted:
+
+- ``articles/<folder>.pickle``: one article folder as read and checked (its
+  Article and its diagnostics), keyed by the bytes of every file in the
+  folder and by everything else reading depends on: sitegen's version, the
+  config, the people registry, the drafts option, the site folder.
+- ``outputs-<hash of the output folder>.pickle``: the manifest of the output folder the last build wrote:
+  every file with the key of the job that made it and its size, time and
+  inode on disk, under a *setup key* (version, config, every theme file,
+  build options, output folder) and a *site key* (the setup key and every
+  source file's bytes). An output file is reused only when its job key and
+  its stat still match, and only if the output folder's marker names the
+  same build.
+
+Every entry is signed with a key kept in the user's own cache folder
+(``~/.cache/sitegen/cache-key``), so entries that came with a site from
+elsewhere are never unpickled, and starts with a format tag and the key it
+was made for; anything unsigned, unreadable, truncated, of another format or
+made for other inputs is ignored (and made again), never trusted. Entries
+are written to a temporary file and renamed, so a killed build leaves whole
+entries or none. Deleting
+``.sitegen/cache/`` is always safe: the next build is a clean one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import hmac
+import os
+import pickle
+import secrets
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .content import FUTURE
+from .errors import Diagnostic
+from .model import Article
+
+#: Where the cache lives in a site folder (git-ignored with the rest of ``.sitegen/``).
+FOLDER = Path(".sitegen") / "cache"
+#: Bumped whenever what is stored changes shape: older entries are then ignored.
+FORMAT = f"sitegen-cache-3/{__version__}"
+
+
+def digest(*parts: bytes | str) -> str:
+    """A short stable hash of byte and text parts, each length-prefixed so parts cannot run together."""
+    hasher = hashlib.sha256()  # the fastest stdlib hash where the CPU has SHA instructions
+    for part in parts:
+        data = part.encode("utf-8", "surrogateescape") if isinstance(part, str) else part
+        hasher.update(len(data).to_bytes(8, "little"))
+        hasher.update(data)
+    return hasher.hexdigest()[:32]
+
+
+def tree_key(root: Path, limit: int) -> str | None:
+    """A hash of every entry under ``root``: names, kinds, link targets, and the bytes of regular files.
+
+    Links are hashed as their targets' names (and a linked file by its
+    bytes), never followed into folders. Files larger than ``limit`` count by
+    size and time only. None when the tree cannot be read whole (a permission
+    problem, a file vanishing): then nothing under it is cached.
+    """
+    parts: list[bytes | str] = []
+    try:
+        _walk(os.fspath(root), "", limit, parts)
+    except OSError:
+        return None
+    return digest(*parts)
+
+
+def _walk(folder: str, prefix: str, limit: int, parts: list[bytes | str]) -> None:
+    with os.scandir(folder) as found:
+        entries = sorted(found, key=lambda entry: entry.name)
+    for entry in entries:
+        name = prefix + entry.name
+        if entry.is_symlink():
+            parts += (name, "link", os.readlink(entry.path))
+            if not entry.is_file():
+                continue
+        if entry.is_dir(follow_symlinks=False):
+            parts += (name, "dir")
+            _walk(entry.path, name + "/", limit, parts)
+        elif not entry.is_file():
+            parts += (name, "special")
+        elif (stat := entry.stat()).st_size > limit:
+            parts += (name, "large", f"{stat.st_size}:{stat.st_mtime_ns}")
+        else:
+            with open(entry.path, "rb") as file:
+                parts += (name, "file", file.read())
+
+
+def file_key(path: Path) -> str:
+    """A hash of one optional file's bytes ("missing" when it is not there)."""
+    try:
+        return digest(path.read_bytes())
+    except OSError:
+        return "missing"
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleEntry:
+    """One article folder as read: what ``content.load_article`` returned, and when."""
+
+    article: Article | None
+    diagnostics: tuple[Diagnostic, ...]
+    today: dt.date
+
+    def valid_on(self, today: dt.date) -> bool:
+        """Whether reading the folder on ``today`` gives the same result.
+
+        Only the future-date warning depends on the day. Without one, no date
+        in the folder was after the day it was read, so none is on a later day.
+        """
+        if today == self.today:
+            return True
+        return today > self.today and not any(FUTURE in d.message for d in self.diagnostics)
+
+
+@dataclass
+class Manifest:
+    """The output folder as the last build left it: ``{path: (job key, size, mtime_ns, inode)}``."""
+
+    setup: str = ""
+    site: str = ""
+    build: str = ""
+    out: str = ""
+    today: dt.date | None = None
+    #: Whether any article had a future-date warning, which a later day would change.
+    dated: bool = False
+    files: dict[str, tuple[str, int, int, int]] = field(default_factory=dict)
+    pages: int = 0
+    articles: int = 0
+    sources: int = 0
+    #: The warnings the build printed, shown again when nothing changed.
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+
+class Cache:
+    """The cache folder of one site; every method fails soft (a cache that cannot be used is just empty)."""
+
+    def __init__(self, site_dir: Path, enabled: bool = True, writable: bool = True):
+        self.root = site_dir / FOLDER
+        self.enabled = enabled
+        self.writable = enabled and writable
+        self.hits = 0
+        self.misses = 0
+        self._key: bytes | None = None
+
+    # -- articles ---------------------------------------------------------
+
+    def article(self, name: str, key: str | None, today: dt.date) -> ArticleEntry | None:
+        """The entry of folder ``name`` if it was made for ``key`` and still holds on ``today``."""
+        if not self.enabled or key is None:
+            return None
+        entry = self._read(self._article_path(name), key)
+        if isinstance(entry, ArticleEntry) and entry.valid_on(today):
+            self.hits += 1
+            return entry
+        self.misses += 1
+        return None
+
+    def store_article(self, name: str, key: str | None, entry: ArticleEntry) -> None:
+        if self.writable and key is not None:
+            self._write(self._article_path(name), key, entry)
+
+    def _article_path(self, name: str) -> Path:
+        # Folder names are free text here (a bad slug is still cached with its error): hash them.
+        return self.root / "articles" / f"{digest(name)}.pickle"
+
+    # -- the output manifest ----------------------------------------------
+
+    def manifest(self, setup: str, out: Path) -> Manifest | None:
+        """The manifest of output folder ``out`` if it was made with the same setup."""
+        if not self.enabled:
+            return None
+        found = self._read(self._manifest_path(out), setup)
+        return found if isinstance(found, Manifest) and found.out == str(out) else None
+
+    def store_manifest(self, manifest: Manifest) -> None:
+        if self.writable:
+            self._write(self._manifest_path(Path(manifest.out)), manifest.setup, manifest)
+
+    def forget_manifest(self, out: Path) -> None:
+        """Drop the manifest of ``out`` before it changes: a build that dies leaves none to trust."""
+        if self.writable:
+            with contextlib.suppress(OSError):
+                self._manifest_path(out).unlink()
+
+    def _manifest_path(self, out: Path) -> Path:
+        return self.root / f"outputs-{digest(str(out))}.pickle"
+
+    # -- storage ------------------------------------------------------------
+
+    def _read(self, path: Path, key: str) -> Any:
+        secret = self._secret()
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        mac, payload = data[:_MAC_SIZE], data[_MAC_SIZE:]
+        if secret is None or not hmac.compare_digest(mac, _sign(secret, payload)):
+            return None  # not written by this user's sitegen: never unpickled
+        try:
+            tag, stored_key, value = pickle.loads(payload)
+        except Exception:  # truncated or of an older shape: not trusted
+            return None
+        return value if tag == FORMAT and stored_key == key else None
+
+    def _write(self, path: Path, key: str, value: object) -> None:
+        secret = self._secret()
+        if secret is None:
+            return
+        payload = pickle.dumps((FORMAT, key, value), protocol=pickle.HIGHEST_PROTOCOL)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with open(temporary, "wb") as file:
+                file.write(_sign(secret, payload) + payload)
+            os.replace(temporary, path)
+        except OSError:  # a cache that cannot be written only makes the next build slower
+            with contextlib.suppress(OSError):
+                temporary.unlink()
+
+    def _secret(self) -> bytes | None:
+        if self._key is None:
+            self._key = _user_secret() or b""
+        return self._key or None
+
+
+_MAC_SIZE = 32
+
+
+def _sign(secret: bytes, payload: bytes) -> bytes:
+    return hashlib.blake2b(payload, key=secret, digest_size=_MAC_SIZE).digest()
+
+
+def secret_path() -> Path:
+    """This user's cache key: outside every site, so a cache folder that came with a site is never trusted."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "sitegen" / "cache-key"
+
+
+def _user_secret() -> bytes | None:
+    """The key that signs this user's cache entries, made on first use; None when it cannot be kept."""
+    path = secret_path()
+    with contextlib.suppress(OSError):
+        data = path.read_bytes()
+        if len(data) == 32:
+            return data
+    temporary = path.with_name(f".cache-key.{os.getpid()}-{uuid.uuid4().hex[:8]}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as file:
+            file.write(secrets.token_bytes(32))
+        os.link(temporary, path)  # the first of two racing builds wins; both then read its key
+    except FileExistsError:
+        pass
+    except OSError:
+        return None
+    finally:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+    with contextlib.suppress(OSError):
+        data = path.read_bytes()
+        if len(data) == 32:
+            return data
+    return None

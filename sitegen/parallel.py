@@ -1,0 +1,89 @@
+"""Work spread over processes: reading article folders, rendering and writing pages.
+
+Workers are forked, so they start with everything the parent holds (the
+config, the Site, the compiled templates) without copying it through a pipe;
+only results travel back. What a build writes never depends on how the work
+was split, so any ``--jobs`` gives the same bytes. Small builds stay in one
+process: forking costs more than it saves.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import multiprocessing
+import os
+import signal
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+#: What the forked workers call, and the parent's pid; set in the parent just before the fork.
+_task: list[Any] = []
+
+
+def available() -> int:
+    """The CPUs this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def workers(requested: int | None, tasks: int, per_worker: int) -> int:
+    """How many processes to use for ``tasks`` tasks: ``requested``, or as many as pay for themselves.
+
+    A worker pays when it gets at least ``per_worker`` tasks; never more
+    workers than CPUs unless asked.
+    """
+    if requested is not None:
+        return max(1, min(requested, max(1, tasks)))
+    return max(1, min(available(), tasks // max(1, per_worker)))
+
+
+def chunked(items: Sequence[T], processes: int, size: int) -> list[Sequence[T]]:
+    """``items`` in slices of about ``size``: small enough to balance the load, at least ``4 * processes``."""
+    if not items:
+        return []
+    size = max(1, min(size, len(items) // (4 * processes) or 1))
+    return [items[start : start + size] for start in range(0, len(items), size)]
+
+
+def run(task: Callable[[T], R], chunks: Iterable[T], processes: int) -> Iterator[R]:
+    """``task`` over every chunk, results in the order of ``chunks``; in forked workers when ``processes`` > 1.
+
+    ``task`` may be a closure over anything: the workers inherit it.
+    Exceptions in a worker are raised here; leaving the iteration early
+    stops the workers.
+    """
+    if processes <= 1:
+        yield from map(task, chunks)
+        return
+    _task[:] = [task, os.getpid()]
+    try:
+        context = multiprocessing.get_context("fork")
+        with context.Pool(processes, initializer=_worker_started) as pool:
+            yield from pool.imap(_call, chunks)
+    finally:
+        _task.clear()
+
+
+def _call(chunk: Any) -> Any:
+    return _task[0](chunk)
+
+
+def _worker_started() -> None:
+    """In each worker: die with the parent (a killed build leaves no workers behind), leave Ctrl+C to it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    libc_name = ctypes.util.find_library("c")
+    if libc_name:
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(libc_name, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != _task[1]:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1
