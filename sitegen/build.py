@@ -377,9 +377,11 @@ class _Build:
     ) -> Iterator[tuple[str, os.stat_result]]:
         """Render ``jobs`` and write them into ``folder``, in worker processes when there are enough."""
         site, environments, theme = prepared.site, prepared.environments, prepared.theme
-        for env in environments.values():  # compile each template once, before the workers fork
-            for name in env.list_templates(filter_func=lambda name: not name.startswith(".")):
-                env.get_template(name)
+        processes = self.workers(len(jobs), PAGES_PER_WORKER)
+        if processes > 1:  # load each template once, before the workers fork, not once per worker
+            for env in environments.values():
+                for name in env.list_templates(filter_func=lambda name: not name.startswith(".")):
+                    env.get_template(name)
 
         def make(chunk: Sequence[render.Job]) -> list[tuple[str, os.stat_result]]:
             made = []
@@ -391,7 +393,6 @@ class _Build:
                 made.append((job.path, output.write_file(folder, job.path, data)))
             return made
 
-        processes = self.workers(len(jobs), PAGES_PER_WORKER)
         chunks = parallel.chunked(jobs, processes, 40)
         self.progress.start("Rendering", len(jobs))
         for made in parallel.run(make, chunks, processes):

@@ -42,6 +42,7 @@ from . import __version__
 from .content import FUTURE
 from .errors import Diagnostic
 from .model import Article
+from .theme import cache_home
 
 #: Where the cache lives in a site folder (git-ignored with the rest of ``.sitegen/``).
 FOLDER = Path(".sitegen") / "cache"
@@ -243,8 +244,7 @@ def _sign(secret: bytes, payload: bytes) -> bytes:
 
 def secret_path() -> Path:
     """This user's cache key: outside every site, so a cache folder that came with a site is never trusted."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "sitegen" / "cache-key"
+    return cache_home() / "cache-key"
 
 
 def _user_secret() -> bytes | None:

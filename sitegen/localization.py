@@ -6,6 +6,7 @@ The language is always an argument; the process locale is never touched.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 from collections.abc import Iterable
 from functools import lru_cache
@@ -51,7 +52,12 @@ def format_date(value: dt.date | dt.datetime, locale: str, format: str = "long")
     CLDR puts a narrow no-break space before ``г.``; the page shows a plain
     space, as the contract writes it and as readers type it into a search box.
     """
-    day = value.date() if isinstance(value, dt.datetime) else value
+    return _format_day(value.date() if isinstance(value, dt.datetime) else value, locale, format)
+
+
+@functools.lru_cache(maxsize=8192)
+def _format_day(day: dt.date, locale: str, format: str) -> str:
+    # Babel takes tens of microseconds a date, and a site shows each date on many pages.
     return dates.format_date(day, format=format, locale=_locale(locale)).replace("\u202f", " ")
 
 

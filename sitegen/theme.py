@@ -10,11 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 import jinja2
+import jinja2.ext
+import jinja2.lexer
+import markupsafe
 
 from . import localization, markup
 from .errors import Diagnostic, Location, error
@@ -86,17 +91,23 @@ class Theme:
 
     def environment(self, lang: str) -> jinja2.Environment:
         """A Jinja2 environment speaking ``lang``; raises ValueError for a broken catalog."""
+        sources = [(str(path), path.read_bytes()) for path in self.catalog_files(lang)]
+        translations = localization.catalog(sources, lang)
+        salt = hashlib.sha256(repr((lang, _FOLDING, sources)).encode("utf-8", "surrogateescape")).hexdigest()
         env = jinja2.Environment(
             loader=jinja2.FileSystemLoader([str(layer / "templates") for layer in self.layers]),
             autoescape=True,
-            extensions=["jinja2.ext.i18n"],
+            extensions=["jinja2.ext.i18n", _TranslatedConstants],
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            # A build reads each template once; the preview makes new environments when the theme changes.
+            auto_reload=False,
+            bytecode_cache=_bytecode_cache(salt),
         )
-        sources = [(str(path), path.read_bytes()) for path in self.catalog_files(lang)]
-        env.install_gettext_translations(localization.catalog(sources, lang), newstyle=True)  # type: ignore[attr-defined]
+        env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+        env.extend(sitegen_translations=translations)
         locale = self.config.locales.get(lang, lang)
         env.filters["date"] = lambda value, format="long": localization.format_date(value, locale, format)
         env.filters["number"] = lambda value: localization.format_number(value, locale)
@@ -117,6 +128,91 @@ class Theme:
         if name not in self.assets:
             raise jinja2.TemplateRuntimeError(f"asset({name!r}): there is no static/{name} in the theme")
         return context["url"](self.assets[name])
+
+
+#: Bumped when what :class:`_TranslatedConstants` compiles changes, so older compiled templates are not used.
+_FOLDING = "translated-constants-1"
+
+
+class _TranslatedConstants(jinja2.ext.Extension):
+    """Translate ``_("literal")`` once, when a template is compiled, instead of on every page.
+
+    Each environment speaks one language, so the call's result is a constant:
+    it becomes that string, marked safe as the i18n extension's ``_`` marks
+    its result. Calls with variables, or whose text asks for some, stay calls.
+    """
+
+    def filter_stream(self, stream: jinja2.lexer.TokenStream) -> Iterator[jinja2.lexer.Token]:
+        window: list[jinja2.lexer.Token] = []
+        previous = None
+        for token in stream:
+            window.append(token)
+            if len(window) < 4:
+                continue
+            folded = self._fold(previous, window)
+            if folded is not None:
+                yield from folded
+                previous, window = folded[-1], []
+            else:
+                previous = window.pop(0)
+                yield previous
+        yield from window
+
+    def _fold(
+        self, previous: jinja2.lexer.Token | None, window: list[jinja2.lexer.Token]
+    ) -> list[jinja2.lexer.Token] | None:
+        name, opening, text, closing = window
+        if (name.type, name.value, opening.type, text.type, closing.type) != (
+            "name",
+            "_",
+            "lparen",
+            "string",
+            "rparen",
+        ) or (previous is not None and previous.type == "dot"):
+            return None
+        try:
+            value = str(markupsafe.Markup(self.environment.sitegen_translations.gettext(text.value)) % {})
+        except (KeyError, TypeError, ValueError):
+            return None
+        line, token = name.lineno, jinja2.lexer.Token
+        return [
+            token(line, "lparen", "("),
+            token(line, "string", value),
+            token(line, "pipe", "|"),
+            token(line, "name", "safe"),
+            token(line, "rparen", ")"),
+        ]
+
+
+class _BytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Compiled templates of one environment: ``salt`` names its language and catalogs."""
+
+    def __init__(self, folder: str, salt: str):
+        super().__init__(folder)
+        self.salt = salt
+
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        return super().get_cache_key(f"{self.salt}\0{name}", filename)
+
+
+def _bytecode_cache(salt: str) -> jinja2.BytecodeCache | None:
+    """Compiled templates kept between builds, in the user's own cache folder (never the site's).
+
+    Jinja2 checks each entry against its template's source, and the salt
+    tells languages apart (their translated constants differ); keeping them
+    out of the site folder means a site never brings code of its own to run.
+    """
+    folder = cache_home() / "templates"
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError:
+        return None
+    return _BytecodeCache(str(folder), salt)
+
+
+def cache_home() -> Path:
+    """sitegen's folder in the user's cache (``$XDG_CACHE_HOME/sitegen`` or ``~/.cache/sitegen``)."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "sitegen"
 
 
 def _isodate(value: dt.date | dt.datetime) -> str:
