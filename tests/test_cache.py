@@ -1,0 +1,377 @@
+"""The build cache: rebuilds write exactly what a clean build writes, and never trust what they cannot check.
+
+Every test compares a cached build with a clean one (``cache=False`` into
+another folder) byte for byte; the cache may only change how much work a
+build does, never what it writes.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sitegen import cache, output
+from sitegen.build import build
+
+from .conftest import CONFIG, REPO, article
+
+TWO = "  a:\n    city: yerevan\n    name: Voice A\n  b:\n    city: baku\n    name: Voice B\n"
+
+
+def write_site(root: Path, articles: int = 12) -> Path:
+    """A site with tags, cities, people and an asset: every kind of page depends on some article."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "sitegen.toml").write_text(CONFIG, encoding="utf-8")
+    for number in range(articles):
+        folder = root / "content" / "articles" / f"piece-{number:02d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        for lang in ("en", "ru"):
+            body = f"Lead {number}.\n\n::: a\nA says {number} in {lang}.\n:::\n\n::: b\nB says {number}.\n:::\n"
+            extra = f"tags: [t{number % 3}, common]\nsummary: Summary {number}\n"
+            date = f"2023-{1 + number % 12:02d}-{1 + number % 27:02d}"
+            (folder / f"{lang}.md").write_text(
+                article(f"Piece {number} {lang}", date, TWO, body, extra), encoding="utf-8"
+            )
+    (root / "content" / "articles" / "piece-00" / "map.svg").write_text("<svg/>", encoding="utf-8")
+    return root
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` with its bytes (folders too, as empty entries)."""
+    return {
+        path.relative_to(folder).as_posix(): (b"" if path.is_dir() else path.read_bytes())
+        for path in sorted(folder.rglob("*"))
+    }
+
+
+def clean(site: Path) -> dict[str, bytes]:
+    out = site.parent / "clean"
+    shutil.rmtree(out, ignore_errors=True)
+    report = build(site, out, search=False, cache=False)
+    assert report.ok, report.diagnostics
+    return tree(out)
+
+
+def rebuild(site: Path, **options):
+    report = build(site, search=False, **options)
+    assert report.ok, "\n".join(map(str, report.diagnostics))
+    return report
+
+
+def edit(site: Path, rel: str, old: str, new: str) -> None:
+    path = site / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} is not in {rel}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+EN = "content/articles/piece-{:02d}/en.md"
+
+#: Edits of every kind, each followed by a cached rebuild compared with a clean build.
+EDITS = [
+    ("a passage", lambda site: edit(site, EN.format(3), "A says 3 in en.", "A says something new.")),
+    ("a title and a summary", lambda site: edit(site, EN.format(5), "Summary 5", "A new summary")),
+    ("a date that reorders the home page", lambda site: edit(site, EN.format(7), "2023-08-08", "2024-01-01")),
+    ("a tag", lambda site: edit(site, EN.format(4), "t1, common", "fresh, common")),
+    (
+        "a voice's city",
+        lambda site: [
+            edit(site, EN.format(2).replace("en.md", f"{lang}.md"), "city: baku", "city: moscow")
+            for lang in ("en", "ru")
+        ],
+    ),
+    (
+        "a new article",
+        lambda site: (
+            (site / "content/articles/new-one").mkdir(),
+            (site / "content/articles/new-one/en.md").write_text(
+                article("New", "2024-02-02", TWO, "::: a\nNew.\n:::\n\n::: b\nToo.\n:::\n"), encoding="utf-8"
+            ),
+        ),
+    ),
+    ("a deleted article", lambda site: shutil.rmtree(site / "content/articles/piece-09")),
+    ("a changed asset", lambda site: (site / "content/articles/piece-00/map.svg").write_text("<svg></svg>")),
+    ("the config", lambda site: edit(site, "sitegen.toml", 'ru = "Два взгляда"', 'ru = "Две точки зрения"')),
+    (
+        "a site template",
+        lambda site: (
+            (site / "theme/templates").mkdir(parents=True),
+            (site / "theme/templates/404.html").write_text(
+                "{% extends 'base.html' %}{% block main %}Gone{% endblock %}"
+            ),
+        ),
+    ),
+    ("the people registry", lambda site: (site / "content/people.yaml").write_text("x:\n  city: baku\n  name: X\n")),
+]
+
+
+def test_every_cached_rebuild_writes_what_a_clean_build_writes(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site")
+    first = rebuild(site)
+    assert first.cached == 0 and not first.unchanged
+    for name, change in EDITS:
+        change(site)
+        report = rebuild(site)
+        assert not report.unchanged, name
+        found = tree(site / "output")
+        expected = clean(site)
+        assert found.keys() == expected.keys(), f"after {name}: {found.keys() ^ expected.keys()}"
+        assert [path for path in found if found[path] != expected[path]] == [], f"after {name}"
+
+
+def test_an_unchanged_site_is_left_alone(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site")
+    first = rebuild(site)
+    before = {path: os.stat(path) for path in (site / "output").rglob("*")}
+    again = rebuild(site)
+    assert again.unchanged and again.cached == again.files == first.files and again.pages == first.pages
+    after = {path: os.stat(path) for path in (site / "output").rglob("*")}
+    assert before.keys() == after.keys()
+    assert all(before[p].st_ino == after[p].st_ino and before[p].st_mtime_ns == after[p].st_mtime_ns for p in before)
+
+
+def test_one_edit_renders_only_the_pages_that_show_it(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", articles=40)
+    first = rebuild(site)
+    edit(site, EN.format(11), "A says 11 in en.", "A says more.")
+    report = rebuild(site)
+    # The article, its parallel views, its tag, city and people listings, the home page, feeds, sitemap.
+    assert 0 < report.rendered < 30 < first.files, report
+    assert report.cached == report.files - report.rendered
+    assert tree(site / "output") == clean(site)
+
+
+def test_warnings_are_shown_again_when_nothing_changed(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", articles=2)
+    edit(site, EN.format(1), "summary: Summary 1\n", "summary: Summary 1\ncolour: red\n")
+    first = rebuild(site)
+    again = rebuild(site)
+    assert again.unchanged
+    assert [str(d) for d in again.diagnostics] == [str(d) for d in first.diagnostics] != []
+
+
+def test_an_output_file_changed_by_hand_is_made_again(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site")
+    rebuild(site)
+    page = site / "output" / "en" / "piece-01" / "index.html"
+    page.write_text("defaced", encoding="utf-8")
+    (site / "output" / "en" / "piece-02" / "index.html").unlink()
+    report = rebuild(site)
+    assert not report.unchanged and report.rendered == 2
+    assert tree(site / "output") == clean(site)
+
+
+def test_an_output_replaced_by_another_build_is_not_trusted(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site")
+    rebuild(site)
+    other = tmp_path / "other"
+    build(site, other, search=False, cache=False)
+    shutil.rmtree(site / "output")
+    shutil.copytree(other, site / "output")  # same bytes, but not the files the manifest recorded
+    (site / "output" / "en" / "index.html").write_text("stale", encoding="utf-8")
+    report = rebuild(site)
+    assert report.cached == 0 and tree(site / "output") == clean(site)
+
+
+def garble(root: Path) -> int:
+    """Damage every cache file in a different way; returns how many there were."""
+    files = sorted(path for path in root.rglob("*.pickle"))
+    for index, path in enumerate(files):
+        data = path.read_bytes()
+        match index % 3:
+            case 0:
+                path.write_bytes(data[: len(data) // 2])
+            case 1:
+                path.write_bytes(data[:40] + bytes([data[40] ^ 1]) + data[41:])
+            case _:
+                path.write_bytes(b"")
+    return len(files)
+
+
+def test_a_damaged_cache_is_ignored_and_made_again(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site")
+    rebuild(site)
+    assert garble(site / cache.FOLDER) > 10
+    edit(site, EN.format(3), "A says 3 in en.", "A says it after the damage.")
+    report = rebuild(site)
+    assert report.cached == 0, "a damaged manifest is not trusted"
+    assert tree(site / "output") == clean(site)
+    assert rebuild(site).unchanged, "the cache was written again"
+
+
+def test_a_cache_that_came_with_the_site_is_never_unpickled(tmp_path: Path, monkeypatch) -> None:
+    """A planted pickle would run code when loaded: entries are signed with a key outside the site."""
+    site = write_site(tmp_path / "site", articles=2)
+    rebuild(site)
+    proof = tmp_path / "proof"
+
+    class Payload:
+        def __reduce__(self):
+            return (os.system, (f"touch {proof}",))
+
+    data = pickle.dumps((cache.FORMAT, "any key", Payload()))
+    for path in (site / cache.FOLDER).rglob("*.pickle"):
+        path.write_bytes(b"\0" * 32 + data)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-user"))
+    edit(site, EN.format(1), "A says 1 in en.", "A says something else.")
+    rebuild(site)
+    assert not proof.exists()
+    assert tree(site / "output") == clean(site)
+
+
+def test_entries_of_another_user_are_not_trusted(tmp_path: Path, monkeypatch) -> None:
+    site = write_site(tmp_path / "site", articles=3)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "first-user"))
+    rebuild(site)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "second-user"))
+    report = rebuild(site)
+    assert not report.unchanged and report.cached == 0
+    key = cache.secret_path()
+    assert key.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_day_later_a_future_date_is_read_again(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from sitegen.errors import Location, warning
+
+    today = dt.date(2024, 5, 1)
+    future = warning(Location("x.md", 3), f"the date 2024-05-02 {cache.FUTURE}")
+    assert cache.ArticleEntry(None, (), today).valid_on(today + dt.timedelta(days=30))
+    assert not cache.ArticleEntry(None, (future,), today).valid_on(today + dt.timedelta(days=1))
+    assert cache.ArticleEntry(None, (future,), today).valid_on(today)
+    assert not cache.ArticleEntry(None, (), today).valid_on(today - dt.timedelta(days=1)), "the clock went back"
+
+
+def test_check_reads_the_cache_but_never_writes_it(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", articles=3)
+    assert build(site, write=False).ok
+    assert not (site / cache.FOLDER).exists()
+    rebuild(site)
+    before = tree(site / cache.FOLDER)
+    edit(site, EN.format(1), "A says 1 in en.", "Checked, not built.")
+    assert build(site, write=False).ok
+    assert tree(site / cache.FOLDER) == before
+
+
+def test_no_cache_neither_reads_nor_writes(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", articles=3)
+    report = rebuild(site, cache=False)
+    assert report.cached == 0 and not (site / cache.FOLDER).exists()
+
+
+def test_any_number_of_workers_writes_the_same_bytes(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", articles=30)
+    trees = []
+    for jobs in (1, 2, 3):
+        out = tmp_path / f"out-{jobs}"
+        report = build(site, out, search=False, cache=False, jobs=jobs)
+        assert report.ok and report.processes == jobs
+        trees.append(tree(out))
+    assert trees[0] == trees[1] == trees[2]
+
+
+def test_a_template_error_in_a_worker_is_reported_with_its_line(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", articles=30)
+    (site / "theme/templates").mkdir(parents=True)
+    (site / "theme/templates/parallel.html").write_text("line one\n{{ nothing.here }}\n", encoding="utf-8")
+    report = build(site, search=False, jobs=2)
+    assert not report.ok and not (site / "output").exists()
+    assert [f"{d.location.path}:{d.location.line}" for d in report.diagnostics] == ["theme/templates/parallel.html:2"]
+
+
+# -- A patch killed half-way is finished by the next build ------------------------
+
+
+def test_a_patch_killed_while_moving_files_is_finished_by_the_next_build(tmp_path: Path) -> None:
+    """Kill (``os._exit`` in a forked child) a patch after its commit point, after each number of moves.
+
+    Right after the kill the output is part old, part new; whatever runs next
+    (here: the tidy-up every build starts with) finishes the moves from the
+    journal, so the output is the complete new site.
+    """
+    site = write_site(tmp_path / "site", articles=40)
+    out = site / "output"
+    rebuild(site)
+    old = tree(out)
+    edit(site, EN.format(3), "A says 3 in en.", "A says it, patched.")
+    patched = rebuild(site)
+    expected = tree(out)
+    assert expected == clean(site) != old and 5 <= patched.rendered < 30
+    mixed = 0
+    for moves in range(patched.rendered + 1):  # the rendered files, then the marker
+        edit(site, EN.format(3), "A says it, patched.", "A says 3 in en.")
+        rebuild(site)
+        assert tree(out) == old
+        edit(site, EN.format(3), "A says 3 in en.", "A says it, patched.")
+        pid = os.fork()
+        if pid == 0:  # the build to kill: it dies after ``moves`` renames into the output
+            try:
+                _die_after(moves, out)
+                build(site, search=False, jobs=1)
+            finally:
+                os._exit(0)
+        _, status = os.waitpid(pid, 0)
+        assert os.waitstatus_to_exitcode(status) == 9, "the build was cut short"
+        assert any(site.glob(".output.pending-*")), "the committed patch is still there"
+        mixed += tree(out) not in (old, expected)
+        output.clean_leftovers(out)
+        assert tree(out) == expected, f"after {moves} moves"
+        assert not any(site.glob(".output.*"))
+    assert mixed, "some kills left a mix for the next build to finish"
+
+
+def _die_after(moves: int, out: Path) -> None:
+    """Make this process exit with status 9 at its ``moves + 1``-th rename into ``out``."""
+    real, done = os.replace, [0]
+    inside = str(out) + os.sep
+
+    def dying(source, target, *args, **kwargs):
+        if str(target).startswith(inside):
+            if done[0] >= moves:
+                os._exit(9)
+            done[0] += 1
+        return real(source, target, *args, **kwargs)
+
+    output.os.replace = dying  # output's ``os`` is the os module: this process only, about to exit
+
+
+def test_the_build_command_shows_a_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
+    sys.path.insert(0, str(REPO / "bench"))
+    try:
+        import gen_site
+    finally:
+        sys.path.pop(0)
+    site = tmp_path / "big"
+    gen_site.generate(80, site)
+    command = [sys.executable, "-m", "sitegen", "build", "--site", str(site), "--no-search", "--no-cache"]
+    piped = subprocess.run(command, capture_output=True, text=True, check=True)
+    assert "Rendering" not in piped.stderr + piped.stdout
+    assert piped.stdout.startswith("Built ") and " pages (80 articles) in " in piped.stdout
+    on_terminal = subprocess.run(
+        ["script", "-qec", " ".join(command), "/dev/null"], capture_output=True, text=True, check=True
+    )
+    assert re.search(r"Rendering +\[#+\] +(\d+)/\1\b", on_terminal.stdout), on_terminal.stdout[-500:]
+    quiet = subprocess.run(
+        ["script", "-qec", " ".join([*command, "-q"]), "/dev/null"], capture_output=True, text=True, check=True
+    )
+    assert quiet.stdout.strip() == ""
+    subprocess.run(command[:-1], capture_output=True, text=True, check=True)
+    again = subprocess.run(command[:-1], capture_output=True, text=True, check=True)
+    assert again.stdout.startswith("Nothing changed: "), again.stdout
+
+
+@pytest.mark.parametrize("jobs", ["0", "-1", "many"])
+def test_jobs_must_be_a_positive_number(tmp_path: Path, jobs: str) -> None:
+    site = write_site(tmp_path / "site", articles=1)
+    run = subprocess.run(
+        [sys.executable, "-m", "sitegen", "build", "--site", str(site), "--jobs", jobs], capture_output=True, text=True
+    )
+    assert run.returncode == 2 and "--jobs" in run.stderr and "Traceback" not in run.stderr
