@@ -239,7 +239,7 @@ _MAC_SIZE = 32
 
 
 def _sign(secret: bytes, payload: bytes) -> bytes:
-    return hashlib.blake2b(payload, key=secret, digest_size=_MAC_SIZE).digest()
+    return hmac.digest(secret, payload, "sha256")
 
 
 def secret_path() -> Path:

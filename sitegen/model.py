@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from .errors import Location
+from .errors import Location, compact_pickle
 
 #: A value given per language, e.g. ``{"en": "Baku", "ru": "Баку"}``.
 Localized = dict[str, str]
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class City:
     id: str
@@ -54,6 +55,7 @@ class SiteConfig:
         return self.title.get(lang) or next(iter(self.title.values()), "")
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class Voice:
     """Someone who speaks in an article: a commentator, an agency, an official."""
@@ -67,6 +69,7 @@ class Voice:
     person: str = ""
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class Point:
     """A question the voices are compared on; rows of the comparison."""
@@ -76,6 +79,7 @@ class Point:
     location: Location
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class Passage:
     """What one voice says, optionally on one point; ``html`` is already safe."""
@@ -86,6 +90,7 @@ class Passage:
     location: Location
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class Translation:
     """One language version of an article, as read from ``<slug>/<lang>.md``."""
@@ -116,6 +121,7 @@ class Translation:
         return self.date.date() if isinstance(self.date, dt.datetime) else self.date
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class Article:
     """A paired commentary: one folder, its translations and its files."""
@@ -133,6 +139,7 @@ class Article:
         return tuple(t.lang for t in self.translations)
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class Person:
     """Someone in ``content/people.yaml``: articles name them by id instead of repeating them."""

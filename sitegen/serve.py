@@ -229,6 +229,10 @@ class PreviewServer(http.server.ThreadingHTTPServer):
     """The HTTP side: where the files are, the site's path, the reload channel, the names it answers to."""
 
     daemon_threads = True
+    #: Connections the system completes before the server accepts them. socketserver's 5 made the
+    #: sixth of many simultaneous connections (a page's assets, several tabs reloading at once)
+    #: wait for the client to send its SYN again: a second, then three, then seven.
+    request_queue_size = 128
 
     def __init__(
         self, root: Path, host: str, port: int, prefix: list[str], verbose: bool = False, live_reload: bool = True
