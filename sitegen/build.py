@@ -15,22 +15,30 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
-import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-
-import jinja2
+from typing import TYPE_CHECKING
 
 from . import cache as cache_stage
 from . import config as config_stage
-from . import content, listings, output, parallel, people, render
+from . import output, parallel
 from . import search as search_stage
 from . import theme as theme_stage
 from .errors import Diagnostic, Location, error, has_errors, sort
-from .model import Article, Person, Site, SiteConfig
+from .model import ARTICLES, FUTURE, MAX_FILE_SIZE, PEOPLE_FILE, Article, Person, Site, SiteConfig
+
+if TYPE_CHECKING:
+    import jinja2
+
+    from . import content, listings, render
+
+# Reading and rendering (Markdown, YAML, Jinja2) are imported only by builds
+# that read or render: one that finds nothing changed starts in a fraction of the time.
 
 DEFAULT_OUT = "output"
+#: Where ``sitegen serve`` builds unless ``--out`` says otherwise: never ``output/``.
+PREVIEW_OUT = ".sitegen/preview"
 #: A patch (rather than a whole new folder) when at most this share of the output changes.
 PATCH_SHARE = 0.1
 #: Tasks that make one more worker process worth forking.
@@ -181,6 +189,8 @@ class _Build:
                 cached=files,
                 unchanged=True,
             )
+        from . import content
+
         site, found = content.load(config, self.site_dir, self.drafts, self.today, self.reader(config, folders))
         self.problems += found
         self.sources = 1 + content.count_sources(self.site_dir)
@@ -200,7 +210,7 @@ class _Build:
 
     def setup_key(self, config: SiteConfig, theme: theme_stage.Theme) -> str:
         """What every page depends on besides the content: sitegen, the config, the theme, the options."""
-        layers = [cache_stage.tree_key(layer, content.MAX_FILE_SIZE) or uuid.uuid4().hex for layer in theme.layers]
+        layers = [cache_stage.tree_key(layer, MAX_FILE_SIZE) or os.urandom(16).hex() for layer in theme.layers]
         pagefind = (search_stage.executable() or "") if config.search else ""
         return cache_stage.digest(
             cache_stage.FORMAT,
@@ -209,12 +219,12 @@ class _Build:
             *layers,
             f"drafts={self.drafts} search={config.search} pagefind={pagefind}",
             str(self.site_dir.resolve()),
-            cache_stage.file_key(self.site_dir / people.FILE),
+            cache_stage.file_key(self.site_dir / PEOPLE_FILE),
         )
 
     def folder_keys(self) -> dict[str, str]:
         """Every entry of ``content/articles/`` with a hash of what it holds (a fresh random one if unreadable)."""
-        root = self.site_dir / content.ARTICLES
+        root = self.site_dir / ARTICLES
         try:
             entries = sorted(os.scandir(root), key=lambda entry: entry.name)
         except OSError:
@@ -222,7 +232,7 @@ class _Build:
         keys = {}
         for entry in entries:
             if entry.is_dir():
-                keys[entry.name] = cache_stage.tree_key(Path(entry.path), content.MAX_FILE_SIZE) or uuid.uuid4().hex
+                keys[entry.name] = cache_stage.tree_key(Path(entry.path), MAX_FILE_SIZE) or os.urandom(16).hex()
             else:
                 keys[entry.name] = "not a folder"
         return keys
@@ -257,6 +267,8 @@ class _Build:
                 if entry is None:
                     missing.append(index)
 
+            from . import content
+
             def load(chunk: Sequence[int]) -> list[tuple[Article | None, list]]:
                 return [
                     content.load_article(config, self.site_dir, paths[i], self.drafts, registry, self.today)
@@ -286,6 +298,8 @@ class _Build:
 
     def check(self, prepared: Prepared) -> BuildReport:
         """``sitegen check``: render every page (templates can fail too), write nothing."""
+        from . import listings, render
+
         site, environments = prepared.site, prepared.environments
         grouped = listings.index(site)
         jobs = render.plan(site, prepared.theme.static_files, grouped)
@@ -301,6 +315,8 @@ class _Build:
     def publish(
         self, prepared: Prepared, setup: str, site_key: str, manifest: cache_stage.Manifest | None
     ) -> BuildReport:
+        from . import listings, render
+
         site, config = prepared.site, prepared.site.config
         grouped = listings.index(site)
         jobs = render.plan(site, prepared.theme.static_files, grouped)
@@ -355,7 +371,7 @@ class _Build:
                 build=output.build_of(self.out),
                 out=str(self.out),
                 today=self.today,
-                dated=any(content.FUTURE in d.message for d in self.problems),
+                dated=any(FUTURE in d.message for d in self.problems),
                 files=ordered,
                 pages=pages,
                 articles=len(site.articles),
@@ -376,6 +392,8 @@ class _Build:
         self, prepared: Prepared, grouped: listings.Index, jobs: Sequence[render.Job], folder: Path
     ) -> Iterator[tuple[str, os.stat_result]]:
         """Render ``jobs`` and write them into ``folder``, in worker processes when there are enough."""
+        from . import render
+
         site, environments, theme = prepared.site, prepared.environments, prepared.theme
         processes = self.workers(len(jobs), PAGES_PER_WORKER)
         if processes > 1:  # load each template once, before the workers fork, not once per worker

@@ -33,16 +33,13 @@ import hmac
 import os
 import pickle
 import secrets
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .content import FUTURE
 from .errors import Diagnostic
-from .model import Article
-from .theme import cache_home
+from .model import FUTURE, Article
 
 #: Where the cache lives in a site folder (git-ignored with the rest of ``.sitegen/``).
 FOLDER = Path(".sitegen") / "cache"
@@ -219,7 +216,7 @@ class Cache:
         if secret is None:
             return
         payload = pickle.dumps((FORMAT, key, value), protocol=pickle.HIGHEST_PROTOCOL)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}")
+        temporary = path.with_name(f".{path.name}.{os.getpid()}-{os.urandom(4).hex()}")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             with open(temporary, "wb") as file:
@@ -242,6 +239,11 @@ def _sign(secret: bytes, payload: bytes) -> bytes:
     return hmac.digest(secret, payload, "sha256")
 
 
+def cache_home() -> Path:
+    """sitegen's folder in the user's cache (``$XDG_CACHE_HOME/sitegen`` or ``~/.cache/sitegen``)."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "sitegen"
+
+
 def secret_path() -> Path:
     """This user's cache key: outside every site, so a cache folder that came with a site is never trusted."""
     return cache_home() / "cache-key"
@@ -254,7 +256,7 @@ def _user_secret() -> bytes | None:
         data = path.read_bytes()
         if len(data) == 32:
             return data
-    temporary = path.with_name(f".cache-key.{os.getpid()}-{uuid.uuid4().hex[:8]}")
+    temporary = path.with_name(f".cache-key.{os.getpid()}-{os.urandom(4).hex()}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import json
 import re
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
 
 import click
 
 from . import __version__, output
-from .build import DEFAULT_OUT, BuildReport, Progress, build
-from .commands import i18n, new
+from .build import DEFAULT_OUT, PREVIEW_OUT, BuildReport, Progress, build
 from .commands.common import resolve_site as _site
 from .commands.common import site_option
 from .errors import Diagnostic, Severity
-from .preview import PREVIEW_OUT, Update
+
+if TYPE_CHECKING:
+    from .preview import Update
 
 
 def _out(site: Path, value: str | None, force: bool) -> Path:
@@ -40,7 +43,29 @@ verbose_option = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The command group, with ``new`` and ``i18n`` loaded only when they run (or help lists them).
+
+    Their modules import the whole reading pipeline; ``sitegen build`` on an
+    unchanged site should not pay for that.
+    """
+
+    LAZY: ClassVar[dict[str, tuple[str, str]]] = {
+        "new": ("sitegen.commands.new", "new_command"),
+        "i18n": ("sitegen.commands.i18n", "i18n_group"),
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.LAZY])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.LAZY:
+            module, attribute = self.LAZY[name]
+            return getattr(importlib.import_module(module), attribute)
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="sitegen")
 def main() -> None:
     """Build, check and preview a site of paired commentaries.
@@ -349,7 +374,3 @@ def _shown(path: Path | None, site: Path) -> str:
         return path.relative_to(Path.cwd()).as_posix() + "/"
     except ValueError:
         return str(path)
-
-
-main.add_command(new.new_command)
-main.add_command(i18n.i18n_group)

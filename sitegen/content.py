@@ -15,15 +15,9 @@ from pathlib import Path
 
 from . import checks, fields, frontmatter, markup, people
 from .errors import Diagnostic, Location, did_you_mean, error, warning
-from .model import Article, Person, Site, SiteConfig, Translation, Voice
+from .model import ARTICLES, FUTURE, MAX_FILE_SIZE, Article, Person, Site, SiteConfig, Translation, Voice
 
-ARTICLES = Path("content") / "articles"
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-#: Article files larger than this are refused: no article is that long, and
-#: Markdown parsing of hostile megabytes can take minutes.
-MAX_FILE_SIZE = 2 * 2**20
-#: The end of the future-date warning; the build cache looks for it (see cache.ArticleEntry).
-FUTURE = "is in the future"
 
 
 #: Reads article folders given the people registry: one ``(article, problems)`` per folder, in order.

@@ -10,12 +10,15 @@ import functools
 import io
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from babel import Locale, UnknownLocaleError, core, dates, lists, numbers
-from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import PoFileError, read_po
-from babel.support import Translations
+from babel import Locale, UnknownLocaleError, core
+
+if TYPE_CHECKING:
+    from babel.support import Translations
+
+# The rest of Babel (dates, numbers, catalogs) is imported where it is used:
+# a build with nothing to render checks the config's locales and needs no more.
 
 
 @lru_cache(maxsize=64)
@@ -58,6 +61,8 @@ def format_date(value: dt.date | dt.datetime, locale: str, format: str = "long")
 @functools.lru_cache(maxsize=8192)
 def _format_day(day: dt.date, locale: str, format: str) -> str:
     # Babel takes tens of microseconds a date, and a site shows each date on many pages.
+    from babel import dates
+
     return dates.format_date(day, format=format, locale=_locale(locale)).replace("\u202f", " ")
 
 
@@ -76,6 +81,8 @@ def territory_locale(code: str) -> str:
 
 
 def format_number(value: int | float, locale: str) -> str:
+    from babel import numbers
+
     return numbers.format_decimal(value, locale=_locale(locale))
 
 
@@ -84,6 +91,11 @@ def catalog(sources: Iterable[tuple[str, bytes]], locale: str) -> Translations:
 
     Raises ``ValueError`` naming the file when one cannot be parsed.
     """
+    from babel.messages.catalog import Catalog
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import PoFileError, read_po
+    from babel.support import Translations
+
     merged = Catalog(locale=_locale(locale))
     for name, data in sources:
         try:
@@ -107,5 +119,7 @@ def _translated(string: str | tuple[str, ...]) -> bool:
 
 def format_list(items: Iterable[str], locale: str) -> str:
     """``Yerevan, Baku and Moscow`` / ``Ереван, Баку и Москва``."""
+    from babel import lists
+
     values = list(items)
     return lists.format_list(values, locale=_locale(locale)) if values else ""

@@ -9,8 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .errors import Location, compact_pickle
+
+#: Where a site keeps its articles and its people registry.
+ARTICLES = Path("content") / "articles"
+PEOPLE_FILE = Path("content") / "people.yaml"
+#: Article files larger than this are refused: no article is that long, and
+#: Markdown parsing of hostile megabytes can take minutes.
+MAX_FILE_SIZE = 2 * 2**20
+#: The end of the future-date warning, whose truth changes with the day (the build cache looks for it).
+FUTURE = "is in the future"
 
 #: A value given per language, e.g. ``{"en": "Baku", "ru": "Баку"}``.
 Localized = dict[str, str]

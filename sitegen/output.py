@@ -22,11 +22,8 @@ preview's incremental rebuilds change single files of a live folder with
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
 import os
 import shutil
-import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 
@@ -106,7 +103,7 @@ class Stage:
         self.out.parent.mkdir(parents=True, exist_ok=True)
         clean_leftovers(self.out)
         kind = "pending" if patch else "staging"
-        self.folder = self.out.parent / f".{self.out.name}.{kind}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        self.folder = self.out.parent / f".{self.out.name}.{kind}-{os.getpid()}-{os.urandom(4).hex()}"
         self.folder.mkdir()
 
     def __enter__(self) -> Stage:
@@ -259,7 +256,7 @@ def _replace(out: Path, rel: PurePosixPath, content: bytes | Path) -> None:
     target = _inside(out, rel)
     target.parent.mkdir(parents=True, exist_ok=True)
     target = _inside(out, rel)  # again: the folders now exist, and none may lead outside
-    temporary = target.parent / f".{target.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    temporary = target.parent / f".{target.name}.tmp-{os.getpid()}-{os.urandom(4).hex()}"
     try:
         if isinstance(content, bytes):
             with open(temporary, "xb") as file:
@@ -305,7 +302,7 @@ def _swap(staging: Path, out: Path) -> None:
     if _exchange(staging, out):
         shutil.rmtree(staging, ignore_errors=True)
         return
-    old = out.parent / f".{out.name}.old-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    old = out.parent / f".{out.name}.old-{os.getpid()}-{os.urandom(4).hex()}"
     os.rename(out, old)
     try:
         os.rename(staging, out)
@@ -317,6 +314,9 @@ def _swap(staging: Path, out: Path) -> None:
 
 def _exchange(a: Path, b: Path) -> bool:
     """Atomically exchange two paths (Linux renameat2); False where unsupported."""
+    import ctypes
+    import ctypes.util
+
     libc_name = ctypes.util.find_library("c")
     if not libc_name:
         return False

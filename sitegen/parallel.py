@@ -10,9 +10,6 @@ process: forking costs more than it saves.
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
-import multiprocessing
 import os
 import signal
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -62,6 +59,8 @@ def run(task: Callable[[T], R], chunks: Iterable[T], processes: int) -> Iterator
     if processes <= 1:
         yield from map(task, chunks)
         return
+    import multiprocessing
+
     _task[:] = [task, os.getpid()]
     try:
         context = multiprocessing.get_context("fork")
@@ -77,6 +76,9 @@ def _call(chunk: Any) -> Any:
 
 def _worker_started() -> None:
     """In each worker: die with the parent (a killed build leaves no workers behind), leave Ctrl+C to it."""
+    import ctypes
+    import ctypes.util
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     libc_name = ctypes.util.find_library("c")
     if libc_name:

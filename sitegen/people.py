@@ -19,9 +19,9 @@ from typing import Any
 from . import frontmatter
 from .errors import Diagnostic, Location, did_you_mean, error, warning
 from .frontmatter import FrontMatter
-from .model import Localized, Person, SiteConfig
+from .model import PEOPLE_FILE, Localized, Person, SiteConfig
 
-FILE = Path("content") / "people.yaml"
+FILE = PEOPLE_FILE
 FIELDS = ("city", "name", "role")
 ID = re.compile(r"^[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)*$")
 

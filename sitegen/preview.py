@@ -44,7 +44,7 @@ from .errors import Diagnostic, Location, error, has_errors, sort
 from .model import Article, Person, Site, SiteConfig
 
 #: Where the preview goes in the site folder unless ``--out`` says otherwise: never ``output/``.
-PREVIEW_OUT = ".sitegen/preview"
+PREVIEW_OUT = build_stage.PREVIEW_OUT
 #: What a full rebuild is for: the config and the theme.
 FULL = ("sitegen.toml", "theme")
 

@@ -21,7 +21,6 @@ import json
 import os
 import shutil
 import subprocess
-import uuid
 from pathlib import Path
 
 from .errors import Diagnostic, Location, warning
@@ -84,7 +83,7 @@ def prepare(folder: Path, program: str | None = None) -> tuple[Path | None, list
     None with the warnings when Pagefind could not make one. The preview runs
     this off the save path and installs the result only if no save came since.
     """
-    fresh = folder.parent / f".{folder.name}.staging-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    fresh = folder.parent / f".{folder.name}.staging-{os.getpid()}-{os.urandom(4).hex()}"
     problems = _run(folder, fresh, program)
     return (None if problems else fresh), problems
 

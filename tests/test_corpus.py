@@ -184,14 +184,19 @@ def lay_out(case: Case, root: Path) -> Path:
 
 
 def snapshot(root: Path, skip: Path | None = None) -> dict[str, str]:
-    """Every entry under ``root`` (links not followed): file hashes, link targets, folders."""
+    """Every entry under ``root`` (links not followed): file hashes, link targets, folders.
+
+    With ``skip`` (the output folder), the build cache beside it is left out
+    too: ``.sitegen/cache/`` is the one other place a build writes.
+    """
     found = {}
+    skipped = {skip, skip.parent / ".sitegen" / "cache"} if skip is not None else set()
     for folder, folders, files in os.walk(root):
         here = Path(folder)
-        folders[:] = [name for name in folders if here / name != skip]
+        folders[:] = [name for name in folders if here / name not in skipped]
         for name in folders + files:
             path = here / name
-            if path == skip:
+            if path in skipped or (path in {s.parent for s in skipped} and path.name == ".sitegen"):
                 continue
             rel = path.relative_to(root).as_posix()
             if path.is_symlink():
