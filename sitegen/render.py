@@ -116,7 +116,16 @@ def plan(site: Site, static_files: Mapping[str, Path], grouped: listings.Index |
     jobs.extend(Job(f"{lang}/404.html", "404", (lang,), "") for lang in config.languages)
     for path, lang, city, shown in feeds.sources(site, grouped):
         jobs.append(Job(path, "city-feed" if city else "feed", (lang, city) if city else (lang,), _fingerprint(shown)))
-    jobs.append(Job("sitemap.xml", "sitemap", (), _fingerprint(sitemap.pages(site, grouped))))
+    parts = _sitemap_parts(site, grouped)
+    if len(parts) == 1:
+        jobs.append(Job("sitemap.xml", "sitemap", (), _fingerprint(parts[0])))
+    else:
+        entries = [sitemap.index_entry(part, number, config.base_url) for number, part in enumerate(parts, 1)]
+        jobs.append(Job("sitemap.xml", "sitemap-index", (str(len(parts)),), _fingerprint(entries)))
+        jobs.extend(
+            Job(sitemap.part_path(number), "sitemap", (str(number),), _fingerprint(part))
+            for number, part in enumerate(parts, 1)
+        )
     jobs.append(Job("robots.txt", "robots", (), ""))
     return jobs
 
@@ -139,9 +148,9 @@ def run(
     job: Job, site: Site, environments: Mapping[str, jinja2.Environment], grouped: listings.Index | None = None
 ) -> bytes | Path:
     """Make one output: the page's bytes, or the source path of a file to copy."""
-    if job.kind in ("section", "listing", "feed", "city-feed", "sitemap", "robots"):
+    if job.kind in ("section", "listing", "feed", "city-feed", "sitemap", "sitemap-index", "robots"):
         grouped = listings.index(site) if grouped is None else grouped
-        if job.kind in ("feed", "city-feed", "sitemap", "robots"):
+        if job.kind in ("feed", "city-feed", "sitemap", "sitemap-index", "robots"):
             return _syndication(job, site, environments, grouped)
         kind, lang, *rest = job.ref
         if job.kind == "section":
@@ -417,15 +426,31 @@ def _syndication(
     job: Job, site: Site, environments: Mapping[str, jinja2.Environment], grouped: listings.Index
 ) -> bytes:
     """A feed, the sitemap or robots.txt: machine-read files, every URL in them absolute."""
-    lang = job.ref[0] if job.ref else site.config.default_language
+    sitemaps = job.kind in ("sitemap", "sitemap-index")
+    lang = job.ref[0] if job.ref and not sitemaps else site.config.default_language
     context: dict[str, Any] = {"site": site.config, "lang": lang}
     if job.kind == "robots":
         return _render(environments[lang], "robots.txt", context)
-    if job.kind == "sitemap":
-        context["pages"] = sitemap.pages(site, grouped)
+    if sitemaps:
+        parts = _sitemap_parts(site, grouped)
+        if job.kind == "sitemap-index":
+            base = site.config.base_url
+            context["sitemaps"] = [sitemap.index_entry(part, n, base) for n, part in enumerate(parts, 1)]
+            return _render(environments[lang], "sitemap-index.xml", context)
+        context["pages"] = parts[int(job.ref[0]) - 1] if job.ref else parts[0]
         return _render(environments[lang], "sitemap.xml", context)
     context["feed"] = feeds.feed(site, grouped, lang, job.ref[1] if job.kind == "city-feed" else "")
     return feeds.xml_text(environments[lang].get_template("feed.xml").render(context)).encode("utf-8")
+
+
+#: The sitemap of the last site asked about: the plan and each sitemap file need it, and it takes a while.
+_last_sitemap: list = [None, None]
+
+
+def _sitemap_parts(site: Site, grouped: listings.Index) -> list[tuple[sitemap.Page, ...]]:
+    if _last_sitemap[0] is not site:
+        _last_sitemap[:] = [site, sitemap.parts(sitemap.pages(site, grouped))]
+    return _last_sitemap[1]
 
 
 def _render(env: jinja2.Environment, name: str, context: dict[str, Any]) -> bytes:

@@ -10,6 +10,10 @@ of the newest article the page shows.
 
 Drafts never appear, even in a build with ``--drafts``: the sitemap is made
 from the site as it would be built without them.
+
+The protocol allows 50,000 URLs a file. A larger site (about 8,000 articles
+in two languages) gets ``sitemap-1.xml``, ``sitemap-2.xml``, … and a
+``sitemap.xml`` that is their index, so ``robots.txt`` names one file either way.
 """
 
 from __future__ import annotations
@@ -69,6 +73,29 @@ def pages(site: Site, grouped: listings.Index | None = None) -> tuple[Page, ...]
             alternates.append(("x-default", absolute_url(config.base_url, default)))
         result.append(Page(absolute_url(config.base_url, path), lastmod, tuple(alternates)))
     return tuple(result)
+
+
+#: URLs a sitemap file may list (sitemaps.org).
+LIMIT = 50_000
+
+
+def parts(pages: tuple[Page, ...]) -> list[tuple[Page, ...]]:
+    """The sitemap split into files of at most :data:`LIMIT` URLs (one part for most sites)."""
+    return [pages[start : start + LIMIT] for start in range(0, len(pages), LIMIT)] or [()]
+
+
+def part_path(number: int) -> str:
+    return f"sitemap-{number}.xml"
+
+
+def index_entry(part: tuple[Page, ...], number: int, base_url: str) -> Page:
+    """One file of a sitemap index: where it is and the newest date among its pages."""
+    dates = [page.lastmod for page in part if page.lastmod]
+    return Page(absolute_url(base_url, part_path(number)), max(dates, key=_lastmod_order) if dates else "", ())
+
+
+def _lastmod_order(value: str) -> dt.datetime:
+    return _comparable(dt.datetime.fromisoformat(value) if "T" in value else dt.date.fromisoformat(value))
 
 
 def w3c_datetime(value: dt.date | dt.datetime) -> str:

@@ -255,8 +255,8 @@ def test_city_pages_also_name_the_citys_feed(basic: Path) -> None:
 # -- Sitemap and robots ----------------------------------------------------
 
 
-def sitemap_urls(out: Path) -> dict[str, dict]:
-    text = (out / "sitemap.xml").read_text(encoding="utf-8")
+def sitemap_urls(out: Path, name: str = "sitemap.xml") -> dict[str, dict]:
+    text = (out / name).read_text(encoding="utf-8")
     found = {}
     for block in re.findall(r"<url>(.*?)</url>", text, re.S):
         loc = re.search(r"<loc>(.*?)</loc>", block)[1]
@@ -270,6 +270,38 @@ def test_the_sitemap_is_valid(basic: Path, schema: xmlschema.XMLSchema) -> None:
     schema.validate(str(basic / "sitemap.xml"))
     broken = (basic / "sitemap.xml").read_text(encoding="utf-8").replace('hreflang="ru"', 'hreflang="r u"', 1)
     assert not schema.is_valid(broken), "the schema checks the alternates too"
+
+
+def test_a_site_over_the_url_limit_gets_a_sitemap_index(
+    basic: Path, schema: xmlschema.XMLSchema, tmp_path: Path, monkeypatch
+) -> None:
+    """Past 50,000 URLs (here, 7) sitemap.xml becomes an index of sitemap-N.xml files listing the same URLs."""
+    monkeypatch.setattr(sitemap, "LIMIT", 7)
+    site = tmp_path / "basic"
+    shutil.copytree(SITES / "basic", site)
+    out = build_ok(site, search=False, cache=False).out
+    index = xmlschema.XMLSchema(str(FIXTURES / "siteindex.xsd"))
+    index.validate(str(out / "sitemap.xml"))
+    listed = re.findall(
+        r"<sitemap>\s*<loc>(.*?)</loc>\s*(?:<lastmod>(.*?)</lastmod>)?", (out / "sitemap.xml").read_text()
+    )
+    expected = sitemap_urls(basic)
+    assert [loc for loc, _ in listed] == [f"{BASE}sitemap-{n}.xml" for n in range(1, -(-len(expected) // 7) + 1)]
+    found: dict[str, dict] = {}
+    for loc, lastmod in listed:
+        part = out / loc.removeprefix(BASE)
+        schema.validate(str(part))
+        urls = sitemap_urls(out, part.name)
+        assert 0 < len(urls) <= 7
+        assert lastmod == max((u["lastmod"] for u in urls.values() if u["lastmod"]), key=_instant)
+        found.update(urls)
+    assert found == expected, "the parts list exactly the URLs one sitemap would"
+    assert "Sitemap: https://example.org/news/sitemap.xml" in (out / "robots.txt").read_text()
+
+
+def _instant(value: str) -> dt.datetime:
+    parsed = dt.datetime.fromisoformat(value)
+    return parsed.astimezone(dt.UTC).replace(tzinfo=None) if parsed.tzinfo else parsed
 
 
 def test_the_sitemap_lists_every_page_with_its_translations(basic: Path) -> None:
