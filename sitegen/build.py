@@ -270,19 +270,22 @@ class _Build:
             from . import content
 
             def load(chunk: Sequence[int]) -> list[tuple[Article | None, list]]:
-                return [
-                    content.load_article(config, self.site_dir, paths[i], self.drafts, registry, self.today)
-                    for i in chunk
-                ]
+                loaded = []
+                for i in chunk:  # each worker stores its own entries: one pickling of each article, not two
+                    article, found = content.load_article(
+                        config, self.site_dir, paths[i], self.drafts, registry, self.today
+                    )
+                    entry = cache_stage.ArticleEntry(article, tuple(found), self.today)
+                    self.cache.store_article(paths[i].name, keys[i], entry)
+                    loaded.append((article, found))
+                return loaded
 
             processes = self.workers(len(missing), FOLDERS_PER_WORKER)
             self.progress.start("Reading", len(missing))
             chunks = parallel.chunked(missing, processes, 25)
             for chunk, loaded in zip(chunks, parallel.run(load, chunks, processes), strict=True):
-                for index, (article, found) in zip(chunk, loaded, strict=True):
-                    results[index] = (article, found)
-                    entry = cache_stage.ArticleEntry(article, tuple(found), self.today)
-                    self.cache.store_article(paths[index].name, keys[index], entry)
+                for index, result in zip(chunk, loaded, strict=True):
+                    results[index] = result
                 self.progress.advance(len(chunk))
             self.progress.end()
             return [result for result in results if result is not None]
@@ -411,7 +414,9 @@ class _Build:
                 made.append((job.path, output.write_file(folder, job.path, data)))
             return made
 
-        chunks = parallel.chunked(jobs, processes, 40)
+        # The slowest jobs (the sitemap, feeds) first and one by one, so no worker is left with them at the end.
+        slow = [[job] for job in jobs if job.kind in _SLOW]
+        chunks = slow + parallel.chunked([job for job in jobs if job.kind not in _SLOW], processes, 40)
         self.progress.start("Rendering", len(jobs))
         for made in parallel.run(make, chunks, processes):
             yield from made
@@ -420,6 +425,10 @@ class _Build:
 
     def index_search(self, staging: Path) -> None:
         self.problems.extend(search_stage.index(staging))
+
+
+#: Jobs that each take much longer than a page.
+_SLOW = frozenset({"sitemap", "sitemap-index", "feed", "city-feed"})
 
 
 class _TemplateError(Exception):
