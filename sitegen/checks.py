@@ -23,6 +23,8 @@ _PLACEHOLDER = re.compile(r"\bTODO:")
 
 def placeholder_line(text: str) -> int:
     """The line of the first ``TODO:`` that ``sitegen new`` left in a file, or 0."""
+    if "TODO:" not in text:  # the common case, without a regex scan of the whole file
+        return 0
     match = _PLACEHOLDER.search(text)
     return text.count("\n", 0, match.start()) + 1 if match else 0
 

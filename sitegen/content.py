@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -133,7 +134,7 @@ def _article(reading: _Reading, folder: Path, drafts: bool, problems: list[Diagn
         )
     translations: list[Translation] = []
     assets: list[str] = []
-    for path in sorted(folder.rglob("*")):
+    for path in _listing(folder):
         name = path.relative_to(folder).as_posix()
         file_rel = f"{rel}/{name}"
         if any(part.startswith(".") for part in path.relative_to(folder).parts) or path.is_dir():
@@ -177,6 +178,18 @@ def _article(reading: _Reading, folder: Path, drafts: bool, problems: list[Diagn
     if not published:
         return None
     return Article(folder.name, published, tuple(assets), folder=str(folder))
+
+
+def _listing(folder: Path) -> list[Path]:
+    """Every entry under ``folder`` as ``sorted(folder.rglob("*"))`` lists them, links to folders not
+    followed, in a fraction of the time (pathlib's globbing is slow, and this runs for every article)."""
+    found = []
+    for root, folders, files in os.walk(folder):
+        rel = os.path.relpath(root, folder)
+        prefix = () if rel == os.curdir else tuple(rel.split(os.sep))
+        found.extend((*prefix, name) for name in folders + files)
+    found.sort()
+    return [folder.joinpath(*parts) for parts in found]
 
 
 def _link_problem(link: Path, inside: Path, name: str) -> str:
