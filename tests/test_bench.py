@@ -1,0 +1,74 @@
+"""bench/run.py end to end on a tiny site: the floor, the three sitegen builds and Hugo, timed and tabled."""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).parent.parent
+ARTICLES = 20
+
+
+def test_run_prints_the_table_and_measures_every_step(tmp_path: Path):
+    results = tmp_path / "results.json"
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "bench" / "run.py"),
+            "--sizes",
+            str(ARTICLES),
+            "--hugo",
+            "--workdir",
+            str(tmp_path / "work"),
+            "--keep",
+            "--json",
+            str(results),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+    lines = done.stdout.splitlines()
+    head = lines[0]
+    for column in ("floor s", "sitegen s", "sitegen/floor", "no-change s", "one-edit s", "peak RSS MB", "hugo s"):
+        assert f" {column} |" in head
+    row = [cell.strip() for cell in lines[2].strip("|").split("|")]
+    assert row[0] == str(ARTICLES)
+    floor_pages, sitegen_pages = row[9].split("/")
+    assert int(floor_pages) == 2 * ARTICLES and int(sitegen_pages) > 4 * ARTICLES
+    for cell in row[1:9] + row[10:13]:
+        assert math.isfinite(float(cell)) and float(cell) > 0, (cell, done.stdout)
+    assert "targets:" in done.stdout
+
+    measured = json.loads(results.read_text(encoding="utf-8"))
+    [size] = measured["sizes"]
+    assert measured["machine"]["cores"] >= 1
+    assert 0 < measured["sitegen_startup_seconds"] < 30
+    assert size["articles"] == ARTICLES and size["source_files"] == 2 * ARTICLES
+    assert size["floor"]["pages"] == 2 * ARTICLES
+    # sitegen writes an article page and a parallel view per file, plus homes, listings and tag pages.
+    for step in ("clean", "no_change", "one_edit"):
+        assert size[step]["pages"] > 4 * ARTICLES
+        assert size[step]["reported_pages"] == size[step]["pages"]
+    assert size["hugo"]["pages"] > 2 * ARTICLES
+    for step in ("floor", "clean", "no_change", "one_edit", "hugo"):
+        run = size[step]
+        assert 0 < run["seconds"] < 60
+        assert run["cpu_seconds"] > 0
+        assert 10 < run["max_rss_mb"] <= run["peak_rss_mb"] < 2000
+
+    runs = tmp_path / "work" / f"runs-{ARTICLES}"
+    floor_page = runs / "floor" / "ru" / "article-00000" / "index.html"
+    assert '<html lang="ru">' in floor_page.read_text(encoding="utf-8")
+    hugo_page = (runs / "hugo" / "en" / "articles" / "article-00000" / "index.html").read_text(encoding="utf-8")
+    assert '<div class="passage" data-voice="yerevan" data-point="p0">' in hugo_page
+    assert (runs / "hugo" / "ru" / "tags" / "index.html").is_file()
+    # The last sitegen build saw the edit; the article is then put back as generated, so runs time the same corpus.
+    assert "appended by the benchmark" in (runs / "sitegen" / "en" / "article-00010" / "index.html").read_text("utf-8")
+    site = tmp_path / "work" / f"corpus-{ARTICLES}"
+    assert "appended by the benchmark" not in (site / "content/articles/article-00010/en.md").read_text("utf-8")
