@@ -229,9 +229,9 @@ class PreviewServer(http.server.ThreadingHTTPServer):
     """The HTTP side: where the files are, the site's path, the reload channel, the names it answers to."""
 
     daemon_threads = True
-    #: Connections the system completes before the server accepts them. socketserver's 5 made the
-    #: sixth of many simultaneous connections (a page's assets, several tabs reloading at once)
-    #: wait for the client to send its SYN again: a second, then three, then seven.
+    #: Connections the system completes before the server accepts them. With socketserver's 5,
+    #: the seventh of many simultaneous connections (a page's assets, several tabs reloading at
+    #: once) had its SYN dropped and waited to send it again: a second, then three, then seven.
     request_queue_size = 128
 
     def __init__(
