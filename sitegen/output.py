@@ -299,7 +299,7 @@ def _swap(staging: Path, out: Path) -> None:
     if not out.exists():
         os.rename(staging, out)
         return
-    if _exchange(staging, out):
+    if exchange(staging, out):
         shutil.rmtree(staging, ignore_errors=True)
         return
     old = out.parent / f".{out.name}.old-{os.getpid()}-{os.urandom(4).hex()}"
@@ -312,7 +312,7 @@ def _swap(staging: Path, out: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _exchange(a: Path, b: Path) -> bool:
+def exchange(a: Path, b: Path) -> bool:
     """Atomically exchange two paths (Linux renameat2); False where unsupported."""
     import ctypes
     import ctypes.util

@@ -59,14 +59,20 @@ def run(task: Callable[[T], R], chunks: Iterable[T], processes: int) -> Iterator
     if processes <= 1:
         yield from map(task, chunks)
         return
+    import gc
     import multiprocessing
 
     _task[:] = [task, os.getpid()]
+    # Objects made so far (the Site, the templates) go out of the collector's sight: the workers
+    # share their memory pages with the parent until something writes to them, and a collection
+    # that walks them would write to every one.
+    gc.freeze()
     try:
         context = multiprocessing.get_context("fork")
         with context.Pool(processes, initializer=_worker_started) as pool:
             yield from pool.imap(_call, chunks)
     finally:
+        gc.unfreeze()
         _task.clear()
 
 

@@ -16,13 +16,16 @@ is published.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
 import os
 import shutil
 import subprocess
+import threading
 from pathlib import Path
 
+from . import output
 from .errors import Diagnostic, Location, warning
 
 #: Environment variable naming the pagefind program to run; it wins over the installed one.
@@ -89,10 +92,17 @@ def prepare(folder: Path, program: str | None = None) -> tuple[Path | None, list
 
 
 def install(folder: Path, fresh: Path | None) -> None:
-    """Swap a bundle from :func:`prepare` in (None: drop the index, as a failed build would have none)."""
+    """Swap a bundle from :func:`prepare` in (None: drop the index, as a failed build would have none).
+
+    The old bundle and the new one trade places in one atomic exchange where
+    the system has it, so a reader never finds ``pagefind/`` missing.
+    """
     bundle = folder / BUNDLE
     if fresh is None:
         shutil.rmtree(bundle, ignore_errors=True)
+        return
+    if bundle.exists() and output.exchange(fresh, bundle):
+        shutil.rmtree(fresh, ignore_errors=True)  # it holds the old bundle now
         return
     old = fresh.with_name(fresh.name.replace(".staging-", ".old-"))
     if bundle.exists():
@@ -107,7 +117,7 @@ def _run(folder: Path, bundle: Path, program: str | None) -> list[Diagnostic]:
         return [warning(_WHERE, "no search index was built: Pagefind is not installed", _INSTALL)]
     command = [program, "--site", str(folder), "--output-path", str(bundle), "--quiet"]
     try:
-        result = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, check=False)
+        result = _pagefind(command)
     except FileNotFoundError:
         return _failed(bundle, f"the Pagefind program {program} does not exist", _INSTALL)
     except PermissionError:
@@ -121,6 +131,37 @@ def _run(folder: Path, bundle: Path, program: str | None) -> list[Diagnostic]:
         return _failed(bundle, f"Pagefind failed: {said[-1]}", "run it by hand to see more: " + " ".join(command))
     _sort_entry(bundle / ENTRY)
     return []
+
+
+#: Pagefind runs under way, so that :func:`stop` can end them when sitegen stops.
+_running: set[subprocess.Popen] = set()
+_lock = threading.Lock()
+
+
+def _pagefind(command: list[str]) -> subprocess.CompletedProcess:
+    """Run Pagefind to the end (or :data:`TIMEOUT`), where :func:`stop` can reach it."""
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    with _lock:
+        _running.add(process)
+    try:
+        stdout, stderr = process.communicate(timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        raise
+    finally:
+        with _lock:
+            _running.discard(process)
+    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
+
+
+def stop() -> None:
+    """End every Pagefind run this process started: ``sitegen serve`` is stopping, its index is not wanted."""
+    with _lock:
+        running = list(_running)
+    for process in running:
+        with contextlib.suppress(OSError):
+            process.kill()
 
 
 def _sort_entry(entry: Path) -> None:

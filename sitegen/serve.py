@@ -24,6 +24,7 @@ import http.server
 import ipaddress
 import mimetypes
 import os
+import signal
 import socket
 import threading
 import time
@@ -32,7 +33,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from . import config as config_stage
-from . import live, watch
+from . import live, search, watch
 from .preview import Preview, Update
 
 TYPES = {
@@ -286,7 +287,8 @@ class Session:
         return first
 
     def run(self, report: Callable[[Update], None]) -> None:
-        """Rebuild on every save until Ctrl+C; ``report`` hears of each rebuild."""
+        """Rebuild on every save until Ctrl+C or SIGTERM; ``report`` hears of each rebuild."""
+        previous = signal.signal(signal.SIGTERM, _interrupt) if _main_thread() else None
         try:
             for batch in self.watcher.batches():
                 report(self._rebuild(batch))
@@ -294,9 +296,12 @@ class Session:
             pass
         finally:
             self.watcher.stop.set()
+            search.stop()  # a Pagefind run in the background would outlive the server
             self.server.channel.close()
             self.server.shutdown()
             self.server.server_close()
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
 
     def _rebuild(self, batch: set[Path]) -> Update:
         """One batch of saves: the edited pages are announced as soon as they are written, the rest after."""
@@ -320,6 +325,15 @@ class Session:
             return None
         prefix = "/" + "".join(urllib.parse.quote(part) + "/" for part in self.server.prefix)
         return [prefix + urllib.parse.quote(path.removesuffix("index.html")) for path in paths]
+
+
+def _interrupt(number: int, frame: object) -> None:
+    """SIGTERM stops the server as Ctrl+C does: its cleanup runs."""
+    raise KeyboardInterrupt
+
+
+def _main_thread() -> bool:
+    return threading.current_thread() is threading.main_thread()
 
 
 class Indexer:

@@ -109,7 +109,7 @@ def test_the_atomic_exchange_is_what_this_machine_uses(tmp_path: Path) -> None:
             a.mkdir()
             b.mkdir()
             (a / "mark").write_text("a", encoding="utf-8")
-            assert output._exchange(a, b), f"renameat2 exchange failed on {parent}"
+            assert output.exchange(a, b), f"renameat2 exchange failed on {parent}"
             assert (b / "mark").read_text(encoding="utf-8") == "a" and not (a / "mark").exists()
         finally:
             shutil.rmtree(a, ignore_errors=True)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import http.client
+import re
 import shutil
 import socket
 import subprocess
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -15,7 +17,7 @@ import pytest
 
 from sitegen.serve import content_type
 
-from .conftest import SITES
+from .conftest import REPO, SITES
 from .serving import (
     TIMEOUT,
     Events,
@@ -279,7 +281,10 @@ def test_a_save_reaches_the_page_and_a_broken_save_shows_errors(live: Server) ->
         assert data["version"] != hello["version"]
         status, _, page = get(live, "en/karabakh-claim/")
         assert status == 200 and b"He calls the fresh report" in page
-        assert f'data-version="{data["version"]}"'.encode() in page
+        # The page carries this version, or a later one when the rest of the rebuild published since.
+        token, _, number = data["version"].rpartition("-")
+        served = re.search(rb'data-version="([^"]+)-(\d+)"', page)
+        assert served and served[1].decode() == token and int(served[2]) >= int(number), served
 
         source.write_text(good.replace("::: namazov credible", "::: namazof credible"), encoding="utf-8")
         _, data = events.next(lambda name, _: name == "errors")
@@ -355,3 +360,38 @@ def test_other_addresses_get_a_warning(tmp_path: Path) -> None:
         stop(process)
         if process.stderr:
             process.stderr.close()
+
+
+def test_stopping_the_server_stops_its_search_indexing(tmp_path: Path) -> None:
+    """SIGTERM stops ``sitegen serve`` as Ctrl+C does: a Pagefind run in the background ends with it."""
+    import sys
+
+    import psutil
+
+    sys.path.insert(0, str(REPO / "bench"))
+    try:
+        import gen_site
+    finally:
+        sys.path.pop(0)
+    site = tmp_path / "site"
+    gen_site.generate(150, site)  # enough pages for Pagefind to take a while
+    with serving(site) as live:
+        server = psutil.Process(live.process.pid)
+
+        def pagefind() -> list[psutil.Process]:
+            return [child for child in server.children(recursive=True) if "pagefind" in child.name()]
+
+        article = site / "content" / "articles" / "article-00007" / "en.md"
+        found: list[psutil.Process] = []
+        for attempt in range(40):  # each save asks for a new index once saves pause
+            article.write_text(article.read_text(encoding="utf-8") + f"\nSaved {attempt}.\n", encoding="utf-8")
+            deadline = time.monotonic() + 3
+            while time.monotonic() < deadline and not (found := pagefind()):
+                time.sleep(0.02)
+            if found:
+                break
+        assert found, "the preview indexes the site again after a save"
+        live.process.terminate()
+        assert live.process.wait(timeout=10) == 0, live.terminal
+        _, alive = psutil.wait_procs(found, timeout=5)
+        assert not alive, f"Pagefind outlived the server: {alive}"
