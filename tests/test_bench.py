@@ -35,7 +35,7 @@ def test_run_prints_the_table_and_measures_every_step(tmp_path: Path):
 
     lines = done.stdout.splitlines()
     head = lines[0]
-    for column in ("floor s", "sitegen s", "sitegen/floor", "no-change s", "one-edit s", "peak RSS MB", "hugo s"):
+    for column in ("floor s", "sitegen s", "sitegen/floor", "no-change s", "one-edit s", "peak MB (PSS)", "hugo s"):
         assert f" {column} |" in head
     row = [cell.strip() for cell in lines[2].strip("|").split("|")]
     assert row[0] == str(ARTICLES)
@@ -60,7 +60,7 @@ def test_run_prints_the_table_and_measures_every_step(tmp_path: Path):
         run = size[step]
         assert 0 < run["seconds"] < 60
         assert run["cpu_seconds"] > 0
-        assert 10 < run["max_rss_mb"] <= run["peak_rss_mb"] < 2000
+        assert 10 < run["max_rss_mb"] < 2000 and 5 < run["peak_rss_mb"] < 2000  # PSS may be below one RSS
 
     runs = tmp_path / "work" / f"runs-{ARTICLES}"
     floor_page = runs / "floor" / "ru" / "article-00000" / "index.html"
