@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 import textwrap
 from pathlib import Path
 
@@ -61,6 +62,17 @@ def make_site(tmp_path: Path):
         return root
 
     return make
+
+
+def generated_site(count: int, target: Path) -> Path:
+    """A site of ``count`` generated articles in two languages, as bench/gen_site.py writes them."""
+    sys.path.insert(0, str(REPO / "bench"))
+    try:
+        import gen_site
+    finally:
+        sys.path.pop(0)
+    gen_site.generate(count, target)
+    return target
 
 
 def build_ok(site: Path, **options) -> BuildReport:

@@ -20,7 +20,7 @@ import pytest
 from sitegen import cache, output
 from sitegen.build import build
 
-from .conftest import CONFIG, REPO, article
+from .conftest import CONFIG, article, generated_site
 
 TWO = "  a:\n    city: yerevan\n    name: Voice A\n  b:\n    city: baku\n    name: Voice B\n"
 
@@ -344,13 +344,7 @@ def _die_after(moves: int, out: Path) -> None:
 
 
 def test_the_build_command_shows_a_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
-    sys.path.insert(0, str(REPO / "bench"))
-    try:
-        import gen_site
-    finally:
-        sys.path.pop(0)
-    site = tmp_path / "big"
-    gen_site.generate(80, site)
+    site = generated_site(80, tmp_path / "big")
     command = [sys.executable, "-m", "sitegen", "build", "--site", str(site), "--no-search", "--no-cache"]
     piped = subprocess.run(command, capture_output=True, text=True, check=True)
     assert "Rendering" not in piped.stderr + piped.stdout

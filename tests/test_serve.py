@@ -17,7 +17,7 @@ import pytest
 
 from sitegen.serve import content_type
 
-from .conftest import REPO, SITES
+from .conftest import SITES, generated_site
 from .serving import (
     TIMEOUT,
     Events,
@@ -364,17 +364,9 @@ def test_other_addresses_get_a_warning(tmp_path: Path) -> None:
 
 def test_stopping_the_server_stops_its_search_indexing(tmp_path: Path) -> None:
     """SIGTERM stops ``sitegen serve`` as Ctrl+C does: a Pagefind run in the background ends with it."""
-    import sys
-
     import psutil
 
-    sys.path.insert(0, str(REPO / "bench"))
-    try:
-        import gen_site
-    finally:
-        sys.path.pop(0)
-    site = tmp_path / "site"
-    gen_site.generate(150, site)  # enough pages for Pagefind to take a while
+    site = generated_site(150, tmp_path / "site")  # enough pages for Pagefind to take a while
     with serving(site) as live:
         server = psutil.Process(live.process.pid)
 
