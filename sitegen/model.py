@@ -142,7 +142,10 @@ class Article:
     folder: str = ""
 
     def translation(self, lang: str) -> Translation | None:
-        return next((t for t in self.translations if t.lang == lang), None)
+        for translation in self.translations:  # a loop: called for every article on every listing
+            if translation.lang == lang:
+                return translation
+        return None
 
     @property
     def languages(self) -> tuple[str, ...]:
