@@ -223,18 +223,38 @@ class _Build:
         )
 
     def folder_keys(self) -> dict[str, str]:
-        """Every entry of ``content/articles/`` with a hash of what it holds (a fresh random one if unreadable)."""
+        """Every entry of ``content/articles/`` with a hash of what it holds (a fresh random one if unreadable).
+
+        A folder whose files ``stat`` the same as when its hash was last taken
+        (and had settled by then) keeps that hash without being read again.
+        """
         root = self.site_dir / ARTICLES
         try:
             entries = sorted(os.scandir(root), key=lambda entry: entry.name)
         except OSError:
             return {}
-        keys = {}
+        taken, known = self.cache.folder_keys()
+        now = time.time_ns()
+        keys, signed = {}, {}
         for entry in entries:
-            if entry.is_dir():
-                keys[entry.name] = cache_stage.tree_key(Path(entry.path), MAX_FILE_SIZE) or os.urandom(16).hex()
-            else:
+            if not entry.is_dir():
                 keys[entry.name] = "not a folder"
+                continue
+            signature = cache_stage.tree_signature(Path(entry.path))
+            old = known.get(entry.name)
+            if (
+                signature is not None
+                and old is not None
+                and old[0] == signature
+                and cache_stage.settled(signature, taken)
+            ):
+                keys[entry.name] = old[1]
+            else:
+                keys[entry.name] = cache_stage.tree_key(Path(entry.path), MAX_FILE_SIZE) or os.urandom(16).hex()
+            if signature is not None:
+                signed[entry.name] = (signature, keys[entry.name])
+        if signed != known or any(not cache_stage.settled(sig, taken) for sig, _ in signed.values()):
+            self.cache.store_folder_keys(now, signed)
         return keys
 
     def unchanged(self, manifest: cache_stage.Manifest, site_key: str) -> bool:

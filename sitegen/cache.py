@@ -94,6 +94,49 @@ def _walk(folder: str, prefix: str, limit: int, parts: list[bytes | str]) -> Non
                 parts += (name, "file", file.read())
 
 
+#: Files changed less than this before their signature was taken are hashed again next time: a file
+#: system with coarse timestamps could hold a second edit of the same size under the same time.
+RACY_NS = 2_000_000_000
+
+
+def tree_signature(root: Path) -> tuple | None:
+    """What ``stat`` says of every entry under ``root`` (names, kinds, sizes, times, inodes), reading no file.
+
+    Equal signatures mean unchanged files, so :func:`tree_key` need not read
+    and hash them again; the change time (which no tool can set back) is in
+    it too. None when the tree cannot be listed.
+    """
+    found: list[tuple] = []
+    try:
+        _stat_walk(os.fspath(root), "", found)
+    except OSError:
+        return None
+    return tuple(found)
+
+
+def _stat_walk(folder: str, prefix: str, found: list[tuple]) -> None:
+    with os.scandir(folder) as listed:
+        entries = sorted(listed, key=lambda entry: entry.name)
+    for entry in entries:
+        stat = entry.stat(follow_symlinks=False)
+        target = os.readlink(entry.path) if entry.is_symlink() else ""
+        found.append(
+            (prefix + entry.name, stat.st_mode, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, target)
+        )
+        if target and entry.is_file():  # a linked file: its content is hashed, so its own stat counts
+            linked = entry.stat()
+            found.append(
+                ("", linked.st_mode, linked.st_size, linked.st_mtime_ns, linked.st_ctime_ns, linked.st_ino, "")
+            )
+        elif entry.is_dir(follow_symlinks=False):
+            _stat_walk(entry.path, prefix + entry.name + "/", found)
+
+
+def settled(signature: tuple, taken_ns: int) -> bool:
+    """Whether no entry of ``signature`` changed within :data:`RACY_NS` before it was taken."""
+    return all(max(entry[3], entry[4]) < taken_ns - RACY_NS for entry in signature)
+
+
 def file_key(path: Path) -> str:
     """A hash of one optional file's bytes ("missing" when it is not there)."""
     try:
@@ -190,6 +233,15 @@ class Cache:
         if self.writable:
             with contextlib.suppress(OSError):
                 self._manifest_path(out).unlink()
+
+    def folder_keys(self) -> tuple[int, dict[str, tuple[tuple, str]]]:
+        """When the folder signatures were taken, and ``{folder: (signature, key)}`` (empty when unknown)."""
+        found = self._read(self.root / "folders.pickle", "folders") if self.enabled else None
+        return found if isinstance(found, tuple) and len(found) == 2 else (0, {})
+
+    def store_folder_keys(self, taken_ns: int, keys: dict[str, tuple[tuple, str]]) -> None:
+        if self.writable:
+            self._write(self.root / "folders.pickle", "folders", (taken_ns, keys))
 
     def _manifest_path(self, out: Path) -> Path:
         return self.root / f"outputs-{digest(str(out))}.pickle"

@@ -369,3 +369,19 @@ def test_jobs_must_be_a_positive_number(tmp_path: Path, jobs: str) -> None:
         [sys.executable, "-m", "sitegen", "build", "--site", str(site), "--jobs", jobs], capture_output=True, text=True
     )
     assert run.returncode == 2 and "--jobs" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_an_edit_that_keeps_the_size_and_time_of_a_file_is_seen(tmp_path: Path) -> None:
+    """Folders whose files ``stat`` the same are not read again; setting the time back does not hide an edit."""
+    site = write_site(tmp_path / "site")
+    rebuild(site)
+    path = site / EN.format(4)
+    before = path.stat()
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("A says 4 in en.", "B says 4 in en."), encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size and path.stat().st_mtime_ns == before.st_mtime_ns
+    report = rebuild(site)
+    assert not report.unchanged and report.rendered > 0
+    assert b"B says 4 in en." in (site / "output" / "en" / "piece-04" / "index.html").read_bytes()
+    assert tree(site / "output") == clean(site)
