@@ -35,6 +35,7 @@ def is_known(code: str) -> bool:
     return True
 
 
+@lru_cache(maxsize=256)
 def language_name(code: str, in_language: str | None = None, menu: bool = True) -> str:
     """The language's own name, or its name in ``in_language``.
 
