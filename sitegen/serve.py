@@ -320,11 +320,20 @@ class Session:
         return update
 
     def _pages(self, update: Update, paths: list[str]) -> list[str] | None:
-        """The URL paths of the pages among ``paths``; None (every page) after a full build or another file."""
-        if update.full or not all(path.endswith(".html") for path in paths):
+        """The URL paths of the pages among ``paths``; None (every page) after a full build or another file.
+
+        Feeds, the sitemap and robots.txt are read by machines, not shown in
+        an open page: they change with most saves and reload nothing.
+        """
+        if update.full or not all(path.endswith((".html", *UNSHOWN)) for path in paths):
             return None
         prefix = "/" + "".join(urllib.parse.quote(part) + "/" for part in self.server.prefix)
-        return [prefix + urllib.parse.quote(path.removesuffix("index.html")) for path in paths]
+        shown = [path for path in paths if path.endswith(".html")]
+        return [prefix + urllib.parse.quote(path.removesuffix("index.html")) for path in shown]
+
+
+#: Outputs no open page shows: a change to them alone reloads no page.
+UNSHOWN = (".xml", ".txt")
 
 
 def _interrupt(number: int, frame: object) -> None:

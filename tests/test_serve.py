@@ -305,6 +305,23 @@ def test_a_save_reaches_the_page_and_a_broken_save_shows_errors(live: Server) ->
     assert live.process.poll() is None, "bad content never stops the server"
 
 
+def test_a_save_reloads_the_open_article_once(live: Server) -> None:
+    """The edited page reloads with the early event; the rest of the rebuild (listings, feeds) does not again."""
+    events = Events(live.port)
+    try:
+        events.next()
+        source = live.site / ARTICLE
+        text = source.read_text(encoding="utf-8")
+        source.write_text(text.replace("He calls the report", "He calls the once-saved report"), encoding="utf-8")
+        _, first = events.next(lambda name, _: name == "reload")
+        _, second = events.next(lambda name, _: name == "reload")
+        here = "/news/en/karabakh-claim/"
+        assert first["pages"] is not None and here in first["pages"], first
+        assert second["pages"] is not None and here not in second["pages"], "feeds and the sitemap reload no page"
+    finally:
+        events.close()
+
+
 def test_new_article_appears_and_deleted_one_goes(live: Server) -> None:
     assert get(live, "en/karabakh-claim/")[0] == 200
     events = Events(live.port)
