@@ -159,6 +159,14 @@ class _Build:
         )
 
     def run(self) -> BuildReport:
+        try:
+            return self.stages()
+        except parallel.WorkerLostError as exc:
+            hint = "the previous output was left as it was; try again, or with fewer --jobs"
+            self.problems.append(error(Location(str(self.site_dir)), str(exc), hint))
+            return self.report()
+
+    def stages(self) -> BuildReport:
         config, found = config_stage.load(self.site_dir)
         self.problems += found
         if config is None:

@@ -53,27 +53,40 @@ def run(task: Callable[[T], R], chunks: Iterable[T], processes: int) -> Iterator
     """``task`` over every chunk, results in the order of ``chunks``; in forked workers when ``processes`` > 1.
 
     ``task`` may be a closure over anything: the workers inherit it.
-    Exceptions in a worker are raised here; leaving the iteration early
-    stops the workers.
+    Exceptions in a worker are raised here; a worker that dies (killed, out
+    of memory) raises :class:`WorkerLostError`; leaving the iteration early stops
+    the workers.
     """
     if processes <= 1:
         yield from map(task, chunks)
         return
     import gc
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     _task[:] = [task, os.getpid()]
     # Objects made so far (the Site, the templates) go out of the collector's sight: the workers
     # share their memory pages with the parent until something writes to them, and a collection
     # that walks them would write to every one.
     gc.freeze()
+    context = multiprocessing.get_context("fork")
+    pool = ProcessPoolExecutor(processes, mp_context=context, initializer=_worker_started)
     try:
-        context = multiprocessing.get_context("fork")
-        with context.Pool(processes, initializer=_worker_started) as pool:
-            yield from pool.imap(_call, chunks)
+        yield from pool.map(_call, chunks)
+    except BrokenProcessPool:
+        raise WorkerLostError() from None
     finally:
+        pool.shutdown(wait=True, cancel_futures=True)
         gc.unfreeze()
         _task.clear()
+
+
+class WorkerLostError(Exception):
+    """A worker process ended before its work was done: killed, or out of memory."""
+
+    def __init__(self) -> None:
+        super().__init__("a worker process ended before its work was done (killed, or out of memory?)")
 
 
 def _call(chunk: Any) -> Any:

@@ -11,6 +11,7 @@ import os
 import pickle
 import re
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -385,3 +386,28 @@ def test_an_edit_that_keeps_the_size_and_time_of_a_file_is_seen(tmp_path: Path) 
     assert not report.unchanged and report.rendered > 0
     assert b"B says 4 in en." in (site / "output" / "en" / "piece-04" / "index.html").read_bytes()
     assert tree(site / "output") == clean(site)
+
+
+def test_a_worker_that_dies_fails_the_build_cleanly(tmp_path: Path, monkeypatch) -> None:
+    """A worker killed while rendering (the out-of-memory killer, say): an error, no hang, the old output kept."""
+    from sitegen import render
+
+    site = write_site(tmp_path / "site", articles=30)
+    rebuild(site, cache=False)
+    before = tree(site / "output")
+    parent, real = os.getpid(), render.run
+
+    def fatal(job, *args, **kwargs):
+        if os.getpid() != parent and job.kind == "parallel":
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(job, *args, **kwargs)
+
+    monkeypatch.setattr(render, "run", fatal)
+    edit(site, EN.format(3), "A says 3 in en.", "A says it once more.")
+    report = build(site, search=False, cache=False, jobs=2)
+    assert not report.ok
+    assert [d.message for d in report.diagnostics] == [
+        "a worker process ended before its work was done (killed, or out of memory?)"
+    ]
+    assert tree(site / "output") == before
+    assert not [path.name for path in site.iterdir() if path.name.startswith(".output.")]
