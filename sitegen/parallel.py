@@ -68,7 +68,7 @@ def run(task: Callable[[T], R], chunks: Iterable[T], processes: int) -> Iterator
     _task[:] = [task, os.getpid()]
     # Objects made so far (the Site, the templates) go out of the collector's sight: the workers
     # share their memory pages with the parent until something writes to them, and a collection
-    # that walks them would write to every one.
+    # that walks them would write to every one. The caller unfreezes them when it is done.
     gc.freeze()
     context = multiprocessing.get_context("fork")
     pool = ProcessPoolExecutor(processes, mp_context=context, initializer=_worker_started)
@@ -78,7 +78,6 @@ def run(task: Callable[[T], R], chunks: Iterable[T], processes: int) -> Iterator
         raise WorkerLostError() from None
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-        gc.unfreeze()
         _task.clear()
 
 

@@ -137,6 +137,8 @@ def _lastmod(translations: Iterable[Translation]) -> str:
     dates = [t.date for t in translations]
     if not dates:
         return ""
+    if all(type(value) is dt.date for value in dates):  # the usual case: plain dates compare as they are
+        return max(dates).isoformat()
     return w3c_datetime(max(dates, key=_comparable))
 
 
