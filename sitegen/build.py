@@ -317,10 +317,12 @@ class _Build:
             processes = self.workers(len(missing), FOLDERS_PER_WORKER)
             self.progress.start("Reading", len(missing))
             chunks = parallel.chunked(missing, processes, 25)
-            for chunk, loaded in zip(chunks, parallel.run(load, chunks, processes), strict=True):
-                for index, result in zip(chunk, loaded, strict=True):
-                    results[index] = result
-                self.progress.advance(len(chunk))
+            # With workers, this process only receives finished articles: plain data, as from the cache.
+            with _settled() if processes > 1 else contextlib.nullcontext():
+                for chunk, loaded in zip(chunks, parallel.run(load, chunks, processes), strict=True):
+                    for index, result in zip(chunk, loaded, strict=True):
+                        results[index] = result
+                    self.progress.advance(len(chunk))
             self.progress.end()
             return [result for result in results if result is not None]
 
