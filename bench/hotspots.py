@@ -1,6 +1,6 @@
 """Where a clean build spends its time: per stage, per page kind, and the costliest functions.
 
-    python bench/profile.py [N] [--top 15]
+    python bench/hotspots.py [N] [--top 15]
 
 Generates (once) a site of N articles (default 1,000) with ``bench/gen_site.py``
 into ``bench/out/corpus-N/``, then, in one process and without the cache:
