@@ -148,6 +148,8 @@ class _Build:
         self.sources = 1
         self.processes = 1
         self.config_key = ""
+        #: The ``.md`` files under the article folders, counted while their keys are taken (for the summary).
+        self.markdown_files = 0
 
     def report(self, **values) -> BuildReport:
         elapsed = time.perf_counter() - self.started
@@ -206,7 +208,7 @@ class _Build:
         site, found = content.load(config, self.site_dir, self.drafts, self.today, self.reader(config, folders))
         gc.freeze()  # the Site lives as long as the build: later collections need not walk it
         self.problems += found
-        self.sources = 1 + content.count_sources(self.site_dir)
+        self.sources = 1 + self.markdown_files + (self.site_dir / PEOPLE_FILE).is_file()
         if has_errors(self.problems):
             return self.report()
         try:
@@ -266,6 +268,7 @@ class _Build:
                 keys[entry.name] = cache_stage.tree_key(Path(entry.path), MAX_FILE_SIZE) or os.urandom(16).hex()
             if signature is not None:
                 signed[entry.name] = (signature, keys[entry.name])
+                self.markdown_files += sum(item[0].endswith(".md") for item in signature)
         if signed != known or any(not cache_stage.settled(sig, taken) for sig, _ in signed.values()):
             self.cache.store_folder_keys(now, signed)
         return keys

@@ -190,8 +190,6 @@ class Cache:
         self.root = site_dir / FOLDER
         self.enabled = enabled
         self.writable = enabled and writable
-        self.hits = 0
-        self.misses = 0
         self._key: bytes | None = None
 
     # -- articles ---------------------------------------------------------
@@ -201,11 +199,7 @@ class Cache:
         if not self.enabled or key is None:
             return None
         entry = self._read(self._article_path(name), key)
-        if isinstance(entry, ArticleEntry) and entry.valid_on(today):
-            self.hits += 1
-            return entry
-        self.misses += 1
-        return None
+        return entry if isinstance(entry, ArticleEntry) and entry.valid_on(today) else None
 
     def store_article(self, name: str, key: str | None, entry: ArticleEntry) -> None:
         if self.writable and key is not None:

@@ -78,18 +78,6 @@ def load(
     return site, problems + check_site(site, site_dir)
 
 
-def count_sources(site_dir: Path) -> int:
-    """How many content files a load reads: article files and the people registry."""
-    root = site_dir / ARTICLES
-    articles = 0
-    if root.is_dir():  # what root.glob("*/**/*.md") finds, without pathlib's slow globbing
-        for entry in os.scandir(root):
-            if entry.is_dir():
-                for _, folders, files in os.walk(entry.path):
-                    articles += sum(name.endswith(".md") for name in folders + files)
-    return articles + (site_dir / people.FILE).is_file()
-
-
 def check_site(site: Site, site_dir: Path) -> list[Diagnostic]:
     """The checks that need the whole site: links between articles, missing translations."""
     root = site_dir / ARTICLES

@@ -71,25 +71,6 @@ def check_target(out: Path, site_dir: Path, force: bool = False) -> list[Diagnos
     return []
 
 
-def publish(
-    outputs: Iterable[tuple[str, bytes | Path]], out: Path, finish: Callable[[Path], object] | None = None
-) -> int:
-    """Write every output into a staging folder, then swap it in; returns the file count.
-
-    ``finish``, when given, runs on the complete staging folder just before
-    the swap, so what it adds (the search index) is published with the pages.
-    On any failure the staging folder is removed and the previous output is
-    left exactly as it was; the ``OSError`` propagates to the caller.
-    """
-    with Stage(out) as stage:
-        count = 0
-        for rel, content in outputs:
-            stage.write(rel, content)
-            count += 1
-        stage.swap(finish=finish)
-    return count
-
-
 class Stage:
     """A folder beside ``out`` that becomes the new output: swapped in whole, or applied as a patch.
 
