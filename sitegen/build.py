@@ -255,7 +255,7 @@ class _Build:
             if not entry.is_dir():
                 keys[entry.name] = "not a folder"
                 continue
-            signature = cache_stage.tree_signature(Path(entry.path))
+            signature = cache_stage.tree_signature(entry.path)
             old = known.get(entry.name)
             if (
                 signature is not None
@@ -265,7 +265,7 @@ class _Build:
             ):
                 keys[entry.name] = old[1]
             else:
-                keys[entry.name] = cache_stage.tree_key(Path(entry.path), MAX_FILE_SIZE) or os.urandom(16).hex()
+                keys[entry.name] = cache_stage.tree_key(entry.path, MAX_FILE_SIZE) or os.urandom(16).hex()
             if signature is not None:
                 signed[entry.name] = (signature, keys[entry.name])
                 self.markdown_files += sum(item[0].endswith(".md") for item in signature)

@@ -57,7 +57,7 @@ def digest(*parts: bytes | str) -> str:
     return hasher.hexdigest()[:32]
 
 
-def tree_key(root: Path, limit: int) -> str | None:
+def tree_key(root: str | Path, limit: int) -> str | None:
     """A hash of every entry under ``root``: names, kinds, link targets, and the bytes of regular files.
 
     Links are hashed as their targets' names (and a linked file by its
@@ -99,7 +99,7 @@ def _walk(folder: str, prefix: str, limit: int, parts: list[bytes | str]) -> Non
 RACY_NS = 2_000_000_000
 
 
-def tree_signature(root: Path) -> tuple | None:
+def tree_signature(root: str | Path) -> tuple | None:
     """What ``stat`` says of every entry under ``root`` (names, kinds, sizes, times, inodes), reading no file.
 
     Equal signatures mean unchanged files, so :func:`tree_key` need not read

@@ -54,13 +54,26 @@ Index = dict[tuple[str, str], tuple[Listing, ...]]
 def index(site: Site) -> Index:
     """Every listing of the site: ``(kind, lang) -> listings`` in display order."""
     found: Index = {}
+    people: dict[tuple[str, str], str] = {}  # (slug, voice id) -> person key, shared by the languages
     for lang in site.config.languages:
         entries = site.in_language(lang)
+        said = tuple(_said(entries))
         found[("tags", lang)] = _tags(lang, entries)
-        found[("cities", lang)] = _cities(site, lang, entries)
-        found[("people", lang)] = _people(site, lang, entries)
+        found[("cities", lang)] = _cities(site, lang, said)
+        found[("people", lang)] = _people(site, lang, said, people)
         found[("archive", lang)] = _years(lang, entries)
     return found
+
+
+def keyed(grouped: Index) -> dict[tuple[str, str, str], Listing]:
+    """Every listing of an index by ``(kind, lang, key)``, made once per index (the last one asked about)."""
+    if _last_keyed[0] is not grouped:
+        found = {(item.kind, item.lang, item.key): item for shown in grouped.values() for item in shown}
+        _last_keyed[:] = [grouped, found]
+    return _last_keyed[1]
+
+
+_last_keyed: list = [None, {}]
 
 
 def person_key(site: Site, article: Article, voice: Voice) -> str:
@@ -92,9 +105,9 @@ def _said(entries):
                 yield Said(article, translation, passage, voices[passage.voice], number)
 
 
-def _cities(site: Site, lang: str, entries) -> tuple[Listing, ...]:
+def _cities(site: Site, lang: str, said_all: tuple[Said, ...]) -> tuple[Listing, ...]:
     groups: dict[str, list[Said]] = defaultdict(list)
-    for said in _said(entries):
+    for said in said_all:
         groups[said.voice.city].append(said)
     return tuple(
         Listing("cities", lang, city.id, city.name_in(lang), said=tuple(groups[city.id]))
@@ -103,10 +116,14 @@ def _cities(site: Site, lang: str, entries) -> tuple[Listing, ...]:
     )
 
 
-def _people(site: Site, lang: str, entries) -> tuple[Listing, ...]:
+def _people(site: Site, lang: str, said_all: tuple[Said, ...], keys: dict[tuple[str, str], str]) -> tuple[Listing, ...]:
     groups: dict[str, list[Said]] = defaultdict(list)
-    for said in _said(entries):
-        groups[person_key(site, said.article, said.voice)].append(said)
+    for said in said_all:
+        key = said.voice.person  # without one, the key depends on the article and voice only
+        if not key:
+            known = (said.article.slug, said.voice.id)
+            key = keys.get(known) or keys.setdefault(known, person_key(site, said.article, said.voice))
+        groups[key].append(said)
     registry = {person.id: person for person in site.people}
     listings = []
     for key, said in groups.items():

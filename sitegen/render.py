@@ -103,11 +103,12 @@ def plan(site: Site, static_files: Mapping[str, Path], grouped: listings.Index |
     grouped = listings.index(site) if grouped is None else grouped
     jobs = [Job(path, "copy", (str(source),), str(source)) for path, source in static_files.items()]
     totals = {lang: _page_count(site, lang) for lang in config.languages}
+    article_keys: dict[str, str] = {}  # an article's key, the same for its pages in every language
     for lang in config.languages:
         for number in range(1, totals[lang] + 1):
             jobs.append(_home_job(site, lang, number, totals, home_path(lang, number)))
         for article, _ in site.in_language(lang):
-            jobs.extend(article_jobs(lang, article))
+            jobs.extend(article_jobs(lang, article, article_keys))
         jobs.extend(_listing_jobs(site, grouped, lang))
     jobs.append(_home_job(site, config.default_language, 1, totals, ""))
     jobs.append(Job("404.html", "404", (config.default_language,), ""))
@@ -118,22 +119,29 @@ def plan(site: Site, static_files: Mapping[str, Path], grouped: listings.Index |
         jobs.append(Job(path, "city-feed" if city else "feed", (lang, city) if city else (lang,), _fingerprint(shown)))
     parts = _sitemap_parts(site, grouped)
     if len(parts) == 1:
-        jobs.append(Job("sitemap.xml", "sitemap", (), _fingerprint(parts[0])))
+        jobs.append(Job("sitemap.xml", "sitemap", (), _fingerprint(_rows(parts[0]))))
     else:
         entries = [sitemap.index_entry(part, number, config.base_url) for number, part in enumerate(parts, 1)]
         jobs.append(Job("sitemap.xml", "sitemap-index", (str(len(parts)),), _fingerprint(entries)))
         jobs.extend(
-            Job(sitemap.part_path(number), "sitemap", (str(number),), _fingerprint(part))
+            Job(sitemap.part_path(number), "sitemap", (str(number),), _fingerprint(_rows(part)))
             for number, part in enumerate(parts, 1)
         )
     jobs.append(Job("robots.txt", "robots", (), ""))
     return jobs
 
 
-def article_jobs(lang: str, article: Article) -> list[Job]:
-    """An article's pages in one language and the files of its folder: its part of the plan."""
+def article_jobs(lang: str, article: Article, keys: dict[str, str] | None = None) -> list[Job]:
+    """An article's pages in one language and the files of its folder: its part of the plan.
+
+    ``keys`` keeps each article's key for its other languages.
+    """
     path = article_path(lang, article.slug)
-    key = _fingerprint([t.digest for t in article.translations])
+    key = keys.get(article.slug) if keys is not None else None
+    if key is None:
+        key = _fingerprint([t.digest for t in article.translations])
+        if keys is not None:
+            keys[article.slug] = key
     jobs = [Job(file_for(path), "article", (lang, article.slug), key)]
     if len(article.translations) > 1:
         jobs.append(Job(file_for(path + "parallel/"), "parallel", (lang, article.slug), key))
@@ -280,16 +288,16 @@ def _listing_jobs(site: Site, grouped: listings.Index, lang: str) -> Iterator[Jo
             others = _listing_alternates(site, grouped, item)
             for number in range(1, pages + 1):
                 entries = _page_of(item, number, per_page)
-                key = _fingerprint(item.title, pages, others, [_entry_key(entry) for entry in entries])
+                key = _fingerprint(item.title, pages, others, _entry_keys(entries))
                 path = item.path + (f"page/{number}/" if number > 1 else "")
                 yield Job(file_for(path), "listing", (kind, lang, item.key, str(number)), key)
 
 
-def _entry_key(entry: object) -> object:
-    if isinstance(entry, listings.Said):
-        return (entry.article.slug, entry.translation.digest, entry.number)
-    article, translation = entry  # type: ignore[misc]
-    return (article.slug, translation.digest)
+def _entry_keys(entries: tuple) -> list[tuple]:
+    """What a listing page shows of each entry: its article, that article's text and, for a passage, which one."""
+    if entries and isinstance(entries[0], listings.Said):
+        return [(said.article.slug, said.translation.digest, said.number) for said in entries]
+    return [(article.slug, translation.digest) for article, translation in entries]
 
 
 def _page_of(item: listings.Listing, number: int, per_page: int) -> tuple:
@@ -300,10 +308,10 @@ def _page_of(item: listings.Listing, number: int, per_page: int) -> tuple:
 def _listing_alternates(site: Site, grouped: listings.Index, item: listings.Listing) -> dict[str, int]:
     """Languages that have the same listing, with their page counts."""
     found = {}
+    keyed = listings.keyed(grouped)
     for code in site.config.languages:
-        for other in grouped[(item.kind, code)]:
-            if other.key == item.key:
-                found[code] = max(1, math.ceil(other.size / site.config.per_page))
+        if (other := keyed.get((item.kind, code, item.key))) is not None:
+            found[code] = max(1, math.ceil(other.size / site.config.per_page))
     return found
 
 
@@ -328,7 +336,9 @@ def listing_page(
     site: Site, grouped: listings.Index, kind: str, lang: str, key: str, number: int, env: jinja2.Environment
 ) -> bytes:
     """Page ``number`` of one tag, city, person or year."""
-    item = next(entry for entry in grouped[(kind, lang)] if entry.key == key)
+    item = listings.keyed(grouped).get((kind, lang, key))
+    if item is None:
+        raise LookupError(f"no {kind} listing '{key}' in '{lang}'")
     per_page = site.config.per_page
     others = _listing_alternates(site, grouped, item)
     suffix = f"page/{number}/" if number > 1 else ""
@@ -372,6 +382,11 @@ def _home_job(site: Site, lang: str, number: int, totals: Mapping[str, int], pat
 
 def _page_count(site: Site, lang: str) -> int:
     return max(1, math.ceil(len(site.in_language(lang)) / site.config.per_page))
+
+
+def _rows(pages: tuple[sitemap.Page, ...]) -> list[tuple]:
+    """Sitemap pages as plain tuples, whose ``repr`` is quicker to take than the dataclass's."""
+    return [(page.loc, page.lastmod, page.alternates) for page in pages]
 
 
 def _fingerprint(*values: object) -> str:

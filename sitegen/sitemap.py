@@ -21,7 +21,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from . import listings
@@ -61,17 +61,21 @@ def pages(site: Site, grouped: listings.Index | None = None) -> tuple[Page, ...]
     for identity, lang, path, _ in found:
         versions.setdefault(identity, {})[lang] = path
     config = site.config
+    shared: dict[tuple, tuple[tuple[str, str], ...]] = {}  # the same for every translation of a page
     result = []
     for identity, _, path, lastmod in found:
-        paths = versions[identity]
-        alternates: list[tuple[str, str]] = []
-        if len(paths) > 1:
-            alternates = [
-                (code, absolute_url(config.base_url, paths[code])) for code in config.languages if code in paths
-            ]
-            default = paths.get(config.default_language) or next(iter(paths.values()))
-            alternates.append(("x-default", absolute_url(config.base_url, default)))
-        result.append(Page(absolute_url(config.base_url, path), lastmod, tuple(alternates)))
+        alternates = shared.get(identity)
+        if alternates is None:
+            paths = versions[identity]
+            alternates = ()
+            if len(paths) > 1:
+                default = paths.get(config.default_language) or next(iter(paths.values()))
+                alternates = (
+                    *((code, absolute_url(config.base_url, paths[code])) for code in config.languages if code in paths),
+                    ("x-default", absolute_url(config.base_url, default)),
+                )
+            shared[identity] = alternates
+        result.append(Page(absolute_url(config.base_url, path), lastmod, alternates))
     return tuple(result)
 
 
@@ -106,40 +110,39 @@ def w3c_datetime(value: dt.date | dt.datetime) -> str:
 
 
 def _pages(site: Site, grouped: listings.Index) -> Iterator[tuple[tuple, str, str, str]]:
-    """``(identity, lang, path, lastmod)``: pages with equal identities are translations of each other."""
+    """``(identity, lang, path, lastmod)``: pages with equal identities are translations of each other.
+
+    Every list here is newest first (see ``Site.in_language``), so the newest
+    article a page shows is its first one: no page needs all its dates looked at.
+    """
     per_page = site.config.per_page
     for lang in site.config.languages:
         entries = site.in_language(lang)
         for number in range(1, _count(len(entries), per_page) + 1):
             shown = entries[(number - 1) * per_page : number * per_page]
-            yield ("home", number), lang, home_path(lang, number), _lastmod(t for _, t in shown)
+            yield ("home", number), lang, home_path(lang, number), _lastmod(shown[0][1] if shown else None)
         for article, translation in entries:
             yield ("article", article.slug), lang, article_path(lang, article.slug), w3c_datetime(translation.date)
         for kind in listings.KINDS:
             shown_kind = grouped[(kind, lang)]
             if shown_kind:
-                lastmod = _lastmod(t for item in shown_kind for t in _translations(item.said or item.articles))
-                yield ("section", kind), lang, f"{lang}/{kind}/", lastmod
+                newest = max((_first(item, 0) for item in shown_kind), key=lambda t: _comparable(t.date))
+                yield ("section", kind), lang, f"{lang}/{kind}/", _lastmod(newest)
             for item in shown_kind:
-                items = item.said or item.articles
                 for number in range(1, _count(item.size, per_page) + 1):
-                    page = items[(number - 1) * per_page : number * per_page]
                     path = item.path + (f"page/{number}/" if number > 1 else "")
-                    yield ("listing", kind, item.key, number), lang, path, _lastmod(_translations(page))
+                    newest = _first(item, (number - 1) * per_page)
+                    yield ("listing", kind, item.key, number), lang, path, _lastmod(newest)
 
 
-def _translations(entries: Iterable) -> Iterator[Translation]:
-    for entry in entries:
-        yield entry.translation if isinstance(entry, listings.Said) else entry[1]
+def _first(item: listings.Listing, start: int) -> Translation:
+    """The translation of a listing's entry number ``start`` (from 0): the newest on the page it begins."""
+    entry = item.said[start] if item.said else item.articles[start]
+    return entry.translation if isinstance(entry, listings.Said) else entry[1]
 
 
-def _lastmod(translations: Iterable[Translation]) -> str:
-    dates = [t.date for t in translations]
-    if not dates:
-        return ""
-    if all(type(value) is dt.date for value in dates):  # the usual case: plain dates compare as they are
-        return max(dates).isoformat()
-    return w3c_datetime(max(dates, key=_comparable))
+def _lastmod(newest: Translation | None) -> str:
+    return w3c_datetime(newest.date) if newest is not None else ""
 
 
 def _comparable(value: dt.date | dt.datetime) -> dt.datetime:
