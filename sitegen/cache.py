@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .errors import Diagnostic
+from .errors import Diagnostic, compact_pickle
 from .model import FUTURE, Article
 
 #: Where the cache lives in a site folder (git-ignored with the rest of ``.sitegen/``).
@@ -145,6 +145,7 @@ def file_key(path: Path) -> str:
         return "missing"
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class ArticleEntry:
     """One article folder as read: what ``content.load_article`` returned, and when."""
@@ -207,7 +208,7 @@ class Cache:
 
     def _article_path(self, name: str) -> Path:
         # Folder names are free text here (a bad slug is still cached with its error): hash them.
-        return self.root / "articles" / f"{digest(name)}.pickle"
+        return Path(self.root, "articles", f"{digest(name)}.pickle")
 
     # -- the output manifest ----------------------------------------------
 
@@ -242,10 +243,11 @@ class Cache:
 
     # -- storage ------------------------------------------------------------
 
-    def _read(self, path: Path, key: str) -> Any:
+    def _read(self, path: str | Path, key: str) -> Any:
         secret = self._secret()
         try:
-            data = path.read_bytes()
+            with open(path, "rb") as file:
+                data = file.read()
         except OSError:
             return None
         mac, payload = data[:_MAC_SIZE], data[_MAC_SIZE:]

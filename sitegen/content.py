@@ -50,21 +50,25 @@ def load(
         )
         return Site(config, (), tuple(registry.values())), problems
     folders = []
-    for folder in sorted(root.iterdir()):
-        if folder.name.startswith("."):
+    names = []  # every folder, hidden ones too: what links to articles may name
+    prefix = ARTICLES.as_posix()
+    for entry in sorted(os.scandir(root), key=lambda entry: entry.name):
+        if entry.name.startswith("."):
+            if entry.is_dir():
+                names.append(entry.name)
             continue
-        rel = folder.relative_to(site_dir).as_posix()
-        if not folder.is_dir():
-            if folder.name != "people.yaml":
+        if not entry.is_dir():
+            if entry.name != "people.yaml":
                 problems.append(
                     warning(
-                        Location(rel),
+                        Location(f"{prefix}/{entry.name}"),
                         "not an article folder, ignored",
-                        f"articles live in {ARTICLES.as_posix()}/<slug>/<lang>.md",
+                        f"articles live in {prefix}/<slug>/<lang>.md",
                     )
                 )
             continue
-        folders.append(folder)
+        folders.append(root / entry.name)
+        names.append(entry.name)
     if reader is None:
         results = [load_article(config, site_dir, folder, drafts, registry, today) for folder in folders]
     else:
@@ -75,7 +79,7 @@ def load(
         if article is not None:
             articles.append(article)
     site = Site(config, tuple(articles), tuple(registry.values()))
-    return site, problems + check_site(site, site_dir)
+    return site, problems + checks.site(site, names)
 
 
 def check_site(site: Site, site_dir: Path) -> list[Diagnostic]:
