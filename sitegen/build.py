@@ -279,7 +279,8 @@ class _Build:
             return False
         if manifest.today != self.today and (manifest.dated or manifest.today is None or manifest.today > self.today):
             return False
-        return all(_same_file(self.out, path, entry) for path, entry in manifest.files.items())
+        out = os.path.join(self.out, "")
+        return all(_same_file(out, path, entry) for path, entry in manifest.files.items())
 
     # -- reading ----------------------------------------------------------
 
@@ -365,10 +366,11 @@ class _Build:
             jobs = render.plan(site, prepared.theme.static_files, grouped)
         keys = {job.path: _job_key(job) for job in jobs}
         previous = manifest.files if manifest is not None and output.build_of(self.out) == manifest.build else {}
+        out = os.path.join(self.out, "")
         kept = {
             job.path
             for job in jobs
-            if (old := previous.get(job.path)) and old[0] == keys[job.path] and _same_file(self.out, job.path, old)
+            if (old := previous.get(job.path)) and old[0] == keys[job.path] and _same_file(out, job.path, old)
         }
         todo = [job for job in jobs if job.path not in kept]
         removed = [path for path in previous if path not in keys]
@@ -517,10 +519,13 @@ def _entry(key: str, stat: os.stat_result) -> tuple[str, int, int, int]:
     return (key, stat.st_size, stat.st_mtime_ns, stat.st_ino)
 
 
-def _same_file(out: Path, path: str, entry: tuple[str, int, int, int]) -> bool:
-    """Whether the output file is still the one the manifest recorded (same size, time and inode)."""
+def _same_file(out: Path | str, path: str, entry: tuple[str, int, int, int]) -> bool:
+    """Whether the output file is still the one the manifest recorded (same size, time and inode).
+
+    ``out`` may be given as a string ending in a slash, the quickest form for a loop over every file.
+    """
     try:
-        stat = os.stat(os.path.join(out, path))
+        stat = os.stat(out + path if isinstance(out, str) else os.path.join(out, path))
     except (OSError, ValueError):
         return False
     return (stat.st_size, stat.st_mtime_ns, stat.st_ino) == entry[1:]

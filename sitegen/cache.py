@@ -32,7 +32,6 @@ import hashlib
 import hmac
 import os
 import pickle
-import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -309,7 +308,7 @@ def _user_secret() -> bytes | None:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as file:
-            file.write(secrets.token_bytes(32))
+            file.write(os.urandom(32))
         os.link(temporary, path)  # the first of two racing builds wins; both then read its key
     except FileExistsError:
         pass

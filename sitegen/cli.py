@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
-import json
 import re
 import sys
 from pathlib import Path
@@ -190,6 +189,8 @@ def check_command(site_dir: str | None, no_drafts: bool, strict: bool, output_fo
     errors = sum(d.is_error for d in diagnostics)
     warnings = len(diagnostics) - errors
     if output_format == "json":
+        import json
+
         click.echo(json.dumps(_as_json(diagnostics, report.sources), ensure_ascii=False, indent=2))
     else:
         for diagnostic in diagnostics:

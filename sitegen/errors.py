@@ -6,7 +6,6 @@ only the command line shows them. This module imports nothing but the stdlib.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from enum import StrEnum
@@ -99,6 +98,8 @@ def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A hint naming the closest choice, or listing the choices when none is close."""
     options = sorted(choices)
+    import difflib  # only when a name is wrong
+
     close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
     if close:
         return f"did you mean '{close[0]}'?"

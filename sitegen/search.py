@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-import json
 import os
 import shutil
-import subprocess
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import subprocess
 
 from . import output
 from .errors import Diagnostic, Location, warning
@@ -112,6 +114,8 @@ def install(folder: Path, fresh: Path | None) -> None:
 
 
 def _run(folder: Path, bundle: Path, program: str | None) -> list[Diagnostic]:
+    import subprocess  # here, not at the top: a build that runs no Pagefind need not load it
+
     program = program if program is not None else executable()
     if not program:
         return [warning(_WHERE, "no search index was built: Pagefind is not installed", _INSTALL)]
@@ -140,6 +144,8 @@ _lock = threading.Lock()
 
 def _pagefind(command: list[str]) -> subprocess.CompletedProcess:
     """Run Pagefind to the end (or :data:`TIMEOUT`), where :func:`stop` can reach it."""
+    import subprocess
+
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     with _lock:
         _running.add(process)
@@ -166,6 +172,8 @@ def stop() -> None:
 
 def _sort_entry(entry: Path) -> None:
     """List the languages in a stable order: Pagefind writes them in any, so the same site gave other bytes."""
+    import json
+
     try:
         data = json.loads(entry.read_text(encoding="utf-8"))
         data["languages"] = dict(sorted(data["languages"].items()))
