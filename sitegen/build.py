@@ -321,7 +321,7 @@ class _Build:
             processes = self.workers(len(missing), FOLDERS_PER_WORKER)
             self.progress.start("Reading", len(missing))
             chunks = parallel.chunked(missing, processes, 25)
-            # With workers, this process only receives finished articles: plain data, as from the cache.
+            # Articles are plain data without cycles (parsing makes none): the collector need not walk them.
             with _settled() if processes > 1 else contextlib.nullcontext():
                 for chunk, loaded in zip(chunks, parallel.run(load, chunks, processes), strict=True):
                     for index, result in zip(chunk, loaded, strict=True):

@@ -87,7 +87,7 @@ def main() -> None:
     "--jobs",
     type=click.IntRange(min=1),
     metavar="N",
-    help="Worker processes for reading and rendering. Default: one per CPU when the site is large enough to pay.",
+    help="Processes that read and render, this one included. Default: one per CPU when the site is big enough to pay.",
 )
 @click.option("--no-cache", is_flag=True, help="Neither use nor update the build cache in .sitegen/cache/.")
 @quiet_option

@@ -50,19 +50,23 @@ def chunked(items: Sequence[T], processes: int, size: int) -> list[Sequence[T]]:
 
 
 def run(task: Callable[[T], R], chunks: Iterable[T], processes: int) -> Iterator[R]:
-    """``task`` over every chunk, results in the order of ``chunks``; in forked workers when ``processes`` > 1.
+    """``task`` over every chunk, results in the order of ``chunks``; in ``processes`` processes when > 1.
 
-    ``task`` may be a closure over anything: the workers inherit it.
-    Exceptions in a worker are raised here; a worker that dies (killed, out
-    of memory) raises :class:`WorkerLostError`; leaving the iteration early stops
-    the workers.
+    This process is one of them: it forks ``processes - 1`` workers and
+    takes a chunk itself whenever each of them has work waiting, so no CPU
+    is left to a parent that only waits, and one fewer copy of what the
+    workers touch is made. ``task`` may be a closure over anything: the
+    workers inherit it. Exceptions in a worker are raised here; a worker
+    that dies (killed, out of memory) raises :class:`WorkerLostError`;
+    leaving the iteration early stops the workers.
     """
     if processes <= 1:
         yield from map(task, chunks)
         return
     import gc
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from collections import deque
+    from concurrent.futures import Future, ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     _task[:] = [task, os.getpid()]
@@ -71,14 +75,31 @@ def run(task: Callable[[T], R], chunks: Iterable[T], processes: int) -> Iterator
     # that walks them would write to every one. The caller unfreezes them when it is done.
     gc.freeze()
     context = multiprocessing.get_context("fork")
-    pool = ProcessPoolExecutor(processes, mp_context=context, initializer=_worker_started)
+    pool = ProcessPoolExecutor(processes - 1, mp_context=context, initializer=_worker_started)
+    waiting = 2 * (processes - 1)  # chunks queued for the workers: enough that none of them idles
+    pending: deque[Future | list] = deque()  # in the order of ``chunks``: a worker's future, or [own result]
+    busy: list[Future] = []
     try:
-        yield from pool.map(_call, chunks)
+        for chunk in chunks:
+            busy = [future for future in busy if not future.done()]
+            if len(busy) < waiting:
+                busy.append(pool.submit(_call, chunk))
+                pending.append(busy[-1])
+            else:
+                pending.append([task(chunk)])
+            while pending and (isinstance(pending[0], list) or pending[0].done()):
+                yield _result(pending.popleft())
+        while pending:
+            yield _result(pending.popleft())
     except BrokenProcessPool:
         raise WorkerLostError() from None
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         _task.clear()
+
+
+def _result(item: Any) -> Any:
+    return item[0] if isinstance(item, list) else item.result()
 
 
 class WorkerLostError(Exception):
