@@ -17,7 +17,7 @@ import datetime as dt
 import gc
 import os
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -75,7 +75,7 @@ class BuildReport:
     unchanged: bool = False
     #: Worker processes used for reading and rendering (1: the build ran in one process).
     processes: int = 1
-    #: What the pages were rendered from, for the preview's incremental rebuilds (None when none were).
+    #: What the pages were rendered from, for the preview's incremental rebuilds (with ``keep=True``; else None).
     rendered_from: Prepared | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -111,6 +111,7 @@ def build(
     jobs: int | None = None,
     cache: bool = True,
     progress: Progress | None = None,
+    keep: bool = False,
 ) -> BuildReport:
     """Build the site in ``site_dir`` into ``out``; with ``write=False``, only check it.
 
@@ -120,9 +121,10 @@ def build(
     without search. ``jobs`` is the number of worker processes (None: as many
     as pay, up to one per CPU); ``cache=False`` neither reads nor writes
     ``.sitegen/cache/``. ``check`` (``write=False``) reads the cache but
-    never writes it.
+    never writes it. ``keep=True`` returns what the pages were rendered from
+    in the report (``rendered_from``), for the preview's incremental rebuilds.
     """
-    return _Build(site_dir, out, drafts, force, write, search, jobs, cache, progress or Progress()).run()
+    return _Build(site_dir, out, drafts, force, write, search, jobs, cache, progress or Progress(), keep).run()
 
 
 class _Build:
@@ -137,8 +139,10 @@ class _Build:
         jobs: int | None,
         cache: bool,
         progress: Progress,
+        keep: bool = False,
     ):
         self.started = time.perf_counter()
+        self.keep = keep
         self.site_dir, self.out = site_dir, (out or site_dir / DEFAULT_OUT).resolve()
         self.drafts, self.force, self.write, self.search, self.jobs = drafts, force, write, search, jobs
         self.cache = cache_stage.Cache(site_dir, enabled=cache, writable=write)
@@ -150,6 +154,10 @@ class _Build:
         self.config_key = ""
         #: The ``.md`` files under the article folders, counted while their keys are taken (for the summary).
         self.markdown_files = 0
+        #: Articles taken from the cache without their HTML: slug -> (folder, cache key). See :meth:`hydrate`.
+        self.light: dict[str, tuple[Path, str]] = {}
+        self.config: SiteConfig | None = None
+        self.registry: Mapping[str, Person] = {}
 
     def report(self, **values) -> BuildReport:
         elapsed = time.perf_counter() - self.started
@@ -178,6 +186,7 @@ class _Build:
         if config is None:
             return self.report()
         self.config_key = repr(config)  # what reading articles depends on: not --no-search
+        self.config = config
         if not self.search:
             config = replace(config, search=False)
         theme, found = theme_stage.load(self.site_dir, config)
@@ -296,6 +305,7 @@ class _Build:
                 str(self.site_dir.resolve()),
             )
             keys = [cache_stage.digest(base, folders[path.name]) if path.name in folders else None for path in paths]
+            self.registry = registry
             results: list[tuple[Article | None, list] | None] = []
             missing = []
             with _settled():
@@ -304,6 +314,8 @@ class _Build:
                     results.append((entry.article, list(entry.diagnostics)) if entry else None)
                     if entry is None:
                         missing.append(index)
+                    elif entry.article is not None and key is not None:
+                        self.light[entry.article.slug] = (path, key)
 
             from . import content
 
@@ -347,6 +359,11 @@ class _Build:
         grouped = listings.index(site)
         jobs = render.plan(site, prepared.theme.static_files, grouped)
         try:
+            self.hydrate(site, None)
+        except _ReportedError as failure:
+            self.problems.append(failure.diagnostic)
+            return self.report()
+        try:
             for job in jobs:
                 render.run(job, site, environments, grouped)
         except theme_stage.TemplateError as exc:
@@ -376,6 +393,11 @@ class _Build:
         removed = [path for path in previous if path not in keys]
         patch = bool(previous) and len(todo) + len(removed) <= PATCH_SHARE * len(jobs)
         files: dict[str, tuple[str, int, int, int]] = {}
+        try:
+            self.hydrate(site, None if self.keep else render.shown(todo, site, grouped))
+        except _ReportedError as failure:
+            self.problems.append(failure.diagnostic)
+            return self.report()
         self.cache.forget_manifest(self.out)
         try:
             with output.Stage(self.out, patch=patch) as stage:
@@ -392,7 +414,7 @@ class _Build:
         except theme_stage.TemplateError as exc:
             self.problems.append(theme_stage.template_problem(exc, prepared.theme))
             return self.report()
-        except _TemplateError as failure:
+        except _ReportedError as failure:
             self.problems.append(failure.diagnostic)
             return self.report()
         except OSError as exc:
@@ -430,8 +452,36 @@ class _Build:
             articles=len(site.articles),
             written=True,
             cached=len(kept),
-            rendered_from=prepared,
+            rendered_from=prepared if self.keep else None,
         )
+
+    def hydrate(self, site: Site, slugs: Iterable[str] | None) -> None:
+        """Give the articles named by ``slugs`` (None: all) the HTML the cache keeps apart from them.
+
+        Done before pages are rendered from them (and before workers fork, so
+        they inherit it). An entry without its HTML, or whose HTML does not fit,
+        is read from the article's folder again.
+        """
+        from .model import fill_bodies, split_bodies
+
+        wanted = list(self.light) if slugs is None else [slug for slug in slugs if slug in self.light]
+        for slug in wanted:
+            folder, key = self.light.pop(slug)
+            article = site.article(slug)
+            if article is None:
+                continue
+            bodies = self.cache.bodies(folder.name, key)
+            if bodies is not None and fill_bodies(article, bodies):
+                continue
+            from . import content
+
+            assert self.config is not None
+            fresh, _ = content.load_article(self.config, self.site_dir, folder, self.drafts, self.registry, self.today)
+            digests = [t.digest for t in article.translations]
+            if fresh is None or [t.digest for t in fresh.translations] != digests:
+                where = Location(folder.relative_to(self.site_dir).as_posix())
+                raise _ReportedError(error(where, "the article changed while the site was being built", "build again"))
+            fill_bodies(article, split_bodies(fresh)[1])
 
     def render(
         self, prepared: Prepared, grouped: listings.Index, jobs: Sequence[render.Job], folder: Path
@@ -452,7 +502,7 @@ class _Build:
                 try:
                     data = render.run(job, site, environments, grouped)
                 except theme_stage.TemplateError as exc:
-                    raise _TemplateError(theme_stage.template_problem(exc, theme)) from None
+                    raise _ReportedError(theme_stage.template_problem(exc, theme)) from None
                 made.append((job.path, output.write_file(folder, job.path, data)))
             return made
 
@@ -473,15 +523,16 @@ class _Build:
 _SLOW = frozenset({"sitemap", "sitemap-index", "feed", "city-feed"})
 
 
-class _TemplateError(Exception):
-    """A template error in a worker, already a diagnostic (a traceback does not cross processes)."""
+class _ReportedError(Exception):
+    """A problem already made a diagnostic: a template error in a worker (a traceback does not cross
+    processes), an article that changed while the site was built."""
 
     def __init__(self, diagnostic: Diagnostic):
         super().__init__(diagnostic.message)
         self.diagnostic = diagnostic
 
     def __reduce__(self) -> tuple[Callable, tuple]:
-        return _TemplateError, (self.diagnostic,)
+        return _ReportedError, (self.diagnostic,)
 
 
 @contextlib.contextmanager

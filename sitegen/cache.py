@@ -5,7 +5,10 @@ Two kinds of entry, each checked before it is trusted:
 - ``articles/<folder>.pickle``: one article folder as read and checked (its
   Article and its diagnostics), keyed by the bytes of every file in the
   folder and by everything else reading depends on: sitegen's version, the
-  config, the people registry, the drafts option, the site folder.
+  config, the people registry, the drafts option, the site folder. It is
+  stored in two parts: the article without its HTML, which is all that
+  planning a rebuild needs, then the HTML, read only for the articles on
+  the pages the rebuild renders.
 - ``outputs-<hash of the output folder>.pickle``: the manifest of the output folder the last build wrote:
   every file with the key of the job that made it and its size, time and
   inode on disk, under a *setup key* (version, config, every theme file,
@@ -14,7 +17,7 @@ Two kinds of entry, each checked before it is trusted:
   its stat still match, and only if the output folder's marker names the
   same build.
 
-Every entry is signed with a key kept in the user's own cache folder
+Every part of an entry is signed with a key kept in the user's own cache folder
 (``~/.cache/sitegen/cache-key``), so entries that came with a site from
 elsewhere are never unpickled, and starts with a format tag and the key it
 was made for; anything unsigned, unreadable, truncated, of another format or
@@ -32,18 +35,19 @@ import hashlib
 import hmac
 import os
 import pickle
-from dataclasses import dataclass, field
+import struct
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from . import __version__
 from .errors import Diagnostic, compact_pickle
-from .model import FUTURE, Article
+from .model import FUTURE, Article, split_bodies
 
 #: Where the cache lives in a site folder (git-ignored with the rest of ``.sitegen/``).
 FOLDER = Path(".sitegen") / "cache"
 #: Bumped whenever what is stored changes shape: older entries are then ignored.
-FORMAT = f"sitegen-cache-3/{__version__}"
+FORMAT = f"sitegen-cache-4/{__version__}"
 
 
 def digest(*parts: bytes | str) -> str:
@@ -188,6 +192,7 @@ class Cache:
 
     def __init__(self, site_dir: Path, enabled: bool = True, writable: bool = True):
         self.root = site_dir / FOLDER
+        self._articles = os.fspath(self.root / "articles")
         self.enabled = enabled
         self.writable = enabled and writable
         self._key: bytes | None = None
@@ -195,19 +200,32 @@ class Cache:
     # -- articles ---------------------------------------------------------
 
     def article(self, name: str, key: str | None, today: dt.date) -> ArticleEntry | None:
-        """The entry of folder ``name`` if it was made for ``key`` and still holds on ``today``."""
+        """The entry of folder ``name`` if it was made for ``key`` and still holds on ``today``.
+
+        Its article comes without its HTML (see :func:`sitegen.model.split_bodies`):
+        :meth:`bodies` has it.
+        """
         if not self.enabled or key is None:
             return None
         entry = self._read(self._article_path(name), key)
         return entry if isinstance(entry, ArticleEntry) and entry.valid_on(today) else None
 
+    def bodies(self, name: str, key: str) -> tuple[str, ...] | None:
+        """The HTML of the article in folder ``name``'s entry, for :func:`sitegen.model.fill_bodies`."""
+        if not self.enabled:
+            return None
+        found = self._read(self._article_path(name), key, part=1)
+        return found if isinstance(found, tuple) else None
+
     def store_article(self, name: str, key: str | None, entry: ArticleEntry) -> None:
         if self.writable and key is not None:
-            self._write(self._article_path(name), key, entry)
+            light, bodies = split_bodies(entry.article) if entry.article is not None else (None, ())
+            self._write(Path(self._article_path(name)), key, replace(entry, article=light), bodies)
 
-    def _article_path(self, name: str) -> Path:
+    def _article_path(self, name: str) -> str:
         # Folder names are free text here (a bad slug is still cached with its error): hash them.
-        return Path(self.root, "articles", f"{digest(name)}.pickle")
+        # A string, not a Path: ten thousand of them are made for every rebuild of a large site.
+        return os.path.join(self._articles, f"{digest(name)}.pickle")
 
     # -- the output manifest ----------------------------------------------
 
@@ -242,15 +260,30 @@ class Cache:
 
     # -- storage ------------------------------------------------------------
 
-    def _read(self, path: str | Path, key: str) -> Any:
+    def _read(self, path: str | Path, key: str, part: int = 0) -> Any:
+        """Part ``part`` of an entry, if it is signed with this user's key and was made for ``key``.
+
+        An entry is a run of parts, each its signature, its length and its
+        pickle; parts before ``part`` are skipped unread, those after are not read.
+        """
         secret = self._secret()
+        if secret is None:
+            return None
         try:
             with open(path, "rb") as file:
-                data = file.read()
+                left = os.fstat(file.fileno()).st_size
+                for index in range(part + 1):
+                    header = file.read(_HEADER.size)
+                    mac, size = _HEADER.unpack(header) if len(header) == _HEADER.size else (b"", left)
+                    left -= _HEADER.size + size
+                    if left < 0:  # truncated, or not an entry at all (an older format)
+                        return None
+                    if index < part:
+                        file.seek(size, os.SEEK_CUR)
+                payload = file.read(size)
         except OSError:
             return None
-        mac, payload = data[:_MAC_SIZE], data[_MAC_SIZE:]
-        if secret is None or not hmac.compare_digest(mac, _sign(secret, payload)):
+        if not hmac.compare_digest(mac, _sign(secret, part, payload)):
             return None  # not written by this user's sitegen: never unpickled
         try:
             tag, stored_key, value = pickle.loads(payload)
@@ -258,16 +291,20 @@ class Cache:
             return None
         return value if tag == FORMAT and stored_key == key else None
 
-    def _write(self, path: Path, key: str, value: object) -> None:
+    def _write(self, path: Path, key: str, *parts: object) -> None:
         secret = self._secret()
         if secret is None:
             return
-        payload = pickle.dumps((FORMAT, key, value), protocol=pickle.HIGHEST_PROTOCOL)
+        data = bytearray()
+        for index, value in enumerate(parts):
+            payload = pickle.dumps((FORMAT, key, value), protocol=pickle.HIGHEST_PROTOCOL)
+            data += _HEADER.pack(_sign(secret, index, payload), len(payload))
+            data += payload
         temporary = path.with_name(f".{path.name}.{os.getpid()}-{os.urandom(4).hex()}")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             with open(temporary, "wb") as file:
-                file.write(_sign(secret, payload) + payload)
+                file.write(data)
             os.replace(temporary, path)
         except OSError:  # a cache that cannot be written only makes the next build slower
             with contextlib.suppress(OSError):
@@ -279,11 +316,14 @@ class Cache:
         return self._key or None
 
 
-_MAC_SIZE = 32
+#: Before each part of an entry: its HMAC-SHA256 and its length.
+_HEADER = struct.Struct("<32sQ")
 
 
-def _sign(secret: bytes, payload: bytes) -> bytes:
-    return hmac.digest(secret, payload, "sha256")
+def _sign(secret: bytes, part: int, payload: bytes) -> bytes:
+    signer = hmac.new(secret, part.to_bytes(4, "little"), "sha256")  # a part cannot pass for another
+    signer.update(payload)
+    return signer.digest()
 
 
 def cache_home() -> Path:

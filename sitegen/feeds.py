@@ -76,6 +76,13 @@ def sources(site: Site, grouped: listings.Index) -> Iterator[tuple[str, str, str
             yield path(lang, listing.key), lang, listing.key, tuple(_said_key(item) for item in said)
 
 
+def articles_in(site: Site, grouped: listings.Index, lang: str, city: str = "") -> set[str]:
+    """The slugs of the articles a feed shows (what its entries are made from)."""
+    if city:
+        return {said.article.slug for said in _said(site, grouped, lang, city)}
+    return {article.slug for article, _ in _articles(site, lang)}
+
+
 def feed(site: Site, grouped: listings.Index, lang: str, city: str = "") -> Feed:
     """The language's feed, or with ``city`` that city's feed in ``lang``."""
     config = site.config

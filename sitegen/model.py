@@ -8,7 +8,7 @@ compare old and new values.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import Location, compact_pickle
@@ -150,6 +150,43 @@ class Article:
     @property
     def languages(self) -> tuple[str, ...]:
         return tuple(t.lang for t in self.translations)
+
+
+def split_bodies(article: Article) -> tuple[Article, tuple[str, ...]]:
+    """The article without its HTML, and the HTML apart (each translation's lead, notes, then passages).
+
+    Listings, feeds and the sitemap are planned from everything but the HTML,
+    which is most of an article's size: the build cache stores the two apart,
+    so a rebuild loads the HTML only of the articles on the pages it renders
+    (see :func:`fill_bodies`).
+    """
+    bodies: list[str] = []
+    translations = []
+    for t in article.translations:
+        bodies += (t.lead_html, t.notes_html, *(passage.html for passage in t.passages))
+        passages = tuple(replace(passage, html="") for passage in t.passages)
+        translations.append(replace(t, lead_html="", notes_html="", passages=passages))
+    return replace(article, translations=tuple(translations)), tuple(bodies)
+
+
+def fill_bodies(article: Article, bodies: tuple[str, ...]) -> bool:
+    """Put the HTML that :func:`split_bodies` took out back into ``article``; False when it does not fit.
+
+    The one place a frozen value is changed: in place, so that everything
+    already holding the article (listings, feeds) sees its HTML too. It is
+    done before any page is rendered from the article.
+    """
+    if not isinstance(bodies, tuple) or len(bodies) != sum(2 + len(t.passages) for t in article.translations):
+        return False
+    if not all(isinstance(body, str) for body in bodies):
+        return False
+    remaining = iter(bodies)
+    for t in article.translations:
+        object.__setattr__(t, "lead_html", next(remaining))
+        object.__setattr__(t, "notes_html", next(remaining))
+        for passage in t.passages:
+            object.__setattr__(passage, "html", next(remaining))
+    return True
 
 
 @compact_pickle

@@ -175,7 +175,7 @@ class Preview:
 
     def _build(self, sources: tuple[str, ...]) -> Update:
         # One process: forking a server that runs threads could copy a lock another thread holds.
-        report = build_stage.build(self.site_dir, self.out, drafts=self.drafts, force=self.force, jobs=1)
+        report = build_stage.build(self.site_dir, self.out, drafts=self.drafts, force=self.force, jobs=1, keep=True)
         if report.ok and report.rendered_from is not None:
             self._sources = self._sources_of(report.rendered_from)
             site, static_files = report.rendered_from.site, self._sources.theme.static_files

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -150,6 +150,35 @@ def article_jobs(lang: str, article: Article, keys: dict[str, str] | None = None
         for asset in article.assets
     )
     return jobs
+
+
+def shown(jobs: Iterable[Job], site: Site, grouped: listings.Index) -> set[str] | None:
+    """The slugs of the articles whose text ``jobs`` render (None: it cannot tell, so every one).
+
+    Pages that only list articles still count them: a theme may show more of an article than its title.
+    """
+    per_page = site.config.per_page
+    slugs: set[str] = set()
+    for job in jobs:
+        if job.kind in ("article", "parallel"):
+            slugs.add(job.ref[1])
+        elif job.kind == "home":
+            lang, number = job.ref[0], int(job.ref[1])
+            slugs.update(a.slug for a, _ in site.in_language(lang)[(number - 1) * per_page : number * per_page])
+        elif job.kind == "listing":
+            kind, lang, key, number = job.ref
+            item = listings.keyed(grouped).get((kind, lang, key))
+            entries = _page_of(item, int(number), per_page) if item else ()
+            slugs.update(entry.article.slug if item.said else entry[0].slug for entry in entries)
+        elif job.kind in ("feed", "city-feed"):
+            slugs |= feeds.articles_in(site, grouped, job.ref[0], job.ref[1] if job.kind == "city-feed" else "")
+        elif job.kind not in _WITHOUT_ARTICLES:
+            return None
+    return slugs
+
+
+#: Kinds of job whose output holds no article's text.
+_WITHOUT_ARTICLES = frozenset({"copy", "section", "search", "404", "sitemap", "sitemap-index", "robots"})
 
 
 def run(

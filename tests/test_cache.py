@@ -207,6 +207,17 @@ def test_a_damaged_cache_is_ignored_and_made_again(tmp_path: Path) -> None:
     assert rebuild(site).unchanged, "the cache was written again"
 
 
+def test_entries_of_an_older_layout_are_ignored(tmp_path: Path) -> None:
+    """Before entries were split in parts they were a signature then a pickle: read as parts, a huge length."""
+    site = write_site(tmp_path / "site", articles=3)
+    rebuild(site)
+    for path in (site / cache.FOLDER).rglob("*.pickle"):
+        path.write_bytes(b"\xff" * 32 + pickle.dumps((cache.FORMAT, "key", "x" * 100)))
+    edit(site, EN.format(1), "A says 1 in en.", "A says 1, later.")
+    assert rebuild(site).cached == 0
+    assert tree(site / "output") == clean(site)
+
+
 def test_a_cache_that_came_with_the_site_is_never_unpickled(tmp_path: Path, monkeypatch) -> None:
     """A planted pickle would run code when loaded: entries are signed with a key outside the site."""
     site = write_site(tmp_path / "site", articles=2)
@@ -219,12 +230,60 @@ def test_a_cache_that_came_with_the_site_is_never_unpickled(tmp_path: Path, monk
 
     data = pickle.dumps((cache.FORMAT, "any key", Payload()))
     for path in (site / cache.FOLDER).rglob("*.pickle"):
-        path.write_bytes(b"\0" * 32 + data)
+        path.write_bytes(cache._HEADER.pack(b"\0" * 32, len(data)) + data)  # well formed, wrongly signed
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-user"))
     edit(site, EN.format(1), "A says 1 in en.", "A says something else.")
     rebuild(site)
     assert not proof.exists()
     assert tree(site / "output") == clean(site)
+
+
+def test_a_rebuild_loads_the_html_only_of_the_articles_it_renders(tmp_path: Path, monkeypatch) -> None:
+    site = write_site(tmp_path / "site", articles=30)
+    rebuild(site)
+    loaded: list[str] = []
+    bodies = cache.Cache.bodies
+
+    def counted(self, name: str, key: str):
+        loaded.append(name)
+        return bodies(self, name, key)
+
+    monkeypatch.setattr(cache.Cache, "bodies", counted)
+    edit(site, EN.format(7), "A says 7 in en.", "A says 7, and more.")
+    rebuild(site)
+    assert tree(site / "output") == clean(site)
+    assert 0 < len(loaded) < 30 and "piece-07" not in loaded, loaded  # the edited one was read afresh
+
+
+def test_html_missing_from_the_cache_is_read_from_the_article(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", articles=5)
+    rebuild(site)
+    for path in (site / cache.FOLDER / "articles").glob("*.pickle"):
+        data = path.read_bytes()
+        path.write_bytes(data[: cache._HEADER.size + cache._HEADER.unpack(data[: cache._HEADER.size])[1]])
+    (site / "theme" / "static").mkdir(parents=True)
+    (site / "theme" / "static" / "extra.css").write_text("p { margin: 0 }", encoding="utf-8")  # every page again
+    report = rebuild(site)
+    assert report.cached == 0
+    assert tree(site / "output") == clean(site)
+
+
+def test_an_article_changed_while_building_fails_the_build_cleanly(tmp_path: Path, monkeypatch) -> None:
+    site = write_site(tmp_path / "site", articles=5)
+    rebuild(site)
+    before = tree(site / "output")
+
+    def changed(self, name: str, key: str):
+        edit(site, f"content/articles/{name}/en.md", "Lead", "Rewritten lead")
+        return None
+
+    monkeypatch.setattr(cache.Cache, "bodies", changed)
+    edit(site, EN.format(2), "A says 2 in en.", "A says 2, edited.")
+    report = build(site, search=False)
+    assert not report.ok
+    message = str(report.diagnostics[0])
+    assert message.startswith("content/articles/piece-") and "changed while the site was being built" in message
+    assert tree(site / "output") == before
 
 
 def test_entries_of_another_user_are_not_trusted(tmp_path: Path, monkeypatch) -> None:
