@@ -128,12 +128,19 @@ class Stage:
 def write_file(folder: Path, rel: str, content: bytes | Path) -> os.stat_result:
     """Write one output file under ``folder`` (a new folder of this module's); returns its stat."""
     target = _prepared(folder, rel)
-    if isinstance(content, bytes):
-        with open(target, "wb") as file:
-            file.write(content)
-    else:
+    if not isinstance(content, bytes):
         shutil.copyfile(content, target)
-    return target.stat()
+        return target.stat()
+    # os.open, not open(): a build writes tens of thousands of files, and the built-in open asks
+    # each one whether it is a terminal and where it starts, three system calls more per page.
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
+    try:
+        view = memoryview(content)
+        while view:
+            view = view[os.write(fd, view) :]
+        return os.fstat(fd)
+    finally:
+        os.close(fd)
 
 
 #: The folders made so far in the folder being written (one at a time per process), to skip mkdir calls.
