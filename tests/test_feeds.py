@@ -20,7 +20,7 @@ import feedparser
 import pytest
 import xmlschema
 
-from sitegen import config, content, feeds, localization, metadata, render, sitemap
+from sitegen import config, content, feeds, listings, localization, metadata, render, sitemap
 from sitegen.build import build
 from sitegen.errors import Location
 from sitegen.model import Voice
@@ -502,3 +502,40 @@ def test_readme_documents_the_new_urls_and_key() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     for needle in ("`feed_size`", "/<lang>/feed.xml", "/<lang>/cities/<city>/feed.xml", "/sitemap.xml", "/robots.txt"):
         assert needle in readme, needle
+
+
+def test_each_sitemap_date_is_the_newest_of_what_its_page_shows(tmp_path: Path) -> None:
+    """Dates, local times and times in several zones mixed: a page's date is found from its first entry
+    (lists are newest first), which must agree with looking at every entry on it."""
+    site_dir = tmp_path / "site"
+    (site_dir / "content" / "articles").mkdir(parents=True)
+    (site_dir / "sitegen.toml").write_text("per_page = 3\n" + CONFIG, encoding="utf-8")
+    voices = "  a:\n    city: yerevan\n    name: Voice A\n  b:\n    city: baku\n    name: Voice B\n"
+    body = "::: a\nA.\n:::\n\n::: b\nB.\n:::\n"
+    dates = ["2024-03-01", "2024-03-01T23:30:00+04:00", "2024-02-29T21:00:00-05:00", "2024-03-01T10:00:00"]
+    for number in range(24):
+        folder = site_dir / "content" / "articles" / f"piece-{number:02d}"
+        folder.mkdir()
+        for lang in ("en", "ru"):
+            date = dates[(number + (lang == "ru")) % len(dates)]
+            extra = f"tags: [t{number % 3}]\n"
+            (folder / f"{lang}.md").write_text(article(f"P{number}", date, voices, body, extra), encoding="utf-8")
+    settings, _ = config.load(site_dir)
+    site, _ = content.load(settings, site_dir)
+    grouped = listings.index(site)
+    by_url = {page.loc: page.lastmod for page in sitemap.pages(site, grouped)}
+
+    def newest(entries) -> str:
+        dates = [e.translation.date if isinstance(e, listings.Said) else e[1].date for e in entries]
+        return sitemap.w3c_datetime(max(dates, key=sitemap._comparable))
+
+    checked = 0
+    for (kind, lang), shown in grouped.items():
+        assert by_url[f"{BASE}{lang}/{kind}/"] == newest(e for item in shown for e in item.said or item.articles)
+        for item in shown:
+            entries = item.said or item.articles
+            for start in range(0, len(entries), 3):
+                path = item.path + (f"page/{start // 3 + 1}/" if start else "")
+                assert by_url[BASE + path] == newest(entries[start : start + 3]), path
+                checked += 1
+    assert checked > 50
