@@ -414,6 +414,7 @@ def main(argv: list[str] | None = None) -> None:
         results = {
             "machine": {"cores": os.cpu_count(), "load_before": load_before, "load_after": load_after},
             "sitegen_startup_seconds": startup.seconds,
+            "libraries_import_seconds": libraries.seconds,
             "sizes": [as_json(size) for size in sizes],
         }
         args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")

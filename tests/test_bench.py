@@ -49,6 +49,7 @@ def test_run_prints_the_table_and_measures_every_step(tmp_path: Path):
     [size] = measured["sizes"]
     assert measured["machine"]["cores"] >= 1
     assert 0 < measured["sitegen_startup_seconds"] < 30
+    assert 0 < measured["libraries_import_seconds"] < 30
     assert size["articles"] == ARTICLES and size["source_files"] == 2 * ARTICLES
     assert size["floor"]["pages"] == 2 * ARTICLES
     # sitegen writes an article page and a parallel view per file, plus homes, listings and tag pages.
