@@ -73,7 +73,7 @@ class BuildReport:
     #: Output files taken unchanged from the previous build, and whether nothing changed at all.
     cached: int = 0
     unchanged: bool = False
-    #: Worker processes used for reading and rendering (1: the build ran in one process).
+    #: Processes used for reading and rendering, this one included (1: the build ran in one process).
     processes: int = 1
     #: What the pages were rendered from, for the preview's incremental rebuilds (with ``keep=True``; else None).
     rendered_from: Prepared | None = field(default=None, repr=False, compare=False)
@@ -118,8 +118,8 @@ def build(
     ``search=False`` (``--no-search``) builds as if the config said ``search = false``.
     Otherwise, when the config allows it, Pagefind indexes the new pages
     before they are published; when it cannot, the build warns and publishes
-    without search. ``jobs`` is the number of worker processes (None: as many
-    as pay, up to one per CPU); ``cache=False`` neither reads nor writes
+    without search. ``jobs`` is the number of processes, this one included
+    (None: as many as pay, up to one per CPU); ``cache=False`` neither reads nor writes
     ``.sitegen/cache/``. ``check`` (``write=False``) reads the cache but
     never writes it. ``keep=True`` returns what the pages were rendered from
     in the report (``rendered_from``), for the preview's incremental rebuilds.
@@ -570,13 +570,13 @@ def _entry(key: str, stat: os.stat_result) -> tuple[str, int, int, int]:
     return (key, stat.st_size, stat.st_mtime_ns, stat.st_ino)
 
 
-def _same_file(out: Path | str, path: str, entry: tuple[str, int, int, int]) -> bool:
+def _same_file(out: str, path: str, entry: tuple[str, int, int, int]) -> bool:
     """Whether the output file is still the one the manifest recorded (same size, time and inode).
 
-    ``out`` may be given as a string ending in a slash, the quickest form for a loop over every file.
+    ``out`` is the output folder as a string ending in a separator: the quickest form for a loop over every file.
     """
     try:
-        stat = os.stat(out + path if isinstance(out, str) else os.path.join(out, path))
+        stat = os.stat(out + path)
     except (OSError, ValueError):
         return False
     return (stat.st_size, stat.st_mtime_ns, stat.st_ino) == entry[1:]
