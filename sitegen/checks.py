@@ -208,7 +208,31 @@ def site(site: Site, folders: Iterable[str]) -> list[Diagnostic]:
                 problem = _link_problem(site, article.slug, translation.lang, href, known, article.assets)
                 if problem:
                     problems.append(error(where, *problem))
+                elif not translation.draft and (draft := _draft_target(site, article.slug, translation.lang, href)):
+                    # Only a site read with its drafts (check, the preview, --drafts) gets here:
+                    # without them the same link is the "not published" error below.
+                    problems.append(
+                        warning(
+                            where,
+                            f"'{href}' links to '{draft}', a draft: building without --drafts fails here",
+                            "publish it first, or remove the link",
+                        )
+                    )
     return problems
+
+
+def _draft_target(site: Site, slug: str, lang: str, href: str) -> str | None:
+    """The slug of the draft that a resolving link in article ``slug``'s ``lang`` page leads to, if any."""
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/"):
+        return None
+    match = _ARTICLE_URL.match(posixpath.normpath(posixpath.join(f"{lang}/{slug}/", unquote(parts.path))))
+    if not match:
+        return None
+    target_lang, target_slug = match.groups()
+    article = site.article(target_slug)
+    translation = article.translation(target_lang) if article is not None else None
+    return target_slug if translation is not None and translation.draft else None
 
 
 def _link_problem(

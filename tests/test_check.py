@@ -565,6 +565,34 @@ def test_link_to_an_article_that_is_only_a_draft(write) -> None:
     )
 
 
+def test_plain_check_warns_of_a_link_that_the_published_build_refuses(write) -> None:
+    """With drafts read, the link resolves; `build` reads none and fails on it, so `check` says so."""
+    site = write(
+        {"karabakh-claim/en.md": article(extra="draft: true\n"), "one/en.md": linking("[see](../karabakh-claim/)")}
+    )
+    result = check(site)
+    assert result.exit_code == 0
+    assert result.stderr.splitlines() == [
+        "content/articles/one/en.md:11: warning: '../karabakh-claim/' links to 'karabakh-claim', "
+        "a draft: building without --drafts fails here",
+        "    hint: publish it first, or remove the link",
+    ]
+    assert check(site, "--strict").exit_code == 1
+    refused(site)
+    assert invoke("build", "--site", str(site), "--drafts").exit_code == 0
+
+
+def test_a_draft_may_link_to_a_draft(write) -> None:
+    site = write(
+        {
+            "karabakh-claim/en.md": article(extra="draft: true\n"),
+            "one/en.md": linking("[see](../karabakh-claim/)", draft=True),
+        }
+    )
+    result = check(site, "--strict")
+    assert result.exit_code == 0 and result.stderr == "", result.stderr
+
+
 def test_link_to_an_article_that_lacks_the_language(write) -> None:
     link = "[the Russian version](../../ru/karabakh-claim/)"
     site = write({"karabakh-claim/en.md": article(), "one/en.md": linking(link), "one/ru.md": linking(link)})
