@@ -120,6 +120,8 @@ def _run(folder: Path, bundle: Path, program: str | None) -> list[Diagnostic]:
     if not program:
         return [warning(_WHERE, "no search index was built: Pagefind is not installed", _INSTALL)]
     command = [program, "--site", str(folder), "--output-path", str(bundle), "--quiet"]
+    if glob := _narrowest_glob(folder):
+        command += ["--glob", glob]
     try:
         result = _pagefind(command)
     except FileNotFoundError:
@@ -135,6 +137,42 @@ def _run(folder: Path, bundle: Path, program: str | None) -> list[Diagnostic]:
         return _failed(bundle, f"Pagefind failed: {said[-1]}", "run it by hand to see more: " + " ".join(command))
     _sort_entry(bundle / ENTRY)
     return []
+
+
+#: Where the default theme marks pages for the index (``data-pagefind-body``): the article pages.
+ARTICLE_GLOB = "*/*/index.html"
+_MARKED = b"data-pagefind-body"
+
+
+def _narrowest_glob(folder: Path) -> str | None:
+    """:data:`ARTICLE_GLOB` when every page marked for the index is an article page; None for every page.
+
+    Once one page is marked, Pagefind leaves the unmarked ones out of the
+    index, but it still reads and parses each of them to find out: told
+    where the marked ones are, it writes the same index about four times
+    faster (3.8 s instead of 14 s for 6,774 pages). A page that merely
+    mentions the attribute counts as marked, which can only make the glob wider.
+    """
+    root = os.fspath(folder)
+    found = False
+    for here, folders, names in os.walk(root):
+        if here == root:
+            folders[:] = [name for name in folders if name != BUNDLE]
+        for name in names:
+            if not name.endswith(".html"):
+                continue
+            path = os.path.join(here, name)
+            try:
+                with open(path, "rb") as file:
+                    marked = _MARKED in file.read()
+            except OSError:
+                return None
+            if marked:
+                parts = os.path.relpath(path, root).split(os.sep)
+                if len(parts) != 3 or parts[2] != "index.html":
+                    return None
+                found = True
+    return ARTICLE_GLOB if found else None
 
 
 #: Pagefind runs under way, so that :func:`stop` can end them when sitegen stops.

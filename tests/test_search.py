@@ -374,3 +374,37 @@ def test_the_same_site_gives_the_same_index(tmp_path: Path) -> None:
         return {p.relative_to(out).as_posix(): p.read_bytes() for p in (out / "pagefind").rglob("*") if p.is_file()}
 
     assert index() == index()
+
+
+@needs_pagefind
+def test_pointing_pagefind_at_the_article_pages_gives_the_same_index(built: Path, monkeypatch) -> None:
+    """Pagefind is told where the marked pages are (much faster); it must index exactly what it finds alone."""
+    assert search._narrowest_glob(built) == search.ARTICLE_GLOB
+
+    def bundle(folder: Path) -> dict[str, bytes]:
+        return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+    monkeypatch.setattr(search, "_narrowest_glob", lambda folder: None)
+    every_page, problems = search.prepare(built)
+    assert not problems and every_page is not None
+    try:
+        assert bundle(every_page) == bundle(built / search.BUNDLE)
+    finally:
+        shutil.rmtree(every_page)
+
+
+def test_pages_marked_outside_the_articles_widen_the_glob_to_every_page(tmp_path: Path) -> None:
+    def page(rel: str, marked: bool) -> None:
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        body = '<main data-pagefind-body="">' if marked else "<main>"
+        path.write_text(f"<!DOCTYPE html><html><body>{body}</main></body></html>", encoding="utf-8")
+
+    page("en/index.html", marked=False)
+    page("en/tags/water/index.html", marked=False)
+    assert search._narrowest_glob(tmp_path) is None, "nothing marked: Pagefind indexes every page"
+    page("en/one/index.html", marked=True)
+    page("ru/one/index.html", marked=True)
+    assert search._narrowest_glob(tmp_path) == search.ARTICLE_GLOB
+    page("en/tags/water/page/2/index.html", marked=True)  # a theme that indexes its listings too
+    assert search._narrowest_glob(tmp_path) is None
