@@ -78,15 +78,18 @@
     root.querySelector("button").addEventListener("click", () => show([]));
   }
 
-  const source = new EventSource(events);
+  const here = location.pathname.replace(/index\.html$/, "");
+  // The server says whether this page changed after the version it was served with: a page
+  // reloaded for the first half of a rebuild (the article) must not reload for the second (listings).
+  const query = `?since=${encodeURIComponent(version)}&page=${encodeURIComponent(here)}`;
+  const source = new EventSource(events + query);
   source.addEventListener("hello", (event) => {
     const state = JSON.parse(event.data);
-    if (state.version !== version) reload();
+    if (state.stale) reload();
     else show(state.errors);
   });
   source.addEventListener("reload", (event) => {
     const change = JSON.parse(event.data);
-    const here = location.pathname.replace(/index\.html$/, "");
     if (change.version !== version && (!change.pages || change.pages.includes(here))) reload();
   });
   source.addEventListener("errors", (event) => show(JSON.parse(event.data).errors));

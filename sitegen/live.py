@@ -5,8 +5,13 @@ page as it sends it (never to a file on disk, so the preview folder stays what
 a build writes). The script opens a Server-Sent Events stream at
 ``/_sitegen/events`` and gets:
 
-- ``hello`` on connecting: ``{"version", "errors"}``; a page older than
-  ``version`` reloads at once (a save landed while it was loading);
+- ``hello`` on connecting: ``{"version", "errors", "stale"}``; ``stale``
+  says whether the page changed after the version it was served with (the
+  script sends both, ``?since=<version>&page=<path>``): a save landed while
+  it was loading, so it reloads at once. A page that is merely older than
+  ``version`` stays: a rebuild publishes the page being edited first and the
+  listings a moment later, and the page reloaded for the first must not
+  reload again for the second;
 - ``reload`` after a rebuild that changed files: ``{"version", "pages"}``,
   the URL paths of the pages that changed (null: all of them); a page
   reloads when it is one of them;
@@ -29,6 +34,8 @@ from pathlib import Path
 from .errors import Diagnostic
 
 PREFIX = "/_sitegen/"
+#: Rebuilds whose changed pages are remembered, so a page that connects late can tell if it is stale.
+HISTORY = 256
 SCRIPT_URL = PREFIX + "live.js"
 EVENTS_URL = PREFIX + "events"
 SCRIPT = Path(__file__).with_name("live.js")
@@ -54,6 +61,8 @@ class Channel:
         self._builds = 0
         self._errors: list[dict[str, str]] = []
         self._events: list[Event] = []
+        #: The pages each recent rebuild changed (None: all), by build number, for :meth:`hello`.
+        self._changes: list[tuple[int, frozenset[str] | None]] = []
         self._closed = False
         self._changed = threading.Condition()
 
@@ -74,14 +83,31 @@ class Channel:
                 self._add("errors", {"errors": listed})
             if changed:
                 self._builds += 1
-                self._add("reload", {"version": self.version, "pages": None if pages is None else sorted(pages)})
+                listed_pages = None if pages is None else sorted(pages)
+                self._add("reload", {"version": self.version, "pages": listed_pages})
+                self._changes.append((self._builds, None if listed_pages is None else frozenset(listed_pages)))
+                del self._changes[:-HISTORY]
             self._changed.notify_all()
 
-    def hello(self) -> Event:
-        """The first event of a stream: where things stand, and the number to wait after."""
+    def hello(self, since: str = "", page: str = "") -> Event:
+        """The first event of a stream: where things stand, and the number to wait after.
+
+        ``since`` is the version the page was served with and ``page`` its URL path: the
+        page is stale if a rebuild after that version changed it (without them: if any did).
+        """
         with self._changed:
             number = self._events[-1].number if self._events else 0
-            return Event(number, "hello", json.dumps({"version": self.version, "errors": self._errors}))
+            state = {"version": self.version, "errors": self._errors, "stale": self._stale(since, page)}
+            return Event(number, "hello", json.dumps(state))
+
+    def _stale(self, since: str, page: str) -> bool:
+        token, _, built = since.rpartition("-")
+        if not page or token != self._token or not built.isdigit():
+            return since != self.version  # another server process, or nothing to go by
+        later = [pages for number, pages in self._changes if number > int(built)]
+        if len(later) < self._builds - int(built):
+            return True  # older than the history kept: reload to be safe
+        return any(pages is None or page in pages for pages in later)
 
     def wait(self, after: int, timeout: float) -> list[Event] | None:
         """The events numbered after ``after``, waiting up to ``timeout`` s for one; None once closed."""

@@ -175,7 +175,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Type", "text/event-stream; charset=utf-8")
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
-        hello = channel.hello()
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+        hello = channel.hello(query.get("since", [""])[0], query.get("page", [""])[0])
         self.wfile.write(b"retry: 500\n\n" + hello.encode())
         self.wfile.flush()
         seen = hello.number

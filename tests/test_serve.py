@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import json
 import re
 import shutil
 import socket
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from sitegen import live as live_reload
 from sitegen.serve import content_type
 
 from .conftest import SITES, generated_site
@@ -404,3 +406,35 @@ def test_stopping_the_server_stops_its_search_indexing(tmp_path: Path) -> None:
         assert live.process.wait(timeout=10) == 0, live.terminal
         _, alive = psutil.wait_procs(found, timeout=5)
         assert not alive, f"Pagefind outlived the server: {alive}"
+
+
+def test_a_page_reloaded_for_the_article_is_not_reloaded_again_for_the_listings() -> None:
+    """A rebuild publishes the edited article's pages, then its listings: a page reloaded for the first
+    and connecting after the second is current, though its version is no longer the newest."""
+    channel = live_reload.Channel()
+    article, listing = "/news/en/karabakh-claim/", "/news/en/tags/water/"
+
+    def stale(since: str, page: str) -> bool:
+        return json.loads(channel.hello(since, page).data)["stale"]
+
+    channel.publish(True, [], [article])
+    served = channel.version  # the reloaded article is served with this version...
+    channel.publish(True, [], [listing])  # ...and the listings land before its script connects
+    assert channel.version != served and not stale(served, article)
+    assert stale(served, listing), "a listing served before the second half is stale"
+    channel.publish(True, [], [article])  # the next save changes the article again
+    assert stale(served, article)
+    now = channel.version
+    channel.publish(True, [], None)  # a full build changes every page
+    assert stale(now, listing) and stale(now, article)
+    assert not stale(channel.version, article)
+    assert stale("another-server-1", article), "a page from another server process reloads"
+    assert stale(served, ""), "without its path, any newer version makes a page stale"
+
+
+def test_a_page_older_than_the_remembered_rebuilds_reloads() -> None:
+    channel = live_reload.Channel()
+    old = channel.version
+    for _ in range(live_reload.HISTORY + 1):
+        channel.publish(True, [], ["/news/en/other/"])
+    assert json.loads(channel.hello(old, "/news/en/karabakh-claim/").data)["stale"]
