@@ -399,6 +399,7 @@ class _Build:
             self.problems.append(failure.diagnostic)
             return self.report()
         self.cache.forget_manifest(self.out)
+        changed: set[str] = set()  # languages whose search index a patch changes
         try:
             with output.Stage(self.out, patch=patch) as stage:
                 for path in kept:  # a patch leaves them where they are; a new folder links them
@@ -406,11 +407,17 @@ class _Build:
                 for path, stat in self.render(prepared, grouped, todo, stage.folder):
                     files[path] = _entry(keys[path], stat)
                 if patch:
+                    # The search index reads article pages: only the languages of those that
+                    # really change (one article's pages are rendered again in every language) or go.
+                    indexed = [
+                        path for path in (*(job.path for job in todo), *removed) if search_stage.article_page(path)
+                    ]
+                    changed = {path.split("/", 1)[0] for path in indexed if stage.differs(path)}
                     stage.apply(removed)
                 else:
                     stage.swap(finish=self.index_search if config.search and site.articles else None)
             if patch and config.search and site.articles and (todo or removed):
-                self.problems.extend(search_stage.refresh(self.out))
+                self.problems.extend(search_stage.refresh(self.out, languages=changed))
         except theme_stage.TemplateError as exc:
             self.problems.append(theme_stage.template_problem(exc, prepared.theme))
             return self.report()

@@ -100,13 +100,21 @@ class Stage:
 
     def link(self, rel: str) -> os.stat_result:
         """Take ``rel`` over from the current output unchanged: a hard link, or a copy where links fail."""
-        source = _inside(self.out, safe_relative(rel))
         target = _prepared(self.folder, rel)
-        try:
-            os.link(source, target)
-        except OSError:
-            shutil.copy2(source, target)
+        link_or_copy(_inside(self.out, safe_relative(rel)), target)
         return target.stat()
+
+    def differs(self, rel: str) -> bool:
+        """Whether ``rel`` will change when the folder is applied: written anew with other bytes, or removed."""
+        rel_path = safe_relative(rel)
+        try:
+            current = _inside(self.out, rel_path).read_bytes()
+        except OSError:
+            return True
+        try:
+            return self.folder.joinpath(*rel_path.parts).read_bytes() != current
+        except OSError:
+            return True  # not in the patch: the file is removed
 
     def swap(self, finish: Callable[[Path], object] | None = None) -> None:
         """Put the folder in the place of the output, whole (see :func:`_swap`)."""
@@ -123,6 +131,14 @@ class Stage:
         temporary.write_text("".join(f"{safe_relative(rel)}\n" for rel in removed), encoding="utf-8")
         os.replace(temporary, journal)  # the commit point: from here on the patch is finished, not undone
         _apply(self.folder, self.out)
+
+
+def link_or_copy(source: Path, target: Path) -> None:
+    """``target`` as a hard link to ``source`` (files in a built site are never changed in place), or a copy."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 def write_file(folder: Path, rel: str, content: bytes | Path) -> os.stat_result:

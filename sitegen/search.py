@@ -19,8 +19,10 @@ from __future__ import annotations
 import contextlib
 import importlib
 import os
+import re
 import shutil
 import threading
+from collections.abc import Collection
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -67,30 +69,106 @@ def index(folder: Path, program: str | None = None) -> list[Diagnostic]:
     return _run(folder, folder / BUNDLE, program)
 
 
-def refresh(folder: Path, wanted: bool = True, program: str | None = None) -> list[Diagnostic]:
-    """Index a live output folder again, for the preview after a save; without ``wanted``, drop the index.
+def refresh(
+    folder: Path, wanted: bool = True, program: str | None = None, languages: Collection[str] | None = None
+) -> list[Diagnostic]:
+    """Index a live output folder again, after a save or a small rebuild; without ``wanted``, drop the index.
 
     The new bundle is written beside the folder and swapped in, so readers
     get the old index or the new one; Pagefind is deterministic, so the folder
-    ends up as a clean build would make it.
+    ends up as a clean build would make it. ``languages``, when known, are
+    the only ones whose indexed pages changed: the others' part of the index
+    is kept (see :func:`_update`).
     """
     if not wanted:
         shutil.rmtree(folder / BUNDLE, ignore_errors=True)
         return []
-    fresh, problems = prepare(folder, program)
+    fresh, problems = prepare(folder, program, languages)
     install(folder, fresh)
     return problems
 
 
-def prepare(folder: Path, program: str | None = None) -> tuple[Path | None, list[Diagnostic]]:
+def prepare(
+    folder: Path, program: str | None = None, languages: Collection[str] | None = None
+) -> tuple[Path | None, list[Diagnostic]]:
     """A new bundle for a live output folder, written beside it (the slow part of :func:`refresh`).
 
     None with the warnings when Pagefind could not make one. The preview runs
     this off the save path and installs the result only if no save came since.
     """
     fresh = folder.parent / f".{folder.name}.staging-{os.getpid()}-{os.urandom(4).hex()}"
-    problems = _run(folder, fresh, program)
+    problems = _update(folder, fresh, program, languages) if languages is not None else None
+    if problems is None:
+        problems = _run(folder, fresh, program)
     return (None if problems else fresh), problems
+
+
+def _update(folder: Path, fresh: Path, program: str | None, languages: Collection[str]) -> list[Diagnostic] | None:
+    """The bundle of ``folder`` with only ``languages`` indexed again, in ``fresh``; None when it cannot be.
+
+    Pagefind keeps each language apart: its files are named after it
+    (``fragment/en_….pf_fragment``, ``index/en_….pf_index``,
+    ``pagefind.en_….pf_meta``, ``wasm.en.pagefind``), and indexing one
+    language alone writes exactly its files of a whole run (tested). So the
+    other languages' files are linked from the current bundle, and the entry
+    file takes the new languages' lines. Anything unexpected (no current
+    bundle, pages marked outside the articles, a language left with no page,
+    another Pagefind version) gives None: the caller indexes everything.
+    """
+    import json
+
+    current = folder / BUNDLE
+    try:
+        entry = json.loads((current / ENTRY).read_text(encoding="utf-8"))
+        kept = dict(entry["languages"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not all(_LANGUAGE.fullmatch(lang) for lang in languages) or _narrowest_glob(folder) != ARTICLE_GLOB:
+        return None
+    parts: dict[Path, str] = {}  # a bundle of one language, and that language
+    try:
+        for lang in sorted(languages):
+            part = fresh.with_name(f"{fresh.name}-{lang}")
+            parts[part] = lang
+            if _run(folder, part, program, glob=f"{lang}/*/index.html"):
+                return None
+            found = json.loads((part / ENTRY).read_text(encoding="utf-8"))
+            if list(found["languages"]) != [lang] or found.get("version") != entry.get("version"):
+                return None
+            kept[lang] = found["languages"][lang]
+        fresh.mkdir()
+        for source in (current, *parts):
+            own = languages if source is current else {parts[source]}
+            for here, _, names in os.walk(source):
+                for name in names:
+                    if (source is current) == _of_language(name, own):
+                        continue  # the current bundle's files of the languages indexed again are dropped
+                    if name == ENTRY:
+                        continue
+                    target = fresh / Path(here).relative_to(source) / name
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    output.link_or_copy(Path(here) / name, target)
+        entry["languages"] = kept
+        (fresh / ENTRY).write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        _sort_entry(fresh / ENTRY)
+    except (OSError, ValueError, KeyError, TypeError):
+        shutil.rmtree(fresh, ignore_errors=True)
+        return None
+    finally:
+        for part in parts:
+            shutil.rmtree(part, ignore_errors=True)
+    return []
+
+
+#: A language code as a file name and a glob may hold it.
+_LANGUAGE = re.compile(r"[A-Za-z0-9-]+")
+
+
+def _of_language(name: str, languages: Collection[str]) -> bool:
+    """Whether a bundle file belongs to one of ``languages`` (shared files belong to none)."""
+    return any(
+        name.startswith((f"{lang}_", f"pagefind.{lang}_")) or name == f"wasm.{lang}.pagefind" for lang in languages
+    )
 
 
 def install(folder: Path, fresh: Path | None) -> None:
@@ -113,14 +191,14 @@ def install(folder: Path, fresh: Path | None) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _run(folder: Path, bundle: Path, program: str | None) -> list[Diagnostic]:
+def _run(folder: Path, bundle: Path, program: str | None, glob: str | None = None) -> list[Diagnostic]:
     import subprocess  # here, not at the top: a build that runs no Pagefind need not load it
 
     program = program if program is not None else executable()
     if not program:
         return [warning(_WHERE, "no search index was built: Pagefind is not installed", _INSTALL)]
     command = [program, "--site", str(folder), "--output-path", str(bundle), "--quiet"]
-    if glob := _narrowest_glob(folder):
+    if glob := glob or _narrowest_glob(folder):
         command += ["--glob", glob]
     try:
         result = _pagefind(command)
@@ -168,11 +246,16 @@ def _narrowest_glob(folder: Path) -> str | None:
             except OSError:
                 return None
             if marked:
-                parts = os.path.relpath(path, root).split(os.sep)
-                if len(parts) != 3 or parts[2] != "index.html":
+                if not article_page(os.path.relpath(path, root).replace(os.sep, "/")):
                     return None
                 found = True
     return ARTICLE_GLOB if found else None
+
+
+def article_page(rel: str) -> bool:
+    """Whether an output path (``/``-separated) is one :data:`ARTICLE_GLOB` matches: ``<lang>/<slug>/index.html``."""
+    parts = rel.split("/")
+    return len(parts) == 3 and parts[2] == "index.html"
 
 
 #: Pagefind runs under way, so that :func:`stop` can end them when sitegen stops.

@@ -22,7 +22,7 @@ from sitegen.build import build
 from sitegen.cli import main
 from sitegen.serve import make_server
 
-from .conftest import CONFIG, REPO, article, build_ok, messages
+from .conftest import CONFIG, REPO, article, build_ok, generated_site, messages
 from .test_build import parse
 
 
@@ -408,3 +408,38 @@ def test_pages_marked_outside_the_articles_widen_the_glob_to_every_page(tmp_path
     assert search._narrowest_glob(tmp_path) == search.ARTICLE_GLOB
     page("en/tags/water/page/2/index.html", marked=True)  # a theme that indexes its listings too
     assert search._narrowest_glob(tmp_path) is None
+
+
+@needs_pagefind
+def test_a_small_rebuild_indexes_again_only_the_languages_it_changed(tmp_path: Path, monkeypatch) -> None:
+    """Pagefind keeps languages apart: after one English edit only English is indexed again, and the
+    bundle is byte for byte what indexing the whole site gives."""
+    site = generated_site(40, tmp_path / "site")
+    out = build_ok(site).out
+    bundle = out / search.BUNDLE
+    russian = next((bundle / "fragment").glob("ru_*.pf_fragment"))
+    before = russian.stat().st_ino
+    globs: list[str | None] = []
+    run = search._run
+
+    def recorded(folder: Path, target: Path, program: str | None, glob: str | None = None):
+        globs.append(glob)
+        return run(folder, target, program, glob)
+
+    monkeypatch.setattr(search, "_run", recorded)
+    article = site / "content" / "articles" / "article-00007" / "en.md"
+    article.write_text(article.read_text(encoding="utf-8") + "\nA sentence added later.\n", encoding="utf-8")
+    report = build_ok(site)
+    assert 0 < report.rendered < report.files / 10, "a patch, not a new folder"
+    assert globs == ["en/*/index.html"]
+    assert russian.stat().st_ino == before, "the Russian index was kept, not written again"
+
+    def files(folder: Path) -> dict[str, bytes]:
+        return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+    whole, problems = search.prepare(out)  # every language, as a clean build indexes
+    assert not problems and whole is not None
+    try:
+        assert files(bundle) == files(whole)
+    finally:
+        shutil.rmtree(whole)
