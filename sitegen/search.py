@@ -141,9 +141,9 @@ def _update(folder: Path, fresh: Path, program: str | None, languages: Collectio
             own = languages if source is current else {parts[source]}
             for here, _, names in os.walk(source):
                 for name in names:
-                    if (source is current) == _of_language(name, own):
-                        continue  # the current bundle's files of the languages indexed again are dropped
-                    if name == ENTRY:
+                    # From the current bundle every file but those of the languages indexed again;
+                    # from each new one only its language's files; the entry file is written below.
+                    if (source is current) == _of_language(name, own) or name == ENTRY:
                         continue
                     target = fresh / Path(here).relative_to(source) / name
                     target.parent.mkdir(parents=True, exist_ok=True)
