@@ -221,12 +221,17 @@ def site(site: Site, folders: Iterable[str]) -> list[Diagnostic]:
     return problems
 
 
-def _draft_target(site: Site, slug: str, lang: str, href: str) -> str | None:
-    """The slug of the draft that a resolving link in article ``slug``'s ``lang`` page leads to, if any."""
+def _target(slug: str, lang: str, href: str) -> str | None:
+    """Where a relative link in article ``slug``'s ``lang`` page leads, as a site path; None for other links."""
     parts = urlsplit(href)
     if parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/"):
         return None
-    match = _ARTICLE_URL.match(posixpath.normpath(posixpath.join(f"{lang}/{slug}/", unquote(parts.path))))
+    return posixpath.normpath(posixpath.join(f"{lang}/{slug}/", unquote(parts.path)))
+
+
+def _draft_target(site: Site, slug: str, lang: str, href: str) -> str | None:
+    """The slug of the draft that a resolving link in article ``slug``'s ``lang`` page leads to, if any."""
+    match = _ARTICLE_URL.match(_target(slug, lang, href) or "")
     if not match:
         return None
     target_lang, target_slug = match.groups()
@@ -239,10 +244,9 @@ def _link_problem(
     site: Site, slug: str, lang: str, href: str, known: set[str], assets: tuple[str, ...]
 ) -> tuple[str, str] | None:
     """Why a relative link in an article page leads nowhere, or None when it resolves."""
-    parts = urlsplit(href)
-    if parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/"):
+    target = _target(slug, lang, href)
+    if target is None:
         return None
-    target = posixpath.normpath(posixpath.join(f"{lang}/{slug}/", unquote(parts.path)))
     if target.startswith(f"{lang}/{slug}/") or target == f"{lang}/{slug}":
         name = target[len(f"{lang}/{slug}/") :]
         if not name or name in assets or name == "index.html":
