@@ -9,7 +9,6 @@ process: forking costs more than it saves.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -115,16 +114,31 @@ def _call(chunk: Any) -> Any:
 
 def _worker_started() -> None:
     """In each worker: die with the parent (a killed build leaves no workers behind), leave Ctrl+C to it."""
-    import ctypes
-    import ctypes.util
-
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    libc_name = ctypes.util.find_library("c")
-    if libc_name:
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL(libc_name, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != _task[1]:  # the parent died before prctl took effect
-        os._exit(1)
+    die = dying_with(_task[1])
+    if die is not None:
+        die()
+
+
+def dying_with(parent: int) -> Callable[[], None] | None:
+    """What a forked child of ``parent`` calls to be killed when ``parent`` dies (Linux); None elsewhere.
+
+    Made in the parent, so the child only calls ``prctl``: also safe as a
+    ``subprocess`` ``preexec_fn`` (in a process with one thread).
+    """
+    import ctypes
+
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+
+    def die() -> None:
+        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() != parent:  # the parent died before prctl took effect
+            os._exit(1)
+
+    return die
 
 
 _PR_SET_PDEATHSIG = 1

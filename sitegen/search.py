@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import subprocess
 
-from . import output
+from . import output, parallel
 from .errors import Diagnostic, Location, warning
 
 #: Environment variable naming the pagefind program to run; it wins over the installed one.
@@ -267,7 +267,10 @@ def _pagefind(command: list[str]) -> subprocess.CompletedProcess:
     """Run Pagefind to the end (or :data:`TIMEOUT`), where :func:`stop` can reach it."""
     import subprocess
 
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # Pagefind dies with a build that is killed (SIGKILL leaves no time to stop it). Only where
+    # this process has one thread: the preview, which has more, stops its runs itself (stop()).
+    die = parallel.dying_with(os.getpid()) if threading.active_count() == 1 else None
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=die)
     with _lock:
         _running.add(process)
     try:

@@ -8,9 +8,13 @@ pointing ``SITEGEN_PAGEFIND`` at another program, never by patching sitegen.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import stat
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -443,3 +447,40 @@ def test_a_small_rebuild_indexes_again_only_the_languages_it_changed(tmp_path: P
         assert files(bundle) == files(whole)
     finally:
         shutil.rmtree(whole)
+
+
+def test_pagefind_dies_with_a_build_killed_while_it_runs(tmp_path: Path) -> None:
+    """SIGKILL gives a build no time to stop its Pagefind run: the run is tied to the build's life instead."""
+    site = example_site(tmp_path)
+    started = tmp_path / "pagefind.pid"
+    program = fake_pagefind(tmp_path, f"echo $$ > {started}\nexec sleep 60\n")
+    build = subprocess.Popen(
+        [sys.executable, "-m", "sitegen", "build", "--site", str(site), "-q"],
+        env={**os.environ, search.ENV: str(program)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not (started.is_file() and started.read_text().strip()) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        pid = int(started.read_text())
+    finally:
+        build.kill()
+        build.wait()
+    deadline = time.monotonic() + 10
+    while _alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(pid), "the Pagefind run outlived the killed build"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as status:  # a zombie is dead, only not yet reaped
+            return status.read().split(") ", 1)[1][0] != "Z"
+    except FileNotFoundError:
+        return False
