@@ -8,6 +8,7 @@ the site's ``theme/templates`` over the default theme's, file by file.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from babel.messages.extract import extract_from_file
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
+from . import localization
 from .theme import Theme
 
 POT = Path("locales") / "messages.pot"
@@ -95,22 +97,20 @@ class Status:
 
 
 def status(theme: Theme, template: Catalog, lang: str) -> Status:
-    """How much of the template the theme stack translates into ``lang``, default and site catalogs merged."""
-    translated: dict[object, bool] = {}
+    """How much of the template the pages in ``lang`` show translated.
+
+    The catalogs are merged exactly as the build merges them (site over default,
+    plural forms mapped onto Babel's rule), so a message counts as translated
+    only when every plural form a page can pick is filled in.
+    """
+    sources = [(str(path), path.read_bytes()) for path in theme.catalog_files(lang)]
+    merged = localization.merged_catalog(sources, lang)
     fuzzy: set[object] = set()
-    for path in theme.catalog_files(lang):
-        with path.open("rb") as handle:
-            for message in read_po(handle, locale=lang):
-                if not message.id:
-                    continue
-                strings = message.string if isinstance(message.string, tuple) else (message.string,)
-                done = all(strings) and not message.fuzzy
-                if message.fuzzy and all(strings):
-                    fuzzy.add(message.id)
-                translated[message.id] = translated.get(message.id, False) or done
+    for _, data in sources:
+        fuzzy |= {message.id for message in read_po(io.BytesIO(data), locale=lang) if message.id and message.fuzzy}
     ids = [message.id for message in template if message.id]
-    missing = tuple(_text(i) for i in ids if not translated.get(i))
-    return Status(lang, len(ids), missing, tuple(_text(i) for i in ids if i in fuzzy and not translated.get(i)))
+    missing = [i for i in ids if merged.get(_text(i)) is None]
+    return Status(lang, len(ids), tuple(map(_text, missing)), tuple(_text(i) for i in missing if i in fuzzy))
 
 
 def _text(message_id: object) -> str:

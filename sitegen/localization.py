@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from babel import Locale, UnknownLocaleError, core
 
 if TYPE_CHECKING:
+    from babel.messages.catalog import Catalog
     from babel.support import Translations
 
 # The rest of Babel (dates, numbers, catalogs) is imported where it is used:
@@ -87,15 +88,17 @@ def format_number(value: int | float, locale: str) -> str:
     return numbers.format_decimal(value, locale=_locale(locale))
 
 
-def catalog(sources: Iterable[tuple[str, bytes]], locale: str) -> Translations:
-    """Merge ``.po`` files (later ones win message by message) into translations.
+def merged_catalog(sources: Iterable[tuple[str, bytes]], locale: str) -> Catalog:
+    """Merge ``.po`` files (later ones win message by message) under Babel's plural rule for ``locale``.
 
+    A file written for another plural rule (an older CLDR's, say) keeps working:
+    each of its plural messages is mapped onto Babel's forms by what the two
+    rules choose for the same numbers, so a page never falls back to the
+    English msgid because the rules disagree on how many forms there are.
     Raises ``ValueError`` naming the file when one cannot be parsed.
     """
     from babel.messages.catalog import Catalog
-    from babel.messages.mofile import write_mo
     from babel.messages.pofile import PoFileError, read_po
-    from babel.support import Translations
 
     merged = Catalog(locale=_locale(locale))
     for name, data in sources:
@@ -103,14 +106,58 @@ def catalog(sources: Iterable[tuple[str, bytes]], locale: str) -> Translations:
             part = read_po(io.BytesIO(data), locale=locale, abort_invalid=True)
         except (PoFileError, ValueError, UnicodeDecodeError) as exc:
             raise ValueError(f"{name}: {exc}") from None
+        forms = plural_map(part.plural_expr, part.num_plurals, merged.plural_expr, merged.num_plurals)
         for message in part:
-            if message.id and _translated(message.string) and not message.fuzzy:
+            if not message.id or message.fuzzy:
+                continue
+            if isinstance(message.string, tuple | list):
+                message.string = tuple(message.string[i] if i < len(message.string) else "" for i in forms)
+            if _translated(message.string):
                 merged.delete(message.id, context=message.context)  # Catalog would keep the old msgstr
                 merged[message.id] = message
+    return merged
+
+
+def catalog(sources: Iterable[tuple[str, bytes]], locale: str) -> Translations:
+    """The merged catalogs of :func:`merged_catalog`, as gettext translations for Jinja2."""
+    from babel.messages.mofile import write_mo
+    from babel.support import Translations
+
     buffer = io.BytesIO()
-    write_mo(buffer, merged)
+    write_mo(buffer, merged_catalog(sources, locale))
     buffer.seek(0)
     return Translations(buffer)
+
+
+#: The numbers on which two plural rules are compared: CLDR's rules repeat within every hundred
+#: above 100 for the languages gettext can express, so 0..1000 tells any two of them apart.
+PLURAL_SAMPLES = range(1001)
+
+
+@lru_cache(maxsize=64)
+def plural_map(source: str, source_forms: int, target: str, target_forms: int) -> tuple[int, ...]:
+    """For each of the ``target`` rule's forms, the ``source`` rule's form used for the same numbers.
+
+    ``source`` and ``target`` are gettext plural expressions (``(n != 1)``); a
+    target form that no sample number reaches takes the source's last form.
+    """
+    import gettext
+
+    if (source, source_forms) == (target, target_forms):
+        return tuple(range(target_forms))
+    pick_source, pick_target = gettext.c2py(source), gettext.c2py(target)
+    chosen: dict[int, int] = {}
+    for n in PLURAL_SAMPLES:
+        chosen.setdefault(pick_target(n), min(pick_source(n), source_forms - 1))
+    return tuple(chosen.get(form, source_forms - 1) for form in range(target_forms))
+
+
+def same_plural_rule(one: str, other: str) -> bool:
+    """Whether two gettext plural expressions choose the same form for every sample number."""
+    import gettext
+
+    first, second = gettext.c2py(one), gettext.c2py(other)
+    return all(first(n) == second(n) for n in PLURAL_SAMPLES)
 
 
 def _translated(string: str | tuple[str, ...]) -> bool:

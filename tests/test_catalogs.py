@@ -8,6 +8,7 @@ until its catalog follows.
 from __future__ import annotations
 
 import datetime as dt
+import gettext
 import re
 from collections import Counter
 from functools import cache
@@ -20,7 +21,9 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po
+from click.testing import CliRunner
 
+from sitegen import cli, localization
 from sitegen.localization import format_date, language_name
 
 from .conftest import REPO, build_ok
@@ -69,12 +72,33 @@ def test_the_templates_use_interface_strings() -> None:
     assert {"en", "ru", "hy", "az"} <= set(LANGUAGES)
 
 
+def choices(plural_forms: str) -> list[int]:
+    """The form a ``Plural-Forms`` header picks for each n in 0..1000: how two rules are compared."""
+    count, expression = re.fullmatch(r"\s*nplurals=(\d+);\s*plural=(.*?);?\s*", plural_forms).groups()
+    pick = gettext.c2py(expression)
+    return [int(count), *(pick(n) for n in range(1001))]
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_header_names_the_language_and_babels_plural_rule(lang: str) -> None:
     headers = dict(load(lang).mime_headers)
     assert headers["Language"] == lang
-    assert headers["Plural-Forms"] == str(get_plural(lang))
+    assert choices(headers["Plural-Forms"]) == choices(str(get_plural(lang))), "the same form for every number"
     assert headers["Content-Type"] == "text/plain; charset=utf-8"
+
+
+def test_plural_rules_are_compared_by_what_they_choose() -> None:
+    russian = "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);"
+    assert choices(russian) == choices(str(get_plural("ru")))
+    assert choices("nplurals=2; plural=(n != 1);") != choices("nplurals=2; plural=(n > 1);"), "0 differs"
+    assert choices("nplurals=1; plural=0;") != choices("nplurals=2; plural=(n > 1);")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_plural_message_has_the_rules_number_of_forms(lang: str) -> None:
+    catalog = load(lang)
+    wrong = [m.id for m in catalog if isinstance(m.id, tuple) and len(forms(m.string)) != catalog.num_plurals]
+    assert not wrong, f"{lang}: not {catalog.num_plurals} forms: {wrong}"
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -361,3 +385,30 @@ def test_the_switcher_shows_each_language_in_its_own_name(out: Path, lang: str) 
     assert current in page
     link = f'<a class="language" href="../../{other}/water-dispute/" hreflang="{other}" lang="{other}">'
     assert f"{link}{language_name(other)}</a>" in page
+
+
+def test_a_catalog_written_for_another_plural_rule_still_translates_every_count() -> None:
+    """An Armenian catalog from before CLDR gave Armenian two forms: every count stays Armenian."""
+    old = (
+        'msgid ""\nmsgstr ""\n"Language: hy\\n"\n"Plural-Forms: nplurals=1; plural=0;\\n"\n'
+        '"Content-Type: text/plain; charset=utf-8\\n"\n\n'
+        'msgid "%(num)s article"\nmsgid_plural "%(num)s articles"\nmsgstr[0] "%(num)s հոդված"\n'
+    )
+    translations = localization.catalog([("old.po", old.encode())], "hy")
+    assert [translations.ngettext("%(num)s article", "%(num)s articles", n) for n in (0, 1, 2, 3, 1000)] == [
+        "%(num)s հոդված"
+    ] * 5
+
+
+def test_i18n_status_counts_a_plural_message_with_too_few_forms_as_untranslated(make_site) -> None:
+    """Estonian (no shipped catalog) with one form of two: pages would show English for 2, so status says so."""
+    site = make_site({}, config=CONFIG.replace('"hy"', '"et"').replace("hy =", "et ="))
+    po = site / "theme/locales/et/LC_MESSAGES/messages.po"
+    po.parent.mkdir(parents=True)
+    po.write_text(
+        'msgid ""\nmsgstr ""\n"Language: et\\n"\n"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n'
+        'msgid "%(num)s article"\nmsgid_plural "%(num)s articles"\nmsgstr[0] "%(num)s artikkel"\n',
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli.main, ["i18n", "status", "--site", str(site)])
+    assert "untranslated: %(num)s article" in result.output
