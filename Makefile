@@ -1,25 +1,38 @@
 # Two commands on a fresh machine:
-#   make serve   build the example site and preview it on http://127.0.0.1:8000/
+#   make serve   install what an editor needs, build the example site and preview it on http://127.0.0.1:8000/
 #   make test    install everything the tests need and run all of them
+# Both install exact versions from requirements/*.txt (with hashes); `make lock` refreshes them
+# and `make test-latest` runs the suite against the newest versions pyproject.toml allows.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+PIP := $(BIN)/python -m pip --disable-pip-version-check
+EDITOR_STAMP := $(VENV)/.editor-installed
+TEST_STAMP := $(VENV)/.test-installed
 JS_TOOLS := tests/js/node_modules/.package-lock.json
+UV_VERSION := 0.13.9
+LATEST := .venv-latest
 PORT ?= 8000
 
-.PHONY: serve build test lint browser clean
+.PHONY: serve build test test-latest lint browser lock clean
 
-$(STAMP): pyproject.toml
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,search]'
-	touch $(STAMP)
 
-serve: $(STAMP)
-	$(BIN)/sitegen build && $(BIN)/sitegen serve --port $(PORT)
+# The editor's set: sitegen, Pagefind and the build backend, nothing for tests.
+$(EDITOR_STAMP): requirements/editor.txt pyproject.toml | $(BIN)/python
+	$(PIP) install --quiet --require-hashes --no-deps -r requirements/editor.txt
+	$(PIP) install --quiet --no-deps --no-build-isolation -e .
+	touch $@
 
-build: $(STAMP)
+$(TEST_STAMP): requirements/test.txt $(EDITOR_STAMP)
+	$(PIP) install --quiet --require-hashes --no-deps -r requirements/test.txt
+	touch $@
+
+serve: $(EDITOR_STAMP)
+	$(BIN)/sitegen serve --port $(PORT)
+
+build: $(EDITOR_STAMP)
 	$(BIN)/sitegen build
 
 browser:
@@ -40,11 +53,27 @@ browser:
 $(JS_TOOLS): tests/js/package-lock.json
 	npm ci --prefix tests/js --ignore-scripts --no-audit --no-fund --loglevel=error
 
-lint: $(STAMP)
+lint: $(TEST_STAMP)
 	$(BIN)/ruff check sitegen tests bench
 
-test: $(STAMP) browser $(JS_TOOLS) lint
+test: $(TEST_STAMP) browser $(JS_TOOLS) lint
 	$(BIN)/python -m pytest
 
+# The suite against the newest releases pyproject.toml's ranges allow, as `pip install sitegen` gets them.
+test-latest: browser $(JS_TOOLS)
+	rm -rf $(LATEST)
+	$(PYTHON) -m venv $(LATEST)
+	$(LATEST)/bin/python -m pip install --quiet --disable-pip-version-check --upgrade -e '.[test,search]'
+	$(LATEST)/bin/ruff check sitegen tests bench
+	$(LATEST)/bin/python -m pytest -p no:cacheprovider
+
+# Refresh the locks to the newest versions the ranges allow (commit the result once `make test` passes).
+lock: | $(BIN)/python
+	$(PIP) install --quiet uv==$(UV_VERSION)
+	$(BIN)/uv pip compile --quiet --upgrade --universal --python-version 3.11 --generate-hashes \
+	  pyproject.toml requirements/build.in --extra search -o requirements/editor.txt
+	$(BIN)/uv pip compile --quiet --upgrade --universal --python-version 3.11 --generate-hashes \
+	  pyproject.toml requirements/build.in --extra search --extra test -o requirements/test.txt
+
 clean:
-	rm -rf $(VENV) output dist build .pytest_cache .ruff_cache tests/js/node_modules
+	rm -rf $(VENV) $(LATEST) output dist build .pytest_cache .ruff_cache tests/js/node_modules
