@@ -4,14 +4,14 @@ Two kinds of entry, each checked before it is trusted:
 
 - ``articles/<folder>.pickle``: one article folder as read and checked (its
   Article and its diagnostics), keyed by the bytes of every file in the
-  folder and by everything else reading depends on: sitegen's version, the
+  folder and by everything else reading depends on: sitegen's code (a digest of its modules), the
   config, the people registry, the drafts option, the site folder. It is
   stored in two parts: the article without its HTML, which is all that
   planning a rebuild needs, then the HTML, read only for the articles on
   the pages the rebuild renders.
 - ``outputs-<hash of the output folder>.pickle``: the manifest of the output folder the last build wrote:
   every file with the key of the job that made it and its size, time and
-  inode on disk, under a *setup key* (version, config, every theme file,
+  inode on disk, under a *setup key* (sitegen's code, config, every theme file,
   build options, output folder) and a *site key* (the setup key and every
   source file's bytes). An output file is reused only when its job key and
   its stat still match, and only if the output folder's marker names the
@@ -46,8 +46,6 @@ from .model import FUTURE, Article, split_bodies
 
 #: Where the cache lives in a site folder (git-ignored with the rest of ``.sitegen/``).
 FOLDER = Path(".sitegen") / "cache"
-#: Bumped whenever what is stored changes shape: older entries are then ignored.
-FORMAT = f"sitegen-cache-4/{__version__}"
 
 
 def digest(*parts: bytes | str) -> str:
@@ -58,6 +56,30 @@ def digest(*parts: bytes | str) -> str:
         hasher.update(len(data).to_bytes(8, "little"))
         hasher.update(data)
     return hasher.hexdigest()[:32]
+
+
+def code_key() -> str:
+    """A digest of sitegen's own code: every module and script of the installed package.
+
+    A development install changes code without changing ``__version__``, and a
+    changed renderer or template helper must never reuse pages the old code
+    made. Computed once per process (some 40 small files); the default theme is
+    keyed separately, with the site's theme files.
+    """
+    package = os.path.dirname(os.path.abspath(__file__))
+    parts: list[bytes | str] = []
+    for folder, folders, files in os.walk(package):
+        folders[:] = sorted(name for name in folders if name not in ("__pycache__", "_theme"))
+        for name in sorted(files):
+            if name.endswith((".py", ".js")):
+                with open(os.path.join(folder, name), "rb") as handle:
+                    parts += [os.path.relpath(os.path.join(folder, name), package), handle.read()]
+    return digest(*parts)
+
+
+#: Bumped whenever what is stored changes shape; with the code's digest, so any change to sitegen's code
+#: (not only a new version) makes older entries ignored.
+FORMAT = f"sitegen-cache-4/{__version__}/{code_key()}"
 
 
 def tree_key(root: str | Path, limit: int) -> str | None:

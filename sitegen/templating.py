@@ -19,6 +19,7 @@ import jinja2.lexer
 import markupsafe
 
 from . import localization, markup
+from .cache import FORMAT as CODE
 from .cache import cache_home
 from .errors import Diagnostic, Location, error
 from .theme import Theme
@@ -31,7 +32,7 @@ def environment(theme: Theme, lang: str) -> jinja2.Environment:
     """A Jinja2 environment speaking ``lang``; raises ValueError for a broken catalog."""
     sources = [(str(path), path.read_bytes()) for path in theme.catalog_files(lang)]
     translations = localization.catalog(sources, lang)
-    salt = hashlib.sha256(repr((lang, _FOLDING, sources)).encode("utf-8", "surrogateescape")).hexdigest()
+    salt = hashlib.sha256(repr((lang, _FOLDING, CODE, sources)).encode("utf-8", "surrogateescape")).hexdigest()
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(layer / "templates") for layer in theme.layers]),
         autoescape=True,

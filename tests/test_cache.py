@@ -21,7 +21,7 @@ import pytest
 from sitegen import cache, output
 from sitegen.build import build
 
-from .conftest import CONFIG, article, generated_site
+from .conftest import CONFIG, REPO, article, generated_site
 
 TWO = "  a:\n    city: yerevan\n    name: Voice A\n  b:\n    city: baku\n    name: Voice B\n"
 
@@ -470,3 +470,27 @@ def test_a_worker_that_dies_fails_the_build_cleanly(tmp_path: Path, monkeypatch)
     ]
     assert tree(site / "output") == before
     assert not [path.name for path in site.iterdir() if path.name.startswith(".output.")]
+
+
+def test_a_change_to_sitegens_own_code_renders_every_page_again(tmp_path: Path) -> None:
+    """The cache is keyed on the package's code, not only its version: a development install edits code in place."""
+    package = tmp_path / "install"
+    shutil.copytree(REPO / "sitegen", package / "sitegen", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(REPO / "theme", package / "theme")
+    site = write_site(tmp_path / "site", articles=4)
+    environment = {**os.environ, "PYTHONPATH": str(package), "XDG_CACHE_HOME": str(tmp_path / "user-cache")}
+    command = [sys.executable, "-m", "sitegen", "build", "--site", str(site), "--no-search", "-q"]
+
+    def run() -> dict[str, bytes]:
+        subprocess.run(command, env=environment, check=True, capture_output=True, cwd=tmp_path)
+        return {rel: data for rel, data in tree(site / "output").items() if rel.endswith(".html")}
+
+    before = run()
+    helper = package / "sitegen" / "templating.py"
+    source = helper.read_text(encoding="utf-8")
+    assert "localization.format_date(value, locale, format)" in source
+    helper.write_text(source.replace("localization.format_date(value, locale, format)", '"changed"'), encoding="utf-8")
+    after = run()
+    dated = [rel for rel, page in before.items() if b"<time" in page]
+    assert len(dated) > 10
+    assert [rel for rel in dated if b">changed</time>" not in after[rel]] == [], "every dated page rendered again"
