@@ -277,6 +277,13 @@ FRAGMENTS = [
 ]
 
 
+#: How a site is mutated; hostile text in an article's body comes up most, as in real life, so that
+#: a good share of mutated sites still builds and its output is checked (the rest test the errors).
+OPERATIONS = ["body"] * 6 + ["delete", "double", "swap", "insert", "cut", "endings", "bytes", "rename"]
+#: The least share of mutated sites that must build, or the checks on their output prove nothing.
+BUILT_AT_LEAST = 0.3
+
+
 @st.composite
 def mutated(draw: st.DrawFn) -> dict[str, str | bytes]:
     files: dict[str, str | bytes] = dict(draw(sites()).files())
@@ -288,8 +295,15 @@ def mutated(draw: st.DrawFn) -> dict[str, str | bytes]:
         lines = text.split("\n")
         where = draw(st.integers(0, max(0, len(lines) - 1)))
         at = draw(st.integers(0, len(text)))
-        operation = draw(st.sampled_from(["delete", "double", "swap", "insert", "cut", "endings", "bytes", "rename"]))
-        if operation == "delete":
+        operation = draw(st.sampled_from(OPERATIONS))
+        if operation == "body":
+            if not path.endswith(".md") or "\n---\n" not in text:
+                continue
+            head, _, body = text.partition("\n---\n")
+            lines = body.split("\n")
+            lines.insert(draw(st.integers(0, len(lines))), draw(st.sampled_from(PAYLOADS)))
+            text = head + "\n---\n" + "\n".join(lines)
+        elif operation == "delete":
             del lines[where]
             text = "\n".join(lines)
         elif operation == "double":
@@ -394,14 +408,21 @@ def test_any_generated_site_builds_completely_or_says_where_it_is_wrong(spec: Si
         assert_passages_shown(spec, out)
 
 
-@examples(ci=40)
-@given(files=mutated())
-def test_any_mutated_site_builds_or_says_where_it_is_wrong(files: dict[str, str | bytes]) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        report, out = build_site(files, Path(folder))
-        assert_located(report, out.parent)
-        event("site built" if report.ok else f"site refused: {first_error(report)}")
-        if report.ok:
-            assert_inert(out)
-        else:
-            assert not out.exists()
+def test_any_mutated_site_builds_or_says_where_it_is_wrong() -> None:
+    built: list[bool] = []
+
+    @examples(ci=40)
+    @given(files=mutated())
+    def attempt(files: dict[str, str | bytes]) -> None:
+        with tempfile.TemporaryDirectory() as folder:
+            report, out = build_site(files, Path(folder))
+            assert_located(report, out.parent)
+            event("site built" if report.ok else f"site refused: {first_error(report)}")
+            built.append(report.ok)
+            if report.ok:
+                assert_inert(out)
+            else:
+                assert not out.exists()
+
+    attempt()
+    assert sum(built) >= BUILT_AT_LEAST * len(built), f"only {sum(built)} of {len(built)} mutated sites built"
