@@ -307,8 +307,8 @@ EXPECTED = {
             "Atom լրահոս",
         ],
         "hy/only-armenian/index.html": [
-            f"Թարգմանություն դեռ չկա՝ {language_name('az', 'hy', menu=False)}։",
-            f'title="{language_name("az", "hy")} տարբերակ չկա">{language_name("az")}</span>',
+            "Թարգմանություն դեռ չկա՝ ադրբեջաներեն։",
+            'title="Ադրբեջաներեն տարբերակ չկա">Azərbaycan</span>',
         ],
         "hy/cities/index.html": ["<h1>Քաղաքներ</h1>", "4 մեկնաբանություն"],
         "hy/cities/baku/index.html": ["Բաքու — բոլոր մեկնաբանությունները՝ նորերից սկսած։"],
@@ -328,8 +328,8 @@ EXPECTED = {
             "Atom lenti",
         ],
         "az/only-azerbaijani/index.html": [
-            f"Tərcüməsi hələ yoxdur: {language_name('hy', 'az', menu=False)}.",
-            f'title="{language_name("hy", "az")} versiyası yoxdur">{language_name("hy")}</span>',
+            "Tərcüməsi hələ yoxdur: erməni.",
+            'title="Erməni versiyası yoxdur">Հայերեն</span>',
         ],
         "az/cities/index.html": ["<h1>Şəhərlər</h1>", "3 şərh"],
         "az/cities/baku/index.html": ["Bakı: bütün şərhlər, əvvəlcə ən yeniləri."],
@@ -362,29 +362,37 @@ def test_pages_speak_the_pages_language(out: Path, lang: str) -> None:
             assert english not in page, f"{rel}: English {english!r} leaked"
 
 
+#: 5 June 2023 in CLDR's long date format, and each language's own name, as CLDR writes them.
+LONG_DATE = {"hy": "2023 թ. հունիսի 5", "az": "5 iyun 2023"}
+OWN_NAME = {"hy": "Հայերեն", "az": "Azərbaycan"}
+
+
 @pytest.mark.parametrize("lang", ["hy", "az"])
 def test_dates_are_babels_in_the_pages_language(out: Path, lang: str) -> None:
     page = read(out, f"{lang}/water-dispute/index.html")
-    assert f'<time datetime="2023-06-05">{format_date(DATE, lang)}</time>' in page
+    assert f'<time datetime="2023-06-05">{LONG_DATE[lang]}</time>' in page
     other = "az" if lang == "hy" else "hy"
-    assert format_date(DATE, other) not in page
-    assert format_date(DATE, lang) in read(out, f"{lang}/index.html"), "the home page's article cards too"
+    assert LONG_DATE[other] not in page
+    assert LONG_DATE[lang] in read(out, f"{lang}/index.html"), "the home page's article cards too"
 
 
 def test_babel_dates_are_armenian_and_azerbaijani() -> None:
-    assert "հունիսի" in format_date(DATE, "hy")
-    assert "iyun" in format_date(DATE, "az")
+    assert format_date(DATE, "hy") == LONG_DATE["hy"]
+    assert format_date(dt.datetime(2023, 6, 5, 23, 30), "az") == LONG_DATE["az"]
+    assert format_date(DATE, "ru") == "5 июня 2023 г.", "a plain space before г., not CLDR's narrow one"
+    assert [format_date(DATE, "en"), format_date(DATE, "en_GB")] == ["June 5, 2023", "5 June 2023"]
 
 
 @pytest.mark.parametrize("lang", ["hy", "az"])
 def test_the_switcher_shows_each_language_in_its_own_name(out: Path, lang: str) -> None:
     other = "az" if lang == "hy" else "hy"
-    assert language_name("hy") == "Հայերեն" and language_name("az") == "Azərbaycan"
+    assert [language_name("hy"), language_name("az")] == [OWN_NAME["hy"], OWN_NAME["az"]]
+    assert [language_name("az", "hy", menu=False), language_name("hy", "az")] == ["ադրբեջաներեն", "Erməni"]
     page = read(out, f"{lang}/water-dispute/index.html")
-    current = f'<span class="language current" lang="{lang}" aria-current="true">{language_name(lang)}</span>'
+    current = f'<span class="language current" lang="{lang}" aria-current="true">{OWN_NAME[lang]}</span>'
     assert current in page
     link = f'<a class="language" href="../../{other}/water-dispute/" hreflang="{other}" lang="{other}">'
-    assert f"{link}{language_name(other)}</a>" in page
+    assert f"{link}{OWN_NAME[other]}</a>" in page
 
 
 def test_a_catalog_written_for_another_plural_rule_still_translates_every_count() -> None:

@@ -531,9 +531,19 @@ def test_each_sitemap_date_is_the_newest_of_what_its_page_shows(tmp_path: Path) 
     grouped = listings.index(site)
     by_url = {page.loc: page.lastmod for page in sitemap.pages(site, grouped)}
 
+    # The four dates, oldest first as instants (a bare date is its midnight, a local time is taken as
+    # written), and how W3C-DTF writes each in a sitemap: a zone keeps its time, the others the day.
+    oldest_first = ["2024-03-01", "2024-02-29T21:00:00-05:00", "2024-03-01T10:00:00", "2024-03-01T23:30:00+04:00"]
+    written = {
+        "2024-03-01": "2024-03-01",
+        "2024-02-29T21:00:00-05:00": "2024-02-29T21:00:00-05:00",
+        "2024-03-01T10:00:00": "2024-03-01",
+        "2024-03-01T23:30:00+04:00": "2024-03-01T23:30:00+04:00",
+    }
+
     def newest(entries) -> str:
-        dates = [e.translation.date if isinstance(e, listings.Said) else e[1].date for e in entries]
-        return sitemap.w3c_datetime(max(dates, key=sitemap._comparable))
+        dates = [(e.translation.date if isinstance(e, listings.Said) else e[1].date).isoformat() for e in entries]
+        return written[max(dates, key=oldest_first.index)]
 
     checked = 0
     for (kind, lang), shown in grouped.items():
