@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import re
 import shutil
 import socket
@@ -438,3 +439,45 @@ def test_a_page_older_than_the_remembered_rebuilds_reloads() -> None:
     for _ in range(live_reload.HISTORY + 1):
         channel.publish(True, [], ["/news/en/other/"])
     assert json.loads(channel.hello(old, "/news/en/karabakh-claim/").data)["stale"]
+
+
+# -- The options of sitegen serve ---------------------------------------------------------------
+
+
+def test_open_hands_the_preview_url_to_the_desktops_opener(tmp_path: Path, monkeypatch) -> None:
+    """--open runs the desktop's opener (xdg-open here) with the preview's URL, once it is served."""
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    opened = tmp_path / "opened"
+    opener = folder / "xdg-open"
+    opener.write_text(f'#!/bin/sh\nprintf "%s" "$1" > "{opened}"\n', encoding="utf-8")
+    opener.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{folder}:{os.environ['PATH']}")
+    site = tmp_path / "basic"
+    shutil.copytree(SITES / "basic", site)
+    with serving(site, "--open") as running:
+        wait_until(lambda: opened.is_file() and opened.stat().st_size > 0, "the opener was run")
+        assert opened.read_text(encoding="utf-8") == running.url
+        assert get(running, "/")[0] == 200
+
+
+def test_no_drafts_previews_the_site_as_it_will_be_published(tmp_path: Path) -> None:
+    site = tmp_path / "basic"
+    shutil.copytree(SITES / "basic", site)
+    with serving(site) as running:
+        assert raw_get(running.port, "/news/en/a-draft/")[0] == 200, "drafts are previewed by default"
+    with serving(site, "--no-drafts") as running:
+        assert raw_get(running.port, "/news/en/a-draft/")[0] == 404
+        assert raw_get(running.port, "/news/en/karabakh-claim/")[0] == 200
+        assert b"a-draft" not in raw_get(running.port, "/news/en/")[2]
+
+
+def test_out_previews_into_the_folder_it_names(tmp_path: Path) -> None:
+    site = tmp_path / "basic"
+    shutil.copytree(SITES / "basic", site)
+    elsewhere = tmp_path / "elsewhere"
+    with serving(site, "--out", str(elsewhere)) as running:
+        status, _, body = raw_get(running.port, "/news/en/karabakh-claim/")
+        assert status == 200
+        assert without_live_script(body) == (elsewhere / "en" / "karabakh-claim" / "index.html").read_bytes()
+        assert not (site / ".sitegen" / "preview").exists()
