@@ -4,13 +4,33 @@ from __future__ import annotations
 
 import shutil
 import sys
+import tempfile
 import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from sitegen.build import BuildReport, build
 
+#: No example database in the checkout: a test writes nowhere but its temporary folders.
+settings.register_profile("sitegen", database=None)
+settings.load_profile("sitegen")
+
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """What Hypothesis caches (it scans the code at collection) goes to a temporary folder, not ``.hypothesis/``."""
+    config.stash[_HYPOTHESIS_HOME] = Path(tempfile.mkdtemp(prefix="sitegen-hypothesis-"))
+    set_hypothesis_home_dir(config.stash[_HYPOTHESIS_HOME])
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(config.stash.get(_HYPOTHESIS_HOME, ""), ignore_errors=True)
+
+
+_HYPOTHESIS_HOME = pytest.StashKey[Path]()
 SITES = Path(__file__).parent / "sites"
 REPO = Path(__file__).parent.parent
 
@@ -73,6 +93,18 @@ def generated_site(count: int, target: Path) -> Path:
         sys.path.pop(0)
     gen_site.generate(count, target)
     return target
+
+
+def example_site(root: Path) -> Path:
+    """A copy of the repository's example site (config and articles; the default theme) under ``root``.
+
+    Tests build the copy, never the checkout, so no run leaves a cache or output in the repository.
+    """
+    site = root / "example"
+    site.mkdir(parents=True)
+    shutil.copy(REPO / "sitegen.toml", site)
+    shutil.copytree(REPO / "content", site / "content")
+    return site
 
 
 def build_ok(site: Path, **options) -> BuildReport:

@@ -25,7 +25,7 @@ from sitegen.build import build
 from sitegen.errors import Location
 from sitegen.model import Voice
 
-from .conftest import CONFIG, REPO, SITES, article, build_ok, messages
+from .conftest import CONFIG, REPO, SITES, article, build_ok, example_site, messages
 
 BASE = "https://example.org/news/"
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -488,7 +488,7 @@ def test_feed_keys_follow_what_the_feed_shows(copy_site) -> None:
 
 
 def test_the_example_site(tmp_path: Path, schema: xmlschema.XMLSchema) -> None:
-    out = build_ok(REPO, out=tmp_path / "out").out
+    out = build_ok(example_site(tmp_path), out=tmp_path / "out").out
     schema.validate(str(out / "sitemap.xml"))
     feeds_built = sorted(p.relative_to(out).as_posix() for p in out.rglob("feed.xml"))
     assert "en/feed.xml" in feeds_built and "ru/cities/baku/feed.xml" in feeds_built

@@ -31,7 +31,7 @@ from playwright.async_api import BrowserContext, async_playwright
 from sitegen.render import PALETTE
 from sitegen.serve import make_server
 
-from .conftest import REPO, build_ok
+from .conftest import build_ok, example_site
 from .linkcheck import broken_links
 from .test_browser import ARGS, CHROMIUM
 
@@ -217,7 +217,7 @@ def samples(out: Path, lang: str) -> list[str]:
 def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Built]:
     """The example site (the repository root) sampled in English; the generated one in Russian."""
     root = tmp_path_factory.mktemp("quality")
-    example = build_ok(REPO, out=root / "example" / "news").out
+    example = build_ok(example_site(root / "example-site"), out=root / "example" / "news").out
     generated = build_ok(generate_site(root / "generated-site"), out=root / "generated" / "deep" / "news").out
     assert example and generated
     built = {

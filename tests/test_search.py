@@ -26,7 +26,7 @@ from sitegen.build import build
 from sitegen.cli import main
 from sitegen.serve import make_server
 
-from .conftest import CONFIG, REPO, article, build_ok, generated_site, messages
+from .conftest import CONFIG, REPO, article, build_ok, example_site, generated_site, messages
 from .test_build import parse
 
 
@@ -41,15 +41,6 @@ needs_pagefind = pytest.mark.usefixtures("pagefind_installed")
 @pytest.fixture
 def pagefind_installed() -> None:
     _require_pagefind()
-
-
-def example_site(root: Path) -> Path:
-    """A copy of the repository's example site (config and articles, the default theme)."""
-    site = root / "example"
-    site.mkdir()
-    shutil.copy(REPO / "sitegen.toml", site)
-    shutil.copytree(REPO / "content", site / "content")
-    return site
 
 
 def fake_pagefind(folder: Path, script: str) -> Path:
