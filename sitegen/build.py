@@ -399,7 +399,7 @@ class _Build:
             self.problems.append(failure.diagnostic)
             return self.report()
         self.cache.forget_manifest(self.out)
-        changed: set[str] = set()  # languages whose search index a patch changes
+        searched = config.search and bool(site.articles)
         try:
             with output.Stage(self.out, patch=patch) as stage:
                 for path in kept:  # a patch leaves them where they are; a new folder links them
@@ -407,17 +407,10 @@ class _Build:
                 for path, stat in self.render(prepared, grouped, todo, stage.folder):
                     files[path] = _entry(keys[path], stat)
                 if patch:
-                    # The search index reads article pages: only the languages of those that
-                    # really change (one article's pages are rendered again in every language) or go.
-                    indexed = [
-                        path for path in (*(job.path for job in todo), *removed) if search_stage.article_page(path)
-                    ]
-                    changed = {path.split("/", 1)[0] for path in indexed if stage.differs(path)}
-                    stage.apply(removed)
+                    dropped = self.patch_search(stage, [job.path for job in todo], removed) if searched else []
+                    stage.apply([*removed, *dropped])  # pages and search index move in under one commit
                 else:
-                    stage.swap(finish=self.index_search if config.search and site.articles else None)
-            if patch and config.search and site.articles and (todo or removed):
-                self.problems.extend(search_stage.refresh(self.out, languages=changed))
+                    stage.swap(finish=self.index_search if searched else None)
         except theme_stage.TemplateError as exc:
             self.problems.append(theme_stage.template_problem(exc, prepared.theme))
             return self.report()
@@ -523,7 +516,39 @@ class _Build:
         self.progress.end()
 
     def index_search(self, staging: Path) -> None:
-        self.problems.extend(search_stage.index(staging))
+        """Index the new site before it is swapped in; a failed run fails the build, the old site stays."""
+        problems = search_stage.index(staging)
+        if problems and search_stage.installed():
+            raise _ReportedError(_search_failed(problems[0]))
+        self.problems.extend(problems)
+
+    def patch_search(self, stage: output.Stage, written: Sequence[str], removed: Sequence[str]) -> list[str]:
+        """Put the search index's changes into a patch; returns the bundle files the patch deletes.
+
+        Only the languages whose article pages really change (one article's
+        pages are rendered again in every language) or go are indexed again.
+        """
+        indexed = [path for path in (*written, *removed) if search_stage.article_page(path)]
+        languages = {path.split("/", 1)[0] for path in indexed if stage.differs(path)}
+        if not languages:
+            return []
+        if not search_stage.installed():
+            self.problems.extend(search_stage.index(stage.folder))  # says Pagefind is not installed
+            return []
+        try:
+            return search_stage.patch(self.out, stage.folder, removed, languages)
+        except search_stage.SearchFailedError as failed:
+            raise _ReportedError(_search_failed(failed.problems[0])) from None
+
+
+def _search_failed(problem: Diagnostic) -> Diagnostic:
+    """Pagefind's failure as the build's error: a site is not published with its index missing or stale."""
+    reason = problem.message.removeprefix("no search index was built: ")
+    return error(
+        problem.location,
+        f"the search index could not be made: {reason}; the previous site was left as it was",
+        "fix Pagefind (" + problem.hint.split(";")[0] + "), or build without search: sitegen build --no-search",
+    )
 
 
 #: Jobs that each take much longer than a page.

@@ -7,11 +7,12 @@ navigation and footers are outside it), and writes one index per
 ``<html lang>`` into ``pagefind/`` at the root of the site, with the script
 that the theme's search page loads. Nothing runs on a server.
 
-Search is an extra: when the program is missing, fails or times out, the
-problem comes back as a *warning* and the site is published without an index
-(its search page then says that search is unavailable). This module only runs
-the program on a folder it is given; :mod:`output` decides when that folder
-is published.
+Search is an extra: when the program is missing, the problem comes back as a
+*warning* and the site is published without an index (its search page then
+says that search is unavailable). When it fails or times out, this module
+says so as a warning too, and the build makes that an error: the previous
+site stays. This module only runs the program on a folder it is given;
+:mod:`output` decides when that folder is published.
 """
 
 from __future__ import annotations
@@ -57,6 +58,12 @@ def executable() -> str | None:
         except (ImportError, FileNotFoundError):
             continue
     return shutil.which("pagefind_extended") or shutil.which("pagefind")
+
+
+def installed() -> bool:
+    """Whether there is a Pagefind program to run: a missing one is a warning, a failing one an error."""
+    program = executable()
+    return program is not None and (os.path.exists(program) or shutil.which(program) is not None)
 
 
 def index(folder: Path, program: str | None = None) -> list[Diagnostic]:
@@ -158,6 +165,84 @@ def _update(folder: Path, fresh: Path, program: str | None, languages: Collectio
         for part in parts:
             shutil.rmtree(part, ignore_errors=True)
     return []
+
+
+def patch(out: Path, pending: Path, removed: Collection[str], languages: Collection[str]) -> list[str]:
+    """Index the site that a patch of ``out`` makes, and put the index's changes into the patch.
+
+    The new site is ``out`` with ``pending``'s files over it and ``removed``
+    gone; Pagefind reads it through a folder of hard links beside ``out`` (the
+    article pages, or every page when a theme marks others for the index, and
+    the current bundle). The bundle's new and changed files are linked into
+    ``pending/pagefind/``; the names of those it no longer has are returned,
+    for the patch's journal. So pages and index move in together, under one
+    commit, and a build killed while Pagefind runs leaves ``out`` untouched.
+    Raises :class:`SearchFailedError` when Pagefind fails: nothing of the patch is
+    applied then, as a failed build applies nothing.
+    """
+    view = out.parent / f".{out.name}.staging-{os.getpid()}-{os.urandom(4).hex()}"
+    site = view / "site"
+    try:
+        articles_only = _narrowest_glob(out) == ARTICLE_GLOB
+        _mirror(out, pending, set(removed), site, articles_only)
+        fresh, problems = prepare(site, languages=languages)
+        if problems or fresh is None:
+            raise SearchFailedError(problems)
+        return _changes(fresh, out / BUNDLE, pending / BUNDLE)
+    finally:
+        shutil.rmtree(view, ignore_errors=True)
+
+
+class SearchFailedError(Exception):
+    """Pagefind could not index a patch's site; ``problems`` says why."""
+
+    def __init__(self, problems: list[Diagnostic]):
+        super().__init__(problems)
+        self.problems = problems
+
+
+def _mirror(out: Path, pending: Path, removed: set[str], site: Path, articles_only: bool) -> None:
+    """``site`` as hard links to the new site's pages (see :func:`patch`) and to the current bundle."""
+    layers = [(pending, set()), (out, removed)]  # the patch's files win over the output's
+    for layer, left_out in layers:
+        for here, folders, names in os.walk(layer):
+            rel_here = os.path.relpath(here, layer)
+            if rel_here == ".":
+                folders[:] = [name for name in folders if name != BUNDLE]
+            for name in names:
+                rel = os.path.normpath(os.path.join(rel_here, name)).replace(os.sep, "/")
+                wanted = article_page(rel) if articles_only else name.endswith(".html")
+                target = site / rel
+                if wanted and rel not in left_out and not target.exists():
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    output.link_or_copy(Path(here) / name, target)
+    for here, _, names in os.walk(out / BUNDLE):
+        for name in names:
+            target = site / BUNDLE / Path(here).relative_to(out / BUNDLE) / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            output.link_or_copy(Path(here) / name, target)
+
+
+def _changes(fresh: Path, current: Path, into: Path) -> list[str]:
+    """Link ``fresh``'s files that ``current`` lacks or has otherwise into ``into``; return what it drops."""
+    kept: set[str] = set()
+    for here, _, names in os.walk(fresh):
+        for name in names:
+            rel = (Path(here) / name).relative_to(fresh)
+            kept.add(rel.as_posix())
+            new, old = Path(here) / name, current / rel
+            with contextlib.suppress(OSError):
+                if os.path.samefile(new, old) or new.read_bytes() == old.read_bytes():
+                    continue
+            (into / rel).parent.mkdir(parents=True, exist_ok=True)
+            output.link_or_copy(new, into / rel)
+    dropped = []
+    for here, _, names in os.walk(current):
+        for name in names:
+            rel = (Path(here) / name).relative_to(current).as_posix()
+            if rel not in kept:
+                dropped.append(f"{BUNDLE}/{rel}")
+    return sorted(dropped)
 
 
 #: A language code as a file name and a glob may hold it.

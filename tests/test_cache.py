@@ -7,6 +7,7 @@ build does, never what it writes.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import re
@@ -14,11 +15,13 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from sitegen import cache, output
+from sitegen import cache, output, search
 from sitegen.build import build
 
 from .conftest import CONFIG, REPO, article, generated_site
@@ -347,45 +350,110 @@ def test_a_template_error_in_a_worker_is_reported_with_its_line(tmp_path: Path) 
     assert [f"{d.location.path}:{d.location.line}" for d in report.diagnostics] == ["theme/templates/parallel.html:2"]
 
 
-# -- A patch killed half-way is finished by the next build ------------------------
+# -- A small rebuild killed at any instant: the old site, the new one, or a journal to finish --
 
 
-def test_a_patch_killed_while_moving_files_is_finished_by_the_next_build(tmp_path: Path) -> None:
-    """Kill (``os._exit`` in a forked child) a patch after its commit point, after each number of moves.
+class Publishing:
+    """A 30-article site with search on, its output and cache as one build left them, and one edit.
 
-    Right after the kill the output is part old, part new; whatever runs next
-    (here: the tidy-up every build starts with) finishes the moves from the
-    journal, so the output is the complete new site.
+    :meth:`restore` puts the old output back as hard links of a kept copy: the
+    same files (inodes, times), so the cache's manifest trusts them and every
+    rebuild from there is the same small patch, Pagefind included.
     """
-    site = write_site(tmp_path / "site", articles=40)
-    out = site / "output"
-    rebuild(site)
-    old = tree(out)
-    edit(site, EN.format(3), "A says 3 in en.", "A says it, patched.")
-    patched = rebuild(site)
-    expected = tree(out)
-    assert expected == clean(site) != old and 5 <= patched.rendered < 30
-    mixed = 0
-    for moves in range(patched.rendered + 1):  # the rendered files, then the marker
-        edit(site, EN.format(3), "A says it, patched.", "A says 3 in en.")
-        rebuild(site)
-        assert tree(out) == old
-        edit(site, EN.format(3), "A says 3 in en.", "A says it, patched.")
+
+    def __init__(self, root: Path):
+        assert search.installed(), "Pagefind must be installed for this test (make test installs it)"
+        self.site = write_site(root / "site", articles=30)
+        self.out = self.site / "output"
+        publish(self.site)
+        self.old, self.kept = tree(self.out), root / "kept"
+        shutil.copytree(self.out, self.kept / "output", copy_function=os.link)
+        shutil.copytree(self.site / ".sitegen", self.kept / "sitegen")
+        self.edit()
+        patched = publish(self.site)
+        self.new = tree(self.out)
+        fresh = build(self.site, root / "clean", cache=False)
+        assert fresh.ok and self.new == tree(root / "clean") != self.old, "the patch is what a clean build makes"
+        assert 5 <= patched.rendered < 30 and any(name.startswith("pagefind/") for name in self.new)
+        assert {name for name in self.new if name.startswith("pagefind/")} != {
+            name for name in self.old if name.startswith("pagefind/")
+        }, "the edit changes the search index too"
+
+    def edit(self) -> None:
+        edit(self.site, EN.format(3), "A says 3 in en.", "A says it, patched.")
+
+    def restore(self) -> None:
+        """The old output and cache, with the edit in the sources: the next build is the patch."""
+        for leftover in self.site.glob(".output.*"):
+            shutil.rmtree(leftover)
+        shutil.rmtree(self.out)
+        shutil.copytree(self.kept / "output", self.out, copy_function=os.link)
+        shutil.rmtree(self.site / ".sitegen")
+        shutil.copytree(self.kept / "sitegen", self.site / ".sitegen")
+        assert tree(self.out) == self.old
+
+    def outcome(self, where: str) -> str:
+        """What a kill left: "old", "new", or "journal" (a committed patch the next build finishes)."""
+        found = tree(self.out)
+        if found in (self.old, self.new):
+            return "old" if found == self.old else "new"
+        assert [p for p in self.site.glob(".output.pending-*") if (p / output.JOURNAL).is_file()], f"a mix {where}"
+        output.clean_leftovers(self.out)
+        assert tree(self.out) == self.new, f"the journal, finished, gives the new site ({where})"
+        return "journal"
+
+
+#: How many instants, evenly spread over a rebuild's run, the kill test kills it at.
+INSTANTS = 21
+
+
+def publish(site: Path):
+    report = build(site)
+    assert report.ok, "\n".join(map(str, report.diagnostics))
+    return report
+
+
+def test_a_small_rebuild_with_search_killed_at_any_instant_leaves_the_old_or_the_new_site(tmp_path: Path) -> None:
+    """SIGKILL a search-enabled one-article rebuild at 21 instants spread over its whole run, then after
+    each number of renames into the output: every time the output is the old site or the new one, byte
+    for byte, Pagefind's index included, or a committed journal whose completion gives the new one.
+
+    Pages and index are one patch under one journal, so the index is never older or newer than the pages.
+    """
+    run = Publishing(tmp_path)
+    command = [sys.executable, "-m", "sitegen", "build", "--site", str(run.site), "-q"]
+    run.restore()
+    started = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True)
+    whole = time.perf_counter() - started
+    assert tree(run.out) == run.new
+    by_time: Counter[str] = Counter()
+    for instant in range(INSTANTS):  # from the start to a little past the end
+        run.restore()
+        process = subprocess.Popen(command, stderr=subprocess.DEVNULL, start_new_session=True)
+        time.sleep(whole * 1.15 * instant / (INSTANTS - 1))
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        by_time[run.outcome(f"killed {instant}/{INSTANTS - 1} of {whole:.2f} s in")] += 1
+    by_move: Counter[str] = Counter()
+    for moves in range(40):  # the pages and index files moved in, then the marker
+        run.restore()
         pid = os.fork()
         if pid == 0:  # the build to kill: it dies after ``moves`` renames into the output
             try:
-                _die_after(moves, out)
-                build(site, search=False, jobs=1)
+                _die_after(moves, run.out)
+                build(run.site, jobs=1)
             finally:
                 os._exit(0)
         _, status = os.waitpid(pid, 0)
-        assert os.waitstatus_to_exitcode(status) == 9, "the build was cut short"
-        assert any(site.glob(".output.pending-*")), "the committed patch is still there"
-        mixed += tree(out) not in (old, expected)
-        output.clean_leftovers(out)
-        assert tree(out) == expected, f"after {moves} moves"
-        assert not any(site.glob(".output.*"))
-    assert mixed, "some kills left a mix for the next build to finish"
+        if os.waitstatus_to_exitcode(status) == 0:
+            break  # the patch has fewer moves: it finished
+        by_move[run.outcome(f"after {moves} moves")] += 1
+    print(f"\n{whole:.2f} s a rebuild; killed by time: {dict(by_time)}; by move: {dict(by_move)}")
+    assert by_time["old"] and by_time["new"], "instants before the commit and after the end were hit"
+    assert by_move["journal"] >= 10, "the moves, pages and index files alike, were hit one by one"
+    assert not list(run.site.glob(".output.*")) or output.clean_leftovers(run.out) is None
 
 
 def _die_after(moves: int, out: Path) -> None:

@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from sitegen import output
+from sitegen import output, search
 from sitegen.build import build
 from sitegen.cli import main
 
@@ -38,6 +38,14 @@ KILLS = 20
 WITHOUT_EXCHANGE = (
     "import ctypes.util, runpy; ctypes.util.find_library = lambda name: None; "
     "runpy.run_module('sitegen', run_name='__main__')"
+)
+#: The same, killed by SIGKILL right after the first of the two renames: inside the swap, on purpose.
+BETWEEN_THE_RENAMES = (
+    "import ctypes.util, os, runpy, signal; ctypes.util.find_library = lambda name: None; rename = os.rename\n"
+    "def dying(source, target):\n"
+    "    rename(source, target)\n"
+    "    if '.output.old-' in str(target): os.kill(os.getpid(), signal.SIGKILL)\n"
+    "os.rename = dying; runpy.run_module('sitegen', run_name='__main__')"
 )
 
 
@@ -65,28 +73,23 @@ def write_site(root: Path, version: str, articles: int = ARTICLES) -> Path:
 
 
 def tree(folder: Path) -> dict[str, str]:
-    """Every file under ``folder`` with the hash of its bytes; empty when the folder is missing.
-
-    Pagefind's search index (when the program is installed) differs from run
-    to run, so only its entry file is listed, without a hash: it is written
-    last, so the index is there when it is.
-    """
-    found = {}
-    for path in sorted(folder.rglob("*")):
-        rel = path.relative_to(folder).as_posix()
-        if rel == "pagefind/pagefind-entry.json":
-            found[rel] = "present"
-        elif path.is_file() and not rel.startswith("pagefind/"):
-            found[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return found
+    """Every file under ``folder`` with the hash of its bytes, Pagefind's index included (the same
+    site gives the same index); empty when the folder is missing."""
+    return {
+        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
 
 
 def leftovers(parent: Path) -> list[str]:
     return sorted(p.name for p in parent.iterdir() if p.name.startswith(".output."))
 
 
-def sitegen(*args: str, prefix: tuple[str, ...] = (), exchange: bool = True, **options) -> subprocess.Popen:
-    command = [sys.executable, "-c", WITHOUT_EXCHANGE] if not exchange else [sys.executable, "-m", "sitegen"]
+def sitegen(*args: str, prefix: tuple[str, ...] = (), exchange: bool = True, code: str = "", **options):
+    """``python -m sitegen ARGS``; without ``exchange`` (or with other ``code``) run through ``python -c``."""
+    code = code or ("" if exchange else WITHOUT_EXCHANGE)
+    command = [sys.executable, "-c", code] if code else [sys.executable, "-m", "sitegen"]
     return subprocess.Popen(
         [*prefix, *command, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **options
     )
@@ -189,14 +192,16 @@ def test_leftovers_of_live_builds_are_left_alone(tmp_path: Path) -> None:
 
 
 def test_a_build_killed_at_any_moment_leaves_the_old_or_the_new_site(tmp_path: Path) -> None:
-    """SIGKILL at random moments, most of them while pages are written and swapped in.
+    """SIGKILL at random moments, most of them while pages are written, indexed and swapped in.
 
-    Each run changes every article (version A <-> B) and kills the build; the
-    output must then hash exactly like the complete old tree or the complete
-    new one. A quarter of the runs use the two-rename fallback; if one is
-    killed between the renames, output/ is missing until the next build puts
-    the old site back, and that is checked too.
+    Each run changes every article (version A <-> B), with search on, and kills
+    the build; the output must then hash exactly like the complete old tree or
+    the complete new one, Pagefind's index included. A quarter of the runs use
+    the two-rename fallback, and every other one of those is killed between
+    the two renames on purpose: output/ is then missing until the next build
+    puts the old site back, and that is checked too.
     """
+    assert search.installed(), "Pagefind must be installed for this test (make test installs it)"
     seed = int(os.environ.get("SITEGEN_KILL_SEED", "7"))
     rng = random.Random(seed)
     site = tmp_path / "site"
@@ -212,6 +217,7 @@ def test_a_build_killed_at_any_moment_leaves_the_old_or_the_new_site(tmp_path: P
         timings[version] = (writing - started, time.perf_counter() - writing)
         trees[version] = tree(out)
     assert trees["A"] != trees["B"] and len(trees["A"]) > 200
+    assert any(name.startswith("pagefind/") and name.endswith(".pf_fragment") for name in trees["A"])
     loading = max(t[0] for t in timings.values())
     writing = max(t[1] for t in timings.values())
 
@@ -220,13 +226,15 @@ def test_a_build_killed_at_any_moment_leaves_the_old_or_the_new_site(tmp_path: P
         target = "A" if current == "B" else "B"
         write_site(site, target)
         exchange = run % 4 != 3
-        process = sitegen("build", "--site", str(site), "-q", exchange=exchange)
-        if run % 4 == 0:  # anywhere, loading included
-            delay = rng.uniform(0, loading + writing)
-        else:  # while writing and swapping, or just after
+        code = BETWEEN_THE_RENAMES if run % 8 == 7 else ""
+        process = sitegen("build", "--site", str(site), "-q", exchange=exchange, code=code)
+        if code:  # it kills itself inside the swap
+            process.wait(timeout=120)
+        elif run % 4 == 0:  # anywhere, loading included
+            time.sleep(rng.uniform(0, loading + writing))
+        else:  # while writing, indexing and swapping, or just after
             _wait_for_staging(site, process)
-            delay = rng.uniform(0, 1.6 * writing)
-        time.sleep(delay)
+            time.sleep(rng.uniform(0, 1.6 * writing))
         process.kill()
         process.communicate()
         found = tree(out)
@@ -242,7 +250,8 @@ def test_a_build_killed_at_any_moment_leaves_the_old_or_the_new_site(tmp_path: P
             assert found == trees[current], f"run {run} (seed {seed}): output/ is a mix: {_difference(found, trees)}"
             outcomes["old"] += 1
     print(f"\n{KILLS} killed builds (seed {seed}): {dict(outcomes)}")
-    assert outcomes["old"] + outcomes["new"] == KILLS
+    assert outcomes["old"] and outcomes["new"], "kills before the swap and after it"
+    assert outcomes["restored"] == KILLS // 8, "each kill between the renames left no output/, and it came back"
 
     target = "A" if current == "B" else "B"
     write_site(site, target)

@@ -43,6 +43,10 @@ def pagefind_installed() -> None:
     _require_pagefind()
 
 
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
 def fake_pagefind(folder: Path, script: str) -> Path:
     """An executable shell script standing in for Pagefind."""
     program = folder / "fake-pagefind"
@@ -174,22 +178,46 @@ def test_the_command_line_warns_and_exits_0_without_pagefind(tmp_path: Path) -> 
     assert "1 warning" in result.output
 
 
-def test_a_failing_pagefind_is_a_warning_and_its_leftovers_are_removed(tmp_path: Path, monkeypatch) -> None:
+FAILING = 'mkdir -p "$4" && touch "$4/half.js"\necho "Error: disk on fire" >&2\nexit 3\n'
+
+
+def test_a_failing_pagefind_fails_the_build_and_leaves_the_previous_site(tmp_path: Path, monkeypatch) -> None:
+    """An installed Pagefind that fails is an error: a site is never published with a missing or stale index."""
     site = example_site(tmp_path)
-    program = fake_pagefind(tmp_path, 'mkdir -p "$4" && touch "$4/half.js"\necho "Error: disk on fire" >&2\nexit 3\n')
-    monkeypatch.setenv(search.ENV, str(program))
+    monkeypatch.setenv(search.ENV, str(tmp_path / "missing"))
+    build_ok(site, cache=False)
+    before = snapshot(site / "output")
+    monkeypatch.setenv(search.ENV, str(fake_pagefind(tmp_path, FAILING)))
+    report = build(site, cache=False)
+    assert not report.ok and not report.written
+    (problem,) = [str(d) for d in report.diagnostics if d.is_error]
+    assert "search: error: the search index could not be made: Pagefind failed: Error: disk on fire" in problem
+    assert "the previous site was left as it was" in problem and "sitegen build --no-search" in problem
+    assert snapshot(site / "output") == before
+    assert not [p.name for p in site.iterdir() if p.name.startswith(".output.")], "no leftovers"
+
+
+def test_a_failing_pagefind_in_a_small_rebuild_leaves_the_previous_site_whole(tmp_path: Path, monkeypatch) -> None:
+    site = generated_site(30, tmp_path / "site")
+    build_ok(site)
+    before = snapshot(site / "output")
+    assert any(name.startswith("pagefind/") for name in before)
+    article = site / "content" / "articles" / "article-00007" / "en.md"
+    article.write_text(article.read_text(encoding="utf-8") + "\nA sentence added later.\n", encoding="utf-8")
+    monkeypatch.setenv(search.ENV, str(fake_pagefind(tmp_path, FAILING)))
     report = build(site)
-    assert report.ok
-    (warning,) = search_warnings(report)
-    assert "no search index was built: Pagefind failed: Error: disk on fire" in warning
-    assert not (site / "output" / "pagefind").exists()
+    assert not report.ok and "Pagefind failed: Error: disk on fire" in str(report.diagnostics[-1])
+    assert snapshot(site / "output") == before
+    monkeypatch.delenv(search.ENV)
+    build_ok(site)
+    assert "A sentence added later." in (site / "output/en/article-00007/index.html").read_text(encoding="utf-8")
 
 
 def test_a_program_that_writes_no_index_is_a_failure_too(tmp_path: Path, monkeypatch) -> None:
     site = example_site(tmp_path)
     monkeypatch.setenv(search.ENV, str(fake_pagefind(tmp_path, "exit 0\n")))
-    (warning,) = search_warnings(build(site))
-    assert "Pagefind failed: exit status 0" in warning
+    report = build(site)
+    assert not report.ok and "Pagefind failed: exit status 0" in str(report.diagnostics[-1])
 
 
 def test_pagefind_runs_on_the_staging_folder_before_the_swap(tmp_path: Path, monkeypatch) -> None:
