@@ -91,8 +91,19 @@ class Stage:
         return self
 
     def __exit__(self, kind: object, value: object, traceback: object) -> None:
-        if kind is not None:
+        """Undo an uncommitted folder; finish a committed patch, whatever cut it short (Ctrl+C, a full disk).
+
+        Past its journal a patch is never undone: when it cannot be finished
+        now (a second Ctrl+C, the disk still full), the folder stays for the
+        next build to finish (:func:`clean_leftovers`).
+        """
+        if kind is None:
+            return
+        if not (self.folder / JOURNAL).is_file():
             shutil.rmtree(self.folder, ignore_errors=True)
+            return
+        with contextlib.suppress(BaseException):
+            _apply(self.folder, self.out)
 
     def write(self, rel: str, content: bytes | Path) -> os.stat_result:
         """Write one output; returns its stat, for the build cache."""

@@ -9,6 +9,7 @@ process: forking costs more than it saves.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -93,7 +94,10 @@ def run(task: Callable[[T], R], chunks: Iterable[T], processes: int) -> Iterator
     except BrokenProcessPool:
         raise WorkerLostError() from None
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        # Ctrl+C while the pool starts leaves its manager thread unstarted, and shutdown() would
+        # raise "cannot join thread before it is started" over the KeyboardInterrupt.
+        with contextlib.suppress(RuntimeError):
+            pool.shutdown(wait=True, cancel_futures=True)
         _task.clear()
 
 

@@ -456,6 +456,59 @@ def test_a_small_rebuild_with_search_killed_at_any_instant_leaves_the_old_or_the
     assert not list(run.site.glob(".output.*")) or output.clean_leftovers(run.out) is None
 
 
+def test_ctrl_c_while_a_patch_moves_in_finishes_the_patch(tmp_path: Path, monkeypatch) -> None:
+    """Ctrl+C after the journal is written finishes the moves: SIGINT is as safe as SIGKILL, and the
+    committed patch is not thrown away half moved in."""
+    site = write_site(tmp_path / "site", articles=40)
+    out = site / "output"
+    rebuild(site)
+    edit(site, EN.format(3), "A says 3 in en.", "A says it, patched.")
+    real, done = os.replace, [0]
+
+    def interrupted(source, target, *args, **kwargs):
+        if str(target).startswith(f"{out}{os.sep}"):
+            done[0] += 1
+            if done[0] == 4:
+                raise KeyboardInterrupt
+        return real(source, target, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build(site, search=False, jobs=1)
+    monkeypatch.undo()
+    assert done[0] > 4, "the moves went on after Ctrl+C"
+    assert tree(out) == clean(site)
+    assert not list(site.glob(".output.*"))
+
+
+def test_ctrl_c_at_any_instant_prints_no_traceback_and_leaves_the_old_or_the_new_site(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", articles=40)
+    out = site / "output"
+    command = [sys.executable, "-m", "sitegen", "build", "--site", str(site), "--no-search", "-q"]
+    rebuild(site)
+    old = tree(out)
+    started = time.perf_counter()
+    edit(site, EN.format(3), "A says 3 in en.", "A says it, patched.")
+    subprocess.run(command, check=True, capture_output=True)
+    whole, new = time.perf_counter() - started, tree(out)
+    seen: Counter[str] = Counter()
+    for instant in range(1, 13):  # from when the interpreter has started sitegen to a little past the end
+        edit(site, EN.format(3), "A says it, patched.", "A says 3 in en.")
+        rebuild(site)
+        assert tree(out) == old
+        edit(site, EN.format(3), "A says 3 in en.", "A says it, patched.")
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(whole * 1.1 * instant / 12)
+        process.send_signal(signal.SIGINT)
+        _, printed = process.communicate(timeout=60)
+        assert "Traceback" not in printed and "Error" not in printed, printed
+        found = tree(out)
+        assert found in (old, new), f"Ctrl+C {instant}/12 of {whole:.2f} s in left a mix"
+        assert not [p for p in site.glob(".output.pending-*") if (p / output.JOURNAL).is_file()]
+        seen["old" if found == old else "new"] += 1
+    assert seen["old"] and seen["new"], seen
+
+
 def _die_after(moves: int, out: Path) -> None:
     """Make this process exit with status 9 at its ``moves + 1``-th rename into ``out``."""
     real, done = os.replace, [0]
