@@ -63,8 +63,9 @@ def test_cities_side_by_side_on_desktop(browser: Browser, base_url: str) -> None
     assert yerevan and baku
     assert abs(yerevan["y"] - baku["y"]) < 2, "answers to one point share a top edge"
     assert baku["x"] > yerevan["x"] + yerevan["width"] - 1, "Baku's column is right of Yerevan's"
-    silent = page.locator('#point-credible .cell.silent[data-city="moscow"]')
-    assert silent.inner_text().strip().endswith("No comment from Moscow on this point")
+    silent = page.locator('#point-next .cell.silent[data-city="baku"]')
+    assert silent.inner_text().strip().endswith("No comment from Baku on this point")
+    assert not page.locator('.cell.silent[data-city="moscow"]').count(), "Moscow only reports: no column of silence"
     page.close()
 
 

@@ -97,7 +97,7 @@ def test_installed_package_builds_a_site_without_a_theme(wheel: Path, tmp_path: 
     assert Path(found["THEME"]) == unpacked.resolve() / "sitegen" / "_theme"
     page = tmp_path / "out" / "en" / "karabakh-claim" / "index.html"
     assert page.is_file()
-    assert "No comment from Moscow on this point" in page.read_text(encoding="utf-8")
+    assert "No comment from Baku on this point" in page.read_text(encoding="utf-8")
     assert "Перейти к содержанию" in (tmp_path / "out" / "ru" / "index.html").read_text(encoding="utf-8")
     (style_file,) = (tmp_path / "out" / "static").glob("style.*.css")
     style = style_file.read_bytes()
