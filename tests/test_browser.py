@@ -77,6 +77,22 @@ def test_single_city_row_spans_the_width(browser: Browser, base_url: str) -> Non
     page.close()
 
 
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_the_claim_stands_apart_and_each_answer_under_its_own_city(browser: Browser, base_url: str, lang: str) -> None:
+    page = open_page(browser, f"{base_url}{lang}/karabakh-claim/", 1280)
+    claim = page.locator("#point-claim").bounding_box()
+    head = page.locator(".columns-head").bounding_box()
+    assert claim and head and claim["y"] + claim["height"] <= head["y"] + 1, "the claim comes before the city columns"
+    assert claim["width"] >= head["width"] - 1, "full width, under no city's header"
+    assert page.locator(".column-head").evaluate_all("heads => heads.map(h => h.dataset.city)") == ["yerevan", "baku"]
+    for row, city in (("#point-next", "baku"), ("#point-next", "yerevan"), (".row:last-child", "baku")):
+        cell = page.locator(f'{row} .cell[data-city="{city}"]').bounding_box()
+        column = page.locator(f'.column-head[data-city="{city}"]').bounding_box()
+        assert cell and column and abs(cell["x"] - column["x"]) < 2, f"{row}: {city}'s cell under {city}'s header"
+    assert page.locator('#point-next .cell.silent[data-city="baku"] .no-comment').is_visible()
+    page.close()
+
+
 @pytest.mark.parametrize("path", ["en/karabakh-claim/", "ru/karabakh-claim/", "en/", "ru/", "", "en/water-dispute/"])
 def test_no_horizontal_scroll_on_a_phone(browser: Browser, base_url: str, path: str) -> None:
     page = open_page(browser, base_url + path, 390)
