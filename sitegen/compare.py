@@ -48,11 +48,11 @@ class Row:
     #: Spoken by the voice that only reports: one cell, shown apart, no silent cities.
     reported: bool = False
     #: The grid has one column, so every row spans it.
-    alone: bool = False
+    only_column: bool = False
 
     @property
     def full_width(self) -> bool:
-        return self.reported or self.alone
+        return self.reported or self.only_column
 
     @property
     def silent(self) -> tuple[City, ...]:
@@ -89,7 +89,7 @@ def grid(config: SiteConfig, translation: Translation) -> Grid:
             Cell(column.city, tuple(p for p in passages if city_of.get(p.voice) == column.city.id))
             for column in columns
         )
-        rows.append(Row(point, cells, alone=len(columns) == 1))
+        rows.append(Row(point, cells, only_column=len(columns) == 1))
     lead = next((n for n, row in enumerate(rows) if not row.reported), len(rows))
     speaking = {city_of.get(p.voice) for p in translation.passages}
     cities = tuple(city for city in config.cities if city.id in speaking)
