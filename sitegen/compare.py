@@ -1,8 +1,25 @@
-"""The comparison grid of one translation: a column per city, a row per point.
+"""The comparison grid of one translation: the reported claim, then a column per answering city, a row per point.
 
-Answers to the same question line up across cities. A row in which one city
-speaks spans the full width; in a row where some cities speak, the others get
-a cell with no passages, which the theme words as "No comment from …".
+The rule, decided here once so that the article page, the parallel view and
+the feeds only read it:
+
+- **The claim.** A voice *only reports* when it alone speaks on the first
+  point, and it speaks alone (on a point, never without one) wherever it
+  speaks, while other voices answer other points. Its rows are *reported*:
+  the leading ones are the claim, shown apart and full width before the
+  responses (a reported row after the responses, such as a later statement
+  by the same agency, is shown full width where it stands).
+- **Columns.** One per city with a passage in the responses, in config
+  order, listing that city's voices that answer; a city whose only voice
+  reports gets no column.
+- **Rows.** In every response row each column has a cell; a city that did
+  not answer gets a cell with no passages, which the theme words as
+  "No comment from …". So a row where one city alone answers says which
+  did not. A row is full width only when it is reported or there is one
+  column.
+
+Points nobody speaks on have no row; passages without a point follow in
+their own row. Articles without points have no claim.
 """
 
 from __future__ import annotations
@@ -28,39 +45,113 @@ class Cell:
 class Row:
     point: Point | None
     cells: tuple[Cell, ...]
+    #: Spoken by the voice that only reports: one cell, shown apart, no silent cities.
+    reported: bool = False
+    #: The grid has one column, so every row spans it.
+    only_column: bool = False
 
     @property
     def full_width(self) -> bool:
-        return len(self.cells) == 1
+        return self.reported or self.only_column
+
+    @property
+    def silent(self) -> tuple[City, ...]:
+        """The cities that did not answer this row, in column order."""
+        return tuple(cell.city for cell in self.cells if not cell.passages)
 
 
 @dataclass(frozen=True, slots=True)
 class Grid:
     columns: tuple[Column, ...]
-    rows: tuple[Row, ...]
+    rows: tuple[Row, ...]  # the responses (and any reported row after them)
+    claim: tuple[Row, ...] = ()  # the reported rows before the responses
+    cities: tuple[City, ...] = ()  # every city that speaks, claim included, in config order
 
 
 def grid(config: SiteConfig, translation: Translation) -> Grid:
     """Lay out a translation's passages; cities in config order, points in declared order."""
     city_of = {v.id: v.city for v in translation.voices}
+    said = _said_by_point(translation)
+    reporter = _reporter(said)
+    answering = {city_of.get(p.voice) for _, passages in said for p in passages if p.voice != reporter}
     columns = tuple(
-        Column(city, voices)
+        Column(city, tuple(v for v in translation.voices if v.city == city.id and v.id != reporter))
         for city in config.cities
-        if (voices := tuple(v for v in translation.voices if v.city == city.id))
+        if city.id in answering
     )
-    keys: list[Point | None] = [*translation.points, None]
     rows = []
-    for point in keys:
-        point_id = point.id if point else None
-        said = [p for p in translation.passages if p.point == point_id]
-        if not said:
+    for point, passages in said:
+        if passages[0].voice == reporter:
+            city = config.city(city_of[reporter])
+            rows.append(Row(point, (Cell(city, passages),), reported=True))
             continue
         cells = tuple(
-            Cell(column.city, tuple(p for p in said if city_of.get(p.voice) == column.city.id)) for column in columns
+            Cell(column.city, tuple(p for p in passages if city_of.get(p.voice) == column.city.id))
+            for column in columns
         )
-        speaking = tuple(cell for cell in cells if cell.passages)
-        rows.append(Row(point, speaking if len(speaking) == 1 else cells))
-    return Grid(columns, tuple(rows))
+        rows.append(Row(point, cells, only_column=len(columns) == 1))
+    lead = next((n for n, row in enumerate(rows) if not row.reported), len(rows))
+    speaking = {city_of.get(p.voice) for p in translation.passages}
+    cities = tuple(city for city in config.cities if city.id in speaking)
+    return Grid(columns, tuple(rows[lead:]), tuple(rows[:lead]), cities)
+
+
+def _said_by_point(translation: Translation) -> list[tuple[Point | None, tuple[Passage, ...]]]:
+    """(point, its passages in file order) for every point someone speaks on, then the passages without one."""
+    keys: list[Point | None] = [*translation.points, None]
+    found = []
+    for point in keys:
+        point_id = point.id if point else None
+        passages = tuple(p for p in translation.passages if p.point == point_id)
+        if passages:
+            found.append((point, passages))
+    return found
+
+
+def _reporter(said: list[tuple[Point | None, tuple[Passage, ...]]]) -> str | None:
+    """The voice that only reports: alone on the first point and alone wherever it speaks, others answering."""
+    if not said or said[0][0] is None:
+        return None
+    voice = said[0][1][0].voice
+    answered = False
+    for point, passages in said:
+        voices = {p.voice for p in passages}
+        if voice in voices and (point is None or len(voices) > 1):
+            return None
+        answered = answered or voice not in voices
+    return voice if answered else None
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """A line of the parallel view: one passage in every language (None where a language lacks it),
+    or, without passages, the cities that did not answer ``point``."""
+
+    point: str | None
+    passages: tuple[Passage | None, ...] = ()
+    reported: bool = False
+    silent: tuple[City, ...] = ()
+
+
+def lines(config: SiteConfig, translations: tuple[Translation, ...]) -> tuple[Line, ...]:
+    """The parallel view under the grid's rule, laid out by the first translation's grid:
+    the claim first, then each point's passages followed by the cities that did not answer it."""
+    first = grid(config, translations[0])
+    rows = (*first.claim, *first.rows)
+    aligned = align(translations)
+    found = []
+    for row in rows:
+        point = row.point.id if row.point else None
+        found += [Line(point, passages, row.reported) for passages in aligned if _point(passages) == point]
+        if row.silent:
+            found.append(Line(point, silent=row.silent))
+    shown = {row.point.id if row.point else None for row in rows}
+    found += [Line(_point(passages), passages) for passages in aligned if _point(passages) not in shown]
+    return tuple(found)
+
+
+def _point(passages: tuple[Passage | None, ...]) -> str | None:
+    return next(p for p in passages if p is not None).point
 
 
 def align(translations: tuple[Translation, ...]) -> tuple[tuple[Passage | None, ...], ...]:

@@ -257,7 +257,7 @@ def parallel_page(site: Site, lang: str, slug: str, env: jinja2.Environment) -> 
     context.update(
         article=article,
         translations=ordered,
-        rows=compare.align(ordered),
+        lines=compare.lines(site.config, ordered),
         article_url=context["url"](article_path(lang, slug)),
         page_title=ordered[0].title,
         description=ordered[0].summary,

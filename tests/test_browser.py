@@ -63,8 +63,9 @@ def test_cities_side_by_side_on_desktop(browser: Browser, base_url: str) -> None
     assert yerevan and baku
     assert abs(yerevan["y"] - baku["y"]) < 2, "answers to one point share a top edge"
     assert baku["x"] > yerevan["x"] + yerevan["width"] - 1, "Baku's column is right of Yerevan's"
-    silent = page.locator('#point-credible .cell.silent[data-city="moscow"]')
-    assert silent.inner_text().strip().endswith("No comment from Moscow on this point")
+    silent = page.locator('#point-next .cell.silent[data-city="baku"]')
+    assert silent.inner_text().strip().endswith("No comment from Baku on this point")
+    assert not page.locator('.cell.silent[data-city="moscow"]').count(), "Moscow only reports: no column of silence"
     page.close()
 
 
@@ -73,6 +74,22 @@ def test_single_city_row_spans_the_width(browser: Browser, base_url: str) -> Non
     claim = page.locator("#point-claim .cell").bounding_box()
     head = page.locator(".columns-head").bounding_box()
     assert claim and head and claim["width"] > head["width"] * 0.6
+    page.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_the_claim_stands_apart_and_each_answer_under_its_own_city(browser: Browser, base_url: str, lang: str) -> None:
+    page = open_page(browser, f"{base_url}{lang}/karabakh-claim/", 1280)
+    claim = page.locator("#point-claim").bounding_box()
+    head = page.locator(".columns-head").bounding_box()
+    assert claim and head and claim["y"] + claim["height"] <= head["y"] + 1, "the claim comes before the city columns"
+    assert claim["width"] >= head["width"] - 1, "full width, under no city's header"
+    assert page.locator(".column-head").evaluate_all("heads => heads.map(h => h.dataset.city)") == ["yerevan", "baku"]
+    for row, city in (("#point-next", "baku"), ("#point-next", "yerevan"), (".row:last-child", "baku")):
+        cell = page.locator(f'{row} .cell[data-city="{city}"]').bounding_box()
+        column = page.locator(f'.column-head[data-city="{city}"]').bounding_box()
+        assert cell and column and abs(cell["x"] - column["x"]) < 2, f"{row}: {city}'s cell under {city}'s header"
+    assert page.locator('#point-next .cell.silent[data-city="baku"] .no-comment').is_visible()
     page.close()
 
 

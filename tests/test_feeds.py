@@ -127,7 +127,7 @@ def test_language_feeds_hold_the_newest_articles_in_full(basic: Path) -> None:
     for said in ("The lead paragraph", "forcing a meeting", "information war", "planted by the Kremlin", "settled"):
         assert said in body.value, "full content: lead and every passage"
     assert "<h2>Is the report credible?</h2>" in body.value
-    assert "No comment from Moscow on this point" in body.value
+    assert "No comment from Baku on this point" in body.value
 
     ru = parse(basic, "ru/feed.xml")
     assert ru.feed.language == "ru"

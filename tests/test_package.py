@@ -97,7 +97,7 @@ def test_installed_package_builds_a_site_without_a_theme(wheel: Path, tmp_path: 
     assert Path(found["THEME"]) == unpacked.resolve() / "sitegen" / "_theme"
     page = tmp_path / "out" / "en" / "karabakh-claim" / "index.html"
     assert page.is_file()
-    assert "No comment from Moscow on this point" in page.read_text(encoding="utf-8")
+    assert "No comment from Baku on this point" in page.read_text(encoding="utf-8")
     assert "Перейти к содержанию" in (tmp_path / "out" / "ru" / "index.html").read_text(encoding="utf-8")
     (style_file,) = (tmp_path / "out" / "static").glob("style.*.css")
     style = style_file.read_bytes()
@@ -160,7 +160,7 @@ def test_site_theme_overrides_one_template_and_one_message(copy_site) -> None:
         assert "К тексту статьи" in html
         assert "Перейти к содержанию" not in html
         assert 'aria-label="Языки"' in html, "the other strings still come from the default catalog"
-    assert "Москва: по этому вопросу комментария нет" in ru_article
+    assert "Баку: по этому вопросу комментария нет" in ru_article
     assert "3 голоса: Ереван, Баку и Москва" in ru_article, "an untranslated plural does not blank the default"
     assert "Skip to content" in en_article, "the override is Russian only"
     (style,) = (out / "static").glob("style.*.css")

@@ -296,7 +296,8 @@ def test_built_pages_show_the_registry_names_in_each_language(write) -> None:
 
     def shown(lang: str) -> list[tuple[str, str]]:
         page = (site / "output" / lang / "one" / "index.html").read_text(encoding="utf-8")
-        found = re.findall(r'<a class="voice-name"[^>]*>([^<]*)</a>(?:<span class="voice-role">([^<]*)</span>)?', page)
+        byline = r'<a class="voice-name"[^>]*>([^<]*)</a>(?:, <span class="voice-role">([^<]*)</span>)?'
+        found = re.findall(byline, page)
         return [(name, role) for name, role in found]
 
     assert shown("en") == [("Gurgen Simonyan", "political scientist"), ("Hagi Namazov", "political commentator")]

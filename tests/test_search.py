@@ -307,7 +307,7 @@ def browser():
         browser.close()
 
 
-RESULT = ".pagefind-ui__result-link"
+RESULT = ".pagefind-ui__result-inner > .pagefind-ui__result-title .pagefind-ui__result-link"  # a page, not its passages
 
 
 @needs_pagefind
@@ -327,6 +327,32 @@ def test_typing_a_word_finds_the_one_article_in_russian(browser, served: str) ->
     assert page.locator(RESULT).first.get_attribute("href") == "/news/ru/border-villages-water/"
     assert all(url.startswith(served) for url in requests), "no request leaves the site"
     assert page.url.endswith("?q=%D0%B3%D0%B8%D0%B4%D1%80%D0%BE%D0%BB%D0%BE%D0%B3"), "the query is kept in the URL"
+    page.close()
+
+
+@needs_pagefind
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    ("lang", "query", "byline", "said"),
+    [
+        ("en", "information war", "Gurgen Simonyan, political scientist", "Simonyan reads the report as a move"),
+        ("ru", "вбросом", "Хаги Намазов, политический обозреватель", "Намазов называет сообщение"),
+    ],
+)
+def test_a_hit_in_a_passage_names_who_speaks_and_its_excerpt_starts_with_what_was_said(
+    browser, served: str, lang: str, query: str, byline: str, said: str
+) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{served}{lang}/search/?q={query}")
+    nested = page.locator(".pagefind-ui__result-nested").first
+    nested.wait_for()
+    link = nested.locator(".pagefind-ui__result-link")
+    assert link.inner_text() == byline, "name and role, separated"
+    assert "#passage-" in (link.get_attribute("href") or ""), "the sub-result leads to the passage"
+    excerpt = nested.locator(".pagefind-ui__result-excerpt").inner_text()
+    assert excerpt.startswith(said), excerpt
+    text = page.locator("#search").inner_text()
+    assert byline.replace(", ", "") not in text, "no name glued to its role"
     page.close()
 
 
