@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import TracebackType
+from typing import NoReturn
 
 import jinja2
 import jinja2.ext
@@ -33,8 +35,8 @@ def environment(theme: Theme, lang: str) -> jinja2.Environment:
     sources = [(str(path), path.read_bytes()) for path in theme.catalog_files(lang)]
     translations = localization.catalog(sources, lang)
     salt = hashlib.sha256(repr((lang, _FOLDING, CODE, sources)).encode("utf-8", "surrogateescape")).hexdigest()
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(layer / "templates") for layer in theme.layers]),
+    env = _Environment(
+        loader=_Loader([str(layer / "templates") for layer in theme.layers]),
         autoescape=True,
         extensions=["jinja2.ext.i18n", _TranslatedConstants],
         undefined=jinja2.StrictUndefined,
@@ -68,6 +70,64 @@ def environment(theme: Theme, lang: str) -> jinja2.Environment:
 
     env.globals["asset"] = asset
     return env
+
+
+class _Environment(jinja2.Environment):
+    """An environment whose templates fail only with :class:`TemplateError`, at their own line.
+
+    A theme is trusted code, yet its author deserves ``theme/templates/x.html:LINE``
+    rather than a traceback for ``{{ 1 // 0 }}``, a macro that calls itself
+    or a filter given the wrong type: any exception a template raises while
+    it runs becomes a ``TemplateRuntimeError`` naming the template line it
+    came from.
+    """
+
+    def handle_exception(self, source: str | None = None) -> NoReturn:
+        try:
+            super().handle_exception(source)
+        except jinja2.TemplateError:
+            raise
+        except Exception as exc:  # RecursionError included
+            raise _runtime_error(exc) from None
+
+
+def _runtime_error(exc: Exception) -> jinja2.TemplateRuntimeError:
+    what = (
+        "a macro or include calls itself without end"
+        if isinstance(exc, RecursionError)
+        else f"{type(exc).__name__}: {exc}"
+    )
+    problem = jinja2.TemplateRuntimeError(what)
+    problem.filename, problem.lineno = None, 0  # type: ignore[attr-defined]
+    for frame, line in _template_frames(exc.__traceback__):
+        problem.filename, problem.lineno = frame, line  # type: ignore[attr-defined]
+    return problem
+
+
+def _template_frames(tb: TracebackType | None) -> Iterator[tuple[str, int]]:
+    """(template file, line) of each traceback frame that Jinja2 has pointed at a template."""
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if not filename.endswith(".py") and not filename.startswith("<"):
+            yield filename, tb.tb_lineno
+        tb = tb.tb_next
+
+
+class _Loader(jinja2.FileSystemLoader):
+    """Templates from the theme stack; one that is not UTF-8 is a ``TemplateSyntaxError`` at its line."""
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        try:
+            return super().get_source(environment, template)
+        except UnicodeDecodeError as exc:
+            line = exc.object[: exc.start].count(b"\n") + 1
+            found = [path for folder in self.searchpath if (path := Path(folder, template)).is_file()]
+            raise jinja2.TemplateSyntaxError(
+                f"the template is not valid UTF-8 (byte {exc.object[exc.start]:#04x}); save it as UTF-8",
+                line,
+                template,
+                str(found[0]) if found else template,
+            ) from None
 
 
 #: Bumped when what :class:`_TranslatedConstants` compiles changes, so older compiled templates are not used.
@@ -158,12 +218,8 @@ def template_problem(exc: jinja2.TemplateError, theme: Theme) -> Diagnostic:
     """A template error as ``theme/templates/x.html:12: message``."""
     name = getattr(exc, "filename", None) or getattr(exc, "name", None) or "template"
     line = getattr(exc, "lineno", 0) or 0
-    if not getattr(exc, "lineno", 0):  # a runtime error: the template frame is in the traceback
-        tb = exc.__traceback__
-        while tb is not None:
-            if tb.tb_frame.f_code.co_filename.endswith(".html"):
-                name, line = tb.tb_frame.f_code.co_filename, tb.tb_lineno
-            tb = tb.tb_next
+    if not line:  # a runtime error: the template frame is in the traceback
+        name, line = next(reversed(list(_template_frames(exc.__traceback__))), (name, line))
     for layer in theme.layers:
         try:
             name = str(Path(name).resolve().relative_to(layer.parent))

@@ -11,8 +11,10 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
+from click.testing import CliRunner
 
 from sitegen.build import build
+from sitegen.cli import main
 
 from .conftest import CONFIG, SITES, article, build_ok, messages
 from .linkcheck import broken_links, target_file
@@ -354,6 +356,47 @@ def test_failure_while_writing_leaves_the_previous_output_untouched(copy_site) -
     )
     assert tree_hashes(out) == before
     assert leftovers(site) == []
+
+
+BROKEN_TEMPLATES = {
+    "not UTF-8": (
+        b'{% extends "base.html" %}{% block main %}\n\xff\xfe{% endblock %}\n',
+        "theme/templates/article.html:2: error: template error: the template is not valid UTF-8 (byte 0xff)",
+    ),
+    "a division by zero": (
+        b'{% extends "base.html" %}{% block main %}\n\n{{ 1 // 0 }}{% endblock %}\n',
+        "theme/templates/article.html:3: error: template error: ZeroDivisionError: integer division or modulo by zero",
+    ),
+    "a macro that calls itself": (
+        b'{% extends "base.html" %}{% macro r(n) %}\n{{ r(n) }}{% endmacro %}'
+        b"{% block main %}{{ r(1) }}{% endblock %}\n",
+        "theme/templates/article.html:2: error: template error: a macro or include calls itself without end",
+    ),
+    "a filter given the wrong type": (
+        b'{% extends "base.html" %}{% block main %}{{ 3 | join(1) }}{% endblock %}\n',
+        "theme/templates/article.html:1: error: template error: TypeError:",
+    ),
+    "a feed template": (
+        b"<feed>{{ 1 // 0 }}</feed>\n",
+        "theme/templates/feed.xml:1: error: template error: ZeroDivision",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", BROKEN_TEMPLATES)
+def test_any_error_in_a_site_template_is_reported_at_its_line(copy_site, case: str) -> None:
+    """A theme is trusted code, but a broken one gets ``theme/templates/x.html:LINE: what``, never a traceback."""
+    site = copy_site("basic")
+    source, expected = BROKEN_TEMPLATES[case]
+    name = "feed.xml" if "feed" in case else "article.html"
+    (site / "theme" / "templates").mkdir(parents=True)
+    (site / "theme" / "templates" / name).write_bytes(source)
+    for jobs in (1, 2):
+        report = build(site, jobs=jobs, cache=False)
+        assert not report.ok
+        assert [m for m in messages(report) if m.startswith(expected)], messages(report)
+    result = CliRunner().invoke(main, ["check", "--site", str(site)])
+    assert result.exit_code == 1 and "Traceback" not in result.output and expected in result.output
 
 
 def test_rebuild_removes_stale_pages(copy_site) -> None:
