@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,24 +32,47 @@ class Key:
     kind: str
     doc: str
     required: bool = False
+    #: A table whose keys are declared here; any other key in it is an error.
+    keys: Mapping[str, Key] | None = None
+    #: A table of tables (``[cities.<id>]``): every inner table may hold these keys only.
+    each: Mapping[str, Key] | None = None
 
+
+MARKDOWN_KEYS: dict[str, Key] = {
+    "raw_html": Key("bool", "true passes raw HTML in articles through, sanitised (default false)."),
+}
+
+CITY_KEYS: dict[str, Key] = {
+    "name": Key("localized", 'The city\'s name per language: { en = "Baku", ru = "Баку" }.', required=True),
+    "colour": Key("colour", "The city's colour in the comparison, #rgb or #rrggbb (default: from the theme)."),
+    "color": Key("colour", "Another spelling of 'colour'."),
+}
 
 KEYS: dict[str, Key] = {
     "title": Key("localized", 'Site title per language: { en = "…", ru = "…" }.', required=True),
     "base_url": Key("url", "Absolute URL the site is published at; may carry a sub-path.", required=True),
     "languages": Key("languages", "Language codes Babel knows; the first is the default.", required=True),
     "cities": Key(
-        "cities", '[cities.<id>] tables with name = { <lang> = "…" }; table order = column order.', required=True
+        "cities",
+        '[cities.<id>] tables with name = { <lang> = "…" }; table order = column order.',
+        required=True,
+        each=CITY_KEYS,
     ),
     "description": Key("localized", "One-line description per language, for the home page and metadata."),
     "per_page": Key("int", "Articles per page on the language home pages (default 10)."),
     "feed_size": Key("int", "Entries in each Atom feed, newest first (default 20)."),
-    "markdown": Key("table", "[markdown] raw_html = true passes raw HTML in articles through (default false)."),
+    "markdown": Key("table", "[markdown] raw_html = true passes raw HTML in articles through.", keys=MARKDOWN_KEYS),
     "search": Key("bool", "false leaves out full-text search: no search box, page or index (default true)."),
     "locales": Key(
         "table", 'Babel locale used to format dates per language, e.g. en = "en_US" (default en_GB for en).'
     ),
+    "params": Key(
+        "table", "Free settings for themes (site.params in templates); sitegen reads none of them, so anything goes."
+    ),
 }
+
+#: Said with every unknown top-level key: where a setting that sitegen does not read belongs.
+PARAMS_HINT = "settings that sitegen does not read go in [params]"
 
 
 def load(site_dir: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
@@ -119,46 +143,19 @@ def _validate(data: dict[str, Any], lines: _KeyLines) -> tuple[SiteConfig | None
     for name, key in KEYS.items():
         if key.required and name not in data:
             problems.append(error(lines.at(), f"missing required key '{name}'", key.doc))
-    for name in data:
-        if name not in KEYS and (hint := did_you_mean(name, KEYS)).startswith("did you mean"):
-            problems.append(warning(lines.at(name), f"unknown key '{name}'", hint))
+    _unknown_keys(data, KEYS, (), lines, problems)
 
     languages = _languages(data.get("languages"), lines, problems)
     base_url = _base_url(data.get("base_url"), lines, problems)
     title = _localized(data, "title", languages, lines, problems)
     description = _localized(data, "description", languages, lines, problems)
     cities = _cities(data.get("cities"), languages, lines, problems)
-    per_page = data.get("per_page", 10)
-    if not isinstance(per_page, int) or isinstance(per_page, bool) or per_page < 1:
-        problems.append(
-            error(lines.at("per_page"), f"'per_page' must be a whole number of at least 1, got {per_page!r}")
-        )
-    feed_size = data.get("feed_size", 20)
-    if not isinstance(feed_size, int) or isinstance(feed_size, bool) or feed_size < 1:
-        problems.append(
-            error(lines.at("feed_size"), f"'feed_size' must be a whole number of at least 1, got {feed_size!r}")
-        )
-    markdown = _table(data, "markdown", lines, problems)
-    raw_html = markdown.get("raw_html", False)
-    if not isinstance(raw_html, bool):
-        problems.append(
-            error(lines.at("markdown", "raw_html"), f"'markdown.raw_html' must be true or false, got {raw_html!r}")
-        )
-    search = data.get("search", True)
-    if not isinstance(search, bool):
-        problems.append(error(lines.at("search"), f"'search' must be true or false, got {search!r}"))
-    locales = dict(DEFAULT_LOCALES)
-    for lang, locale in _table(data, "locales", lines, problems).items():
-        if not isinstance(locale, str) or not localization.is_known(locale):
-            problems.append(
-                error(
-                    lines.at("locales", lang),
-                    f"unknown locale {locale!r} for '{lang}'",
-                    'use a Babel locale such as "en_US" or "ru_RU"',
-                )
-            )
-        else:
-            locales[lang] = locale
+    per_page = _whole_number(data, "per_page", 10, lines, problems)
+    feed_size = _whole_number(data, "feed_size", 20, lines, problems)
+    raw_html = _flag(_table(data, "markdown", lines, problems), "raw_html", False, ("markdown",), lines, problems)
+    search = _flag(data, "search", True, (), lines, problems)
+    locales = _locales(_table(data, "locales", lines, problems), languages, lines, problems)
+    params = _table(data, "params", lines, problems)
 
     if any(p.is_error for p in problems):
         return None, problems
@@ -171,9 +168,85 @@ def _validate(data: dict[str, Any], lines: _KeyLines) -> tuple[SiteConfig | None
         per_page=per_page,
         feed_size=feed_size,
         raw_html=raw_html,
-        locales={k: v for k, v in locales.items() if k in languages},
+        locales=locales,
         search=search,
+        params=params,
     ), problems
+
+
+def _whole_number(data: dict[str, Any], name: str, default: int, lines: _KeyLines, problems: list[Diagnostic]) -> int:
+    value = data.get(name, default)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        problems.append(error(lines.at(name), f"'{name}' must be a whole number of at least 1, got {value!r}"))
+        return default
+    return value
+
+
+def _flag(
+    table: dict[str, Any],
+    name: str,
+    default: bool,
+    prefix: tuple[str, ...],
+    lines: _KeyLines,
+    problems: list[Diagnostic],
+) -> bool:
+    value = table.get(name, default)
+    if not isinstance(value, bool):
+        dotted = ".".join((*prefix, name))
+        problems.append(error(lines.at(*prefix, name), f"'{dotted}' must be true or false, got {value!r}"))
+        return default
+    return value
+
+
+def _locales(
+    table: dict[str, Any], languages: tuple[str, ...], lines: _KeyLines, problems: list[Diagnostic]
+) -> dict[str, str]:
+    """The formatting locale of each configured language: ``[locales]`` over :data:`DEFAULT_LOCALES`."""
+    locales = dict(DEFAULT_LOCALES)
+    for lang, locale in table.items():
+        if lang not in languages:
+            problems.append(
+                warning(lines.at("locales", lang), f"'locales' has a locale for '{lang}', which is not in 'languages'")
+            )
+        elif not isinstance(locale, str) or not localization.is_known(locale):
+            problems.append(
+                error(
+                    lines.at("locales", lang),
+                    f"unknown locale {locale!r} for '{lang}'",
+                    'use a Babel locale such as "en_US" or "ru_RU"',
+                )
+            )
+        else:
+            locales[lang] = locale
+    return {lang: locale for lang, locale in locales.items() if lang in languages}
+
+
+def _unknown_keys(
+    table: dict[str, Any],
+    schema: Mapping[str, Key],
+    path: tuple[str, ...],
+    lines: _KeyLines,
+    problems: list[Diagnostic],
+) -> None:
+    """Every key of ``table`` (at ``path``) that ``schema`` does not declare is an error, nested tables included.
+
+    A typo must not pass as a default silently; ``[params]`` is the one table
+    where any key goes.
+    """
+    for name, value in table.items():
+        key = schema.get(name)
+        if key is None:
+            where = f" in [{'.'.join(path)}]" if path else ""
+            hint = did_you_mean(name, schema)
+            if not path:
+                hint += f" {PARAMS_HINT.capitalize()}." if hint.endswith("?") else f"; {PARAMS_HINT}"
+            problems.append(error(lines.at(*path, name), f"unknown key '{name}'{where}", hint))
+        elif key.keys is not None and isinstance(value, dict):
+            _unknown_keys(value, key.keys, (*path, name), lines, problems)
+        elif key.each is not None and isinstance(value, dict):
+            for inner, fields in value.items():
+                if isinstance(fields, dict):
+                    _unknown_keys(fields, key.each, (*path, name, inner), lines, problems)
 
 
 def _languages(value: Any, lines: _KeyLines, problems: list[Diagnostic]) -> tuple[str, ...]:
