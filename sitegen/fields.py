@@ -47,18 +47,20 @@ class Fields:
             self.problems.append(error(self.front.at(), "missing required field 'date'", "add date: YYYY-MM-DD"))
             return fallback
         if isinstance(value, dt.date):
-            return value
+            return self._in_utc_range(value, fallback)
         if ("date",) in self.front.invalid:
             return fallback
         if isinstance(value, str):
             try:
-                return (
+                parsed = (
                     dt.datetime.fromisoformat(value)
                     if "T" in value or " " in value.strip()
                     else dt.date.fromisoformat(value)
                 )
             except ValueError:
                 pass
+            else:
+                return self._in_utc_range(parsed, fallback)
         self.problems.append(
             error(
                 self.front.at("date"),
@@ -67,6 +69,28 @@ class Fields:
             )
         )
         return fallback
+
+    def _in_utc_range(self, value: dt.date, fallback: dt.date) -> dt.date:
+        """``value``, when it has a moment in UTC: pages, feeds and the sitemap sort dates by it.
+
+        A time zone can push the first or last day of the calendar out of it
+        (``0001-01-01T00:00:00+14:00`` is a day before year 1 in UTC).
+        """
+        if not isinstance(value, dt.datetime) or value.tzinfo is None:
+            return value
+        try:
+            value.astimezone(dt.UTC)
+        except OverflowError:
+            side = "before 0001-01-01" if value.year == 1 else "after 9999-12-31"
+            self.problems.append(
+                error(
+                    self.front.at("date"),
+                    f"'date' {value.isoformat()} is {side} in UTC",
+                    "dates and times must fall between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z",
+                )
+            )
+            return fallback
+        return value
 
     def tags(self) -> tuple[str, ...]:
         value = self.front.data.get("tags", [])
