@@ -199,7 +199,7 @@ def _declared_voices(front: FrontMatter, problems: list[Diagnostic]) -> list[tup
             error(
                 front.at("voices"),
                 "'voices' must be a mapping of voices or a list of people ids",
-                "voices:\n  simonyan:\n    city: yerevan\n    name: Gurgen Simonyan",
+                "e.g. voices: {simonyan: {city: yerevan, name: Gurgen Simonyan}}",
             )
         )
         return []
@@ -268,7 +268,7 @@ def _voice(
 
 
 def points(front: FrontMatter, problems: list[Diagnostic]) -> tuple[Point, ...]:
-    declared = _mapping(front, "points", problems, "points:\n  claim: What was reported?")
+    declared = _mapping(front, "points", problems, "e.g. points: {claim: What was reported?}")
     points = []
     for point_id, question in declared.items():
         where = front.at("points", point_id)

@@ -59,7 +59,7 @@ def _person(
         problems.append(error(where, f"'{person_id}' is not a valid person id", "use letters, digits and hyphens"))
     if not isinstance(fields, dict):
         problems.append(
-            error(where, f"person '{person_id}' needs city and name", f"{person_id}:\n  city: …\n  name: {{ en: …}}")
+            error(where, f"person '{person_id}' needs city and name", f"e.g. {person_id}: {{city: …, name: {{en: …}}}}")
         )
         return None
     for key in fields:

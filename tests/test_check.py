@@ -169,10 +169,7 @@ def test_invalid_field_types(write) -> None:
             "    hint: e.g. tags: [karabakh, usa]",
             "content/articles/one/en.md:5:1: error: 'draft' must be true or false, got 'maybe'",
             "content/articles/one/en.md:6:1: error: 'voices' must be a mapping of voices or a list of people ids",
-            "    hint: voices:",
-            "  simonyan:",
-            "    city: yerevan",
-            "    name: Gurgen Simonyan",
+            "    hint: e.g. voices: {simonyan: {city: yerevan, name: Gurgen Simonyan}}",
         ],
         "5 errors, 0 warnings in 2 files",
     )
