@@ -16,11 +16,13 @@ from typing import Any
 from . import localization
 from .errors import Diagnostic, Location, did_you_mean, error, warning
 from .model import City, SiteConfig
+from .slugs import MAX_LENGTH
 
 FILENAME = "sitegen.toml"
-ID = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
-URL = re.compile(r"^https?://[^/\s?#\"<>\\^`{|}]+(/[^\s?#\"<>\\^`{|}]*)?$")
-COLOUR = re.compile(r"^#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?$")
+#: Patterns for whole values: always used with ``fullmatch`` (``$`` would also accept a trailing newline).
+ID = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
+URL = re.compile(r"https?://[^/\s?#\"<>\\^`{|}]+(/[^\s?#\"<>\\^`{|}]*)?")
+COLOUR = re.compile(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?")
 
 #: Formatting locale per language when the site names none: British English
 #: gives "5 June 2023", the form newsrooms in the region write.
@@ -106,11 +108,16 @@ def _syntax_error(exc: tomllib.TOMLDecodeError, text: str) -> Diagnostic:
     )
 
 
+#: One part of a TOML key: bare, "basic" (with escapes) or 'literal'; and a dotted key of such parts.
+_PART = r"""[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*'"""
+_KEY = rf"(?:{_PART})(?:\s*\.\s*(?:{_PART}))*"
+
+
 class _KeyLines:
     """Finds the line a dotted key is set on, so config errors can point at it."""
 
-    _HEADER = re.compile(r"^\s*\[+\s*([^\]]+?)\s*\]+")
-    _ASSIGN = re.compile(r"^\s*([A-Za-z0-9_.\"' -]+?)\s*=")
+    _HEADER = re.compile(rf"^\s*\[\[?\s*({_KEY})\s*\]")
+    _ASSIGN = re.compile(rf"^\s*({_KEY})\s*=")
 
     def __init__(self, text: str):
         self.entries: list[tuple[tuple[str, ...], int]] = []
@@ -134,8 +141,17 @@ class _KeyLines:
 
 
 def _split_key(text: str) -> tuple[str, ...]:
-    parts = re.findall(r"\s*(\"[^\"]*\"|'[^']*'|[^.]+)\s*(?:\.|$)", text)
-    return tuple(part.strip().strip("\"'") for part in parts)
+    """``cities."tbilisi\\n"`` -> ``("cities", "tbilisi\n")``: quoted parts as TOML reads them."""
+    return tuple(_unquote(part) for part in re.findall(_PART, text))
+
+
+def _unquote(part: str) -> str:
+    if part.startswith('"'):
+        try:
+            return tomllib.loads(f"k = {part}")["k"]  # escapes such as \n and \u00e9
+        except tomllib.TOMLDecodeError:
+            return part[1:-1]
+    return part[1:-1] if part.startswith("'") else part
 
 
 def _validate(data: dict[str, Any], lines: _KeyLines) -> tuple[SiteConfig | None, list[Diagnostic]]:
@@ -279,7 +295,7 @@ def _languages(value: Any, lines: _KeyLines, problems: list[Diagnostic]) -> tupl
 def _base_url(value: Any, lines: _KeyLines, problems: list[Diagnostic]) -> str:
     if value is None:
         return ""
-    if not isinstance(value, str) or not URL.match(value):
+    if not isinstance(value, str) or not URL.fullmatch(value):
         problems.append(
             error(
                 lines.at("base_url"),
@@ -352,8 +368,10 @@ def _cities(value: Any, languages: tuple[str, ...], lines: _KeyLines, problems: 
     cities = []
     for city_id, table in value.items():
         where = lines.at("cities", city_id)
-        if not ID.match(city_id):
+        if not ID.fullmatch(city_id):
             problems.append(error(where, f"city id '{city_id}' must be lowercase letters, digits and hyphens"))
+        elif len(city_id) > MAX_LENGTH:  # the id is a URL segment, /<lang>/cities/<id>/, and a folder name
+            problems.append(error(where, f"city id '{city_id}' is longer than {MAX_LENGTH} characters"))
         if not isinstance(table, dict):
             problems.append(
                 error(where, f"'cities.{city_id}' must be a table", f'[cities.{city_id}] name = {{ en = "…" }}')
@@ -365,7 +383,7 @@ def _cities(value: Any, languages: tuple[str, ...], lines: _KeyLines, problems: 
             )
         name = _localized(table, "name", languages, lines, problems, prefix=("cities", city_id))
         colour = table.get("colour", table.get("color", ""))
-        if colour and (not isinstance(colour, str) or not COLOUR.match(colour)):
+        if colour and (not isinstance(colour, str) or not COLOUR.fullmatch(colour)):
             problems.append(
                 error(
                     lines.at("cities", city_id, "colour"),

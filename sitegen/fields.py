@@ -16,7 +16,7 @@ from .errors import Diagnostic, Location, did_you_mean, error, warning
 from .frontmatter import FrontMatter
 from .model import Person, Point, SiteConfig, Voice
 
-ID = re.compile(r"^[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)*$")
+ID = re.compile(r"[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)*")
 NAMES = ("title", "date", "summary", "tags", "voices", "points", "draft")
 
 
@@ -131,7 +131,7 @@ def _mapping(front: FrontMatter, key: str, problems: list[Diagnostic], example: 
         problems.append(error(front.at(key), f"'{key}' must be a mapping of ids", example))
         return {}
     for item in value:
-        if not ID.match(item):
+        if not ID.fullmatch(item):
             problems.append(
                 error(
                     front.at(key, item),
@@ -206,7 +206,7 @@ def _declared_voices(front: FrontMatter, problems: list[Diagnostic]) -> list[tup
     seen: set[str] = set()
     unique = []
     for voice_id, fields, where in entries:
-        if not ID.match(voice_id):
+        if not ID.fullmatch(voice_id):
             problems.append(
                 error(where, f"'{voice_id}' is not a valid voice id", "use letters, digits, hyphens or underscores")
             )

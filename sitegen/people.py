@@ -20,10 +20,11 @@ from . import frontmatter
 from .errors import Diagnostic, Location, did_you_mean, error, warning
 from .frontmatter import FrontMatter
 from .model import PEOPLE_FILE, Localized, Person, SiteConfig
+from .slugs import MAX_LENGTH
 
 FILE = PEOPLE_FILE
 FIELDS = ("city", "name", "role")
-ID = re.compile(r"^[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)*$")
+ID = re.compile(r"[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)*")
 
 
 def load(config: SiteConfig, site_dir: Path) -> tuple[dict[str, Person], list[Diagnostic]]:
@@ -55,8 +56,10 @@ def _person(
 ) -> Person | None:
     where = front.at(person_id)
     before = len(problems)
-    if not ID.match(person_id):
+    if not ID.fullmatch(person_id):
         problems.append(error(where, f"'{person_id}' is not a valid person id", "use letters, digits and hyphens"))
+    elif len(person_id) > MAX_LENGTH:  # the id is a URL segment, /<lang>/people/<id>/, and a folder name
+        problems.append(error(where, f"person id '{person_id}' is longer than {MAX_LENGTH} characters"))
     if not isinstance(fields, dict):
         problems.append(
             error(where, f"person '{person_id}' needs city and name", f"e.g. {person_id}: {{city: …, name: {{en: …}}}}")

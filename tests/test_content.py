@@ -188,6 +188,24 @@ def test_other_invalid_slugs(make_site, name, suggestion):
     assert problem.endswith(f"e.g. '{suggestion}')")
 
 
+@pytest.mark.parametrize(
+    "name, hint",
+    [
+        ("evil\n", "use lowercase ASCII letters, digits and hyphens, e.g. 'evil'"),
+        ("a" * 101, "at most 100 characters, e.g. '" + "a" * 100 + "'"),
+    ],
+    ids=["trailing-newline", "too-long"],
+)
+def test_slugs_that_only_look_valid(make_site, name, hint):
+    """'evil\\n' would give output/en/evil\\n/; a slug is also a folder name, so its length is capped."""
+    site = make_site({f"{A}/{name}/en.md": article(), f"{A}/fine/en.md": article()})
+    loaded, found = load(site)
+    assert [a.slug for a in loaded.articles] == ["fine"]
+    assert [(d.location.path, d.message, d.hint) for d in found if d.is_error] == [
+        (f"{A}/{name}", f"'{name}' is not a valid slug", hint)
+    ]
+
+
 def test_unconfigured_language_file_is_an_error_with_did_you_mean(make_site):
     site = make_site({f"{A}/one/en.md": article(), f"{A}/one/rus.md": article()}, config=CONFIG)
     loaded, found = load(site)

@@ -125,6 +125,15 @@ def test_invalid_slug_is_refused_with_a_suggestion(site: Path) -> None:
     assert "e.g. 'water-for-the-villages'" in titled.output
 
 
+@pytest.mark.parametrize("slug", ["x\n", "border\n", "x" * 300, "a-" * 50 + "b"], ids=["x-nl", "nl", "300", "101"])
+def test_slugs_with_a_newline_or_too_long_are_refused(site: Path, slug: str) -> None:
+    """A usage error, not a folder named 'x\\n' nor an OSError traceback (File name too long)."""
+    result = run("new", slug, "--site", str(site))
+    assert result.exit_code == 2, result.output
+    assert "is not a valid slug" in result.output
+    assert [p.name for p in (site / A).iterdir()] == [".keep"]
+
+
 def test_existing_slug_is_refused(site: Path) -> None:
     assert run("new", "talks", "--site", str(site)).exit_code == 0
     before = (site / A / "talks" / "en.md").read_text(encoding="utf-8")
