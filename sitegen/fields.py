@@ -93,20 +93,25 @@ class Fields:
         return value
 
     def tags(self) -> tuple[str, ...]:
+        """The tags, each problem at its own item's line."""
         value = self.front.data.get("tags", [])
         if isinstance(value, str):
             value = [value]
-        if not isinstance(value, list) or not all(isinstance(t, str | int) and not isinstance(t, bool) for t in value):
+        if not isinstance(value, list):
             self.problems.append(
                 error(self.front.at("tags"), "'tags' must be a list of words", "e.g. tags: [karabakh, usa]")
             )
             return ()
-        tags = []
-        for tag in (str(t).strip() for t in value):
-            if not tag or "/" in tag or tag.startswith("."):
+        tags: list[str] = []
+        for index, item in enumerate(value):
+            where = self.front.at("tags", index)
+            tag = str(item).strip()
+            if not isinstance(item, str | int) or isinstance(item, bool):
+                self.problems.append(error(where, "'tags' must be a list of words", "e.g. tags: [karabakh, usa]"))
+            elif not tag or "/" in tag or tag.startswith("."):
                 self.problems.append(
                     error(
-                        self.front.at("tags"),
+                        where,
                         f"'{tag}' cannot be a tag",
                         "tags are words or phrases without '/' and not starting with '.'",
                     )
@@ -184,15 +189,15 @@ def _declared_voices(front: FrontMatter, problems: list[Diagnostic]) -> list[tup
         entries = [(str(k), v, front.at("voices", str(k))) for k, v in value.items()]
     elif isinstance(value, list):
         entries = []
-        for item in value:
+        for index, item in enumerate(value):
             if isinstance(item, str):
-                entries.append((item, None, front.at("voices")))
+                entries.append((item, None, front.at("voices", index)))
             elif isinstance(item, dict) and len(item) == 1:
                 ((key, fields),) = item.items()
                 entries.append((str(key), fields, front.at("voices", str(key))))
             else:
                 problems.append(
-                    error(front.at("voices"), "a voice in the list must be a registry id or 'id: {city, name}'")
+                    error(front.at("voices", index), "a voice in the list must be a registry id or 'id: {city, name}'")
                 )
     else:
         problems.append(

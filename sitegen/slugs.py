@@ -49,5 +49,5 @@ def slugify(text: str, limit: int = 60) -> str:
     for word in words:
         if len(slug) + len(word) + 1 > limit and slug:
             break
-        slug = f"{slug}-{word}" if slug else word
+        slug = f"{slug}-{word}" if slug else word[:limit]  # one long word is cut: a slug is a folder name
     return slug or "article"

@@ -310,8 +310,8 @@ def test_a_single_tag_may_be_written_as_text(make_site):
 def test_bad_tags(make_site):
     site = make_site({f"{A}/one/en.md": article(extra="tags: [ok, a/b, .hidden]\n")})
     assert [e.split(" (")[0] for e in errors(site)] == [
-        f"{A}/one/en.md:4:1: error: '.hidden' cannot be a tag",
-        f"{A}/one/en.md:4:1: error: 'a/b' cannot be a tag",
+        f"{A}/one/en.md:4:12: error: 'a/b' cannot be a tag",
+        f"{A}/one/en.md:4:17: error: '.hidden' cannot be a tag",
     ]
 
 
@@ -372,7 +372,7 @@ def test_voices_must_be_a_non_empty_mapping(make_site):
     )
     assert [e.split(" (")[0] for e in errors(site)] == [
         f"{A}/one/en.md:4:1: error: 'voices' is empty",
-        f"{A}/three/en.md:4:1: error: 'simonyan' is not in the people registry",
+        f"{A}/three/en.md:4:10: error: 'simonyan' is not in the people registry",
         f"{A}/two/en.md:4:1: error: 'voices' must be a mapping of voices or a list of people ids",
     ]
 

@@ -109,6 +109,7 @@ def test_title_makes_the_slug_and_fills_the_default_language(site: Path) -> None
         ("Bakı şəhərində yağış", "baki-seherinde-yagis"),
         ("Update #2: été", "update-2-ete"),
         ("!!!", "article"),
+        ("9" * 4500, "9" * 60),
     ],
 )
 def test_slugs_from_titles_in_the_sites_scripts(title: str, slug: str) -> None:
