@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import localization
+from . import localization, sources
 from .errors import Diagnostic, Location, did_you_mean, error, warning
 from .model import City, SiteConfig
 from .slugs import MAX_LENGTH
@@ -82,11 +82,14 @@ def load(site_dir: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
     path = site_dir / FILENAME
     where = Location(FILENAME)
     try:
-        text = path.read_text(encoding="utf-8-sig")  # a BOM (Windows editors) is not TOML
+        data = sources.read_bytes(path)  # a named pipe or device is refused, not waited on
     except FileNotFoundError:
         return None, [error(where, "no site config here", f"create {FILENAME} in {site_dir}")]
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, [error(where, f"cannot read the site config: {exc}")]
+    except OSError as exc:
+        return None, [error(where, f"cannot read the site config: {exc.strerror or exc}")]
+    text, problem = sources.decode(data, FILENAME)  # a BOM (Windows editors) is not TOML: it is dropped
+    if text is None:
+        return None, [problem] if problem else []
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from . import frontmatter
+from . import frontmatter, sources
 from .errors import Diagnostic, Location, did_you_mean, error, warning
 from .frontmatter import FrontMatter
 from .model import PEOPLE_FILE, Localized, Person, SiteConfig
@@ -31,12 +31,16 @@ def load(config: SiteConfig, site_dir: Path) -> tuple[dict[str, Person], list[Di
     """Read the registry; people with errors are left out (and reported)."""
     path = site_dir / FILE
     rel = FILE.as_posix()
-    if not path.is_file():
-        return {}, []
     try:
-        text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
-    except (OSError, UnicodeDecodeError) as exc:
-        return {}, [error(Location(rel), f"cannot read the people registry: {exc}", "save it as UTF-8")]
+        data = sources.read_bytes(path)  # a named pipe or device is refused, not waited on
+    except FileNotFoundError:
+        return {}, []
+    except OSError as exc:
+        return {}, [error(Location(rel), f"cannot read the people registry: {exc.strerror or exc}")]
+    text, problem = sources.decode(data, rel)
+    if text is None:
+        return {}, [problem] if problem else []
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         return {}, []
     front, found = frontmatter.read(text, rel)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -456,5 +457,12 @@ def test_invalid_utf8_is_an_error_not_a_traceback(tmp_path):
     site, diagnostics = config.load(tmp_path)
     assert site is None
     (problem,) = diagnostics
-    assert problem.location.path == "sitegen.toml"
-    assert problem.message.startswith("cannot read the site config: ")
+    assert str(problem) == "sitegen.toml:8: error: the file is not valid UTF-8 (save it as UTF-8)"
+
+
+def test_a_named_pipe_as_the_config_is_refused_not_waited_on(tmp_path):
+    """Opened without blocking and checked to be a regular file before the first read (serve and i18n load it too)."""
+    os.mkfifo(tmp_path / "sitegen.toml")
+    site, diagnostics = config.load(tmp_path)
+    assert site is None
+    assert [str(d) for d in diagnostics] == ["sitegen.toml: error: cannot read the site config: not a regular file"]
