@@ -40,7 +40,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from . import __version__, sources
 from .errors import Diagnostic, compact_pickle
 from .model import FUTURE, Article, split_bodies
 
@@ -115,7 +115,7 @@ def _walk(folder: str, prefix: str, limit: int, parts: list[bytes | str]) -> Non
         elif (stat := entry.stat()).st_size > limit:
             parts += (name, "large", f"{stat.st_size}:{stat.st_mtime_ns}")
         else:
-            with open(entry.path, "rb") as file:
+            with sources.open_regular(entry.path) as file:
                 parts += (name, "file", file.read())
 
 
@@ -165,7 +165,7 @@ def settled(signature: tuple, taken_ns: int) -> bool:
 def file_key(path: Path) -> str:
     """A hash of one optional file's bytes ("missing" when it is not there)."""
     try:
-        return digest(path.read_bytes())
+        return digest(sources.read_bytes(path))
     except OSError:
         return "missing"
 
@@ -292,7 +292,7 @@ class Cache:
         if secret is None:
             return None
         try:
-            with open(path, "rb") as file:
+            with sources.open_regular(path, follow_links=False) as file:  # a planted pipe would block a read
                 left = os.fstat(file.fileno()).st_size
                 for index in range(part + 1):
                     header = file.read(_HEADER.size)
@@ -362,7 +362,7 @@ def _user_secret() -> bytes | None:
     """The key that signs this user's cache entries, made on first use; None when it cannot be kept."""
     path = secret_path()
     with contextlib.suppress(OSError):
-        data = path.read_bytes()
+        data = sources.read_bytes(path, follow_links=False)
         if len(data) == 32:
             return data
     temporary = path.with_name(f".cache-key.{os.getpid()}-{os.urandom(4).hex()}")
@@ -380,7 +380,7 @@ def _user_secret() -> bytes | None:
         with contextlib.suppress(OSError):
             temporary.unlink()
     with contextlib.suppress(OSError):
-        data = path.read_bytes()
+        data = sources.read_bytes(path, follow_links=False)
         if len(data) == 32:
             return data
     return None

@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlsplit
 from .errors import Diagnostic, Location, did_you_mean, error, warning
 from .model import Passage, Point, Site, Translation, Voice
 
-_ARTICLE_URL = re.compile(r"^([^/]+)/([^/]+)/?$")
+_ARTICLE_URL = re.compile(r"^([^/]+)/([^/]+)/?\Z")
 _PLACEHOLDER = re.compile(r"\bTODO:")
 
 

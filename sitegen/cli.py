@@ -15,7 +15,7 @@ from . import __version__, output
 from .build import DEFAULT_OUT, PREVIEW_OUT, BuildReport, Progress, build
 from .commands.common import resolve_site as _site
 from .commands.common import site_option
-from .errors import Diagnostic, Severity
+from .errors import Diagnostic, Severity, printable
 
 if TYPE_CHECKING:
     from .preview import Update
@@ -189,9 +189,7 @@ def check_command(site_dir: str | None, no_drafts: bool, strict: bool, output_fo
     errors = sum(d.is_error for d in diagnostics)
     warnings = len(diagnostics) - errors
     if output_format == "json":
-        import json
-
-        click.echo(json.dumps(_as_json(diagnostics, report.sources), ensure_ascii=False, indent=2))
+        click.echo(_json_text(_as_json(diagnostics, report.sources)))
     else:
         for diagnostic in diagnostics:
             if not (quiet and not diagnostic.is_error):
@@ -206,6 +204,19 @@ def check_command(site_dir: str | None, no_drafts: bool, strict: bool, output_fo
 def promote(diagnostics: tuple[Diagnostic, ...]) -> list[Diagnostic]:
     """--strict: every warning becomes an error."""
     return [dataclasses.replace(d, severity=Severity.ERROR) for d in diagnostics]
+
+
+def _json_text(value: dict) -> str:
+    """JSON with its strings exact, but no character raw that ``errors.printable`` would escape.
+
+    ``json`` escapes C0 controls itself; C1 controls, line separators and
+    bidirectional overrides become ``\\u`` escapes, so the printed text cannot
+    forge or reorder lines in a log while a JSON reader gets the value back.
+    """
+    import json
+
+    text = json.dumps(value, ensure_ascii=False, indent=2)
+    return re.sub(r"[^\x00-\x7e]", lambda m: m[0] if printable(m[0]) == m[0] else f"\\u{ord(m[0]):04x}", text)
 
 
 def _as_json(diagnostics: tuple[Diagnostic, ...], sources: int) -> dict:
@@ -306,6 +317,7 @@ def _print_update(update: Update, quiet: bool, verbose: bool) -> None:
     elif update.written or update.removed:
         changed = [*update.written, *(f"{path} (deleted)" for path in update.removed)]
         shown = ", ".join(changed if verbose else changed[:3]) + ("" if verbose or len(changed) <= 3 else ", …")
+        shown = printable(shown)  # an article's file names are content
         click.echo(f"Rebuilt {_count(len(changed), 'file')} in {update.seconds * 1000:.0f} ms: {shown}")
     elif verbose:
         click.echo(f"Nothing changed ({update.seconds * 1000:.0f} ms)")
@@ -346,22 +358,15 @@ def _finish(report: BuildReport, quiet: bool, verbose: bool, site: Path) -> None
 
 
 def _show(diagnostic: Diagnostic) -> None:
+    """A diagnostic on one line and its hint on the next; content in either is escaped (``errors.printable``)."""
     colour = "red" if diagnostic.is_error else "yellow"
-    head = f"{_printable(str(diagnostic.location))}: "
+    head = f"{printable(str(diagnostic.location))}: "
     click.echo(
-        head + click.style(diagnostic.severity.value, fg=colour, bold=True) + f": {_printable(diagnostic.message)}",
+        head + click.style(diagnostic.severity.value, fg=colour, bold=True) + f": {printable(diagnostic.message)}",
         err=True,
     )
     if diagnostic.hint:
-        click.echo(f"    hint: {_printable(diagnostic.hint)}", err=True)
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def _printable(text: str) -> str:
-    """Text quoted from content, made safe for a terminal: control characters (escape sequences) as ``\\x1b``."""
-    return _CONTROL.sub(lambda match: f"\\x{ord(match[0]):02x}", text)
+        click.echo(f"    hint: {printable(diagnostic.hint)}", err=True)
 
 
 def _count(number: int, word: str) -> str:

@@ -8,18 +8,21 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import localization
+from . import localization, sources
 from .errors import Diagnostic, Location, did_you_mean, error, warning
 from .model import City, SiteConfig
+from .slugs import MAX_LENGTH
 
 FILENAME = "sitegen.toml"
-ID = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
-URL = re.compile(r"^https?://[^/\s?#\"<>\\^`{|}]+(/[^\s?#\"<>\\^`{|}]*)?$")
-COLOUR = re.compile(r"^#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?$")
+#: Patterns for whole values: always used with ``fullmatch`` (``$`` would also accept a trailing newline).
+ID = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
+URL = re.compile(r"https?://[^/\s?#\"<>\\^`{|}]+(/[^\s?#\"<>\\^`{|}]*)?")
+COLOUR = re.compile(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?")
 
 #: Formatting locale per language when the site names none: British English
 #: gives "5 June 2023", the form newsrooms in the region write.
@@ -31,24 +34,47 @@ class Key:
     kind: str
     doc: str
     required: bool = False
+    #: A table whose keys are declared here; any other key in it is an error.
+    keys: Mapping[str, Key] | None = None
+    #: A table of tables (``[cities.<id>]``): every inner table may hold these keys only.
+    each: Mapping[str, Key] | None = None
 
+
+MARKDOWN_KEYS: dict[str, Key] = {
+    "raw_html": Key("bool", "true passes raw HTML in articles through, sanitised (default false)."),
+}
+
+CITY_KEYS: dict[str, Key] = {
+    "name": Key("localized", 'The city\'s name per language: { en = "Baku", ru = "Баку" }.', required=True),
+    "colour": Key("colour", "The city's colour in the comparison, #rgb or #rrggbb (default: from the theme)."),
+    "color": Key("colour", "Another spelling of 'colour'."),
+}
 
 KEYS: dict[str, Key] = {
     "title": Key("localized", 'Site title per language: { en = "…", ru = "…" }.', required=True),
     "base_url": Key("url", "Absolute URL the site is published at; may carry a sub-path.", required=True),
     "languages": Key("languages", "Language codes Babel knows; the first is the default.", required=True),
     "cities": Key(
-        "cities", '[cities.<id>] tables with name = { <lang> = "…" }; table order = column order.', required=True
+        "cities",
+        '[cities.<id>] tables with name = { <lang> = "…" }; table order = column order.',
+        required=True,
+        each=CITY_KEYS,
     ),
     "description": Key("localized", "One-line description per language, for the home page and metadata."),
     "per_page": Key("int", "Articles per page on the language home pages (default 10)."),
     "feed_size": Key("int", "Entries in each Atom feed, newest first (default 20)."),
-    "markdown": Key("table", "[markdown] raw_html = true passes raw HTML in articles through (default false)."),
+    "markdown": Key("table", "[markdown] raw_html = true passes raw HTML in articles through.", keys=MARKDOWN_KEYS),
     "search": Key("bool", "false leaves out full-text search: no search box, page or index (default true)."),
     "locales": Key(
         "table", 'Babel locale used to format dates per language, e.g. en = "en_US" (default en_GB for en).'
     ),
+    "params": Key(
+        "table", "Free settings for themes (site.params in templates); sitegen reads none of them, so anything goes."
+    ),
 }
+
+#: Said with every unknown top-level key: where a setting that sitegen does not read belongs.
+PARAMS_HINT = "settings that sitegen does not read go in [params]"
 
 
 def load(site_dir: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
@@ -56,11 +82,14 @@ def load(site_dir: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
     path = site_dir / FILENAME
     where = Location(FILENAME)
     try:
-        text = path.read_text(encoding="utf-8-sig")  # a BOM (Windows editors) is not TOML
+        data = sources.read_bytes(path)  # a named pipe or device is refused, not waited on
     except FileNotFoundError:
         return None, [error(where, "no site config here", f"create {FILENAME} in {site_dir}")]
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, [error(where, f"cannot read the site config: {exc}")]
+    except OSError as exc:
+        return None, [error(where, f"cannot read the site config: {exc.strerror or exc}")]
+    text, problem = sources.decode(data, FILENAME)  # a BOM (Windows editors) is not TOML: it is dropped
+    if text is None:
+        return None, [problem] if problem else []
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -82,11 +111,16 @@ def _syntax_error(exc: tomllib.TOMLDecodeError, text: str) -> Diagnostic:
     )
 
 
+#: One part of a TOML key: bare, "basic" (with escapes) or 'literal'; and a dotted key of such parts.
+_PART = r"""[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*'"""
+_KEY = rf"(?:{_PART})(?:\s*\.\s*(?:{_PART}))*"
+
+
 class _KeyLines:
     """Finds the line a dotted key is set on, so config errors can point at it."""
 
-    _HEADER = re.compile(r"^\s*\[+\s*([^\]]+?)\s*\]+")
-    _ASSIGN = re.compile(r"^\s*([A-Za-z0-9_.\"' -]+?)\s*=")
+    _HEADER = re.compile(rf"^\s*\[\[?\s*({_KEY})\s*\]")
+    _ASSIGN = re.compile(rf"^\s*({_KEY})\s*=")
 
     def __init__(self, text: str):
         self.entries: list[tuple[tuple[str, ...], int]] = []
@@ -110,8 +144,17 @@ class _KeyLines:
 
 
 def _split_key(text: str) -> tuple[str, ...]:
-    parts = re.findall(r"\s*(\"[^\"]*\"|'[^']*'|[^.]+)\s*(?:\.|$)", text)
-    return tuple(part.strip().strip("\"'") for part in parts)
+    """``cities."tbilisi\\n"`` -> ``("cities", "tbilisi\n")``: quoted parts as TOML reads them."""
+    return tuple(_unquote(part) for part in re.findall(_PART, text))
+
+
+def _unquote(part: str) -> str:
+    if part.startswith('"'):
+        try:
+            return tomllib.loads(f"k = {part}")["k"]  # escapes such as \n and \u00e9
+        except tomllib.TOMLDecodeError:
+            return part[1:-1]
+    return part[1:-1] if part.startswith("'") else part
 
 
 def _validate(data: dict[str, Any], lines: _KeyLines) -> tuple[SiteConfig | None, list[Diagnostic]]:
@@ -119,46 +162,19 @@ def _validate(data: dict[str, Any], lines: _KeyLines) -> tuple[SiteConfig | None
     for name, key in KEYS.items():
         if key.required and name not in data:
             problems.append(error(lines.at(), f"missing required key '{name}'", key.doc))
-    for name in data:
-        if name not in KEYS and (hint := did_you_mean(name, KEYS)).startswith("did you mean"):
-            problems.append(warning(lines.at(name), f"unknown key '{name}'", hint))
+    _unknown_keys(data, KEYS, (), lines, problems)
 
     languages = _languages(data.get("languages"), lines, problems)
     base_url = _base_url(data.get("base_url"), lines, problems)
     title = _localized(data, "title", languages, lines, problems)
     description = _localized(data, "description", languages, lines, problems)
     cities = _cities(data.get("cities"), languages, lines, problems)
-    per_page = data.get("per_page", 10)
-    if not isinstance(per_page, int) or isinstance(per_page, bool) or per_page < 1:
-        problems.append(
-            error(lines.at("per_page"), f"'per_page' must be a whole number of at least 1, got {per_page!r}")
-        )
-    feed_size = data.get("feed_size", 20)
-    if not isinstance(feed_size, int) or isinstance(feed_size, bool) or feed_size < 1:
-        problems.append(
-            error(lines.at("feed_size"), f"'feed_size' must be a whole number of at least 1, got {feed_size!r}")
-        )
-    markdown = _table(data, "markdown", lines, problems)
-    raw_html = markdown.get("raw_html", False)
-    if not isinstance(raw_html, bool):
-        problems.append(
-            error(lines.at("markdown", "raw_html"), f"'markdown.raw_html' must be true or false, got {raw_html!r}")
-        )
-    search = data.get("search", True)
-    if not isinstance(search, bool):
-        problems.append(error(lines.at("search"), f"'search' must be true or false, got {search!r}"))
-    locales = dict(DEFAULT_LOCALES)
-    for lang, locale in _table(data, "locales", lines, problems).items():
-        if not isinstance(locale, str) or not localization.is_known(locale):
-            problems.append(
-                error(
-                    lines.at("locales", lang),
-                    f"unknown locale {locale!r} for '{lang}'",
-                    'use a Babel locale such as "en_US" or "ru_RU"',
-                )
-            )
-        else:
-            locales[lang] = locale
+    per_page = _whole_number(data, "per_page", 10, lines, problems)
+    feed_size = _whole_number(data, "feed_size", 20, lines, problems)
+    raw_html = _flag(_table(data, "markdown", lines, problems), "raw_html", False, ("markdown",), lines, problems)
+    search = _flag(data, "search", True, (), lines, problems)
+    locales = _locales(_table(data, "locales", lines, problems), languages, lines, problems)
+    params = _table(data, "params", lines, problems)
 
     if any(p.is_error for p in problems):
         return None, problems
@@ -171,9 +187,85 @@ def _validate(data: dict[str, Any], lines: _KeyLines) -> tuple[SiteConfig | None
         per_page=per_page,
         feed_size=feed_size,
         raw_html=raw_html,
-        locales={k: v for k, v in locales.items() if k in languages},
+        locales=locales,
         search=search,
+        params=params,
     ), problems
+
+
+def _whole_number(data: dict[str, Any], name: str, default: int, lines: _KeyLines, problems: list[Diagnostic]) -> int:
+    value = data.get(name, default)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        problems.append(error(lines.at(name), f"'{name}' must be a whole number of at least 1, got {value!r}"))
+        return default
+    return value
+
+
+def _flag(
+    table: dict[str, Any],
+    name: str,
+    default: bool,
+    prefix: tuple[str, ...],
+    lines: _KeyLines,
+    problems: list[Diagnostic],
+) -> bool:
+    value = table.get(name, default)
+    if not isinstance(value, bool):
+        dotted = ".".join((*prefix, name))
+        problems.append(error(lines.at(*prefix, name), f"'{dotted}' must be true or false, got {value!r}"))
+        return default
+    return value
+
+
+def _locales(
+    table: dict[str, Any], languages: tuple[str, ...], lines: _KeyLines, problems: list[Diagnostic]
+) -> dict[str, str]:
+    """The formatting locale of each configured language: ``[locales]`` over :data:`DEFAULT_LOCALES`."""
+    locales = dict(DEFAULT_LOCALES)
+    for lang, locale in table.items():
+        if lang not in languages:
+            problems.append(
+                warning(lines.at("locales", lang), f"'locales' has a locale for '{lang}', which is not in 'languages'")
+            )
+        elif not isinstance(locale, str) or not localization.is_known(locale):
+            problems.append(
+                error(
+                    lines.at("locales", lang),
+                    f"unknown locale {locale!r} for '{lang}'",
+                    'use a Babel locale such as "en_US" or "ru_RU"',
+                )
+            )
+        else:
+            locales[lang] = locale
+    return {lang: locale for lang, locale in locales.items() if lang in languages}
+
+
+def _unknown_keys(
+    table: dict[str, Any],
+    schema: Mapping[str, Key],
+    path: tuple[str, ...],
+    lines: _KeyLines,
+    problems: list[Diagnostic],
+) -> None:
+    """Every key of ``table`` (at ``path``) that ``schema`` does not declare is an error, nested tables included.
+
+    A typo must not pass as a default silently; ``[params]`` is the one table
+    where any key goes.
+    """
+    for name, value in table.items():
+        key = schema.get(name)
+        if key is None:
+            where = f" in [{'.'.join(path)}]" if path else ""
+            hint = did_you_mean(name, schema)
+            if not path:
+                hint += f" {PARAMS_HINT.capitalize()}." if hint.endswith("?") else f"; {PARAMS_HINT}"
+            problems.append(error(lines.at(*path, name), f"unknown key '{name}'{where}", hint))
+        elif key.keys is not None and isinstance(value, dict):
+            _unknown_keys(value, key.keys, (*path, name), lines, problems)
+        elif key.each is not None and isinstance(value, dict):
+            for inner, fields in value.items():
+                if isinstance(fields, dict):
+                    _unknown_keys(fields, key.each, (*path, name, inner), lines, problems)
 
 
 def _languages(value: Any, lines: _KeyLines, problems: list[Diagnostic]) -> tuple[str, ...]:
@@ -206,7 +298,7 @@ def _languages(value: Any, lines: _KeyLines, problems: list[Diagnostic]) -> tupl
 def _base_url(value: Any, lines: _KeyLines, problems: list[Diagnostic]) -> str:
     if value is None:
         return ""
-    if not isinstance(value, str) or not URL.match(value):
+    if not isinstance(value, str) or not URL.fullmatch(value):
         problems.append(
             error(
                 lines.at("base_url"),
@@ -279,8 +371,10 @@ def _cities(value: Any, languages: tuple[str, ...], lines: _KeyLines, problems: 
     cities = []
     for city_id, table in value.items():
         where = lines.at("cities", city_id)
-        if not ID.match(city_id):
+        if not ID.fullmatch(city_id):
             problems.append(error(where, f"city id '{city_id}' must be lowercase letters, digits and hyphens"))
+        elif len(city_id) > MAX_LENGTH:  # the id is a URL segment, /<lang>/cities/<id>/, and a folder name
+            problems.append(error(where, f"city id '{city_id}' is longer than {MAX_LENGTH} characters"))
         if not isinstance(table, dict):
             problems.append(
                 error(where, f"'cities.{city_id}' must be a table", f'[cities.{city_id}] name = {{ en = "…" }}')
@@ -292,7 +386,7 @@ def _cities(value: Any, languages: tuple[str, ...], lines: _KeyLines, problems: 
             )
         name = _localized(table, "name", languages, lines, problems, prefix=("cities", city_id))
         colour = table.get("colour", table.get("color", ""))
-        if colour and (not isinstance(colour, str) or not COLOUR.match(colour)):
+        if colour and (not isinstance(colour, str) or not COLOUR.fullmatch(colour)):
             problems.append(
                 error(
                     lines.at("cities", city_id, "colour"),

@@ -14,12 +14,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import checks, fields, frontmatter, markup, people
+from . import checks, fields, frontmatter, markup, people, slugs
 from .errors import Diagnostic, Location, did_you_mean, error, warning
 from .model import ARTICLES, FUTURE, MAX_FILE_SIZE, Article, Person, Site, SiteConfig, Translation, Voice
-
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-
 
 #: Reads article folders given the people registry: one ``(article, problems)`` per folder, in order.
 #: The build's reader takes what it can from its cache and reads the rest in parallel.
@@ -113,6 +110,20 @@ class _Reading:
     today: dt.date
 
 
+def _slug_problem(name: str, rel: str) -> Diagnostic:
+    suggestion = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "my-article"
+    if slugs.SLUG.fullmatch(name):  # only too long
+        short = suggestion[: slugs.MAX_LENGTH].rstrip("-")
+        return error(
+            Location(rel), f"'{name}' is not a valid slug", f"at most {slugs.MAX_LENGTH} characters, e.g. '{short}'"
+        )
+    return error(
+        Location(rel),
+        f"'{name}' is not a valid slug",
+        f"use lowercase ASCII letters, digits and hyphens, e.g. '{suggestion}'",
+    )
+
+
 def _article(reading: _Reading, folder: Path, drafts: bool, problems: list[Diagnostic]) -> Article | None:
     config = reading.config
     rel = folder.relative_to(reading.site_dir).as_posix()
@@ -120,15 +131,8 @@ def _article(reading: _Reading, folder: Path, drafts: bool, problems: list[Diagn
     if folder.is_symlink() and (problem := _link_problem(folder, reading.site_dir / ARTICLES, "articles folder")):
         problems.append(error(Location(rel), problem, f"move the article folder into {ARTICLES.as_posix()}/ instead"))
         return None
-    if not SLUG.match(folder.name):
-        suggestion = re.sub(r"[^a-z0-9]+", "-", folder.name.lower()).strip("-") or "my-article"
-        problems.append(
-            error(
-                Location(rel),
-                f"'{folder.name}' is not a valid slug",
-                f"use lowercase ASCII letters, digits and hyphens, e.g. '{suggestion}'",
-            )
-        )
+    if not slugs.is_slug(folder.name):
+        problems.append(_slug_problem(folder.name, rel))
     translations: list[Translation] = []
     assets: list[str] = []
     for path in _listing(folder):

@@ -6,6 +6,7 @@ only the command line shows them. This module imports nothing but the stdlib.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from enum import StrEnum
@@ -64,10 +65,29 @@ class Diagnostic:
         return self.severity is Severity.ERROR
 
     def __str__(self) -> str:
-        text = f"{self.location}: {self.severity.value}: {self.message}"
+        """One line for a terminal or log: everything quoted from content is escaped (see :func:`printable`)."""
+        text = f"{printable(str(self.location))}: {self.severity.value}: {printable(self.message)}"
         if self.hint:
-            text += f" ({self.hint})"
+            text += f" ({printable(self.hint)})"
         return text
+
+
+#: What a terminal or log viewer acts on instead of showing: C0 and C1 controls (escape sequences,
+#: newlines, carriage returns), DEL, the line and paragraph separators, and the bidirectional marks,
+#: overrides and isolates that reorder a line. Content quoted in a message could otherwise forge
+#: lines (``sitegen.toml:1: error: …``) or make one read backwards.
+_UNSHOWABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(text: str) -> str:
+    """``text`` safe to show on one line: each unshowable character as Python writes it (``\\n``, ``\\u202e``)."""
+    return _UNSHOWABLE.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match[0]
+    return _SHORT.get(char) or (f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}")
 
 
 def error(location: Location, message: str, hint: str = "") -> Diagnostic:

@@ -16,7 +16,7 @@ from .errors import Diagnostic, Location, did_you_mean, error, warning
 from .frontmatter import FrontMatter
 from .model import Person, Point, SiteConfig, Voice
 
-ID = re.compile(r"^[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)*$")
+ID = re.compile(r"[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)*")
 NAMES = ("title", "date", "summary", "tags", "voices", "points", "draft")
 
 
@@ -47,18 +47,20 @@ class Fields:
             self.problems.append(error(self.front.at(), "missing required field 'date'", "add date: YYYY-MM-DD"))
             return fallback
         if isinstance(value, dt.date):
-            return value
+            return self._in_utc_range(value, fallback)
         if ("date",) in self.front.invalid:
             return fallback
         if isinstance(value, str):
             try:
-                return (
+                parsed = (
                     dt.datetime.fromisoformat(value)
                     if "T" in value or " " in value.strip()
                     else dt.date.fromisoformat(value)
                 )
             except ValueError:
                 pass
+            else:
+                return self._in_utc_range(parsed, fallback)
         self.problems.append(
             error(
                 self.front.at("date"),
@@ -68,21 +70,48 @@ class Fields:
         )
         return fallback
 
+    def _in_utc_range(self, value: dt.date, fallback: dt.date) -> dt.date:
+        """``value``, when it has a moment in UTC: pages, feeds and the sitemap sort dates by it.
+
+        A time zone can push the first or last day of the calendar out of it
+        (``0001-01-01T00:00:00+14:00`` is a day before year 1 in UTC).
+        """
+        if not isinstance(value, dt.datetime) or value.tzinfo is None:
+            return value
+        try:
+            value.astimezone(dt.UTC)
+        except OverflowError:
+            side = "before 0001-01-01" if value.year == 1 else "after 9999-12-31"
+            self.problems.append(
+                error(
+                    self.front.at("date"),
+                    f"'date' {value.isoformat()} is {side} in UTC",
+                    "dates and times must fall between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z",
+                )
+            )
+            return fallback
+        return value
+
     def tags(self) -> tuple[str, ...]:
+        """The tags, each problem at its own item's line."""
         value = self.front.data.get("tags", [])
         if isinstance(value, str):
             value = [value]
-        if not isinstance(value, list) or not all(isinstance(t, str | int) and not isinstance(t, bool) for t in value):
+        if not isinstance(value, list):
             self.problems.append(
                 error(self.front.at("tags"), "'tags' must be a list of words", "e.g. tags: [karabakh, usa]")
             )
             return ()
-        tags = []
-        for tag in (str(t).strip() for t in value):
-            if not tag or "/" in tag or tag.startswith("."):
+        tags: list[str] = []
+        for index, item in enumerate(value):
+            where = self.front.at("tags", index)
+            tag = str(item).strip()
+            if not isinstance(item, str | int) or isinstance(item, bool):
+                self.problems.append(error(where, "'tags' must be a list of words", "e.g. tags: [karabakh, usa]"))
+            elif not tag or "/" in tag or tag.startswith("."):
                 self.problems.append(
                     error(
-                        self.front.at("tags"),
+                        where,
                         f"'{tag}' cannot be a tag",
                         "tags are words or phrases without '/' and not starting with '.'",
                     )
@@ -107,7 +136,7 @@ def _mapping(front: FrontMatter, key: str, problems: list[Diagnostic], example: 
         problems.append(error(front.at(key), f"'{key}' must be a mapping of ids", example))
         return {}
     for item in value:
-        if not ID.match(item):
+        if not ID.fullmatch(item):
             problems.append(
                 error(
                     front.at(key, item),
@@ -160,29 +189,29 @@ def _declared_voices(front: FrontMatter, problems: list[Diagnostic]) -> list[tup
         entries = [(str(k), v, front.at("voices", str(k))) for k, v in value.items()]
     elif isinstance(value, list):
         entries = []
-        for item in value:
+        for index, item in enumerate(value):
             if isinstance(item, str):
-                entries.append((item, None, front.at("voices")))
+                entries.append((item, None, front.at("voices", index)))
             elif isinstance(item, dict) and len(item) == 1:
                 ((key, fields),) = item.items()
                 entries.append((str(key), fields, front.at("voices", str(key))))
             else:
                 problems.append(
-                    error(front.at("voices"), "a voice in the list must be a registry id or 'id: {city, name}'")
+                    error(front.at("voices", index), "a voice in the list must be a registry id or 'id: {city, name}'")
                 )
     else:
         problems.append(
             error(
                 front.at("voices"),
                 "'voices' must be a mapping of voices or a list of people ids",
-                "voices:\n  simonyan:\n    city: yerevan\n    name: Gurgen Simonyan",
+                "e.g. voices: {simonyan: {city: yerevan, name: Gurgen Simonyan}}",
             )
         )
         return []
     seen: set[str] = set()
     unique = []
     for voice_id, fields, where in entries:
-        if not ID.match(voice_id):
+        if not ID.fullmatch(voice_id):
             problems.append(
                 error(where, f"'{voice_id}' is not a valid voice id", "use letters, digits, hyphens or underscores")
             )
@@ -244,7 +273,7 @@ def _voice(
 
 
 def points(front: FrontMatter, problems: list[Diagnostic]) -> tuple[Point, ...]:
-    declared = _mapping(front, "points", problems, "points:\n  claim: What was reported?")
+    declared = _mapping(front, "points", problems, "e.g. points: {claim: What was reported?}")
     points = []
     for point_id, question in declared.items():
         where = front.at("points", point_id)

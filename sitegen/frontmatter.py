@@ -30,7 +30,8 @@ _YAML_ONLY_BREAKS = str.maketrans(dict.fromkeys("\x85\u2028\u2029", " "))
 #: Fields whose values are prose: a ``#`` in them, unquoted, starts a comment.
 PROSE_FIELDS = frozenset({"title", "summary", "name", "role"})
 
-Path = tuple[str, ...]
+#: A key path: the keys from the top, and an item's index (from 0) for the items of a list.
+Path = tuple[str | int, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,8 +46,13 @@ class FrontMatter:
     path: str = ""
     first_line: int = 1
 
-    def at(self, *keys: str) -> Location:
-        """The location of a key path, or of its nearest parent that has one."""
+    def at(self, *keys: str | int) -> Location:
+        """The location of a key path, or of its nearest parent that has one.
+
+        ``at("tags", 2)`` is the third item of the ``tags`` list. The items of a
+        list share their list's path otherwise: ``at("voices", "simonyan")``
+        finds ``simonyan:`` in ``voices: [{simonyan: …}]`` too.
+        """
         for end in range(len(keys), 0, -1):
             if (place := self.lines.get(tuple(keys[:end]))) is not None:
                 return Location(self.path, *place)
@@ -175,6 +181,9 @@ class _Converter:
         if isinstance(node, yaml.MappingNode):
             return self.mapping(node, keys, depth)
         if isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                where = self.location(item)
+                self.lines[(*keys, index)] = (where.line, where.column)
             return [self.value(item, keys, depth + 1) for item in node.value]
         return self.scalar(node, keys)
 
@@ -212,6 +221,8 @@ class _Converter:
             )
             return node.value
         except (ValueError, OverflowError, yaml.YAMLError) as exc:
+            if not node.tag.endswith(":timestamp"):  # a number too long for Python to read (4,300 digits): text
+                return node.value
             self.invalid.add(keys)
             self.problems.append(
                 error(

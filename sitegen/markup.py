@@ -147,7 +147,10 @@ def parse_body(text: str, path: str, first_line: int, raw_html: bool = False) ->
             continue
         end = _matching_close(tokens, index)
         inner = tokens[index + 1 : end]
-        problems.extend(_container_problems(token, inner, source_lines, at))
+        if token.level:  # its ':::' lines carry the quote's '>' or the list's indent: not "never closed"
+            problems.append(_not_at_margin(token, _enclosing(tokens, index), at))
+        else:
+            problems.extend(_container_problems(token, inner, source_lines, at))
         voice, point = _words(token.info)
         if voice:
             html = _finish(md.renderer.render(_without_containers(inner), md.options, env), raw_html)
@@ -197,6 +200,32 @@ def _matching_close(tokens: Sequence[Token], start: int) -> int:
 
 def _without_containers(tokens: Sequence[Token]) -> list[Token]:
     return [t for t in tokens if t.type not in (_OPEN, _CLOSE)]
+
+
+#: What a passage can find itself inside of, by the token that opened it.
+_ENCLOSING = {"blockquote_open": "a quote", "list_item_open": "a list item", "footnote_open": "a footnote"}
+
+
+def _enclosing(tokens: Sequence[Token], index: int) -> str:
+    """What the block at ``index`` is inside of: the nearest block opened before it and not yet closed."""
+    depth = 0
+    for token in reversed(tokens[:index]):
+        if token.nesting < 0:
+            depth += 1
+        elif token.nesting > 0:
+            if depth == 0:
+                return _ENCLOSING.get(token.type, "another block")
+            depth -= 1
+    return "another block"
+
+
+def _not_at_margin(token: Token, inside: str, at) -> Diagnostic:
+    opener = f"{token.markup}{token.info}".strip()
+    return error(
+        at(token),
+        f"passage '{opener}' is inside {inside}: passages start at the left margin",
+        f"write '{opener}', its text and its ':::' line without '>' or indentation before them",
+    )
 
 
 def _container_problems(token: Token, inner: Sequence[Token], lines: list[str], at) -> list[Diagnostic]:

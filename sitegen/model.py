@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from .errors import Location, compact_pickle
 
@@ -53,6 +54,8 @@ class SiteConfig:
     #: Full-text search: a search box on every page and a Pagefind index (``search = false`` leaves both out).
     search: bool = True
     source: str = "sitegen.toml"
+    #: ``[params]``: settings for themes that sitegen itself does not read (``site.params`` in templates).
+    params: dict[str, Any] = field(default_factory=dict)
 
     @property
     def default_language(self) -> str:

@@ -16,26 +16,31 @@ import re
 from pathlib import Path
 from typing import Any
 
-from . import frontmatter
+from . import frontmatter, sources
 from .errors import Diagnostic, Location, did_you_mean, error, warning
 from .frontmatter import FrontMatter
 from .model import PEOPLE_FILE, Localized, Person, SiteConfig
+from .slugs import MAX_LENGTH
 
 FILE = PEOPLE_FILE
 FIELDS = ("city", "name", "role")
-ID = re.compile(r"^[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)*$")
+ID = re.compile(r"[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)*")
 
 
 def load(config: SiteConfig, site_dir: Path) -> tuple[dict[str, Person], list[Diagnostic]]:
     """Read the registry; people with errors are left out (and reported)."""
     path = site_dir / FILE
     rel = FILE.as_posix()
-    if not path.is_file():
-        return {}, []
     try:
-        text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
-    except (OSError, UnicodeDecodeError) as exc:
-        return {}, [error(Location(rel), f"cannot read the people registry: {exc}", "save it as UTF-8")]
+        data = sources.read_bytes(path)  # a named pipe or device is refused, not waited on
+    except FileNotFoundError:
+        return {}, []
+    except OSError as exc:
+        return {}, [error(Location(rel), f"cannot read the people registry: {exc.strerror or exc}")]
+    text, problem = sources.decode(data, rel)
+    if text is None:
+        return {}, [problem] if problem else []
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         return {}, []
     front, found = frontmatter.read(text, rel)
@@ -55,11 +60,13 @@ def _person(
 ) -> Person | None:
     where = front.at(person_id)
     before = len(problems)
-    if not ID.match(person_id):
+    if not ID.fullmatch(person_id):
         problems.append(error(where, f"'{person_id}' is not a valid person id", "use letters, digits and hyphens"))
+    elif len(person_id) > MAX_LENGTH:  # the id is a URL segment, /<lang>/people/<id>/, and a folder name
+        problems.append(error(where, f"person id '{person_id}' is longer than {MAX_LENGTH} characters"))
     if not isinstance(fields, dict):
         problems.append(
-            error(where, f"person '{person_id}' needs city and name", f"{person_id}:\n  city: …\n  name: {{ en: …}}")
+            error(where, f"person '{person_id}' needs city and name", f"e.g. {person_id}: {{city: …, name: {{en: …}}}}")
         )
         return None
     for key in fields:

@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from .model import Person, SiteConfig
 from .slugs import slugify
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TODO = "TODO"
 
 

@@ -22,6 +22,17 @@ _LETTERS.update(
         strict=True,
     )
 )
+#: An article's slug: the name of its folder and its URL segment (``/<lang>/<slug>/``).
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+#: A slug is a folder name (255 bytes at most on common file systems) and a URL people read and share.
+MAX_LENGTH = 100
+
+
+def is_slug(text: str) -> bool:
+    """Lowercase ASCII letters, digits and single hyphens, the whole text (no trailing newline), short enough."""
+    return len(text) <= MAX_LENGTH and SLUG.fullmatch(text) is not None
+
+
 _LETTERS.update({"ə": "e", "ı": "i", "ğ": "g", "ş": "s", "ç": "c", "ö": "o", "ü": "u", "ß": "ss", "և": "ev"})
 
 
@@ -38,5 +49,5 @@ def slugify(text: str, limit: int = 60) -> str:
     for word in words:
         if len(slug) + len(word) + 1 > limit and slug:
             break
-        slug = f"{slug}-{word}" if slug else word
+        slug = f"{slug}-{word}" if slug else word[:limit]  # one long word is cut: a slug is a folder name
     return slug or "article"

@@ -528,3 +528,21 @@ def test_raw_html_when_enabled_is_sanitised(make_site) -> None:
     assert "alert(1)" not in page.html
     assert "onerror" not in page.html.lower() and "onclick" not in page.html.lower()
     assert not [e for e in page.elements if "javascript" in (e.attrs.get("href") or "").lower()]
+
+
+def test_templates_read_params_and_a_change_rebuilds_the_pages(make_site) -> None:
+    """``[params]`` is the theme's own settings: ``site.params`` in templates, escaped like any value."""
+    params = '\n[params]\naccent = "<b>teal</b>"\n[params.social]\nmastodon = "https://example.social/@news"\n'
+    site = make_site({"content/articles/x/en.md": article(), "content/articles/x/ru.md": article()}, CONFIG + params)
+    template = site / "theme" / "templates" / "article.html"
+    template.parent.mkdir(parents=True)
+    template.write_text(
+        '{% extends "base.html" %}{% block main %}<p id="p">{{ site.params.accent }} '
+        "{{ site.params.social.mastodon }}</p>{% endblock %}\n",
+        encoding="utf-8",
+    )
+    page = build_ok(site).out / "en" / "x" / "index.html"
+    assert '<p id="p">&lt;b&gt;teal&lt;/b&gt; https://example.social/@news</p>' in page.read_text(encoding="utf-8")
+    (site / "sitegen.toml").write_text(CONFIG + params.replace("<b>teal</b>", "plum"), encoding="utf-8")
+    build_ok(site)
+    assert '<p id="p">plum https://example.social/@news</p>' in page.read_text(encoding="utf-8")

@@ -615,3 +615,43 @@ def test_a_change_to_sitegens_own_code_renders_every_page_again(tmp_path: Path) 
     dated = [rel for rel, page in before.items() if b"<time" in page]
     assert len(dated) > 10
     assert [rel for rel in dated if b">changed</time>" not in after[rel]] == [], "every dated page rendered again"
+
+
+def _planted(site: Path, kind: str) -> list[Path]:
+    """Every cache file of ``site`` replaced by a named pipe or a link to ``/dev/stdin``."""
+    files = [p for p in (site / cache.FOLDER).rglob("*.pickle")]
+    assert any(p.name == "folders.pickle" for p in files) and any(p.parent.name == "articles" for p in files)
+    for path in files:
+        path.unlink()
+        os.mkfifo(path) if kind == "fifo" else os.symlink("/dev/stdin", path)
+    return files
+
+
+@pytest.mark.parametrize("kind", ["fifo", "stdin-link"])
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_planted_cache_files_are_ignored_not_waited_on(tmp_path: Path, kind: str, command: str) -> None:
+    """A FIFO or a link to /dev/stdin as a cache file would block its first read for ever; it is not a cache entry."""
+    site = write_site(tmp_path / "site", articles=3)
+    assert build(site, search=False).ok
+    _planted(site, kind)
+    args = [
+        sys.executable,
+        "-m",
+        "sitegen",
+        command,
+        "--site",
+        str(site),
+        *(["--no-search"] if command == "build" else []),
+    ]
+    log = tmp_path / "log.txt"
+    with log.open("w") as out:
+        # stdin an open, empty pipe: a reader of /dev/stdin would wait on it for ever
+        process = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            status = process.wait(timeout=60)
+        finally:
+            process.kill()
+            process.wait()
+            process.stdin.close()
+    printed = log.read_text(encoding="utf-8")
+    assert status == 0 and "Traceback" not in printed, printed

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -236,3 +237,16 @@ def test_relative_site_and_out_are_taken_from_the_working_folder(copy_site, tmp_
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "public" / "index.html").is_file()
     assert "-> public/" in result.stdout
+
+
+def test_check_json_keeps_bidi_characters_exact_but_never_raw(make_site) -> None:
+    """A right-to-left override in a voice id reaches editors exactly, and the terminal only as an escape."""
+    body = "::: simonyan\nSaid.\n:::\n\n::: \u202eevil\nx\n:::\n"
+    site = make_site({"content/articles/x/en.md": article(body=body), "content/articles/x/ru.md": article()})
+    result = invoke("check", "--site", str(site), "--format", "json")
+    assert "\u202e" not in result.stdout and "\\u202e" in result.stdout
+    messages = [d["message"] for d in json.loads(result.stdout)["diagnostics"]]
+    assert "passage for undeclared voice '\u202eevil'" in messages
+    text = invoke("check", "--site", str(site))
+    assert "\u202e" not in text.output
+    assert "en.md:14: error: passage for undeclared voice '\\u202eevil'" in text.output

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from sitegen import config
-from sitegen.errors import Location, Severity
+from sitegen.errors import Location
 from sitegen.model import City
 
 VALID = """\
@@ -310,27 +311,100 @@ def test_all_errors_are_reported_together(tmp_path):
 # -- Warnings: the config still loads --------------------------------------
 
 
-def test_typo_in_top_level_key_warns_did_you_mean(tmp_path):
-    text = MINIMAL.replace("per_page", "x").replace("languages =", "per-page = 4\nlanguages =")
-    site, diagnostics = load(tmp_path, text)
-    assert site is not None
-    assert [str(d) for d in diagnostics] == [
-        "sitegen.toml:3: warning: unknown key 'per-page' (did you mean 'per_page'?)"
-    ]
-    assert diagnostics[0].severity is Severity.WARNING
-    assert site.per_page == 10
+PARAMS_HINT = "settings that sitegen does not read go in [params]"
 
 
-def test_typo_base_url_is_a_warning_plus_the_missing_key(tmp_path):
+def test_typo_base_url_is_an_error_plus_the_missing_key(tmp_path):
     found = problems(tmp_path, MINIMAL.replace("base_url", "base-url"))
-    assert "sitegen.toml:2: warning: unknown key 'base-url' (did you mean 'base_url'?)" in found
+    assert (
+        f"sitegen.toml:2: error: unknown key 'base-url' (did you mean 'base_url'? {PARAMS_HINT.capitalize()}.)" in found
+    )
     assert any(p.startswith("sitegen.toml: error: missing required key 'base_url'") for p in found)
 
 
-def test_unrelated_extra_keys_are_allowed_silently(tmp_path):
-    site, diagnostics = load(tmp_path, MINIMAL.replace("languages =", 'theme_colour = "blue"\nlanguages ='))
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (
+            ("languages =", "per_pag = 3\nlanguages ="),
+            f"sitegen.toml:3: error: unknown key 'per_pag' (did you mean 'per_page'? {PARAMS_HINT.capitalize()}.)",
+        ),
+        (
+            ("languages =", "per-page = 4\nlanguages ="),
+            f"sitegen.toml:3: error: unknown key 'per-page' (did you mean 'per_page'? {PARAMS_HINT.capitalize()}.)",
+        ),
+        (
+            ('name = { en = "Baku", ru = "Баку" }', 'name = { en = "Baku", ru = "Баку" }\ncolur = "#112233"'),
+            "sitegen.toml:9: error: unknown key 'colur' in [cities.baku] (did you mean 'colour'?)",
+        ),
+        (
+            ('name = { en = "Baku", ru = "Баку" }', 'name = { en = "Baku", ru = "Баку" }\n[cities.baku.extra]\na = 1'),
+            "sitegen.toml:9: error: unknown key 'extra' in [cities.baku] (expected one of: color, colour, name)",
+        ),
+        (
+            ("[cities.baku]\nname = ", "[cities.baku]\ncolur = '#123'\nname = "),
+            "sitegen.toml:8: error: unknown key 'colur' in [cities.baku] (did you mean 'colour'?)",
+        ),
+        (
+            ("", "\n[markdown]\nraw_htm = true\n"),
+            "sitegen.toml:11: error: unknown key 'raw_htm' in [markdown] (did you mean 'raw_html'?)",
+        ),
+        (
+            ("languages =", "markdown.raw_htm = true\nlanguages ="),
+            "sitegen.toml:3: error: unknown key 'raw_htm' in [markdown] (did you mean 'raw_html'?)",
+        ),
+        (
+            ('languages = ["en", "ru"]', 'languages = ["en", "ru"]\nmarkdown = { raw_html = false, raw_htm = true }'),
+            "sitegen.toml:4: error: unknown key 'raw_htm' in [markdown] (did you mean 'raw_html'?)",
+        ),
+        (
+            ("languages =", 'theme_colour = "blue"\nlanguages ='),
+            "sitegen.toml:3: error: unknown key 'theme_colour' (expected one of: base_url, cities, description, "
+            f"feed_size, languages, locales, markdown, params, ...; {PARAMS_HINT})",
+        ),
+    ],
+    ids=["top", "top-hyphen", "city", "city-subtable", "city-before-name", "markdown", "dotted", "inline", "far"],
+)
+def test_unknown_key_is_an_error_in_every_table(tmp_path, edit, expected):
+    """A typo is never silently ignored: the key's own line, the closest known key, in every table."""
+    old, new = edit
+    assert old in MINIMAL
+    text = MINIMAL.replace(old, new, 1) if old else MINIMAL + new
+    assert errors_of(tmp_path, text) == [expected]
+
+
+def test_unknown_locale_language_warns(tmp_path):
+    site, diagnostics = load(tmp_path, MINIMAL + '\n[locales]\nen = "en_US"\nhy = "hy_AM"\n')
     assert site is not None
+    assert [str(d) for d in diagnostics] == [
+        "sitegen.toml:12: warning: 'locales' has a locale for 'hy', which is not in 'languages'"
+    ]
+    assert site.locales == {"en": "en_US"}
+
+
+PARAMS = """
+[params]
+accent = "#112233"
+anything_goes = [1, 2, 3]
+[params.social]
+mastodon = "https://example.social/@news"
+"""
+
+
+def test_params_hold_anything_and_reach_the_config(tmp_path):
+    site, diagnostics = load(tmp_path, MINIMAL + PARAMS)
     assert diagnostics == []
+    assert site.params == {
+        "accent": "#112233",
+        "anything_goes": [1, 2, 3],
+        "social": {"mastodon": "https://example.social/@news"},
+    }
+    assert load(tmp_path, MINIMAL)[0].params == {}
+
+
+def test_params_must_be_a_table(tmp_path):
+    text = MINIMAL.replace("languages =", "params = 3\nlanguages =")
+    assert errors_of(tmp_path, text) == ["sitegen.toml:3: error: 'params' must be a table (write it as [params])"]
 
 
 def test_city_name_missing_a_language_warns(tmp_path):
@@ -383,5 +457,12 @@ def test_invalid_utf8_is_an_error_not_a_traceback(tmp_path):
     site, diagnostics = config.load(tmp_path)
     assert site is None
     (problem,) = diagnostics
-    assert problem.location.path == "sitegen.toml"
-    assert problem.message.startswith("cannot read the site config: ")
+    assert str(problem) == "sitegen.toml:8: error: the file is not valid UTF-8 (save it as UTF-8)"
+
+
+def test_a_named_pipe_as_the_config_is_refused_not_waited_on(tmp_path):
+    """Opened without blocking and checked to be a regular file before the first read (serve and i18n load it too)."""
+    os.mkfifo(tmp_path / "sitegen.toml")
+    site, diagnostics = config.load(tmp_path)
+    assert site is None
+    assert [str(d) for d in diagnostics] == ["sitegen.toml: error: cannot read the site config: not a regular file"]

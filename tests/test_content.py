@@ -188,6 +188,24 @@ def test_other_invalid_slugs(make_site, name, suggestion):
     assert problem.endswith(f"e.g. '{suggestion}')")
 
 
+@pytest.mark.parametrize(
+    "name, hint",
+    [
+        ("evil\n", "use lowercase ASCII letters, digits and hyphens, e.g. 'evil'"),
+        ("a" * 101, "at most 100 characters, e.g. '" + "a" * 100 + "'"),
+    ],
+    ids=["trailing-newline", "too-long"],
+)
+def test_slugs_that_only_look_valid(make_site, name, hint):
+    """'evil\\n' would give output/en/evil\\n/; a slug is also a folder name, so its length is capped."""
+    site = make_site({f"{A}/{name}/en.md": article(), f"{A}/fine/en.md": article()})
+    loaded, found = load(site)
+    assert [a.slug for a in loaded.articles] == ["fine"]
+    assert [(d.location.path, d.message, d.hint) for d in found if d.is_error] == [
+        (f"{A}/{name}", f"'{name}' is not a valid slug", hint)
+    ]
+
+
 def test_unconfigured_language_file_is_an_error_with_did_you_mean(make_site):
     site = make_site({f"{A}/one/en.md": article(), f"{A}/one/rus.md": article()}, config=CONFIG)
     loaded, found = load(site)
@@ -292,8 +310,8 @@ def test_a_single_tag_may_be_written_as_text(make_site):
 def test_bad_tags(make_site):
     site = make_site({f"{A}/one/en.md": article(extra="tags: [ok, a/b, .hidden]\n")})
     assert [e.split(" (")[0] for e in errors(site)] == [
-        f"{A}/one/en.md:4:1: error: '.hidden' cannot be a tag",
-        f"{A}/one/en.md:4:1: error: 'a/b' cannot be a tag",
+        f"{A}/one/en.md:4:12: error: 'a/b' cannot be a tag",
+        f"{A}/one/en.md:4:17: error: '.hidden' cannot be a tag",
     ]
 
 
@@ -354,7 +372,7 @@ def test_voices_must_be_a_non_empty_mapping(make_site):
     )
     assert [e.split(" (")[0] for e in errors(site)] == [
         f"{A}/one/en.md:4:1: error: 'voices' is empty",
-        f"{A}/three/en.md:4:1: error: 'simonyan' is not in the people registry",
+        f"{A}/three/en.md:4:10: error: 'simonyan' is not in the people registry",
         f"{A}/two/en.md:4:1: error: 'voices' must be a mapping of voices or a list of people ids",
     ]
 

@@ -69,6 +69,8 @@ CASES = sorted(p.name for p in CORPUS.iterdir() if p.is_dir() and not p.name.sta
 SECRET = "SECRET-CANARY-7f3a"
 PREVIOUS = b"<!DOCTYPE html><title>the previous build</title>\n"
 MARKER = ".sitegen-output"
+#: Characters that reorder or split a printed line; messages must show them escaped.
+UNSHOWABLE = re.compile("[\x85\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass
@@ -319,6 +321,7 @@ def test_corpus(name: str, tmp_path: Path) -> None:
 
     assert "Traceback" not in output, output
     assert "\x1b" not in output, "a control sequence from the content reached the terminal"
+    assert not UNSHOWABLE.search(output), "a bidi override or line separator from the content reached the terminal"
     assert snapshot(tmp_path, skip=out) == before, "the build wrote outside its output folder"
     errors = printed("error", output)
     for location, message in case.errors:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.build import build
+from sitegen.errors import Diagnostic, Location, printable
 
 from .conftest import CONFIG
 
@@ -79,3 +80,20 @@ def test_catalogue_case(make_site, case: Case):
     assert not (site / "output").exists(), "a check writes nothing"
     if ": error: " in case.expected:
         assert not report.ok
+
+
+#: What a terminal or log viewer acts on instead of showing: C0 and C1 controls, DEL, line and
+#: paragraph separators, and the bidirectional marks, overrides and isolates that reorder a line.
+UNSHOWABLE = ["\n", "\r", "\t", "\x1b", "\x00", "\x7f", "\x85", "\x9b", "\u2028", "\u2029", "\u061c", "\u200e"]
+UNSHOWABLE += ["\u200f", "\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069"]
+
+
+@pytest.mark.parametrize("char", UNSHOWABLE, ids=[f"U+{ord(c):04X}" for c in UNSHOWABLE])
+def test_diagnostics_escape_every_control_and_bidi_character(char: str) -> None:
+    """Content quoted in a message cannot add a line to a terminal or CI log, nor reorder one."""
+    forged = f"x{char}sitegen.toml:1: error: forged"
+    diagnostic = Diagnostic(Location(f"content/articles/{forged}/en.md", 3), f"voice '{forged}'", f"hint {forged}")
+    text = str(diagnostic)
+    assert char not in text and len(text.splitlines()) == 1
+    assert text.count(repr(char)[1:-1]) == 3, text  # as Python writes it: \n, \x1b, \u202e
+    assert printable("Ереван, Բաքու, Bakı: 2023-06-05 — «ok»") == "Ереван, Բաքու, Bakı: 2023-06-05 — «ok»"

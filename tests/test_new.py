@@ -109,6 +109,7 @@ def test_title_makes_the_slug_and_fills_the_default_language(site: Path) -> None
         ("Bakı şəhərində yağış", "baki-seherinde-yagis"),
         ("Update #2: été", "update-2-ete"),
         ("!!!", "article"),
+        ("9" * 4500, "9" * 60),
     ],
 )
 def test_slugs_from_titles_in_the_sites_scripts(title: str, slug: str) -> None:
@@ -123,6 +124,15 @@ def test_invalid_slug_is_refused_with_a_suggestion(site: Path) -> None:
     assert not (site / A / "Bad Slug").exists()
     titled = run("new", "Bad_Slug", "--site", str(site), "--title", "Water for the villages")
     assert "e.g. 'water-for-the-villages'" in titled.output
+
+
+@pytest.mark.parametrize("slug", ["x\n", "border\n", "x" * 300, "a-" * 50 + "b"], ids=["x-nl", "nl", "300", "101"])
+def test_slugs_with_a_newline_or_too_long_are_refused(site: Path, slug: str) -> None:
+    """A usage error, not a folder named 'x\\n' nor an OSError traceback (File name too long)."""
+    result = run("new", slug, "--site", str(site))
+    assert result.exit_code == 2, result.output
+    assert "is not a valid slug" in result.output
+    assert [p.name for p in (site / A).iterdir()] == [".keep"]
 
 
 def test_existing_slug_is_refused(site: Path) -> None:

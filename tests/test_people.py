@@ -69,15 +69,15 @@ def check(site: Path) -> Result:
 def test_registry_ids_give_names_and_roles_per_language_and_the_city(write) -> None:
     site, problems = load(write(PEOPLE, text("[simonyan, namazov]")))
     assert problems == []
-    where = Location("content/articles/one/en.md", 4, 1)
+    first, second = Location("content/articles/one/en.md", 4, 10), Location("content/articles/one/en.md", 4, 20)
     assert voices(site, "en") == (
-        Voice("simonyan", "yerevan", "Gurgen Simonyan", "political scientist", where, "simonyan"),
-        Voice("namazov", "baku", "Hagi Namazov", "political commentator", where, "namazov"),
+        Voice("simonyan", "yerevan", "Gurgen Simonyan", "political scientist", first, "simonyan"),
+        Voice("namazov", "baku", "Hagi Namazov", "political commentator", second, "namazov"),
     )
-    where = Location("content/articles/one/ru.md", 4, 1)
+    first, second = Location("content/articles/one/ru.md", 4, 10), Location("content/articles/one/ru.md", 4, 20)
     assert voices(site, "ru") == (
-        Voice("simonyan", "yerevan", "Гурген Симонян", "политолог", where, "simonyan"),
-        Voice("namazov", "baku", "Гаджи Намазов", "political commentator", where, "namazov"),
+        Voice("simonyan", "yerevan", "Гурген Симонян", "политолог", first, "simonyan"),
+        Voice("namazov", "baku", "Гаджи Намазов", "political commentator", second, "namazov"),
     )
 
 
@@ -267,11 +267,11 @@ def test_registry_warnings_do_not_fail_check(make_site) -> None:
 def test_unknown_person_id_suggests_the_closest(write) -> None:
     _, problems = load(write(PEOPLE, text("[simonian, namazov]")))
     assert problems == [
-        "content/articles/one/en.md:4:1: error: 'simonian' is not in the people registry "
+        "content/articles/one/en.md:4:10: error: 'simonian' is not in the people registry "
         "(did you mean 'simonyan'? Or declare the voice here with city and name.)",
         "content/articles/one/en.md:7: error: passage for undeclared voice 'simonyan' "
         "(expected one of: namazov (declare voices in the front matter))",
-        "content/articles/one/ru.md:4:1: error: 'simonian' is not in the people registry "
+        "content/articles/one/ru.md:4:10: error: 'simonian' is not in the people registry "
         "(did you mean 'simonyan'? Or declare the voice here with city and name.)",
         "content/articles/one/ru.md:7: error: passage for undeclared voice 'simonyan' "
         "(expected one of: namazov (declare voices in the front matter))",

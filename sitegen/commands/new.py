@@ -9,9 +9,9 @@ import click
 
 from .. import config as config_stage
 from .. import content, people, scaffold
-from ..errors import did_you_mean
+from ..errors import did_you_mean, printable
 from ..model import Person
-from ..slugs import slugify
+from ..slugs import MAX_LENGTH, is_slug, slugify
 from .common import resolve_site, site_option
 
 
@@ -75,10 +75,11 @@ def _slug(slug: str | None, title: str | None) -> str:
         if not title:
             raise click.UsageError("give a SLUG, or a --title to make one from")
         return slugify(title)
-    if not scaffold.SLUG.match(slug):
+    if not is_slug(slug):
         suggestion = slugify(title or slug)
         raise click.UsageError(
-            f"'{slug}' is not a valid slug: use lowercase ASCII letters, digits and hyphens, e.g. '{suggestion}'"
+            f"'{printable(slug)}' is not a valid slug: use lowercase ASCII letters, digits and hyphens, "
+            f"at most {MAX_LENGTH} characters, e.g. '{suggestion}'"
         )
     return slug
 
