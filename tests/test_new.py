@@ -107,6 +107,8 @@ def test_title_makes_the_slug_and_fills_the_default_language(site: Path) -> None
         ("Угрожает ли Вашингтон операцией в Карабахе?", "ugrozhaet-li-vashington-operatsiey-v-karabakhe"),
         ("Երևանը և Բաքուն", "erevany-ev-bakun"),
         ("Bakı şəhərində yağış", "baki-seherinde-yagis"),
+        ("სასაზღვრო გზა", "sasazghvro-gza"),
+        ("جادهٔ مرزی ۱۹۹۳", "jadh-mrzy-1993"),
         ("Update #2: été", "update-2-ete"),
         ("!!!", "article"),
     ],
