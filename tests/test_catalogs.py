@@ -381,9 +381,9 @@ def test_the_switcher_shows_each_language_in_its_own_name(out: Path, lang: str) 
     other = "az" if lang == "hy" else "hy"
     assert language_name("hy") == "Հայերեն" and language_name("az") == "Azərbaycan"
     page = read(out, f"{lang}/water-dispute/index.html")
-    current = f'<span class="language current" lang="{lang}" aria-current="true">{language_name(lang)}</span>'
+    current = f'<span class="language current" lang="{lang}" dir="ltr" aria-current="true">{language_name(lang)}</span>'
     assert current in page
-    link = f'<a class="language" href="../../{other}/water-dispute/" hreflang="{other}" lang="{other}">'
+    link = f'<a class="language" href="../../{other}/water-dispute/" hreflang="{other}" lang="{other}" dir="ltr">'
     assert f"{link}{language_name(other)}</a>" in page
 
 
