@@ -53,6 +53,8 @@ class SiteConfig:
     #: Full-text search: a search box on every page and a Pagefind index (``search = false`` leaves both out).
     search: bool = True
     source: str = "sitegen.toml"
+    #: Where each code of ``languages`` is written in ``sitegen.toml``, for the problems that concern one language.
+    language_at: dict[str, Location] = field(default_factory=dict)
 
     @property
     def default_language(self) -> str:

@@ -12,7 +12,11 @@ from xml.etree import ElementTree
 
 import pytest
 from babel.messages.pofile import read_po
+from click.testing import CliRunner
 
+from sitegen import cli
+from sitegen.build import build
+from sitegen.errors import Location, Severity
 from sitegen.localization import language_name, text_direction
 
 from .conftest import REPO, SITES, article, build_ok
@@ -129,6 +133,56 @@ def test_feeds_carry_the_language_and_its_direction(out: Path, lang: str) -> Non
         assert f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{lang}">' in text
         contents = re.findall(r'<content type="html"[^>]*>(.*?)</content>', text, re.S)
         assert contents and all(c.startswith(f"&lt;div dir=&#34;{text_direction(lang)}&#34;&gt;") for c in contents)
+
+
+# -- A language without a catalog ------------------------------------------------------
+
+NO_CATALOG = """\
+title = "Two views"
+base_url = "https://example.org/news/"
+languages = ["en", "ps", "fa",
+             "he", "ka"]
+
+[cities.kabul]
+name = "Kabul"
+"""
+
+
+def site_without_catalogs(make_site) -> Path:
+    return make_site({"content/articles/one/en.md": article(voices="  a:\n    city: kabul\n    name: A\n")}, NO_CATALOG)
+
+
+def test_a_language_without_a_catalog_is_named_once_at_its_place_in_the_config(make_site) -> None:
+    site = site_without_catalogs(make_site)
+    for report in (build(site, write=False), build(site)):
+        said = [d for d in report.diagnostics if "interface catalog" in d.message]
+        assert [(d.location, d.severity) for d in said] == [
+            (Location("sitegen.toml", 3, 20), Severity.WARNING),
+            (Location("sitegen.toml", 4, 14), Severity.WARNING),
+        ]
+        assert said[0].message.startswith("'ps' has no interface catalog") and "English" in said[0].message
+        assert said[1].message.startswith("'he' has no interface catalog")
+        assert "theme/locales/ps/LC_MESSAGES/messages.po" in said[0].hint and "sitegen i18n update" in said[0].hint
+    result = CliRunner().invoke(cli.main, ["check", "--site", str(site)])
+    assert result.output.count("sitegen.toml:3:20: warning: 'ps' has no interface catalog") == 1, result.output
+    assert result.output.count("has no interface catalog") == 2
+
+
+def test_i18n_status_says_the_same(make_site) -> None:
+    site = site_without_catalogs(make_site)
+    result = CliRunner().invoke(cli.main, ["i18n", "status", "--site", str(site)])
+    lines = result.output.splitlines()
+    ps = lines.index(next(line for line in lines if line.startswith("ps ")))
+    assert lines[ps + 1].strip().startswith("sitegen.toml:3:20: warning: 'ps' has no interface catalog")
+    assert sum("has no interface catalog" in line for line in lines) == 2
+    assert CliRunner().invoke(cli.main, ["i18n", "status", "--strict", "--site", str(site)]).exit_code == 1
+
+
+def test_a_sites_own_catalog_silences_the_warning(make_site) -> None:
+    site = site_without_catalogs(make_site)
+    CliRunner().invoke(cli.main, ["i18n", "update", "--site", str(site)])
+    assert (site / "theme/locales/ps/LC_MESSAGES/messages.po").is_file()
+    assert not [d for d in build(site, write=False).diagnostics if "interface catalog" in d.message]
 
 
 # -- Every shipped catalog, on every page type -------------------------------------------
