@@ -109,7 +109,6 @@ class _KeyLines:
                 best, best_len = number, common
         return Location(FILENAME, best)
 
-
     def value_at(self, value: str, *path: str) -> Location:
         """Where the string ``value`` of the key at ``path`` is written (a list may span lines)."""
         key = self.at(*path)
