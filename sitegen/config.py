@@ -124,6 +124,7 @@ class _KeyLines:
 
     def __init__(self, text: str):
         self.entries: list[tuple[tuple[str, ...], int]] = []
+        self.text = text.split("\n")
         table: tuple[str, ...] = ()
         for number, line in enumerate(text.split("\n"), 1):  # as tomllib counts: not at U+2028 or form feeds
             if header := self._HEADER.match(line):
@@ -141,6 +142,15 @@ class _KeyLines:
             if common == len(key) and common > best_len:
                 best, best_len = number, common
         return Location(FILENAME, best)
+
+    def value_at(self, value: str, *path: str) -> Location:
+        """Where the string ``value`` of the key at ``path`` is written (a list may span lines)."""
+        key = self.at(*path)
+        pattern = re.compile(r"[\"']" + re.escape(value) + r"[\"']")
+        for number in range(key.line, len(self.text) + 1) if key.line else ():
+            if match := pattern.search(self.text[number - 1], len(path[-1]) if number == key.line else 0):
+                return Location(FILENAME, number, match.start() + 1)
+        return key
 
 
 def _split_key(text: str) -> tuple[str, ...]:
@@ -190,6 +200,7 @@ def _validate(data: dict[str, Any], lines: _KeyLines) -> tuple[SiteConfig | None
         locales=locales,
         search=search,
         params=params,
+        language_at={code: lines.value_at(code, "languages") for code in languages},
     ), problems
 
 

@@ -41,14 +41,30 @@ def language_name(code: str, in_language: str | None = None, menu: bool = True) 
     """The language's own name, or its name in ``in_language``.
 
     Capitalised for menus (``Русский``); as CLDR writes it for running text
-    otherwise (``русский``, ``English``).
+    otherwise (``русский``, ``English``). Capitalised means titlecased, as
+    Unicode defines it: Georgian's ``ქართული`` stays as it is (its uppercase
+    would be Mtavruli, which Georgian does not use to begin a word).
     """
     reader = in_language or code
     name = _locale(code).get_display_name(_locale(reader)) or code
     if not menu:
         return name
-    first = "İ" if name[:1] == "i" and _locale(reader).language in ("az", "tr") else name[:1].upper()
+    first = "İ" if name[:1] == "i" and _locale(reader).language in ("az", "tr") else name[:1].title()
     return first + name[1:]
+
+
+@lru_cache(maxsize=64)
+def text_direction(code: str) -> str:
+    """``rtl`` or ``ltr``: the direction a language's script is written in, from Babel's locale data.
+
+    Persian, Arabic, Hebrew, Pashto, Urdu (and any locale whose script runs right
+    to left, such as ``az-Arab``) give ``rtl``; the value is what HTML's ``dir`` takes.
+    """
+    try:
+        order = _locale(code).character_order
+    except (UnknownLocaleError, ValueError, TypeError):
+        return "ltr"
+    return "rtl" if order == "right-to-left" else "ltr"
 
 
 def format_date(value: dt.date | dt.datetime, locale: str, format: str = "long") -> str:

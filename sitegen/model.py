@@ -56,6 +56,8 @@ class SiteConfig:
     source: str = "sitegen.toml"
     #: ``[params]``: settings for themes that sitegen itself does not read (``site.params`` in templates).
     params: dict[str, Any] = field(default_factory=dict)
+    #: Where each code of ``languages`` is written in ``sitegen.toml``, for the problems that concern one language.
+    language_at: dict[str, Location] = field(default_factory=dict)
 
     @property
     def default_language(self) -> str:

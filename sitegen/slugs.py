@@ -6,7 +6,7 @@ import functools
 import re
 import unicodedata
 
-# Letters that Unicode does not decompose to ASCII: Russian, Armenian, Azerbaijani.
+# Letters that Unicode does not decompose to ASCII: Russian, Armenian, Azerbaijani, Georgian, Persian.
 _LETTERS = dict(
     zip(
         "абвгдеёжзийклмнопрстуфхцчшщыэюя",
@@ -33,6 +33,23 @@ def is_slug(text: str) -> bool:
     return len(text) <= MAX_LENGTH and SLUG.fullmatch(text) is not None
 
 
+_LETTERS.update(
+    zip(
+        "აბგდევზთიკლმნოპჟრსტუფქღყშჩცძწჭხჯჰ",
+        "a b g d e v z t i k l m n o p zh r s t u p k gh q sh ch ts dz ts ch kh j h".split(),
+        strict=True,
+    )
+)
+# Persian (and Arabic) letters as Persian is romanised; short vowels are not written, so neither are they here.
+_LETTERS.update(
+    zip(
+        "اآأإبپتثجچحخدذرزژسشصضطظغفقکكگلمنوهةیيىئؤ",
+        "a a a e b p t s j ch h kh d z r z zh s sh s z t z gh f q k k g l m n v h h y y a y o".split(),
+        strict=True,
+    )
+)
+_LETTERS.update({"ع": "", "ء": ""})
+_LETTERS.update(zip("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789", strict=True))
 _LETTERS.update({"ə": "e", "ı": "i", "ğ": "g", "ş": "s", "ç": "c", "ö": "o", "ü": "u", "ß": "ss", "և": "ev"})
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Iterator
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import NoReturn
@@ -52,7 +53,8 @@ def environment(theme: Theme, lang: str) -> jinja2.Environment:
     locale = theme.config.locales.get(lang, lang)
     env.filters["date"] = lambda value, format="long": localization.format_date(value, locale, format)
     env.filters["number"] = lambda value: localization.format_number(value, locale)
-    env.filters["listing"] = lambda items: localization.format_list(items, locale)
+    env.filters["listing"] = lambda items: _listing(items, locale)
+    env.filters["bdi"], env.filters["isolate"] = _isolation(localization.text_direction(lang))
     env.filters["isodate"] = _isodate
     env.filters["city_name"] = lambda city_id, in_lang=lang: (
         city.name_in(in_lang) if (city := theme.config.city(city_id)) else city_id
@@ -60,6 +62,7 @@ def environment(theme: Theme, lang: str) -> jinja2.Environment:
     env.filters["rebase"] = markup.rebase
     env.filters["og_locale"] = lambda code: localization.territory_locale(theme.config.locales.get(code, code))
     env.globals["language_name"] = localization.language_name
+    env.globals["direction"] = localization.text_direction
 
     @jinja2.pass_context
     def asset(context: jinja2.runtime.Context, name: str) -> str:
@@ -208,6 +211,43 @@ def _bytecode_cache(salt: str) -> jinja2.BytecodeCache | None:
     except OSError:
         return None
     return _BytecodeCache(str(folder), salt)
+
+
+def _isolation(direction: str) -> tuple[Callable[[object], object], Callable[[object], str]]:
+    """The ``bdi`` and ``isolate`` filters of a page written in ``direction``.
+
+    A name, place or number set into an interface sentence is isolated, so a
+    Latin name in a Persian sentence (or a Persian one in an English sentence)
+    keeps its own direction without reordering the words around it:
+    ``bdi`` wraps it in ``<bdi>`` for HTML text, ``isolate`` in Unicode's
+    first-strong isolate (U+2068 … U+2069) for attributes and feed titles.
+    On a right-to-left page every value is isolated; on a left-to-right one,
+    a value that holds right-to-left letters (the only kind that can reorder
+    a left-to-right sentence), so those pages stay as they were.
+    """
+
+    def needed(value: object) -> bool:
+        return direction == "rtl" or any(unicodedata.bidirectional(char) in ("R", "AL") for char in str(value))
+
+    def bdi(value: object) -> object:
+        return markupsafe.Markup("<bdi>%s</bdi>") % value if needed(value) else value
+
+    def isolate(value: object) -> str:
+        return f"\u2068{value}\u2069" if needed(value) else str(value)
+
+    return bdi, isolate
+
+
+def _listing(items: Iterable[object], locale: str) -> str:
+    """``Yerevan, Baku and Moscow`` in the page's language; HTML items (``|bdi``) stay HTML."""
+    values = list(items)
+    if not any(isinstance(item, markupsafe.Markup) for item in values):
+        return localization.format_list(map(str, values), locale)
+    marks = [f"\x00{index}\x00" for index in range(len(values))]
+    text = markupsafe.escape(localization.format_list(marks, locale))
+    for mark, item in zip(marks, values, strict=True):
+        text = text.replace(mark, markupsafe.escape(item))
+    return markupsafe.Markup(text)
 
 
 def _isodate(value: dt.date | dt.datetime) -> str:

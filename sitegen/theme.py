@@ -13,7 +13,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import Diagnostic, Location, error
+from .errors import Diagnostic, Location, error, warning
 from .model import SiteConfig
 
 if TYPE_CHECKING:
@@ -98,7 +98,32 @@ def load(site_dir: Path, config: SiteConfig) -> tuple[Theme | None, list[Diagnos
         return None, [
             error(Location("theme"), "the default theme is missing from the installation", "reinstall sitegen")
         ]
-    return Theme(tuple(layers), config), []
+    theme = Theme(tuple(layers), config)
+    return theme, missing_catalogs(theme)
+
+
+def without_catalog(theme: Theme) -> tuple[str, ...]:
+    """The site's languages that no layer of the theme has a catalog for.
+
+    Their pages show the interface in English, the templates' own language
+    (so English needs no catalog).
+    """
+    return tuple(
+        lang for lang in theme.config.languages if lang.split("-")[0] != "en" and not theme.catalog_files(lang)
+    )
+
+
+def missing_catalogs(theme: Theme) -> list[Diagnostic]:
+    """A warning per language :func:`without_catalog`, at its place in ``sitegen.toml`` (check, build, i18n status)."""
+    config = theme.config
+    return [
+        warning(
+            config.language_at.get(lang, Location(config.source)),
+            f"'{lang}' has no interface catalog: its pages show the theme's menus, buttons and notices in English",
+            f"add theme/locales/{lang}/LC_MESSAGES/messages.po: `sitegen i18n update` creates it, then translate it",
+        )
+        for lang in without_catalog(theme)
+    ]
 
 
 def __getattr__(name: str) -> object:

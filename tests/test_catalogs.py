@@ -389,9 +389,9 @@ def test_the_switcher_shows_each_language_in_its_own_name(out: Path, lang: str) 
     assert [language_name("hy"), language_name("az")] == [OWN_NAME["hy"], OWN_NAME["az"]]
     assert [language_name("az", "hy", menu=False), language_name("hy", "az")] == ["ադրբեջաներեն", "Erməni"]
     page = read(out, f"{lang}/water-dispute/index.html")
-    current = f'<span class="language current" lang="{lang}" aria-current="true">{OWN_NAME[lang]}</span>'
+    current = f'<span class="language current" lang="{lang}" dir="ltr" aria-current="true">{OWN_NAME[lang]}</span>'
     assert current in page
-    link = f'<a class="language" href="../../{other}/water-dispute/" hreflang="{other}" lang="{other}">'
+    link = f'<a class="language" href="../../{other}/water-dispute/" hreflang="{other}" lang="{other}" dir="ltr">'
     assert f"{link}{OWN_NAME[other]}</a>" in page
 
 

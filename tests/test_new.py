@@ -107,6 +107,8 @@ def test_title_makes_the_slug_and_fills_the_default_language(site: Path) -> None
         ("Угрожает ли Вашингтон операцией в Карабахе?", "ugrozhaet-li-vashington-operatsiey-v-karabakhe"),
         ("Երևանը և Բաքուն", "erevany-ev-bakun"),
         ("Bakı şəhərində yağış", "baki-seherinde-yagis"),
+        ("სასაზღვრო გზა", "sasazghvro-gza"),
+        ("جادهٔ مرزی ۱۹۹۳", "jadh-mrzy-1993"),
         ("Update #2: été", "update-2-ete"),
         ("!!!", "article"),
         ("9" * 4500, "9" * 60),
@@ -163,3 +165,14 @@ def test_other_languages_get_their_own_comments(make_site) -> None:
     assert "Վերնագիրը" in (site / A / "talks" / "hy.md").read_text(encoding="utf-8")
     assert "Başlıq" in (site / A / "talks" / "az.md").read_text(encoding="utf-8")
     assert run("check", "--site", str(site)).exit_code == 0
+
+
+def test_georgian_and_persian_drafts_speak_their_language(make_site) -> None:
+    config = CONFIG.replace('["en", "ru"]', '["ka", "fa"]').replace("en = ", "ka = ").replace("ru = ", "fa = ")
+    site = make_site({f"{A}/.keep": ""}, config=config)
+    assert run("new", "talks", "--site", str(site)).exit_code == 0
+    georgian, persian = ((site / A / "talks" / f"{lang}.md").read_text(encoding="utf-8") for lang in ("ka", "fa"))
+    assert "სათაური" in georgian and "the headline" not in georgian
+    assert "تیتر" in persian and "the headline" not in persian
+    result = run("check", "--site", str(site))
+    assert result.exit_code == 0 and "interface catalog" not in result.output, result.output

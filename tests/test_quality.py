@@ -31,7 +31,7 @@ from playwright.async_api import BrowserContext, async_playwright
 from sitegen.render import PALETTE
 from sitegen.serve import make_server
 
-from .conftest import build_ok, example_site
+from .conftest import REPO, build_ok, example_site
 from .linkcheck import broken_links
 from .test_browser import ARGS, CHROMIUM
 
@@ -215,17 +215,22 @@ def samples(out: Path, lang: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Built]:
-    """The example site (the repository root) sampled in English; the generated one in Russian."""
+    """The example site (the repository root) sampled in English; the generated one in Russian;
+    the polyglot fixture site (every shipped language) in Persian, right to left, and Georgian."""
     root = tmp_path_factory.mktemp("quality")
     example = build_ok(example_site(root / "example-site"), out=root / "example" / "news").out
     generated = build_ok(generate_site(root / "generated-site"), out=root / "generated" / "deep" / "news").out
-    assert example and generated
+    shutil.copytree(REPO / "tests" / "sites" / "polyglot", root / "polyglot-site")
+    polyglot = build_ok(root / "polyglot-site", out=root / "polyglot" / "news").out
+    assert example and generated and polyglot
     built = {
         "example": Built("example", example, root / "example", "https://example.org/news/"),
         "generated": Built("generated", generated, root / "generated", "https://example.org/deep/news/"),
+        "polyglot": Built("polyglot", polyglot, root / "polyglot", "https://example.org/news/"),
     }
     built["example"].samples = samples(example, "en")
     built["generated"].samples = samples(generated, "ru")
+    built["polyglot"].samples = sorted({*samples(polyglot, "fa"), *samples(polyglot, "ka")})
     canary = root / "canary" / "site"
     canary.mkdir(parents=True)
     (canary / "index.html").write_text(CANARY, encoding="utf-8")
@@ -233,7 +238,7 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Built]:
     return built
 
 
-SITE_NAMES = ["example", "generated"]
+SITE_NAMES = ["example", "generated", "polyglot"]
 
 #: A page with one fault for every checker, to show that each one sees it.
 CANARY = """<!DOCTYPE html>
@@ -250,10 +255,12 @@ CANARY = """<!DOCTYPE html>
 
 
 def test_every_page_type_is_sampled(sites: dict[str, Built]) -> None:
-    for built in (sites["example"], sites["generated"]):
+    for built in (sites["example"], sites["generated"], sites["polyglot"]):
         kinds = {page_kind(built.out, built.out / rel).split()[0] for rel in built.samples}
         expected = {"page-home", "page-article", "page-parallel", "page-section", "page-listing", "page-404"}
         assert expected <= kinds, (built.name, kinds)
+    for lang in ("fa", "ka"):
+        assert sum(rel.startswith(f"{lang}/") for rel in sites["polyglot"].samples) >= 8, sites["polyglot"].samples
     paged = [rel for rel in sites["generated"].samples if "/page/" in rel]
     assert any(rel.startswith("ru/page/") for rel in paged), paged
     assert any(rel.startswith(("ru/tags/", "ru/cities/", "ru/people/", "ru/archive/")) for rel in paged), paged

@@ -83,11 +83,15 @@ def status_command(site_dir: str | None, strict: bool) -> None:
     _, config, theme = _load(site_dir)
     template = catalogs.extract(theme)
     incomplete = False
+    missing = dict(zip(theme_stage.without_catalog(theme), theme_stage.missing_catalogs(theme), strict=True))
     click.echo(f"{'language':<10}{'messages':>10}{'untranslated':>14}{'fuzzy':>8}")
     for lang in config.languages:
         state = catalogs.status(theme, template, lang)
         incomplete |= bool(state.untranslated)
         click.echo(f"{lang:<10}{state.messages:>10}{len(state.untranslated):>14}{len(state.fuzzy):>8}")
+        if lang in missing:
+            click.echo(f"    {missing[lang]}")
+            continue
         for text in state.untranslated:
             click.echo(f"    untranslated: {text}")
     sys.exit(1 if strict and incomplete else 0)
