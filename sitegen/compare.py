@@ -74,11 +74,11 @@ def grid(config: SiteConfig, translation: Translation) -> Grid:
     said = _said_by_point(translation)
     reporter = _reporter(said)
     answering = {city_of.get(p.voice) for _, passages in said for p in passages if p.voice != reporter}
-    columns = tuple(
-        Column(city, tuple(v for v in translation.voices if v.city == city.id and v.id != reporter))
-        for city in config.cities
-        if city.id in answering
-    )
+    voices_of: dict[str, list[Voice]] = {}
+    for voice in translation.voices:
+        if voice.id != reporter:
+            voices_of.setdefault(voice.city, []).append(voice)
+    columns = tuple(Column(city, tuple(voices_of.get(city.id, ()))) for city in config.cities if city.id in answering)
     rows = []
     for point, passages in said:
         if passages[0].voice == reporter:
@@ -98,14 +98,11 @@ def grid(config: SiteConfig, translation: Translation) -> Grid:
 
 def _said_by_point(translation: Translation) -> list[tuple[Point | None, tuple[Passage, ...]]]:
     """(point, its passages in file order) for every point someone speaks on, then the passages without one."""
+    grouped: dict[str | None, list[Passage]] = {}
+    for passage in translation.passages:
+        grouped.setdefault(passage.point, []).append(passage)
     keys: list[Point | None] = [*translation.points, None]
-    found = []
-    for point in keys:
-        point_id = point.id if point else None
-        passages = tuple(p for p in translation.passages if p.point == point_id)
-        if passages:
-            found.append((point, passages))
-    return found
+    return [(point, tuple(grouped[point_id])) for point in keys if (point_id := point.id if point else None) in grouped]
 
 
 def _reporter(said: list[tuple[Point | None, tuple[Passage, ...]]]) -> str | None:
@@ -138,15 +135,16 @@ def lines(config: SiteConfig, translations: tuple[Translation, ...]) -> tuple[Li
     the claim first, then each point's passages followed by the cities that did not answer it."""
     first = grid(config, translations[0])
     rows = (*first.claim, *first.rows)
-    aligned = align(translations)
+    by_point: dict[str | None, list[tuple[Passage | None, ...]]] = {}
+    for passages in align(translations):
+        by_point.setdefault(_point(passages), []).append(passages)
     found = []
     for row in rows:
         point = row.point.id if row.point else None
-        found += [Line(point, passages, row.reported) for passages in aligned if _point(passages) == point]
+        found += [Line(point, passages, row.reported) for passages in by_point.pop(point, ())]
         if row.silent:
             found.append(Line(point, silent=row.silent))
-    shown = {row.point.id if row.point else None for row in rows}
-    found += [Line(_point(passages), passages) for passages in aligned if _point(passages) not in shown]
+    found += [Line(point, passages) for point, group in by_point.items() for passages in group]
     return tuple(found)
 
 
@@ -161,9 +159,7 @@ def align(translations: tuple[Translation, ...]) -> tuple[tuple[Passage | None, 
     Rows follow the first translation's order; passages the first lacks come last.
     """
     keyed = [_occurrences(t.passages) for t in translations]
-    order = list(keyed[0])
-    for keys in keyed[1:]:
-        order += [key for key in keys if key not in order]
+    order = dict.fromkeys(key for keys in keyed for key in keys)  # first seen first, each key once
     return tuple(tuple(keys.get(key) for keys in keyed) for key in order)
 
 

@@ -25,7 +25,7 @@ def compact_pickle(cls: type[T]) -> type[T]:
 
     The build cache loads tens of thousands of these at a time.
     """
-    names = tuple(item.name for item in fields(cls))  # type: ignore[arg-type]
+    names = tuple(item.name for item in fields(cls) if item.init)  # type: ignore[arg-type]
 
     def reduce(self: object) -> tuple[type, tuple]:
         return cls, tuple([getattr(self, name) for name in names])

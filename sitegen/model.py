@@ -58,13 +58,18 @@ class SiteConfig:
     params: dict[str, Any] = field(default_factory=dict)
     #: Where each code of ``languages`` is written in ``sitegen.toml``, for the problems that concern one language.
     language_at: dict[str, Location] = field(default_factory=dict)
+    #: Cities by id, made once: every passage's city is looked up on every page that shows it.
+    _cities: dict[str, City] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_cities", {city.id: city for city in reversed(self.cities)})
 
     @property
     def default_language(self) -> str:
         return self.languages[0]
 
     def city(self, city_id: str) -> City | None:
-        return next((c for c in self.cities if c.id == city_id), None)
+        return self._cities.get(city_id)
 
     def title_in(self, lang: str) -> str:
         return self.title.get(lang) or next(iter(self.title.values()), "")
@@ -127,9 +132,20 @@ class Translation:
     #: A digest of everything this translation is made from (its file, its resolved voices):
     #: equal digests mean equal translations, so pages can be fingerprinted cheaply.
     digest: str = ""
+    #: Voices and points by id, made once from ``voices`` and ``points`` (the first of an id wins):
+    #: templates look one up for every passage, and a linear search made pages quadratic.
+    _voices: dict[str, Voice] = field(init=False, repr=False, compare=False)
+    _points: dict[str, Point] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_voices", {voice.id: voice for voice in reversed(self.voices)})
+        object.__setattr__(self, "_points", {point.id: point for point in reversed(self.points)})
 
     def voice(self, voice_id: str) -> Voice | None:
-        return next((v for v in self.voices if v.id == voice_id), None)
+        return self._voices.get(voice_id)
+
+    def point(self, point_id: str | None) -> Point | None:
+        return self._points.get(point_id) if point_id is not None else None
 
     @property
     def day(self) -> dt.date:
