@@ -274,7 +274,8 @@ def test_a_persian_article_reads_from_the_right(browser: Browser, polyglot: str)
 def test_the_parallel_view_lays_each_language_out_in_its_own_direction(browser: Browser, polyglot: str) -> None:
     page = open_page(browser, polyglot + "en/water-dispute/parallel/", 1280)
     directions = page.evaluate(
-        "Object.fromEntries([...document.querySelectorAll('.parallel-row:not(.parallel-head):not(.parallel-silent) .parallel-cell')]"
+        "Object.fromEntries([...document.querySelectorAll("
+        "'.parallel-row:not(.parallel-head):not(.parallel-silent) .parallel-cell')]"
         ".map((c) => [c.lang, getComputedStyle(c).direction]))"
     )
     assert directions == {"en": "ltr", "ru": "ltr", "hy": "ltr", "az": "ltr", "ka": "ltr", "fa": "rtl"}
