@@ -130,10 +130,17 @@ def _passages(reference: Source, other: Source) -> list[Diagnostic]:
 
 
 def _comparable(source: Source, other: Source) -> tuple[Passage, ...]:
-    """The passages whose voice and point both files declare (the others are a declaration's error)."""
+    """The passages whose voice and point both files declare: the others are a declaration's mistake,
+    reported once as such. While the points differ, passages without a point are left out too: they may
+    be the ones whose point was lost (a ``points:`` block that is missing, say)."""
     voices = {v.id for v in other.translation.voices}
     points = {p.id for p in other.translation.points}
-    return tuple(p for p in source.translation.passages if p.voice in voices and (p.point is None or p.point in points))
+    same = points == {p.id for p in source.translation.points}
+    return tuple(
+        p
+        for p in source.translation.passages
+        if p.voice in voices and (p.point in points if p.point is not None else same)
+    )
 
 
 def _key(passage: Passage) -> tuple[str, str | None]:

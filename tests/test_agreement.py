@@ -281,6 +281,22 @@ def test_points_that_differ_are_reported_at_the_points(write) -> None:
     )
 
 
+def test_a_translation_without_the_points_block_is_one_error_per_point(write) -> None:
+    """Its passages lost their points with the block: the declarations are the mistake, not each passage."""
+    body = FOUR.replace(" claim\n", "\n").replace(" credible\n", "\n")
+    site = write({"en.md": en(), "ru.md": article(voices=RU_VOICES, body=body)})
+    assert_errors(
+        site,
+        [
+            f"{A}/ru.md:2: error: point 'claim' is declared in en.md:5 but not here",
+            "    hint: translations must declare the same points",
+            f"{A}/ru.md:2: error: point 'credible' is declared in en.md:6 but not here",
+            "    hint: translations must declare the same points",
+        ],
+        "2 errors, 0 warnings in 3 files",
+    )
+
+
 def test_a_city_that_differs_names_the_line_in_the_default_language(write) -> None:
     site = write({"en.md": en(), "ru.md": ru(voices=RU_VOICES.replace("city: baku", "city: moscow"))})
     assert_errors(
