@@ -46,8 +46,9 @@ from .model import FUTURE, Article, split_bodies
 
 #: Where the cache lives in a site folder (git-ignored with the rest of ``.sitegen/``).
 FOLDER = Path(".sitegen") / "cache"
-#: Bumped whenever what is stored changes shape: older entries are then ignored.
-FORMAT = f"sitegen-cache-4/{__version__}"
+#: Bumped whenever what is stored changes shape, or what reading an article reports changes
+#: (5: translations must hold the same passages): older entries are then ignored.
+FORMAT = f"sitegen-cache-5/{__version__}"
 
 
 def digest(*parts: bytes | str) -> str:
