@@ -104,6 +104,9 @@ class _Side:
     before: tuple[int, ...]
     after: tuple[int, ...]
     counts: Counter[tuple[str, str | None]]
+    #: Where each point and each voice is declared: for a passage with no other to stand beside.
+    point_lines: dict[str | None, Location]
+    voice_lines: dict[str, Location]
 
     @property
     def translation(self) -> Translation:
@@ -166,7 +169,10 @@ def _side(source: Source, passages: tuple[Passage, ...], partners: tuple[int, ..
         before[k] = partners[k - 1] if partners[k - 1] >= 0 else before[k - 1]
     for k in range(len(partners) - 2, -1, -1):
         after[k] = partners[k + 1] if partners[k + 1] >= 0 else after[k + 1]
-    return _Side(source, passages, partners, tuple(before), tuple(after), Counter(_key(p) for p in passages))
+    counts = Counter(_key(p) for p in passages)
+    points: dict[str | None, Location] = {p.id: p.location for p in source.translation.points}
+    voices = {v.id: v.location for v in source.translation.voices}
+    return _Side(source, passages, partners, tuple(before), tuple(after), counts, points, voices)
 
 
 def _moves(first: _Side, second: _Side) -> list[tuple[int, int]]:
@@ -223,11 +229,9 @@ def _anchor(here: _Side, i: int, there: _Side) -> tuple[Location, str]:
     if here.after[i] >= 0:
         return there.passages[here.after[i]].location, "before"
     passage = here.passages[i]
-    point = next((p for p in there.translation.points if p.id == passage.point), None)
-    if point is not None:
-        return point.location, ""
-    voice = there.translation.voice(passage.voice)
-    return (voice.location if voice is not None else there.source.voices_at), ""
+    if passage.point in there.point_lines:
+        return there.point_lines[passage.point], ""
+    return there.voice_lines.get(passage.voice, there.source.voices_at), ""
 
 
 def _speaks(passage: Passage, side: _Side, times: str = "") -> str:
