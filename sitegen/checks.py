@@ -1,6 +1,6 @@
-"""Checks over read content: passages against their front matter, translations
-against each other, and the site as a whole (links between articles, images,
-dates, missing translations).
+"""Checks over read content: passages against their front matter, and the site
+as a whole (links between articles, images, dates, missing translations).
+Translations against each other are :mod:`sitegen.agreement`'s.
 
 Pure: every function takes model values and returns or appends diagnostics.
 """
@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections import Counter
 from collections.abc import Iterable
-from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .errors import Diagnostic, Location, did_you_mean, error, warning
-from .model import Passage, Point, Site, Translation, Voice
+from .errors import Diagnostic, Location, closest, did_you_mean, error, warning
+from .model import Passage, Point, Site, Voice
 
 _ARTICLE_URL = re.compile(r"^([^/]+)/([^/]+)/?\Z")
 _PLACEHOLDER = re.compile(r"\bTODO:")
@@ -45,8 +43,9 @@ def passages(
                     "write what the voice said between the ':::' lines, or remove the passage",
                 )
             )
-        spoken.add(passage.voice)
-        answered.add(passage.point)
+        # A misspelt id counts for the one it was meant as: its error names it, so "never speaks" would be noise.
+        spoken.add(passage.voice if passage.voice in voice_ids else closest(passage.voice, voice_ids))
+        answered.add(passage.point if passage.point in point_ids else closest(passage.point or "", point_ids))
         if voices and passage.voice not in voice_ids:
             problems.append(
                 error(
@@ -82,103 +81,6 @@ def passages(
                     f"add a passage '::: <voice> {point.id}' or remove the point",
                 )
             )
-
-
-def agreement(translations: list[Translation]) -> list[Diagnostic]:
-    """Translations of one article must agree on voice ids, their cities and point ids."""
-    problems: list[Diagnostic] = []
-    if len(translations) < 2:
-        return problems
-    reference = translations[0]
-    ref_name = Path(reference.source.path).name
-    ref_voices = {v.id: v.city for v in reference.voices}
-    ref_points = [p.id for p in reference.points]
-    for other in translations[1:]:
-        voices = {v.id: v for v in other.voices}
-        for voice_id, city in ref_voices.items():
-            if voice_id not in voices:
-                problems.append(
-                    error(
-                        other.source,
-                        f"voice '{voice_id}' is declared in {ref_name} but not here",
-                        "translations must declare the same voices",
-                    )
-                )
-            elif voices[voice_id].city != city:
-                problems.append(
-                    error(
-                        voices[voice_id].location,
-                        f"voice '{voice_id}' is from '{voices[voice_id].city}' here but from '{city}' in {ref_name}",
-                        "a voice has the same city in every language",
-                    )
-                )
-        for voice_id, voice in voices.items():
-            if voice_id not in ref_voices:
-                problems.append(
-                    error(
-                        voice.location,
-                        f"voice '{voice_id}' is not declared in {ref_name}",
-                        "translations must declare the same voices",
-                    )
-                )
-        point_ids = [p.id for p in other.points]
-        if sorted(point_ids) != sorted(ref_points):
-            missing = [p for p in ref_points if p not in point_ids]
-            extra = [p for p in point_ids if p not in ref_points]
-            detail = "; ".join(
-                filter(None, [missing and f"missing {', '.join(missing)}", extra and f"extra {', '.join(extra)}"])
-            )
-            problems.append(
-                error(
-                    other.source,
-                    f"points differ from {ref_name}: {detail}",
-                    "translations must declare the same point ids",
-                )
-            )
-        problems.extend(_passage_counterparts(reference, other))
-    return problems
-
-
-def _passage_counterparts(reference: Translation, other: Translation) -> list[Diagnostic]:
-    """Warn where one language has a passage (voice, point) that the other lacks."""
-    ref_name, name = Path(reference.source.path).name, Path(other.source.path).name
-    extra = [
-        warning(
-            passage.location,
-            f"passage '::: {_label(passage)}' has no counterpart in {ref_name}",
-            f"translate it into {ref_name} too, or remove it",
-        )
-        for passage in _surplus(other.passages, reference.passages)
-    ]
-    missing = [
-        warning(
-            other.source,
-            f"{ref_name} has a passage '::: {_label(passage)}' (line {passage.location.line}) that {name} lacks",
-            f"translate it into {name}",
-        )
-        for passage in _surplus(reference.passages, other.passages)
-    ]
-    return extra + missing
-
-
-def _surplus(mine: tuple[Passage, ...], theirs: tuple[Passage, ...]) -> list[Passage]:
-    """Passages of ``mine`` (by voice and point) beyond what ``theirs`` has.
-
-    The n-th passage of a voice on a point matches the n-th in ``theirs``, so
-    the surplus is the later ones: the passage that was added, not the first.
-    """
-    matched = Counter((p.voice, p.point) for p in theirs)
-    found = []
-    for passage in mine:
-        if matched[(passage.voice, passage.point)] > 0:
-            matched[(passage.voice, passage.point)] -= 1
-        else:
-            found.append(passage)
-    return found
-
-
-def _label(passage: Passage) -> str:
-    return " ".join(filter(None, (passage.voice, passage.point)))
 
 
 def site(site: Site, folders: Iterable[str]) -> list[Diagnostic]:

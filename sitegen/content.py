@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import checks, fields, frontmatter, markup, people, slugs
+from . import agreement, checks, fields, frontmatter, markup, people, slugs
 from .errors import Diagnostic, Location, did_you_mean, error, warning
 from .model import ARTICLES, FUTURE, MAX_FILE_SIZE, Article, Person, Site, SiteConfig, Translation, Voice
 
@@ -134,6 +134,7 @@ def _article(reading: _Reading, folder: Path, drafts: bool, problems: list[Diagn
     if not slugs.is_slug(folder.name):
         problems.append(_slug_problem(folder.name, rel))
     translations: list[Translation] = []
+    sound: list[agreement.Source] = []
     assets: list[str] = []
     for path in _listing(folder):
         name = path.relative_to(folder).as_posix()
@@ -162,9 +163,12 @@ def _article(reading: _Reading, folder: Path, drafts: bool, problems: list[Diagn
                 )
             )
             continue
-        translation = _translation(reading, path, file_rel, lang, problems)
-        if translation is not None:
-            translations.append(translation)
+        mark = len(problems)
+        source = _translation(reading, path, file_rel, lang, problems)
+        if source is not None:
+            translations.append(source.translation)
+            if not any(p.is_error for p in problems[mark:]):
+                sound.append(source)  # compared with its translations; a broken file is not
     if not translations and len(problems) == before:
         problems.append(
             warning(
@@ -172,7 +176,8 @@ def _article(reading: _Reading, folder: Path, drafts: bool, problems: list[Diagn
             )
         )
     translations.sort(key=lambda t: config.languages.index(t.lang))
-    problems.extend(checks.agreement(translations))
+    sound.sort(key=lambda s: config.languages.index(s.translation.lang))
+    problems.extend(agreement.check(sound))
     if any(p.is_error for p in problems[before:]):
         return None
     published = tuple(t for t in translations if drafts or not t.draft)
@@ -236,7 +241,9 @@ def _read_text(path: Path, rel: str, problems: list[Diagnostic]) -> str | None:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _translation(reading: _Reading, path: Path, rel: str, lang: str, problems: list[Diagnostic]) -> Translation | None:
+def _translation(
+    reading: _Reading, path: Path, rel: str, lang: str, problems: list[Diagnostic]
+) -> agreement.Source | None:
     config = reading.config
     text = _read_text(path, rel, problems)
     if text is None:
@@ -275,7 +282,7 @@ def _translation(reading: _Reading, path: Path, rel: str, lang: str, problems: l
                 "write the text, or put 'draft: true' back",
             )
         )
-    return Translation(
+    translation = Translation(
         lang=lang,
         title=title,
         date=date,
@@ -291,6 +298,7 @@ def _translation(reading: _Reading, path: Path, rel: str, lang: str, problems: l
         links=body.links,
         digest=_digest(text, voices, config.raw_html),
     )
+    return agreement.Source(translation, front.at("voices"), front.at("points"))
 
 
 def _digest(text: str, voices: tuple[Voice, ...], raw_html: bool) -> str:

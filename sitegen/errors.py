@@ -115,14 +115,19 @@ def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
     return any(d.is_error for d in diagnostics)
 
 
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The choice ``word`` is most likely a misspelling of, if one is close enough."""
+    import difflib  # only when a name is wrong
+
+    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A hint naming the closest choice, or listing the choices when none is close."""
     options = sorted(choices)
-    import difflib  # only when a name is wrong
-
-    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
-    if close:
-        return f"did you mean '{close[0]}'?"
+    if (close := closest(word, options)) is not None:
+        return f"did you mean '{close}'?"
     if not options:
         return ""
     shown = ", ".join(options[:8]) + (", ..." if len(options) > 8 else "")

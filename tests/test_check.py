@@ -280,6 +280,25 @@ def test_passage_for_an_undeclared_point_suggests_the_closest(write) -> None:
     )
 
 
+def test_a_misspelt_voice_or_point_is_one_error_not_also_a_silent_voice(write) -> None:
+    """The typo's error names the voice and point it meant; they are not also reported as never heard."""
+    body = "::: simonyan credible\nSaid.\n:::\n\n::: namazof cliam\nSaid in Baku.\n:::\n"
+    points = "points:\n  claim: What?\n  credible: Credible?\n  next: What next?\n"
+    site = write({"one/en.md": article(voices=TWO_VOICES, extra=points, body=body)})
+    assert_errors(
+        site,
+        [
+            "content/articles/one/en.md:7:3: warning: point 'next' is never answered",
+            "    hint: add a passage '::: <voice> next' or remove the point",
+            "content/articles/one/en.md:21: error: passage for undeclared voice 'namazof'",
+            "    hint: did you mean 'namazov'? (declare voices in the front matter)",
+            "content/articles/one/en.md:21: error: passage names undeclared point 'cliam'",
+            "    hint: did you mean 'claim'? (declare points in the front matter)",
+        ],
+        "2 errors, 1 warning in 2 files",
+    )
+
+
 def test_passage_without_a_voice_is_a_stray_closer(write) -> None:
     site = write({"one/en.md": article(body="::: simonyan\nSaid.\n:::\n\n:::\nWho said this?\n:::\n")})
     hint = "    hint: a passage starts with '::: <voice> [<point>]' and ends with ':::'; remove the stray line"
@@ -384,16 +403,15 @@ def test_todo_placeholder_is_fine_in_a_draft(write) -> None:
 
 
 def test_translations_disagree_on_voices(write) -> None:
+    """Reported at the voices block of the file that lacks the voice; its passages are not reported again."""
     site = write({"one/en.md": article(voices=TWO_VOICES, body=TWO_PASSAGES), "one/ru.md": article()})
     assert_errors(
         site,
         [
-            "content/articles/one/ru.md:1: warning: en.md has a passage '::: namazov' (line 17) that ru.md lacks",
-            "    hint: translate it into ru.md",
-            "content/articles/one/ru.md:1: error: voice 'namazov' is declared in en.md but not here",
+            "content/articles/one/ru.md:4:1: error: voice 'namazov' is declared in en.md:8 but not here",
             "    hint: translations must declare the same voices",
         ],
-        "1 error, 1 warning in 3 files",
+        "1 error, 0 warnings in 3 files",
     )
 
 
@@ -404,10 +422,8 @@ def test_translation_declares_a_voice_the_other_lacks(write) -> None:
         [
             "content/articles/one/ru.md:8:3: error: voice 'namazov' is not declared in en.md",
             "    hint: translations must declare the same voices",
-            "content/articles/one/ru.md:17: warning: passage '::: namazov' has no counterpart in en.md",
-            "    hint: translate it into en.md too, or remove it",
         ],
-        "1 error, 1 warning in 3 files",
+        "1 error, 0 warnings in 3 files",
     )
 
 
@@ -417,7 +433,7 @@ def test_translations_disagree_on_a_voice_city(write) -> None:
     assert_errors(
         site,
         [
-            "content/articles/one/ru.md:5:3: error: voice 'simonyan' is from 'baku' here but from 'yerevan' in en.md",
+            "content/articles/one/ru.md:5:3: error: voice 'simonyan' is from 'baku' here but from 'yerevan' in en.md:5",
             "    hint: a voice has the same city in every language",
         ],
         "1 error, 0 warnings in 3 files",
@@ -436,16 +452,19 @@ def test_translations_disagree_on_points(write) -> None:
         [
             "content/articles/one/en.md:6:3: warning: point 'why' is never answered",
             "    hint: add a passage '::: <voice> why' or remove the point",
-            "content/articles/one/ru.md:1: error: points differ from en.md: missing why; extra when",
-            "    hint: translations must declare the same point ids",
+            "content/articles/one/ru.md:4:1: error: point 'why' is declared in en.md:6 but not here",
+            "    hint: translations must declare the same points",
             "content/articles/one/ru.md:6:3: warning: point 'when' is never answered",
             "    hint: add a passage '::: <voice> when' or remove the point",
+            "content/articles/one/ru.md:6:3: error: point 'when' is not declared in en.md",
+            "    hint: translations must declare the same points",
         ],
-        "1 error, 2 warnings in 3 files",
+        "2 errors, 2 warnings in 3 files",
     )
 
 
-def test_passage_the_other_language_lacks_is_a_warning(write) -> None:
+def test_passage_the_other_language_lacks_is_an_error(write) -> None:
+    """One more passage in ru.md: an error there, and one in en.md where its translation would go."""
     extra = TWO_PASSAGES + "\n::: simonyan\nHe added later.\n:::\n"
     site = write(
         {
@@ -453,17 +472,20 @@ def test_passage_the_other_language_lacks_is_a_warning(write) -> None:
             "one/ru.md": article(voices=TWO_VOICES, body=extra),
         }
     )
-    assert_warnings(
+    assert_errors(
         site,
         [
-            "content/articles/one/ru.md:21: warning: passage '::: simonyan' has no counterpart in en.md",
-            "    hint: translate it into en.md too, or remove it",
+            "content/articles/one/en.md:17: error: voice 'simonyan' speaks twice in ru.md but once here; "
+            "ru.md:21 has no counterpart",
+            "    hint: translate that passage and put it after this one, or remove it from ru.md too",
+            "content/articles/one/ru.md:21: error: voice 'simonyan' speaks twice here but once in en.md",
+            "    hint: translate this passage into en.md too, or remove it",
         ],
-        "Checked 1 article: 0 errors, 1 warning in 3 files",
+        "2 errors, 0 warnings in 3 files",
     )
 
 
-def test_passage_this_language_lacks_is_a_warning(write) -> None:
+def test_passage_this_language_lacks_is_an_error(write) -> None:
     extra = TWO_PASSAGES + "\n::: simonyan\nHe added later.\n:::\n"
     site = write(
         {
@@ -471,13 +493,16 @@ def test_passage_this_language_lacks_is_a_warning(write) -> None:
             "one/ru.md": article(voices=TWO_VOICES, body=TWO_PASSAGES),
         }
     )
-    assert_warnings(
+    assert_errors(
         site,
         [
-            "content/articles/one/ru.md:1: warning: en.md has a passage '::: simonyan' (line 21) that ru.md lacks",
-            "    hint: translate it into ru.md",
+            "content/articles/one/en.md:21: error: voice 'simonyan' speaks twice here but once in ru.md",
+            "    hint: translate this passage into ru.md too, or remove it",
+            "content/articles/one/ru.md:17: error: voice 'simonyan' speaks twice in en.md but once here; "
+            "en.md:21 has no counterpart",
+            "    hint: translate that passage and put it after this one, or remove it from en.md too",
         ],
-        "Checked 1 article: 0 errors, 1 warning in 3 files",
+        "2 errors, 0 warnings in 3 files",
     )
 
 

@@ -407,7 +407,7 @@ def test_voice_missing_in_a_translation(make_site):
     loaded, found = load(site)
     assert loaded.articles == ()
     assert [str(d) for d in found if d.is_error] == [
-        f"{A}/one/ru.md:1: error: voice 'namazov' is declared in en.md but not here "
+        f"{A}/one/ru.md:4:1: error: voice 'namazov' is declared in en.md:9 but not here "
         "(translations must declare the same voices)"
     ]
 
@@ -433,7 +433,7 @@ def test_voice_from_another_city_in_a_translation(make_site):
         }
     )
     assert errors(site) == [
-        f"{A}/one/ru.md:9:3: error: voice 'namazov' is from 'moscow' here but from 'baku' in en.md "
+        f"{A}/one/ru.md:9:3: error: voice 'namazov' is from 'moscow' here but from 'baku' in en.md:9 "
         "(a voice has the same city in every language)"
     ]
 
@@ -446,8 +446,9 @@ def test_point_ids_differ_between_translations(make_site):
         }
     )
     assert errors(site) == [
-        f"{A}/one/ru.md:1: error: points differ from en.md: missing credible; extra next "
-        "(translations must declare the same point ids)"
+        f"{A}/one/ru.md:4:1: error: point 'credible' is declared in en.md:6 but not here "
+        "(translations must declare the same points)",
+        f"{A}/one/ru.md:6:3: error: point 'next' is not declared in en.md (translations must declare the same points)",
     ]
 
 

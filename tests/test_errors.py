@@ -15,6 +15,7 @@ from .conftest import CONFIG
 
 CATALOGUE = Path(__file__).parent / "fixtures" / "errors.md"
 ARTICLE = "content/articles/case/en.md"
+TRANSLATION = "content/articles/case/ru.md"
 SINGLE_LANGUAGE = CONFIG.replace('languages = ["en", "ru"]', 'languages = ["en"]').replace(
     'title = { en = "Two views", ru = "Два взгляда" }', 'title = "Two views"'
 )
@@ -27,20 +28,23 @@ class Case:
     article: str
     expected: str
     line: int  # where the case starts in errors.md, for failure messages
+    translation: str | None = None  # the ru.md beside it, for mistakes between languages
 
 
 def read_catalogue(text: str) -> list[Case]:
-    """Sections ``## <mistake>``, each with one ```markdown block and one ``Expected:`` line."""
+    """Sections ``## <mistake>``, each with one ```markdown block and one ``Expected:`` line; a second
+    block opened with ```markdown ru.md is the article's Russian file (the site then has both languages)."""
     cases = []
     for match in re.finditer(r"^## (.+)$", text, re.MULTILINE):
         start = match.end()
         following = text.find("\n## ", start)
         section = text[start : following if following != -1 else len(text)]
         block = re.search(r"^```markdown\n(.*?)^```$", section, re.MULTILINE | re.DOTALL)
+        translation = re.search(r"^```markdown ru\.md\n(.*?)^```$", section, re.MULTILINE | re.DOTALL)
         expected = re.search(r"^Expected: `?(.+?)`?$", section, re.MULTILINE)
         line = text.count("\n", 0, match.start()) + 1
         assert block and expected, f"errors.md:{line}: a case needs a ```markdown block and an Expected: line"
-        cases.append(Case(match[1].strip(), block[1], expected[1], line))
+        cases.append(Case(match[1].strip(), block[1], expected[1], line, translation[1] if translation else None))
     return cases
 
 
@@ -51,8 +55,10 @@ def test_catalogue_is_well_formed():
     assert len(CASES) >= 15
     assert len({case.title for case in CASES}) == len(CASES), "each mistake has its own heading"
     for case in CASES:
-        assert case.expected.startswith(f"{ARTICLE}:"), case.title
-        assert re.match(rf"{re.escape(ARTICLE)}:\d+(:\d+)?: (error|warning): \S", case.expected), case.title
+        names = [ARTICLE, TRANSLATION] if case.translation is not None else [ARTICLE]
+        files = "|".join(re.escape(name) for name in names)
+        assert re.match(rf"({files}):\d+(:\d+)?: (error|warning): \S", case.expected), case.title
+    assert any(case.translation is not None for case in CASES), "mistakes between languages are documented too"
 
 
 def test_single_language_config_is_clean(make_site):
@@ -70,7 +76,10 @@ def test_single_language_config_is_clean(make_site):
 
 @pytest.mark.parametrize("case", CASES, ids=[case.title for case in CASES])
 def test_catalogue_case(make_site, case: Case):
-    site = make_site({ARTICLE: case.article}, config=SINGLE_LANGUAGE)
+    if case.translation is None:
+        site = make_site({ARTICLE: case.article}, config=SINGLE_LANGUAGE)
+    else:
+        site = make_site({ARTICLE: case.article, TRANSLATION: case.translation}, config=CONFIG)
     report = build(site, write=False)
     shown = [str(d) for d in report.diagnostics]
     assert any(line.startswith(case.expected) for line in shown), (
