@@ -283,11 +283,32 @@ def serve_command(
         raise click.UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     if not serve.is_loopback(host):
         click.secho(f"warning: listening on {host}: other machines can read this preview", fg="yellow", err=True)
-    _print_update(session.start(), quiet, verbose)
+    terminal = _Rebuilds(quiet, verbose)
+    terminal.show(session.start())
     click.echo(f"Serving {_shown(out, site)} at {session.url}  (Ctrl+C to stop)")
     if open_browser:
         click.launch(session.url)
-    session.run(lambda update: _print_update(update, quiet, verbose))
+    session.run(terminal.show)
+
+
+class _Rebuilds:
+    """What ``serve`` prints of each rebuild; it remembers whether the last one failed, to say when it is fixed."""
+
+    def __init__(self, quiet: bool, verbose: bool):
+        self.quiet, self.verbose = quiet, verbose
+        self.broken = False
+
+    def show(self, update: Update) -> None:
+        """The rebuild as a line or two (and every error); after a failed one, a line saying the site builds again.
+
+        The fix is printed even with --quiet: it answers an error that was printed.
+        """
+        _print_update(update, self.quiet, self.verbose)
+        if update.ok and self.broken:
+            warnings = len(update.diagnostics)
+            counts = "0 errors" + (f", {_count(warnings, 'warning')}" if warnings else "")
+            click.secho(f"Fixed: the site builds again: {counts}; the preview shows the new version", fg="green")
+        self.broken = not update.ok
 
 
 def _print_update(update: Update, quiet: bool, verbose: bool) -> None:
