@@ -47,7 +47,7 @@ from .model import FUTURE, Article, split_bodies
 #: Where the cache lives in a site folder (git-ignored with the rest of ``.sitegen/``).
 FOLDER = Path(".sitegen") / "cache"
 #: Bumped whenever what is stored changes shape: older entries are then ignored.
-FORMAT = f"sitegen-cache-4/{__version__}"
+FORMAT = f"sitegen-cache-5/{__version__}"
 
 
 def digest(*parts: bytes | str) -> str:
@@ -156,6 +156,8 @@ class ArticleEntry:
     article: Article | None
     diagnostics: tuple[Diagnostic, ...]
     today: dt.date
+    #: Whether a translation marked ``draft: true`` was left out (the build's summary counts them).
+    drafts_left_out: bool = False
 
     def valid_on(self, today: dt.date) -> bool:
         """Whether reading the folder on ``today`` gives the same result.
@@ -185,6 +187,8 @@ class Manifest:
     sources: int = 0
     #: The warnings the build printed, shown again when nothing changed.
     diagnostics: tuple[Diagnostic, ...] = ()
+    #: Article folders with a draft left out, counted again when nothing changed.
+    drafts_left_out: int = 0
 
 
 class Cache:

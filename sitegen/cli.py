@@ -198,7 +198,10 @@ def check_command(site_dir: str | None, no_drafts: bool, strict: bool, output_fo
                 _show(diagnostic)
         if not quiet or errors:
             counts = f"{_count(errors, 'error')}, {_count(warnings, 'warning')} in {_count(report.sources, 'file')}"
-            summary = f"Checked {_count(report.articles, 'article')}: {counts}" if not errors else counts
+            held = f" ({_count(report.drafts, 'draft')})" if report.drafts else ""
+            summary = f"Checked {_count(report.articles, 'article')}{held}: {counts}" if not errors else counts
+            if report.drafts_left_out and not errors:
+                summary += f", {_count(report.drafts_left_out, 'draft')} left out (--no-drafts)"
             click.secho(summary, fg="red" if errors else None, err=bool(errors))
     sys.exit(1 if errors else 0)
 
@@ -355,10 +358,18 @@ def _print(report: BuildReport, quiet: bool, verbose: bool, site: Path) -> None:
             if report.cached:
                 done += f", {report.rendered} of {_count(report.files, 'file')} rendered, {report.cached} from cache"
         done += f" in {report.seconds:.2f} s"
-        click.echo(done + (f" -> {where}" if where else "") + (f", {_count(warnings, 'warning')}" if warnings else ""))
+        done += (f" -> {where}" if where else "") + (f", {_count(warnings, 'warning')}" if warnings else "")
+        click.echo(done + _left_out(report.drafts_left_out))
         if verbose and report.written:
             workers = f" by {_count(report.processes, 'process')}" if report.processes > 1 else ""
             click.echo(f"{report.rendered} of {report.files} files written to {report.out}{workers}")
+
+
+def _left_out(drafts: int) -> str:
+    """The end of the build's summary when it left drafts out: they are not published, and nothing else says so."""
+    if not drafts:
+        return ""
+    return f", {_count(drafts, 'draft')} left out (use --drafts to include {'it' if drafts == 1 else 'them'})"
 
 
 def _finish(report: BuildReport, quiet: bool, verbose: bool, site: Path) -> None:

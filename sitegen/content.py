@@ -11,7 +11,7 @@ import hashlib
 import os
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import checks, fields, frontmatter, markup, people
@@ -21,9 +21,10 @@ from .model import ARTICLES, FUTURE, MAX_FILE_SIZE, Article, Person, Site, SiteC
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
-#: Reads article folders given the people registry: one ``(article, problems)`` per folder, in order.
-#: The build's reader takes what it can from its cache and reads the rest in parallel.
-Reader = Callable[[Sequence[Path], Mapping[str, Person]], list[tuple[Article | None, list[Diagnostic]]]]
+#: Reads article folders given the people registry: one ``(article, problems, drafts left out)`` per
+#: folder, in order (see :func:`load_article`). The build's reader takes what it can from its cache
+#: and reads the rest in parallel.
+Reader = Callable[[Sequence[Path], Mapping[str, Person]], list[tuple[Article | None, list[Diagnostic], bool]]]
 
 
 def load(
@@ -74,11 +75,14 @@ def load(
     else:
         results = reader(folders, registry)
     articles = []
-    for article, found in results:
+    left_out = []
+    for folder, (article, found, drafts_left_out) in zip(folders, results, strict=True):
         problems += found
         if article is not None:
             articles.append(article)
-    site = Site(config, tuple(articles), tuple(registry.values()))
+        if drafts_left_out:
+            left_out.append(folder.name)
+    site = Site(config, tuple(articles), tuple(registry.values()), tuple(left_out))
     return site, problems + checks.site(site, names)
 
 
@@ -96,11 +100,22 @@ def load_article(
     drafts: bool = False,
     registry: Mapping[str, Person] | None = None,
     today: dt.date | None = None,
-) -> tuple[Article | None, list[Diagnostic]]:
-    """Read one article folder; ``None`` when it has errors or nothing published."""
+) -> tuple[Article | None, list[Diagnostic], bool]:
+    """Read one article folder: the article (``None`` when it has errors or nothing published), its
+    problems, and whether a translation marked ``draft: true`` was left out (``drafts=False``).
+
+    The build's summary counts the folders of the last kind: an editor learns that
+    ``build`` left drafts out without having to know which files say ``draft: true``.
+    """
     reading = _Reading(config, site_dir, registry or {}, today or dt.date.today())
     problems: list[Diagnostic] = []
-    return _article(reading, folder, drafts, problems), problems
+    article = _article(reading, folder, problems)
+    if article is None or drafts:
+        return article, problems, False
+    published = tuple(t for t in article.translations if not t.draft)
+    if len(published) == len(article.translations):
+        return article, problems, False
+    return (replace(article, translations=published) if published else None), problems, True
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +128,8 @@ class _Reading:
     today: dt.date
 
 
-def _article(reading: _Reading, folder: Path, drafts: bool, problems: list[Diagnostic]) -> Article | None:
+def _article(reading: _Reading, folder: Path, problems: list[Diagnostic]) -> Article | None:
+    """The article in ``folder`` with every translation, drafts too; None when it has errors or none."""
     config = reading.config
     rel = folder.relative_to(reading.site_dir).as_posix()
     before = len(problems)
@@ -171,10 +187,9 @@ def _article(reading: _Reading, folder: Path, drafts: bool, problems: list[Diagn
     problems.extend(checks.agreement(translations))
     if any(p.is_error for p in problems[before:]):
         return None
-    published = tuple(t for t in translations if drafts or not t.draft)
-    if not published:
+    if not translations:
         return None
-    return Article(folder.name, published, tuple(assets), folder=str(folder))
+    return Article(folder.name, tuple(translations), tuple(assets), folder=str(folder))
 
 
 def _listing(folder: Path) -> list[Path]:
