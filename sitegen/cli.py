@@ -13,8 +13,8 @@ import click
 
 from . import __version__, output
 from .build import DEFAULT_OUT, PREVIEW_OUT, BuildReport, Progress, build
+from .commands.common import CommandGroup, site_option
 from .commands.common import resolve_site as _site
-from .commands.common import site_option
 from .errors import Diagnostic, Severity
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ verbose_option = click.option(
 )
 
 
-class _Commands(click.Group):
+class _Commands(CommandGroup):
     """The command group, with ``new`` and ``i18n`` loaded only when they run (or help lists them).
 
     Their modules import the whole reading pipeline; ``sitegen build`` on an
