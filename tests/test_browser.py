@@ -197,3 +197,19 @@ def test_warnings_sit_collapsed_apart_from_errors(browser: Browser, preview: Ser
     (draft / "ru.md").write_text((draft / "en.md").read_text(encoding="utf-8"), encoding="utf-8")
     overlay.wait_for(state="detached")  # no warning left: nothing over the page
     page.close()
+
+
+def test_problems_in_the_overlay_are_text_never_markup(browser: Browser, preview: Server) -> None:
+    """A warning quotes the content ("unknown field '<img …>'"): the overlay shows it as text, runs nothing."""
+    source = preview.site / "content" / "articles" / "karabakh-claim" / "en.md"
+    text = source.read_text(encoding="utf-8")
+    trap = "<img src=x onerror=window.ran=1>"
+    source.write_text(text.replace("title:", f'"{trap}": 1\ntitle:', 1), encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1280, "height": 700})
+    page.goto(preview.url + "en/karabakh-claim/")
+    overlay = page.locator("#sitegen-overlay")
+    overlay.locator(".toggle").click()
+    overlay.get_by_text(f"unknown field '{trap}'").wait_for()
+    assert overlay.locator("img").count() == 0
+    assert page.evaluate("window.ran === undefined")
+    page.close()
