@@ -121,7 +121,7 @@
           <span class="arrow" aria-hidden="true"></span></button>
         <button type="button" class="close" aria-label="Hide the warnings until they change">×</button>
       </div>
-      <div class="list" id="warning-list" role="region" aria-label="Warnings">
+      <div class="list" id="warning-list" role="region" aria-label="Warnings" tabindex="0">
         <p>The site builds, and these are worth fixing before you publish.</p>
       </div>`;
     const toggle = part.querySelector(".toggle");
