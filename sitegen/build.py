@@ -16,6 +16,7 @@ import contextlib
 import datetime as dt
 import gc
 import os
+import posixpath
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -300,7 +301,7 @@ class _Build:
     def reader(self, config: SiteConfig, folders: Mapping[str, str]) -> content.Reader:
         """Article folders from the cache where their key matches, read (in parallel) where not."""
 
-        def read(paths: Sequence[Path], registry: Mapping[str, Person]) -> list[tuple[Article | None, list, bool]]:
+        def read(paths: Sequence[Path], registry: Mapping[str, Person]) -> list[tuple[Article | None, list, tuple]]:
             base = cache_stage.digest(
                 cache_stage.FORMAT,
                 self.config_key,
@@ -310,7 +311,7 @@ class _Build:
             )
             keys = [cache_stage.digest(base, folders[path.name]) if path.name in folders else None for path in paths]
             self.registry = registry
-            results: list[tuple[Article | None, list, bool] | None] = []
+            results: list[tuple[Article | None, list, tuple] | None] = []
             missing = []
             with _settled():
                 for index, (path, key) in enumerate(zip(paths, keys, strict=True)):
@@ -323,7 +324,7 @@ class _Build:
 
             from . import content
 
-            def load(chunk: Sequence[int]) -> list[tuple[Article | None, list, bool]]:
+            def load(chunk: Sequence[int]) -> list[tuple[Article | None, list, tuple]]:
                 loaded = []
                 for i in chunk:  # each worker stores its own entries: one pickling of each article, not two
                     article, found, left_out = content.load_article(
@@ -457,7 +458,7 @@ class _Build:
                 articles=len(site.articles),
                 sources=self.sources,
                 diagnostics=tuple(d for d in self.problems if not d.is_error),
-                drafts_left_out=len(site.drafts_left_out),
+                drafts_left_out=_drafts(site)["drafts_left_out"],
             )
         )
         return self.report(
@@ -602,4 +603,4 @@ def _same_file(out: str, path: str, entry: tuple[str, int, int, int]) -> bool:
 def _drafts(site: Site) -> dict[str, int]:
     """The report's counts of drafts: articles read with a draft translation, and those left out."""
     held = sum(any(t.draft for t in article.translations) for article in site.articles)
-    return {"drafts": held, "drafts_left_out": len(site.drafts_left_out)}
+    return {"drafts": held, "drafts_left_out": len({posixpath.dirname(path) for path in site.drafts_left_out})}

@@ -156,8 +156,8 @@ class ArticleEntry:
     article: Article | None
     diagnostics: tuple[Diagnostic, ...]
     today: dt.date
-    #: Whether a translation marked ``draft: true`` was left out (the build's summary counts them).
-    drafts_left_out: bool = False
+    #: The files of translations marked ``draft: true`` that were left out (the build's summary counts them).
+    drafts_left_out: tuple[str, ...] = ()
 
     def valid_on(self, today: dt.date) -> bool:
         """Whether reading the folder on ``today`` gives the same result.

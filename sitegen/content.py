@@ -24,7 +24,9 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 #: Reads article folders given the people registry: one ``(article, problems, drafts left out)`` per
 #: folder, in order (see :func:`load_article`). The build's reader takes what it can from its cache
 #: and reads the rest in parallel.
-Reader = Callable[[Sequence[Path], Mapping[str, Person]], list[tuple[Article | None, list[Diagnostic], bool]]]
+Reader = Callable[
+    [Sequence[Path], Mapping[str, Person]], list[tuple[Article | None, list[Diagnostic], tuple[str, ...]]]
+]
 
 
 def load(
@@ -75,13 +77,12 @@ def load(
     else:
         results = reader(folders, registry)
     articles = []
-    left_out = []
-    for folder, (article, found, drafts_left_out) in zip(folders, results, strict=True):
+    left_out: list[str] = []
+    for article, found, drafts in results:
         problems += found
+        left_out += drafts
         if article is not None:
             articles.append(article)
-        if drafts_left_out:
-            left_out.append(folder.name)
     site = Site(config, tuple(articles), tuple(registry.values()), tuple(left_out))
     return site, problems + checks.site(site, names)
 
@@ -100,22 +101,23 @@ def load_article(
     drafts: bool = False,
     registry: Mapping[str, Person] | None = None,
     today: dt.date | None = None,
-) -> tuple[Article | None, list[Diagnostic], bool]:
+) -> tuple[Article | None, list[Diagnostic], tuple[str, ...]]:
     """Read one article folder: the article (``None`` when it has errors or nothing published), its
-    problems, and whether a translation marked ``draft: true`` was left out (``drafts=False``).
+    problems, and the files of the translations marked ``draft: true`` that were left out (``drafts=False``).
 
-    The build's summary counts the folders of the last kind: an editor learns that
-    ``build`` left drafts out without having to know which files say ``draft: true``.
+    The build's summary counts the articles with such files, and the missing-translation
+    warning names them: an editor learns that ``build`` left a draft out, and which.
     """
     reading = _Reading(config, site_dir, registry or {}, today or dt.date.today())
     problems: list[Diagnostic] = []
     article = _article(reading, folder, problems)
     if article is None or drafts:
-        return article, problems, False
+        return article, problems, ()
     published = tuple(t for t in article.translations if not t.draft)
     if len(published) == len(article.translations):
-        return article, problems, False
-    return (replace(article, translations=published) if published else None), problems, True
+        return article, problems, ()
+    left_out = tuple(t.source.path for t in article.translations if t.draft)
+    return (replace(article, translations=published) if published else None), problems, left_out
 
 
 @dataclass(frozen=True, slots=True)

@@ -212,7 +212,7 @@ class Site:
     config: SiteConfig
     articles: tuple[Article, ...]
     people: tuple[Person, ...] = ()
-    #: The article folders with a translation marked ``draft: true`` that was left out (a build without --drafts).
+    #: The files of translations marked ``draft: true`` that were left out (a build without --drafts).
     drafts_left_out: tuple[str, ...] = ()
     # Indexes made once at construction, so listings stay linear in the site's size.
     _by_slug: dict[str, Article] = field(init=False, repr=False, compare=False)

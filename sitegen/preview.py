@@ -27,6 +27,7 @@ last good pages.
 
 from __future__ import annotations
 
+import posixpath
 import shutil
 import threading
 import time
@@ -99,12 +100,13 @@ class Sources:
     registry: dict[str, Person]
     people_problems: tuple[Diagnostic, ...]
     folders: dict[str, tuple[Article | None, tuple[Diagnostic, ...]]] = field(default_factory=dict)
-    #: The folders with a draft left out (``--no-drafts``).
-    drafts_left_out: frozenset[str] = frozenset()
+    #: The files of the drafts left out (``--no-drafts``), by folder name.
+    drafts_left_out: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def site(self) -> Site:
         articles = tuple(article for _, (article, _) in sorted(self.folders.items()) if article is not None)
-        return Site(self.config, articles, tuple(self.registry.values()), tuple(sorted(self.drafts_left_out)))
+        left_out = tuple(path for _, paths in sorted(self.drafts_left_out.items()) for path in paths)
+        return Site(self.config, articles, tuple(self.registry.values()), left_out)
 
     def problems(self) -> list[Diagnostic]:
         return [*self.people_problems, *(d for _, found in self.folders.values() for d in found)]
@@ -314,7 +316,7 @@ class Preview:
         if changes.every_article:
             folders = set(sources.folders) | set(self._folder_names())
         updated = dict(sources.folders)
-        left_out = set(sources.drafts_left_out) - folders
+        left_out = {name: paths for name, paths in sources.drafts_left_out.items() if name not in folders}
         for name in folders:
             folder = self.site_dir / content.ARTICLES / name
             updated.pop(name, None)
@@ -324,13 +326,13 @@ class Preview:
                 )
                 updated[name] = (article, tuple(found))
                 if drafts:
-                    left_out.add(name)
+                    left_out[name] = drafts
         return replace(
             sources,
             registry=registry,
             people_problems=people_problems,
             folders=updated,
-            drafts_left_out=frozenset(left_out),
+            drafts_left_out=left_out,
         )
 
     def _sources_of(self, built: build_stage.Prepared) -> Sources:
@@ -340,7 +342,10 @@ class Preview:
         folders = {name: (None, ()) for name in self._folder_names()}
         folders.update((article.slug, (article, ())) for article in site.articles)
         registry = {person.id: person for person in site.people}
-        left_out = frozenset(site.drafts_left_out)
+        left_out: dict[str, tuple[str, ...]] = {}
+        for path in site.drafts_left_out:
+            name = posixpath.basename(posixpath.dirname(path))
+            left_out[name] = (*left_out.get(name, ()), path)
         return Sources(site.config, built.theme, built.environments, registry, (), folders, left_out)
 
     def _read_all(self) -> Sources | None:

@@ -138,3 +138,32 @@ def test_check_counts_drafts_too(drafty: Path) -> None:
     left_out = invoke("check", "--site", str(drafty), "--no-drafts")
     assert left_out.stdout.startswith("Checked 2 articles: 0 errors"), left_out.stdout
     assert left_out.stdout.strip().endswith(", 2 drafts left out (--no-drafts)"), left_out.stdout
+
+
+def test_a_version_left_out_as_a_draft_is_not_called_missing(drafty: Path) -> None:
+    """`half` is published in English; its ru.md exists but is a draft: the warning says so, at that file."""
+    report = build_ok(drafty)
+    said = [str(d) for d in report.diagnostics]
+    assert said == [
+        "content/articles/half/ru.md:1: warning: the ru version is a draft: this build leaves it out"
+        " (delete its 'draft: true' line to publish it, or build with --drafts;"
+        " until then the article's pages say it is not available in ru)"
+    ], said
+    assert build_ok(drafty, drafts=True).diagnostics == ()
+
+
+def test_a_preview_without_drafts_knows_them_after_a_save(drafty: Path, tmp_path: Path) -> None:
+    """``serve --no-drafts``: an incremental rebuild finds the same drafts left out as a full build."""
+    from sitegen.preview import Preview
+
+    preview = Preview(drafty, tmp_path / "preview", drafts=False)
+    full = preview.build()
+    assert [d.location.path for d in full.diagnostics] == ["content/articles/half/ru.md"]
+    source = drafty / "content" / "articles" / "half" / "en.md"
+    source.write_text(article("Half, edited", "2023-06-02"), encoding="utf-8")
+    again = preview.update([source])
+    assert not again.full and again.written
+    assert again.diagnostics == full.diagnostics
+    (drafty / "content" / "articles" / "half" / "ru.md").write_text(article("Половина", "2023-06-02"), encoding="utf-8")
+    published = preview.update([drafty / "content" / "articles" / "half" / "ru.md"])
+    assert published.diagnostics == (), "once published, nothing is left out"
