@@ -47,7 +47,7 @@ from .model import FUTURE, Article, split_bodies
 #: Where the cache lives in a site folder (git-ignored with the rest of ``.sitegen/``).
 FOLDER = Path(".sitegen") / "cache"
 #: Bumped whenever what is stored changes shape: older entries are then ignored.
-FORMAT = f"sitegen-cache-5/{__version__}"
+FORMAT = f"sitegen-cache-6/{__version__}"
 
 
 def digest(*parts: bytes | str) -> str:
