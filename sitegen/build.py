@@ -16,6 +16,7 @@ import contextlib
 import datetime as dt
 import gc
 import os
+import posixpath
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -75,6 +76,9 @@ class BuildReport:
     unchanged: bool = False
     #: Processes used for reading and rendering, this one included (1: the build ran in one process).
     processes: int = 1
+    #: Articles holding a translation marked ``draft: true``: those read (with drafts) and those left out.
+    drafts: int = 0
+    drafts_left_out: int = 0
     #: What the pages were rendered from, for the preview's incremental rebuilds (with ``keep=True``; else None).
     rendered_from: Prepared | None = field(default=None, repr=False, compare=False)
 
@@ -211,6 +215,7 @@ class _Build:
                 written=True,
                 cached=files,
                 unchanged=True,
+                drafts_left_out=manifest.drafts_left_out,
             )
         from . import content
 
@@ -296,7 +301,7 @@ class _Build:
     def reader(self, config: SiteConfig, folders: Mapping[str, str]) -> content.Reader:
         """Article folders from the cache where their key matches, read (in parallel) where not."""
 
-        def read(paths: Sequence[Path], registry: Mapping[str, Person]) -> list[tuple[Article | None, list]]:
+        def read(paths: Sequence[Path], registry: Mapping[str, Person]) -> list[tuple[Article | None, list, tuple]]:
             base = cache_stage.digest(
                 cache_stage.FORMAT,
                 self.config_key,
@@ -306,12 +311,12 @@ class _Build:
             )
             keys = [cache_stage.digest(base, folders[path.name]) if path.name in folders else None for path in paths]
             self.registry = registry
-            results: list[tuple[Article | None, list] | None] = []
+            results: list[tuple[Article | None, list, tuple] | None] = []
             missing = []
             with _settled():
                 for index, (path, key) in enumerate(zip(paths, keys, strict=True)):
                     entry = self.cache.article(path.name, key, self.today)
-                    results.append((entry.article, list(entry.diagnostics)) if entry else None)
+                    results.append((entry.article, list(entry.diagnostics), entry.drafts_left_out) if entry else None)
                     if entry is None:
                         missing.append(index)
                     elif entry.article is not None and key is not None:
@@ -319,15 +324,15 @@ class _Build:
 
             from . import content
 
-            def load(chunk: Sequence[int]) -> list[tuple[Article | None, list]]:
+            def load(chunk: Sequence[int]) -> list[tuple[Article | None, list, tuple]]:
                 loaded = []
                 for i in chunk:  # each worker stores its own entries: one pickling of each article, not two
-                    article, found = content.load_article(
+                    article, found, left_out = content.load_article(
                         config, self.site_dir, paths[i], self.drafts, registry, self.today
                     )
-                    entry = cache_stage.ArticleEntry(article, tuple(found), self.today)
+                    entry = cache_stage.ArticleEntry(article, tuple(found), self.today, left_out)
                     self.cache.store_article(paths[i].name, keys[i], entry)
-                    loaded.append((article, found))
+                    loaded.append((article, found, left_out))
                 return loaded
 
             processes = self.workers(len(missing), FOLDERS_PER_WORKER)
@@ -370,7 +375,9 @@ class _Build:
             self.problems.append(theme_stage.template_problem(exc, prepared.theme))
             return self.report()
         pages = sum(job.path.endswith(".html") for job in jobs)
-        return self.report(pages=pages, files=len(jobs), articles=len(site.articles), rendered_from=prepared)
+        return self.report(
+            pages=pages, files=len(jobs), articles=len(site.articles), rendered_from=prepared, **_drafts(site)
+        )
 
     def publish(
         self, prepared: Prepared, setup: str, site_key: str, manifest: cache_stage.Manifest | None
@@ -444,6 +451,7 @@ class _Build:
                 articles=len(site.articles),
                 sources=self.sources,
                 diagnostics=tuple(d for d in self.problems if not d.is_error),
+                drafts_left_out=_drafts(site)["drafts_left_out"],
             )
         )
         return self.report(
@@ -453,6 +461,7 @@ class _Build:
             written=True,
             cached=len(kept),
             rendered_from=prepared if self.keep else None,
+            **_drafts(site),
         )
 
     def hydrate(self, site: Site, slugs: Iterable[str] | None) -> None:
@@ -476,7 +485,9 @@ class _Build:
             from . import content
 
             assert self.config is not None
-            fresh, _ = content.load_article(self.config, self.site_dir, folder, self.drafts, self.registry, self.today)
+            fresh, _, _ = content.load_article(
+                self.config, self.site_dir, folder, self.drafts, self.registry, self.today
+            )
             digests = [t.digest for t in article.translations]
             if fresh is None or [t.digest for t in fresh.translations] != digests:
                 where = Location(folder.relative_to(self.site_dir).as_posix())
@@ -612,3 +623,9 @@ def _same_file(out: str, path: str, entry: tuple[str, int, int, int]) -> bool:
     except (OSError, ValueError):
         return False
     return (stat.st_size, stat.st_mtime_ns, stat.st_ino) == entry[1:]
+
+
+def _drafts(site: Site) -> dict[str, int]:
+    """The report's counts of drafts: articles read with a draft translation, and those left out."""
+    held = sum(any(t.draft for t in article.translations) for article in site.articles)
+    return {"drafts": held, "drafts_left_out": len({posixpath.dirname(path) for path in site.drafts_left_out})}

@@ -178,6 +178,8 @@ class ArticleEntry:
     article: Article | None
     diagnostics: tuple[Diagnostic, ...]
     today: dt.date
+    #: The files of translations marked ``draft: true`` that were left out (the build's summary counts them).
+    drafts_left_out: tuple[str, ...] = ()
 
     def valid_on(self, today: dt.date) -> bool:
         """Whether reading the folder on ``today`` gives the same result.
@@ -207,6 +209,8 @@ class Manifest:
     sources: int = 0
     #: The warnings the build printed, shown again when nothing changed.
     diagnostics: tuple[Diagnostic, ...] = ()
+    #: Article folders with a draft left out, counted again when nothing changed.
+    drafts_left_out: int = 0
 
 
 class Cache:

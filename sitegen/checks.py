@@ -92,12 +92,24 @@ def site(site: Site, folders: Iterable[str]) -> list[Diagnostic]:
     problems: list[Diagnostic] = []
     known = set(folders)
     languages = site.config.languages
+    drafts = set(site.drafts_left_out)
     for article in site.articles:
         present = set(article.languages)
         for lang in languages:
             if lang not in present and article.translations:
                 first = article.translations[0].source
                 folder = posixpath.dirname(first.path)
+                draft = f"{folder}/{lang}.md"
+                if draft in drafts:
+                    problems.append(
+                        warning(
+                            Location(draft, 1),
+                            f"the {lang} version is a draft: this build leaves it out",
+                            "delete its 'draft: true' line to publish it, or build with --drafts; "
+                            f"until then the article's pages say it is not available in {lang}",
+                        )
+                    )
+                    continue
                 problems.append(
                     warning(
                         Location(first.path, 1),

@@ -13,8 +13,8 @@ import click
 
 from . import __version__, output
 from .build import DEFAULT_OUT, PREVIEW_OUT, BuildReport, Progress, build
+from .commands.common import CommandGroup, site_option
 from .commands.common import resolve_site as _site
-from .commands.common import site_option
 from .errors import Diagnostic, Severity, printable
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ verbose_option = click.option(
 )
 
 
-class _Commands(click.Group):
+class _Commands(CommandGroup):
     """The command group, with ``new`` and ``i18n`` loaded only when they run (or help lists them).
 
     Their modules import the whole reading pipeline; ``sitegen build`` on an
@@ -196,7 +196,10 @@ def check_command(site_dir: str | None, no_drafts: bool, strict: bool, output_fo
                 _show(diagnostic)
         if not quiet or errors:
             counts = f"{_count(errors, 'error')}, {_count(warnings, 'warning')} in {_count(report.sources, 'file')}"
-            summary = f"Checked {_count(report.articles, 'article')}: {counts}" if not errors else counts
+            held = f" ({_count(report.drafts, 'draft')})" if report.drafts else ""
+            summary = f"Checked {_count(report.articles, 'article')}{held}: {counts}" if not errors else counts
+            if report.drafts_left_out and not errors:
+                summary += f", {_count(report.drafts_left_out, 'draft')} left out (--no-drafts)"
             click.secho(summary, fg="red" if errors else None, err=bool(errors))
     sys.exit(1 if errors else 0)
 
@@ -294,11 +297,32 @@ def serve_command(
         raise click.UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     if not serve.is_loopback(host):
         click.secho(f"warning: listening on {host}: other machines can read this preview", fg="yellow", err=True)
-    _print_update(session.start(), quiet, verbose)
+    terminal = _Rebuilds(quiet, verbose)
+    terminal.show(session.start())
     click.echo(f"Serving {_shown(out, site)} at {session.url}  (Ctrl+C to stop)")
     if open_browser:
         click.launch(session.url)
-    session.run(lambda update: _print_update(update, quiet, verbose))
+    session.run(terminal.show)
+
+
+class _Rebuilds:
+    """What ``serve`` prints of each rebuild; it remembers whether the last one failed, to say when it is fixed."""
+
+    def __init__(self, quiet: bool, verbose: bool):
+        self.quiet, self.verbose = quiet, verbose
+        self.broken = False
+
+    def show(self, update: Update) -> None:
+        """The rebuild as a line or two (and every error); after a failed one, a line saying the site builds again.
+
+        The fix is printed even with --quiet: it answers an error that was printed.
+        """
+        _print_update(update, self.quiet, self.verbose)
+        if update.ok and self.broken:
+            warnings = len(update.diagnostics)
+            counts = "0 errors" + (f", {_count(warnings, 'warning')}" if warnings else "")
+            click.secho(f"Fixed: the site builds again: {counts}; the preview shows the new version", fg="green")
+        self.broken = not update.ok
 
 
 def _print_update(update: Update, quiet: bool, verbose: bool) -> None:
@@ -346,10 +370,18 @@ def _print(report: BuildReport, quiet: bool, verbose: bool, site: Path) -> None:
             if report.cached:
                 done += f", {report.rendered} of {_count(report.files, 'file')} rendered, {report.cached} from cache"
         done += f" in {report.seconds:.2f} s"
-        click.echo(done + (f" -> {where}" if where else "") + (f", {_count(warnings, 'warning')}" if warnings else ""))
+        done += (f" -> {where}" if where else "") + (f", {_count(warnings, 'warning')}" if warnings else "")
+        click.echo(done + _left_out(report.drafts_left_out))
         if verbose and report.written:
             workers = f" by {_count(report.processes, 'process')}" if report.processes > 1 else ""
             click.echo(f"{report.rendered} of {report.files} files written to {report.out}{workers}")
+
+
+def _left_out(drafts: int) -> str:
+    """The end of the build's summary when it left drafts out: they are not published, and nothing else says so."""
+    if not drafts:
+        return ""
+    return f", {_count(drafts, 'draft')} left out (use --drafts to include {'it' if drafts == 1 else 'them'})"
 
 
 def _finish(report: BuildReport, quiet: bool, verbose: bool, site: Path) -> None:

@@ -11,16 +11,19 @@ import hashlib
 import os
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import agreement, checks, fields, frontmatter, markup, people, slugs
 from .errors import Diagnostic, Location, did_you_mean, error, warning
 from .model import ARTICLES, FUTURE, MAX_FILE_SIZE, Article, Person, Site, SiteConfig, Translation, Voice
 
-#: Reads article folders given the people registry: one ``(article, problems)`` per folder, in order.
-#: The build's reader takes what it can from its cache and reads the rest in parallel.
-Reader = Callable[[Sequence[Path], Mapping[str, Person]], list[tuple[Article | None, list[Diagnostic]]]]
+#: Reads article folders given the people registry: one ``(article, problems, drafts left out)`` per
+#: folder, in order (see :func:`load_article`). The build's reader takes what it can from its cache
+#: and reads the rest in parallel.
+Reader = Callable[
+    [Sequence[Path], Mapping[str, Person]], list[tuple[Article | None, list[Diagnostic], tuple[str, ...]]]
+]
 
 
 def load(
@@ -71,11 +74,13 @@ def load(
     else:
         results = reader(folders, registry)
     articles = []
-    for article, found in results:
+    left_out: list[str] = []
+    for article, found, drafts in results:
         problems += found
+        left_out += drafts
         if article is not None:
             articles.append(article)
-    site = Site(config, tuple(articles), tuple(registry.values()))
+    site = Site(config, tuple(articles), tuple(registry.values()), tuple(left_out))
     return site, problems + checks.site(site, names)
 
 
@@ -93,11 +98,23 @@ def load_article(
     drafts: bool = False,
     registry: Mapping[str, Person] | None = None,
     today: dt.date | None = None,
-) -> tuple[Article | None, list[Diagnostic]]:
-    """Read one article folder; ``None`` when it has errors or nothing published."""
+) -> tuple[Article | None, list[Diagnostic], tuple[str, ...]]:
+    """Read one article folder: the article (``None`` when it has errors or nothing published), its
+    problems, and the files of the translations marked ``draft: true`` that were left out (``drafts=False``).
+
+    The build's summary counts the articles with such files, and the missing-translation
+    warning names them: an editor learns that ``build`` left a draft out, and which.
+    """
     reading = _Reading(config, site_dir, registry or {}, today or dt.date.today())
     problems: list[Diagnostic] = []
-    return _article(reading, folder, drafts, problems), problems
+    article = _article(reading, folder, problems)
+    if article is None or drafts:
+        return article, problems, ()
+    published = tuple(t for t in article.translations if not t.draft)
+    if len(published) == len(article.translations):
+        return article, problems, ()
+    left_out = tuple(t.source.path for t in article.translations if t.draft)
+    return (replace(article, translations=published) if published else None), problems, left_out
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +141,8 @@ def _slug_problem(name: str, rel: str) -> Diagnostic:
     )
 
 
-def _article(reading: _Reading, folder: Path, drafts: bool, problems: list[Diagnostic]) -> Article | None:
+def _article(reading: _Reading, folder: Path, problems: list[Diagnostic]) -> Article | None:
+    """The article in ``folder`` with every translation, drafts too; None when it has errors or none."""
     config = reading.config
     rel = folder.relative_to(reading.site_dir).as_posix()
     before = len(problems)
@@ -180,10 +198,9 @@ def _article(reading: _Reading, folder: Path, drafts: bool, problems: list[Diagn
     problems.extend(agreement.check(sound))
     if any(p.is_error for p in problems[before:]):
         return None
-    published = tuple(t for t in translations if drafts or not t.draft)
-    if not published:
+    if not translations:
         return None
-    return Article(folder.name, published, tuple(assets), folder=str(folder))
+    return Article(folder.name, tuple(translations), tuple(assets), folder=str(folder))
 
 
 def _listing(folder: Path) -> list[Path]:

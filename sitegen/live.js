@@ -1,11 +1,15 @@
-// sitegen preview: reloads the page after each rebuild and shows build errors over it.
+// sitegen preview: reloads the page after each rebuild and shows build problems over it.
 // `sitegen serve` adds this script to every HTML page it serves; it is never part of a build.
+// Errors get the full box: the page is the last version that built. Warnings get a small
+// bar that opens into their list; it can be hidden, and stays hidden until they change.
 (() => {
   "use strict";
   const script = document.currentScript;
   const version = script ? script.dataset.version : "";
   const events = script ? script.dataset.events : "/_sitegen/events";
   const SCROLL = "sitegen-preview-scroll";
+  const HIDDEN = "sitegen-preview-hidden-warnings";
+  const OPEN = "sitegen-preview-warnings-open";
 
   // Back to where the reader was before the reload, once now and again when images have loaded.
   const saved = JSON.parse(sessionStorage.getItem(SCROLL) || "null");
@@ -24,45 +28,55 @@
 
   const STYLE = `
     :host { all: initial; }
-    .box { position: fixed; left: 1rem; right: 1rem; bottom: 1rem; z-index: 2147483647;
-      max-height: 60vh; overflow: auto; box-sizing: border-box; padding: 1rem 1.25rem;
+    .dock { position: fixed; left: 1rem; right: 1rem; bottom: 1rem; z-index: 2147483647;
+      max-height: calc(100vh - 2rem); display: flex; flex-direction: column; align-items: flex-end;
+      gap: .5rem; pointer-events: none; font: 15px/1.45 system-ui, sans-serif; }
+    .dock > * { pointer-events: auto; box-sizing: border-box; }
+    .box { position: relative; align-self: stretch; max-height: 60vh; overflow: auto; padding: 1rem 1.25rem;
       background: #fff8f6; color: #2b0b05; border: 2px solid #b3261e; border-radius: 6px;
-      box-shadow: 0 8px 30px rgba(0, 0, 0, .25); font: 15px/1.45 system-ui, sans-serif; }
+      box-shadow: 0 8px 30px rgba(0, 0, 0, .25); }
     h2 { margin: 0 2rem .5rem 0; font-size: 1rem; color: #b3261e; }
     p { margin: 0 0 .75rem; }
     ol { margin: 0; padding-left: 1.25rem; }
     li { margin: .35rem 0; }
-    code { font: 13px/1.4 ui-monospace, SFMono-Regular, Menlo, monospace; white-space: pre-wrap; }
+    code { font: 13px/1.4 ui-monospace, SFMono-Regular, Menlo, monospace; white-space: pre-wrap;
+      overflow-wrap: anywhere; }
     .hint { display: block; color: #5c3b36; }
-    button { position: absolute; top: .5rem; right: .5rem; border: 0; background: none;
-      font-size: 1.4rem; line-height: 1; cursor: pointer; color: #2b0b05; }`;
+    button { font: inherit; color: inherit; cursor: pointer; }
+    button:focus-visible { outline: 3px solid #1d4ed8; outline-offset: 2px; }
+    .close { position: absolute; top: .5rem; right: .5rem; border: 0; background: none;
+      font-size: 1.4rem; line-height: 1; padding: .1rem .3rem; }
+    .warnings { max-width: 100%; display: flex; flex-direction: column; background: #fffbeb; color: #3d2a00;
+      border: 1px dashed #8a5a00; border-radius: 6px; box-shadow: 0 4px 16px rgba(0, 0, 0, .18); }
+    .warnings.open { align-self: stretch; max-height: 40vh; }
+    .bar { display: flex; align-items: center; }
+    .toggle { flex: 1; display: flex; align-items: center; gap: .45rem; border: 0; background: none;
+      padding: .4rem .3rem .4rem .75rem; font-weight: 600; text-align: left; }
+    .toggle .mark { font-size: 1.05rem; line-height: 1; }
+    .toggle .arrow { margin-left: auto; padding-left: .4rem; font-size: .8rem; }
+    .warnings .close { position: static; font-size: 1.2rem; padding: .3rem .6rem; }
+    .list { overflow: auto; padding: 0 1rem .75rem 1rem; border-top: 1px dashed #8a5a00; }
+    .list p { margin: .6rem 0 .4rem; }
+    .list .hint { color: #5c4a1f; }
+    [hidden] { display: none !important; }`;
 
   let overlay = null;
+  let state = { errors: [], warnings: [], warning_count: 0 };
+  let hiddenErrors = null; // the errors hidden with ×, shown again when they change
 
-  function show(errors) {
-    if (!errors.length) {
-      if (overlay) overlay.remove();
-      overlay = null;
-      return;
-    }
+  function ensureOverlay() {
     if (!overlay) {
       overlay = document.createElement("sitegen-errors");
       overlay.id = "sitegen-overlay";
       overlay.attachShadow({ mode: "open" });
       document.documentElement.appendChild(overlay);
     }
-    const root = overlay.shadowRoot;
-    root.innerHTML = `<style>${STYLE}</style>
-      <section class="box" role="alert" aria-labelledby="title">
-        <button type="button" aria-label="Hide">×</button>
-        <h2 id="title"></h2>
-        <p>This page is the last version that built. Fix the file and save: the page updates by itself.</p>
-        <ol></ol>
-      </section>`;
-    root.getElementById("title").textContent =
-      errors.length === 1 ? "sitegen: 1 error" : `sitegen: ${errors.length} errors`;
-    const list = root.querySelector("ol");
-    for (const problem of errors) {
+    return overlay.shadowRoot;
+  }
+
+  function problemList(problems) {
+    const list = document.createElement("ol");
+    for (const problem of problems) {
       const item = document.createElement("li");
       const text = document.createElement("code");
       text.textContent = `${problem.location}: ${problem.message}`;
@@ -75,7 +89,92 @@
       }
       list.append(item);
     }
-    root.querySelector("button").addEventListener("click", () => show([]));
+    return list;
+  }
+
+  function errorBox(errors) {
+    const box = document.createElement("section");
+    box.className = "box errors";
+    box.setAttribute("role", "alert");
+    box.setAttribute("aria-labelledby", "errors-title");
+    box.innerHTML = `<button type="button" class="close" aria-label="Hide the errors">×</button>
+      <h2 id="errors-title"></h2>
+      <p>This page is the last version that built. Fix the file and save: the page updates by itself.</p>`;
+    box.querySelector("h2").textContent =
+      errors.length === 1 ? "sitegen: 1 error" : `sitegen: ${errors.length} errors`;
+    box.append(problemList(errors));
+    box.querySelector("button").addEventListener("click", () => {
+      hiddenErrors = JSON.stringify(errors);
+      render();
+    });
+    return box;
+  }
+
+  function warningBar(warnings, count, key) {
+    const open = sessionStorage.getItem(OPEN) === "1";
+    const part = document.createElement("section");
+    part.className = open ? "warnings open" : "warnings";
+    part.setAttribute("aria-label", "sitegen warnings");
+    part.innerHTML = `<div class="bar">
+        <button type="button" class="toggle" aria-controls="warning-list">
+          <span class="mark" aria-hidden="true">⚠</span><span class="label"></span>
+          <span class="arrow" aria-hidden="true"></span></button>
+        <button type="button" class="close" aria-label="Hide the warnings until they change">×</button>
+      </div>
+      <div class="list" id="warning-list" role="region" aria-label="Warnings" tabindex="0">
+        <p>The site builds, and these are worth fixing before you publish.</p>
+      </div>`;
+    const toggle = part.querySelector(".toggle");
+    const list = part.querySelector(".list");
+    part.querySelector(".label").textContent = count === 1 ? "sitegen: 1 warning" : `sitegen: ${count} warnings`;
+    toggle.setAttribute("aria-expanded", String(open));
+    part.querySelector(".arrow").textContent = open ? "▾" : "▸";
+    list.hidden = !open;
+    list.append(problemList(warnings));
+    if (count > warnings.length) {
+      const more = document.createElement("p");
+      more.textContent = `… and ${count - warnings.length} more: run sitegen check to see them all.`;
+      list.append(more);
+    }
+    const setOpen = (value) => {
+      sessionStorage.setItem(OPEN, value ? "1" : "0");
+      render();
+      overlay.shadowRoot.querySelector(".toggle").focus();
+    };
+    toggle.addEventListener("click", () => setOpen(!open));
+    part.addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && open) setOpen(false);
+    });
+    part.querySelector(".close").addEventListener("click", () => {
+      sessionStorage.setItem(HIDDEN, key);
+      render();
+    });
+    return part;
+  }
+
+  function render() {
+    const errors = state.errors || [];
+    const warnings = state.warnings || [];
+    const count = Math.max(state.warning_count || 0, warnings.length);
+    const key = JSON.stringify([count, warnings]);
+    const showErrors = errors.length > 0 && hiddenErrors !== JSON.stringify(errors);
+    const showWarnings = count > 0 && sessionStorage.getItem(HIDDEN) !== key;
+    if (!showErrors && !showWarnings) {
+      if (overlay) overlay.remove();
+      overlay = null;
+      return;
+    }
+    const root = ensureOverlay();
+    root.innerHTML = `<style>${STYLE}</style><div class="dock"></div>`;
+    const dock = root.querySelector(".dock");
+    if (showWarnings) dock.append(warningBar(warnings, count, key));
+    if (showErrors) dock.append(errorBox(errors));
+  }
+
+  function show(problems) {
+    state = problems;
+    if (hiddenErrors !== null && hiddenErrors !== JSON.stringify(problems.errors || [])) hiddenErrors = null;
+    render();
   }
 
   const here = location.pathname.replace(/index\.html$/, "");
@@ -84,13 +183,13 @@
   const query = `?since=${encodeURIComponent(version)}&page=${encodeURIComponent(here)}`;
   const source = new EventSource(events + query);
   source.addEventListener("hello", (event) => {
-    const state = JSON.parse(event.data);
-    if (state.stale) reload();
-    else show(state.errors);
+    const hello = JSON.parse(event.data);
+    if (hello.stale) reload();
+    else show(hello);
   });
   source.addEventListener("reload", (event) => {
     const change = JSON.parse(event.data);
     if (change.version !== version && (!change.pages || change.pages.includes(here))) reload();
   });
-  source.addEventListener("errors", (event) => show(JSON.parse(event.data).errors));
+  source.addEventListener("errors", (event) => show(JSON.parse(event.data)));
 })();

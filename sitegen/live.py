@@ -5,7 +5,7 @@ page as it sends it (never to a file on disk, so the preview folder stays what
 a build writes). The script opens a Server-Sent Events stream at
 ``/_sitegen/events`` and gets:
 
-- ``hello`` on connecting: ``{"version", "errors", "stale"}``; ``stale``
+- ``hello`` on connecting: ``{"version", "errors", "warnings", "stale"}``; ``stale``
   says whether the page changed after the version it was served with (the
   script sends both, ``?since=<version>&page=<path>``): a save landed while
   it was loading, so it reloads at once. A page that is merely older than
@@ -15,8 +15,11 @@ a build writes). The script opens a Server-Sent Events stream at
 - ``reload`` after a rebuild that changed files: ``{"version", "pages"}``,
   the URL paths of the pages that changed (null: all of them); a page
   reloads when it is one of them;
-- ``errors`` whenever the list of build errors changes: ``{"errors": [...]}``,
-  each ``{"location", "message", "hint"}``; an empty list clears the overlay.
+- ``errors`` whenever the build's problems change: ``{"errors": [...],
+  "warnings": [...], "warning_count": n}``, each ``{"location", "message",
+  "hint"}``. Errors fill the overlay; warnings (the first :data:`WARNINGS` of
+  ``warning_count``) sit collapsed in a bar that opens into their list. Empty
+  lists clear both. ``hello`` carries the same three keys.
 
 The version names the server process too, so pages reload after a restart.
 """
@@ -39,6 +42,8 @@ HISTORY = 256
 SCRIPT_URL = PREFIX + "live.js"
 EVENTS_URL = PREFIX + "events"
 SCRIPT = Path(__file__).with_name("live.js")
+#: Warnings sent to the pages; the bar counts all of them and points to ``sitegen check`` for the rest.
+WARNINGS = 50
 _BODY_END = re.compile(rb"</body\s*>", re.IGNORECASE)
 
 
@@ -54,12 +59,12 @@ class Event:
 
 
 class Channel:
-    """What the open pages are told: the current version, the current errors, and the events since."""
+    """What the open pages are told: the current version, the current problems, and the events since."""
 
     def __init__(self) -> None:
         self._token = uuid.uuid4().hex[:8]
         self._builds = 0
-        self._errors: list[dict[str, str]] = []
+        self._problems: dict = {"errors": [], "warnings": [], "warning_count": 0}
         self._events: list[Event] = []
         #: The pages each recent rebuild changed (None: all), by build number, for :meth:`hello`.
         self._changes: list[tuple[int, frozenset[str] | None]] = []
@@ -70,17 +75,17 @@ class Channel:
     def version(self) -> str:
         return f"{self._token}-{self._builds}"
 
-    def publish(self, changed: bool, errors: Iterable[Diagnostic], pages: Iterable[str] | None = None) -> None:
-        """After a rebuild: whether the served files ``changed``, the errors now known, and which pages changed.
+    def publish(self, changed: bool, diagnostics: Iterable[Diagnostic], pages: Iterable[str] | None = None) -> None:
+        """After a rebuild: whether the served files ``changed``, the problems now known, and which pages changed.
 
         ``pages`` are URL paths (``/news/en/slug/``): only the open pages among
         them reload. None: every open page does (a full build, a changed image).
         """
-        listed = [_as_dict(d) for d in errors if d.is_error]
+        problems = _problems(diagnostics)
         with self._changed:
-            if listed != self._errors:
-                self._errors = listed
-                self._add("errors", {"errors": listed})
+            if problems != self._problems:
+                self._problems = problems
+                self._add("errors", problems)
             if changed:
                 self._builds += 1
                 listed_pages = None if pages is None else sorted(pages)
@@ -97,7 +102,7 @@ class Channel:
         """
         with self._changed:
             number = self._events[-1].number if self._events else 0
-            state = {"version": self.version, "errors": self._errors, "stale": self._stale(since, page)}
+            state = {"version": self.version, **self._problems, "stale": self._stale(since, page)}
             return Event(number, "hello", json.dumps(state))
 
     def _stale(self, since: str, page: str) -> bool:
@@ -139,6 +144,17 @@ def inject(html: bytes, version: str) -> bytes:
         return html + tag
     at = ends[-1].start()
     return html[:at] + tag + html[at:]
+
+
+def _problems(diagnostics: Iterable[Diagnostic]) -> dict:
+    """The ``errors`` event's data: every error, the first warnings, and how many warnings there are."""
+    found = list(diagnostics)
+    warnings = [d for d in found if not d.is_error]
+    return {
+        "errors": [_as_dict(d) for d in found if d.is_error],
+        "warnings": [_as_dict(d) for d in warnings[:WARNINGS]],
+        "warning_count": len(warnings),
+    }
 
 
 def _as_dict(diagnostic: Diagnostic) -> dict[str, str]:

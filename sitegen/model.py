@@ -233,6 +233,8 @@ class Site:
     config: SiteConfig
     articles: tuple[Article, ...]
     people: tuple[Person, ...] = ()
+    #: The files of translations marked ``draft: true`` that were left out (a build without --drafts).
+    drafts_left_out: tuple[str, ...] = ()
     # Indexes made once at construction, so listings stay linear in the site's size.
     _by_slug: dict[str, Article] = field(init=False, repr=False, compare=False)
     _by_lang: dict[str, tuple[tuple[Article, Translation], ...]] = field(init=False, repr=False, compare=False)

@@ -27,6 +27,7 @@ last good pages.
 
 from __future__ import annotations
 
+import posixpath
 import shutil
 import threading
 import time
@@ -99,10 +100,13 @@ class Sources:
     registry: dict[str, Person]
     people_problems: tuple[Diagnostic, ...]
     folders: dict[str, tuple[Article | None, tuple[Diagnostic, ...]]] = field(default_factory=dict)
+    #: The files of the drafts left out (``--no-drafts``), by folder name.
+    drafts_left_out: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def site(self) -> Site:
         articles = tuple(article for _, (article, _) in sorted(self.folders.items()) if article is not None)
-        return Site(self.config, articles, tuple(self.registry.values()))
+        left_out = tuple(path for _, paths in sorted(self.drafts_left_out.items()) for path in paths)
+        return Site(self.config, articles, tuple(self.registry.values()), left_out)
 
     def problems(self) -> list[Diagnostic]:
         return [*self.people_problems, *(d for _, found in self.folders.values() for d in found)]
@@ -312,13 +316,24 @@ class Preview:
         if changes.every_article:
             folders = set(sources.folders) | set(self._folder_names())
         updated = dict(sources.folders)
+        left_out = {name: paths for name, paths in sources.drafts_left_out.items() if name not in folders}
         for name in folders:
             folder = self.site_dir / content.ARTICLES / name
             updated.pop(name, None)
             if folder.is_dir():
-                article, found = content.load_article(sources.config, self.site_dir, folder, self.drafts, registry)
+                article, found, drafts = content.load_article(
+                    sources.config, self.site_dir, folder, self.drafts, registry
+                )
                 updated[name] = (article, tuple(found))
-        return replace(sources, registry=registry, people_problems=people_problems, folders=updated)
+                if drafts:
+                    left_out[name] = drafts
+        return replace(
+            sources,
+            registry=registry,
+            people_problems=people_problems,
+            folders=updated,
+            drafts_left_out=left_out,
+        )
 
     def _sources_of(self, built: build_stage.Prepared) -> Sources:
         """The sources after a successful full build: its Site, its theme, every folder."""
@@ -327,7 +342,11 @@ class Preview:
         folders = {name: (None, ()) for name in self._folder_names()}
         folders.update((article.slug, (article, ())) for article in site.articles)
         registry = {person.id: person for person in site.people}
-        return Sources(site.config, built.theme, built.environments, registry, (), folders)
+        left_out: dict[str, tuple[str, ...]] = {}
+        for path in site.drafts_left_out:
+            name = posixpath.basename(posixpath.dirname(path))
+            left_out[name] = (*left_out.get(name, ()), path)
+        return Sources(site.config, built.theme, built.environments, registry, (), folders, left_out)
 
     def _read_all(self) -> Sources | None:
         """The sources read folder by folder (after a failed build); None while the config or theme is broken."""

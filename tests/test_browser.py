@@ -158,13 +158,12 @@ def test_a_save_shows_up_in_the_open_page(browser: Browser, preview: Server) -> 
     source.write_text(text.replace("::: namazov credible", "::: namazof credible"), encoding="utf-8")
     overlay = page.locator("#sitegen-overlay")
     overlay.get_by_text("undeclared voice 'namazof'").wait_for()
-    assert (
-        "content/articles/karabakh-claim/en.md:35: passage for undeclared voice" in overlay.locator("ol").inner_text()
-    )
+    listed = overlay.locator(".errors ol").inner_text()
+    assert "content/articles/karabakh-claim/en.md:35: passage for undeclared voice" in listed
     assert "a freshly saved sentence" in passage.inner_text(), "the last good page stays under the overlay"
 
     source.write_text(text, encoding="utf-8")
-    overlay.wait_for(state="detached")
+    overlay.locator(".errors").wait_for(state="detached")
     passage.filter(has_text="part of an information war").wait_for()
     page.close()
 
@@ -281,4 +280,73 @@ def test_the_parallel_view_lays_each_language_out_in_its_own_direction(browser: 
     assert directions == {"en": "ltr", "ru": "ltr", "hy": "ltr", "az": "ltr", "ka": "ltr", "fa": "rtl"}
     english, persian = box(page, '.parallel-cell[lang="en"] .passage'), box(page, '.parallel-cell[lang="fa"] .passage')
     assert english["x"] < persian["x"], "an English page keeps its reading order: Persian is the last column"
+    page.close()
+
+
+def test_warnings_sit_collapsed_apart_from_errors(browser: Browser, preview: Server) -> None:
+    """The basic site builds with two warnings: a bar that opens into them, and goes once they are fixed."""
+    page = browser.new_page(viewport={"width": 1280, "height": 700})
+    page.goto(preview.url + "en/karabakh-claim/")
+    overlay = page.locator("#sitegen-overlay")
+    toggle = overlay.get_by_role("button", name="sitegen: 2 warnings")
+    toggle.wait_for()
+    assert toggle.get_attribute("aria-expanded") == "false"
+    listed = overlay.locator(".warnings ol")
+    assert not listed.is_visible(), "warnings start collapsed"
+    assert overlay.locator(".errors").count() == 0 and overlay.get_by_role("alert").count() == 0
+    bar = overlay.locator(".warnings").bounding_box()
+    assert bar and bar["height"] < 60 and bar["width"] < 400, f"collapsed, the bar stays small: {bar}"
+
+    toggle.focus()
+    page.keyboard.press("Enter")
+    listed.wait_for()
+    assert overlay.locator(".toggle").get_attribute("aria-expanded") == "true"
+    items = listed.locator("li").all_inner_texts()
+    assert items[0].startswith("content/articles/a-draft/en.md:1: the article has no ru translation yet"), items
+    assert len(items) == 2
+    page.keyboard.press("Escape")
+    listed.wait_for(state="hidden")
+    assert page.evaluate("document.activeElement.id") == "sitegen-overlay", "focus stays on the toggle"
+
+    source = preview.site / "content" / "articles" / "karabakh-claim" / "en.md"
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text.replace("::: namazov credible", "::: namazof credible"), encoding="utf-8")
+    errors = overlay.get_by_role("alert")
+    errors.wait_for()
+    assert errors.locator("h2").inner_text() == "sitegen: 1 error"
+    assert overlay.locator(".warnings .toggle").is_visible(), overlay.inner_text()
+    error_box, warning_bar = errors.bounding_box(), overlay.locator(".warnings").bounding_box()
+    assert error_box and warning_bar and warning_bar["y"] + warning_bar["height"] <= error_box["y"], "no overlap"
+    source.write_text(text, encoding="utf-8")
+    errors.wait_for(state="detached")
+
+    overlay.get_by_role("button", name="Hide the warnings until they change").click()
+    toggle.wait_for(state="detached")
+    page.reload()
+    page.wait_for_function("document.querySelector('script[data-version]') !== null")
+    page.wait_for_timeout(500)
+    assert overlay.locator(".warnings").count() == 0, "hidden warnings stay hidden over reloads"
+
+    only = preview.site / "content" / "articles" / "only-english"
+    (only / "ru.md").write_text((only / "en.md").read_text(encoding="utf-8"), encoding="utf-8")
+    overlay.get_by_role("button", name="sitegen: 1 warning").wait_for()  # changed warnings show again
+    draft = preview.site / "content" / "articles" / "a-draft"
+    (draft / "ru.md").write_text((draft / "en.md").read_text(encoding="utf-8"), encoding="utf-8")
+    overlay.wait_for(state="detached")  # no warning left: nothing over the page
+    page.close()
+
+
+def test_problems_in_the_overlay_are_text_never_markup(browser: Browser, preview: Server) -> None:
+    """A warning quotes the content ("unknown field '<img …>'"): the overlay shows it as text, runs nothing."""
+    source = preview.site / "content" / "articles" / "karabakh-claim" / "en.md"
+    text = source.read_text(encoding="utf-8")
+    trap = "<img src=x onerror=window.ran=1>"
+    source.write_text(text.replace("title:", f'"{trap}": 1\ntitle:', 1), encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1280, "height": 700})
+    page.goto(preview.url + "en/karabakh-claim/")
+    overlay = page.locator("#sitegen-overlay")
+    overlay.locator(".toggle").click()
+    overlay.get_by_text(f"unknown field '{trap}'").wait_for()
+    assert overlay.locator("img").count() == 0
+    assert page.evaluate("window.ran === undefined")
     page.close()

@@ -187,6 +187,22 @@ def test_build_help_explains_the_options() -> None:
     assert "sitegen.toml" in text and "draft" in text
 
 
+@pytest.mark.parametrize("group", [(), ("i18n",)])
+@pytest.mark.parametrize("columns", ["80", "50"])
+def test_help_lists_every_command_without_cutting_its_description(group: tuple[str, ...], columns: str) -> None:
+    """Each command's first sentence is listed whole (wrapped on a narrow terminal), never cut with '...'."""
+    result = CliRunner(env={"COLUMNS": columns}).invoke(main, [*group, "--help"], terminal_width=int(columns))
+    assert result.exit_code == 0, result.output
+    listed = " ".join(result.output.split("Commands:")[1].split())
+    assert "..." not in listed, result.output
+    command = main
+    for name in group:
+        command = command.get_command(None, name)  # type: ignore[union-attr,arg-type,assignment]
+    for name in command.list_commands(None):  # type: ignore[union-attr,arg-type]
+        sentence = " ".join(command.get_command(None, name).help.split("\n\n")[0].split())  # type: ignore
+        assert f"{name} {sentence}" in listed, (name, result.output)
+
+
 def test_version() -> None:
     result = invoke("--version")
     assert result.exit_code == 0

@@ -478,3 +478,41 @@ def test_the_checkers_see_the_canary_faults(
         "http://images.example.com/a.png",
         "https://cdn.example.com/style.css",
     ]
+
+
+@pytest.mark.browser
+def test_the_preview_overlay_and_draft_marks_pass_axe(tmp_path: Path) -> None:
+    """The preview's own additions: the draft banner and label, the warnings opened, the errors over them."""
+    from playwright.sync_api import sync_playwright
+
+    from .serving import serving
+
+    site = tmp_path / "basic"
+    shutil.copytree(Path(__file__).parent / "sites" / "basic", site)
+    source = site / "content" / "articles" / "karabakh-claim" / "en.md"
+    found = []
+    with serving(site) as server, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        for width in (DESKTOP, PHONE):
+            page = browser.new_page(viewport={"width": width, "height": 700})
+            for path, broken in (("en/a-draft/", False), ("en/", False), ("en/karabakh-claim/", True)):
+                if broken:
+                    source.write_text(source.read_text(encoding="utf-8").replace("::: namazov", "::: namazof"))
+                page.goto(server.url + path)
+                assert page.locator(".draft-label").count() == (1 if path != "en/karabakh-claim/" else 0), path
+                toggle = page.locator("#sitegen-overlay .toggle")
+                if toggle.get_attribute("aria-expanded") == "false":  # it stays open across pages of a tab
+                    toggle.click()
+                page.locator("#sitegen-overlay .warnings ol").wait_for()
+                if broken:
+                    page.locator("#sitegen-overlay .errors").wait_for()
+                page.add_script_tag(path=str(AXE))
+                for violation in page.evaluate(AXE_RUN, AXE_TAGS):
+                    if violation["impact"] in FAILING:
+                        found.append(f"{path} @{width}px: {violation['id']}: {violation['nodes'][:3]}")
+                if broken:
+                    source.write_text(source.read_text(encoding="utf-8").replace("::: namazof", "::: namazov"))
+                    page.locator("#sitegen-overlay .errors").wait_for(state="detached")
+            page.close()
+        browser.close()
+    assert found == [], "\n".join(found)

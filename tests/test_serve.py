@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from sitegen import live as live_reload
+from sitegen.errors import Location, error, warning
 from sitegen.serve import content_type
 
 from .conftest import SITES, generated_site
@@ -481,3 +482,48 @@ def test_out_previews_into_the_folder_it_names(tmp_path: Path) -> None:
         assert status == 200
         assert without_live_script(body) == (elsewhere / "en" / "karabakh-claim" / "index.html").read_bytes()
         assert not (site / ".sitegen" / "preview").exists()
+
+
+def test_the_terminal_says_when_a_broken_save_is_fixed(live: Server) -> None:
+    """After "1 error: the preview keeps the last good version", the fix is announced, not left to guess."""
+    source = live.site / ARTICLE
+    good = source.read_text(encoding="utf-8")
+    assert "fixed" not in live.terminal.lower()
+    source.write_text(good.replace("::: namazov credible", "::: namazof credible"), encoding="utf-8")
+    wait_until(lambda: "1 error: the preview keeps the last good version" in live.terminal, "the error is printed")
+    broken_at = len(live.terminal)
+    source.write_text(good.replace("He calls the report", "He calls the mended report"), encoding="utf-8")
+    wait_until(lambda: "Fixed:" in live.terminal[broken_at:], "the fix is printed")
+    after = live.terminal[broken_at:]
+    assert "Fixed: the site builds again: 0 errors" in after, after
+    assert after.rstrip().splitlines()[-1].startswith("Fixed:"), "the fix is the last word"
+    saved_at = len(live.terminal)
+    source.write_text(good, encoding="utf-8")
+    wait_until(lambda: "Rebuilt" in live.terminal[saved_at:], "a good save after a good save is rebuilt")
+    assert "Fixed" not in live.terminal[saved_at:], "only a save that ends errors says so"
+
+
+def test_warnings_reach_the_pages_and_go_when_fixed(live: Server) -> None:
+    """The basic site builds with two warnings; the pages hear of them, and of their end."""
+    events = Events(live.port)
+    try:
+        _, hello = events.next()
+        assert hello["errors"] == [] and hello["warning_count"] == 2
+        where = [warning["location"] for warning in hello["warnings"]]
+        assert where == ["content/articles/a-draft/en.md:1", "content/articles/only-english/en.md:1"]
+        assert hello["warnings"][0]["message"] == "the article has no ru translation yet"
+        for slug in ("a-draft", "only-english"):
+            folder = live.site / "content" / "articles" / slug
+            (folder / "ru.md").write_text((folder / "en.md").read_text(encoding="utf-8"), encoding="utf-8")
+        events.next(lambda name, data: name == "errors" and data["warning_count"] == 0 and not data["warnings"])
+    finally:
+        events.close()
+
+
+def test_a_site_with_many_warnings_sends_the_first_and_the_count() -> None:
+    warnings = [warning(Location(f"content/articles/a{n:03}/en.md", 1), "a warning") for n in range(120)]
+    channel = live_reload.Channel()
+    channel.publish(True, [error(Location("content/articles/b/en.md", 3), "an error"), *warnings])
+    hello = json.loads(channel.hello().data)
+    assert len(hello["warnings"]) == live_reload.WARNINGS < 120 and hello["warning_count"] == 120
+    assert [problem["location"] for problem in hello["errors"]] == ["content/articles/b/en.md:3"]

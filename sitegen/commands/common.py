@@ -1,4 +1,4 @@
-"""What every command shares: finding the site folder and the --site option."""
+"""What every command shares: finding the site folder, the --site option, the help of a command group."""
 
 from __future__ import annotations
 
@@ -39,3 +39,22 @@ site_option = click.option(
     metavar="DIR",
     help=f"The site folder (holds {FILENAME}). Default: the nearest one upwards from here.",
 )
+
+
+class CommandGroup(click.Group):
+    """A command group whose help lists each command with its whole first sentence.
+
+    Click cuts that sentence to the width left beside the names ("Create
+    content/articles/SLUG/<lang>.md for every language of the..."); here it
+    wraps instead, so a narrow terminal shows more lines, never less meaning.
+    """
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit=1_000)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)

@@ -10,10 +10,10 @@ import click
 from .. import catalogs
 from .. import config as config_stage
 from .. import theme as theme_stage
-from .common import resolve_site, site_option
+from .common import CommandGroup, resolve_site, site_option
 
 
-@click.group("i18n")
+@click.group("i18n", cls=CommandGroup)
 def i18n_group() -> None:
     """Interface translations of the theme (Babel .po catalogs).
 
