@@ -177,7 +177,7 @@ def test_a_draft_translation_may_be_partial_until_it_is_published(write) -> None
             f"{A}/ru.md:21: warning: voice 'namazov' speaks on point 'credible' in en.md:28 but not here",
             "    hint: translate that passage and put it after this one, or remove it from en.md too",
         ],
-        "Checked 1 article: 0 errors, 5 warnings in 3 files",
+        "Checked 1 article (1 draft): 0 errors, 5 warnings in 3 files",
     )
     assert (out / "en" / "one" / "index.html").is_file()
     assert not (out / "ru" / "one").exists()

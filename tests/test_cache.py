@@ -482,31 +482,48 @@ def test_ctrl_c_while_a_patch_moves_in_finishes_the_patch(tmp_path: Path, monkey
 
 
 def test_ctrl_c_at_any_instant_prints_no_traceback_and_leaves_the_old_or_the_new_site(tmp_path: Path) -> None:
+    """Ctrl+C at 12 instants of a small rebuild, from when sitegen's command runs to a little past its end.
+
+    (Before that the interpreter itself is starting, and what it prints is not sitegen's.)
+    """
     site = write_site(tmp_path / "site", articles=40)
     out = site / "output"
     command = [sys.executable, "-m", "sitegen", "build", "--site", str(site), "--no-search", "-q"]
     rebuild(site)
     old = tree(out)
-    started = time.perf_counter()
     edit(site, EN.format(3), "A says 3 in en.", "A says it, patched.")
-    subprocess.run(command, check=True, capture_output=True)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    started = _running(process)
+    process.communicate(timeout=60)
     whole, new = time.perf_counter() - started, tree(out)
     seen: Counter[str] = Counter()
-    for instant in range(1, 13):  # from when the interpreter has started sitegen to a little past the end
+    for instant in range(12):
         edit(site, EN.format(3), "A says it, patched.", "A says 3 in en.")
         rebuild(site)
         assert tree(out) == old
         edit(site, EN.format(3), "A says 3 in en.", "A says it, patched.")
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        time.sleep(whole * 1.1 * instant / 12)
+        _running(process)
+        time.sleep(whole * 1.1 * instant / 11)
         process.send_signal(signal.SIGINT)
         _, printed = process.communicate(timeout=60)
         assert "Traceback" not in printed and "Error" not in printed, printed
         found = tree(out)
-        assert found in (old, new), f"Ctrl+C {instant}/12 of {whole:.2f} s in left a mix"
+        assert found in (old, new), f"Ctrl+C {instant}/11 of {whole:.2f} s in left a mix"
         assert not [p for p in site.glob(".output.pending-*") if (p / output.JOURNAL).is_file()]
         seen["old" if found == old else "new"] += 1
     assert seen["old"] and seen["new"], seen
+
+
+def _running(process: subprocess.Popen) -> float:
+    """Wait until sitegen's command runs (it catches SIGALRM from then on); return when."""
+    status = Path(f"/proc/{process.pid}/status")
+    while process.poll() is None:
+        caught = next((line for line in status.read_text().splitlines() if line.startswith("SigCgt:")), "SigCgt: 0")
+        if int(caught.split()[1], 16) & (1 << (signal.SIGALRM - 1)):
+            break
+        time.sleep(0.001)
+    return time.perf_counter()
 
 
 def _die_after(moves: int, out: Path) -> None:
