@@ -15,8 +15,20 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import agreement, checks, fields, frontmatter, markup, people, slugs
+from . import assets as assets_stage
 from .errors import Diagnostic, Location, did_you_mean, error, warning
-from .model import ARTICLES, FUTURE, MAX_FILE_SIZE, Article, Person, Site, SiteConfig, Translation, Voice
+from .model import (
+    ARTICLES,
+    FUTURE,
+    MAX_FILE_SIZE,
+    RESERVED_SLUGS,
+    Article,
+    Person,
+    Site,
+    SiteConfig,
+    Translation,
+    Voice,
+)
 
 #: Reads article folders given the people registry: one ``(article, problems, drafts left out)`` per
 #: folder, in order (see :func:`load_article`). The build's reader takes what it can from its cache
@@ -151,6 +163,15 @@ def _article(reading: _Reading, folder: Path, problems: list[Diagnostic]) -> Art
         return None
     if not slugs.is_slug(folder.name):
         problems.append(_slug_problem(folder.name, rel))
+    elif folder.name in RESERVED_SLUGS:
+        problems.append(
+            error(
+                Location(rel),
+                f"'{folder.name}' is the address of a section of the site (/<lang>/{folder.name}/): "
+                "the section's page would hide the article",
+                f"rename the folder, e.g. '{folder.name}-article'; reserved: {', '.join(sorted(RESERVED_SLUGS))}",
+            )
+        )
     translations: list[Translation] = []
     sound: list[agreement.Source] = []
     assets: list[str] = []
@@ -168,7 +189,10 @@ def _article(reading: _Reading, folder: Path, problems: list[Diagnostic]) -> Art
             )
             continue
         if path.suffix != ".md":
-            assets.append(name)
+            refused = assets_stage.problems(file_rel, name, _svg_bytes(path))
+            problems.extend(refused)
+            if not refused:
+                assets.append(name)
             continue
         lang = path.stem
         if path.parent != folder or lang not in config.languages:
@@ -222,6 +246,16 @@ def _link_problem(link: Path, inside: Path, name: str) -> str:
     except (OSError, RuntimeError):  # missing target, or a loop
         return "a link that leads nowhere (its target is missing, or it points to itself)"
     return "" if target.is_relative_to(inside.resolve()) else f"a link that points outside the {name}"
+
+
+def _svg_bytes(path: Path) -> bytes | None:
+    """An SVG's bytes, to check it holds no script (None for other files, or one that cannot be read)."""
+    if path.suffix.lower() != ".svg":
+        return b""
+    try:
+        return path.read_bytes() if path.stat().st_size <= MAX_FILE_SIZE else None
+    except OSError:
+        return None
 
 
 def _read_text(path: Path, rel: str, problems: list[Diagnostic]) -> str | None:

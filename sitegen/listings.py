@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from .model import Article, Passage, Site, Translation, Voice
+from .model import SECTIONS, Article, Passage, Site, Translation, Voice
 from .slugs import slugify
 
-KINDS = ("tags", "cities", "people", "archive")
+KINDS = SECTIONS
 
 
 @dataclass(frozen=True, slots=True)

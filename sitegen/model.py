@@ -267,6 +267,12 @@ def _sort_key(value: dt.date | dt.datetime) -> dt.datetime:
 # A page path is relative to the site root and ends with "/" ("" is the root).
 
 
+#: The listings every language has under its prefix (``/<lang>/tags/``, ...).
+SECTIONS = ("tags", "cities", "people", "archive")
+#: What no article may be called: the sections, the search page and the home's later pages (``/<lang>/page/2/``).
+RESERVED_SLUGS = frozenset({*SECTIONS, "search", "page"})
+
+
 def article_path(lang: str, slug: str) -> str:
     return f"{lang}/{slug}/"
 
