@@ -308,7 +308,7 @@ EXPECTED = {
         ],
         "hy/only-armenian/index.html": [
             f"Թարգմանություն դեռ չկա՝ {language_name('az', 'hy', menu=False)}։",
-            f'title="{language_name("az", "hy")} տարբերակ չկա">{language_name("az")}</span>',
+            f'title="{language_name("az", "hy")} տարբերակ չկա">{language_name("az")}</a>',
         ],
         "hy/cities/index.html": ["<h1>Քաղաքներ</h1>", "4 մեկնաբանություն"],
         "hy/cities/baku/index.html": ["Բաքու — բոլոր մեկնաբանությունները՝ նորերից սկսած։"],
@@ -329,7 +329,7 @@ EXPECTED = {
         ],
         "az/only-azerbaijani/index.html": [
             f"Tərcüməsi hələ yoxdur: {language_name('hy', 'az', menu=False)}.",
-            f'title="{language_name("hy", "az")} versiyası yoxdur">{language_name("hy")}</span>',
+            f'title="{language_name("hy", "az")} versiyası yoxdur">{language_name("hy")}</a>',
         ],
         "az/cities/index.html": ["<h1>Şəhərlər</h1>", "3 şərh"],
         "az/cities/baku/index.html": ["Bakı: bütün şərhlər, əvvəlcə ən yeniləri."],
