@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .errors import Diagnostic, Location, did_you_mean, error, warning
+from .localization import described
 from .model import Passage, Point, Site, Translation, Voice
 
 _ARTICLE_URL = re.compile(r"^([^/]+)/([^/]+)/?$")
@@ -199,8 +200,9 @@ def site(site: Site, folders: Iterable[str]) -> list[Diagnostic]:
                 problems.append(
                     warning(
                         Location(first.path, 1),
-                        f"the article has no {lang} translation yet",
-                        f"add {folder}/{lang}.md; until then its pages say it is not available in {lang}",
+                        f"the article has no {described(lang)} translation yet",
+                        f"add {folder}/{lang}.md; until then /{lang}/{article.slug}/ says it is not available"
+                        f" in {described(lang)} and links to the versions that exist",
                     )
                 )
         for translation in article.translations:
@@ -266,8 +268,8 @@ def _link_problem(
         return None
     if article is not None:
         return (
-            f"'{href}' links to '{target_slug}', which has no {target_lang} translation",
-            f"link to a language it exists in: {', '.join(article.languages)}",
+            f"'{href}' links to '{target_slug}', which has no {described(target_lang)} translation",
+            f"link to a language it exists in: {', '.join(map(described, article.languages))}",
         )
     if target_slug in known:
         return (

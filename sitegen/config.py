@@ -15,6 +15,7 @@ from typing import Any
 from . import localization
 from .errors import Diagnostic, Location, did_you_mean, error, warning
 from .model import City, SiteConfig
+from .slugs import slugify
 
 FILENAME = "sitegen.toml"
 ID = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
@@ -48,6 +49,7 @@ KEYS: dict[str, Key] = {
     "locales": Key(
         "table", 'Babel locale used to format dates per language, e.g. en = "en_US" (default en_GB for en).'
     ),
+    "tags": Key("tags", '[tags.<slug>] tables with name = { <lang> = "…" }: how a tag is shown in each language.'),
 }
 
 
@@ -128,6 +130,7 @@ def _validate(data: dict[str, Any], lines: _KeyLines) -> tuple[SiteConfig | None
     title = _localized(data, "title", languages, lines, problems)
     description = _localized(data, "description", languages, lines, problems)
     cities = _cities(data.get("cities"), languages, lines, problems)
+    tags = _tags(data.get("tags"), languages, lines, problems)
     per_page = data.get("per_page", 10)
     if not isinstance(per_page, int) or isinstance(per_page, bool) or per_page < 1:
         problems.append(
@@ -153,7 +156,7 @@ def _validate(data: dict[str, Any], lines: _KeyLines) -> tuple[SiteConfig | None
             problems.append(
                 error(
                     lines.at("locales", lang),
-                    f"unknown locale {locale!r} for '{lang}'",
+                    f"unknown locale {locale!r} for {localization.described(lang)}",
                     'use a Babel locale such as "en_US" or "ru_RU"',
                 )
             )
@@ -173,6 +176,7 @@ def _validate(data: dict[str, Any], lines: _KeyLines) -> tuple[SiteConfig | None
         raw_html=raw_html,
         locales={k: v for k, v in locales.items() if k in languages},
         search=search,
+        tags=tags,
     ), problems
 
 
@@ -190,7 +194,7 @@ def _languages(value: Any, lines: _KeyLines, problems: list[Diagnostic]) -> tupl
     seen: list[str] = []
     for code in value:
         if code in seen:
-            problems.append(error(where, f"language '{code}' is listed twice"))
+            problems.append(error(where, f"{localization.described(code)} is listed twice in 'languages'"))
         elif not re.fullmatch(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*", code) or not localization.is_known(code):
             problems.append(
                 error(
@@ -253,13 +257,18 @@ def _localized(
         if lang not in languages:
             problems.append(
                 warning(
-                    lines.at(*prefix, name, lang), f"'{dotted}' has a text for '{lang}', which is not in 'languages'"
+                    lines.at(*prefix, name, lang),
+                    f"'{dotted}' has a text for {localization.described(lang)}, which is not in 'languages'",
                 )
             )
     for lang in languages:
         if lang not in value:
             problems.append(
-                warning(lines.at(*prefix, name), f"'{dotted}' has no text for '{lang}'", f'add {lang} = "…"')
+                warning(
+                    lines.at(*prefix, name),
+                    f"'{dotted}' has no text for {localization.described(lang)}",
+                    f'add {lang} = "…"',
+                )
             )
     return dict(value)
 
@@ -302,3 +311,32 @@ def _cities(value: Any, languages: tuple[str, ...], lines: _KeyLines, problems: 
             colour = ""
         cities.append(City(city_id, name, colour))
     return tuple(cities)
+
+
+def _tags(value: Any, languages: tuple[str, ...], lines: _KeyLines, problems: list[Diagnostic]) -> dict[str, dict]:
+    """``{slug: {lang: name}}`` from ``[tags.<slug>]`` tables; a tag without one is shown as written."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        problems.append(error(lines.at("tags"), "'tags' must hold [tags.<slug>] tables", _TAG_EXAMPLE))
+        return {}
+    names = {}
+    for key, table in value.items():
+        where = lines.at("tags", key)
+        if slugify(key) != key:
+            problems.append(
+                error(
+                    where,
+                    f"tag '{key}' must be written as its URL slug, '{slugify(key)}'",
+                    f"write [tags.{slugify(key)}]: the slug is the tag's URL, the name is what readers see",
+                )
+            )
+            continue
+        if not isinstance(table, dict) or "name" not in table:
+            problems.append(error(where, f"tag '{key}' has no name", _TAG_EXAMPLE.replace("karabakh", key)))
+            continue
+        names[key] = _localized(table, "name", languages, lines, problems, prefix=("tags", key))
+    return names
+
+
+_TAG_EXAMPLE = '[tags.karabakh] name = { en = "Karabakh", ru = "Карабах" }'

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from . import checks, fields, frontmatter, markup, people
 from .errors import Diagnostic, Location, did_you_mean, error, warning
+from .localization import described
 from .model import ARTICLES, FUTURE, MAX_FILE_SIZE, Article, Person, Site, SiteConfig, Translation, Voice
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -150,11 +151,12 @@ def _article(reading: _Reading, folder: Path, drafts: bool, problems: list[Diagn
         lang = path.stem
         if path.parent != folder or lang not in config.languages:
             choices = [f"{code}.md" for code in config.languages]
+            listed = ", ".join(map(described, config.languages))
             problems.append(
                 error(
                     Location(file_rel),
                     f"'{name}' is not a configured language",
-                    did_you_mean(name, choices) + f" (languages in sitegen.toml: {', '.join(config.languages)})",
+                    did_you_mean(name, choices) + f" (languages in sitegen.toml: {listed})",
                 )
             )
             continue

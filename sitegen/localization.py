@@ -51,6 +51,16 @@ def language_name(code: str, in_language: str | None = None, menu: bool = True) 
     return first + name[1:]
 
 
+def described(code: str) -> str:
+    """``Armenian (hy)``: a language as diagnostics name it, in English (the command line's language) with its code.
+
+    A code Babel does not know is quoted as written: ``'xx'``.
+    """
+    if not is_known(code):
+        return f"'{code}'"
+    return f"{language_name(code, 'en', menu=False)} ({code})"
+
+
 def format_date(value: dt.date | dt.datetime, locale: str, format: str = "long") -> str:
     """``5 June 2023`` / ``5 июня 2023 г.``: a date in the reader's language.
 

@@ -52,6 +52,8 @@ class SiteConfig:
     locales: dict[str, str] = field(default_factory=dict)
     #: Full-text search: a search box on every page and a Pagefind index (``search = false`` leaves both out).
     search: bool = True
+    #: How tags are shown per language, by the tag's slug: ``{"karabakh": {"ru": "Карабах"}}``.
+    tags: dict[str, Localized] = field(default_factory=dict)
     source: str = "sitegen.toml"
 
     @property
@@ -63,6 +65,10 @@ class SiteConfig:
 
     def title_in(self, lang: str) -> str:
         return self.title.get(lang) or next(iter(self.title.values()), "")
+
+    def tag_name(self, key: str, lang: str, written: str) -> str:
+        """What readers of ``lang`` see of the tag whose slug is ``key``: its configured name, or as written."""
+        return self.tags.get(key, {}).get(lang) or written
 
 
 @compact_pickle
