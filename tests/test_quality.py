@@ -254,6 +254,8 @@ def test_every_page_type_is_sampled(sites: dict[str, Built]) -> None:
         kinds = {page_kind(built.out, built.out / rel).split()[0] for rel in built.samples}
         expected = {"page-home", "page-article", "page-parallel", "page-section", "page-listing", "page-404"}
         assert expected <= kinds, (built.name, kinds)
+    generated = {page_kind(sites["generated"].out, sites["generated"].out / rel) for rel in sites["generated"].samples}
+    assert "page-lacking" in generated, "an article's page in a language it lacks"
     paged = [rel for rel in sites["generated"].samples if "/page/" in rel]
     assert any(rel.startswith("ru/page/") for rel in paged), paged
     assert any(rel.startswith(("ru/tags/", "ru/cities/", "ru/people/", "ru/archive/")) for rel in paged), paged
