@@ -49,6 +49,11 @@ KEYS: dict[str, Key] = {
     "locales": Key(
         "table", 'Babel locale used to format dates per language, e.g. en = "en_US" (default en_GB for en).'
     ),
+    "quotes": Key(
+        "table",
+        'Quotation marks per language, four: double open, close, single open, close, e.g. az = "«»„“"'
+        " (default: CLDR's for the language).",
+    ),
     "tags": Key("tags", '[tags.<slug>] tables with name = { <lang> = "…" }: how a tag is shown in each language.'),
 }
 
@@ -131,6 +136,7 @@ def _validate(data: dict[str, Any], lines: _KeyLines) -> tuple[SiteConfig | None
     description = _localized(data, "description", languages, lines, problems)
     cities = _cities(data.get("cities"), languages, lines, problems)
     tags = _tags(data.get("tags"), languages, lines, problems)
+    quotes = _quotes(_table(data, "quotes", lines, problems), languages, lines, problems)
     per_page = data.get("per_page", 10)
     if not isinstance(per_page, int) or isinstance(per_page, bool) or per_page < 1:
         problems.append(
@@ -177,6 +183,7 @@ def _validate(data: dict[str, Any], lines: _KeyLines) -> tuple[SiteConfig | None
         locales={k: v for k, v in locales.items() if k in languages},
         search=search,
         tags=tags,
+        quotes=quotes,
     ), problems
 
 
@@ -340,3 +347,27 @@ def _tags(value: Any, languages: tuple[str, ...], lines: _KeyLines, problems: li
 
 
 _TAG_EXAMPLE = '[tags.karabakh] name = { en = "Karabakh", ru = "Карабах" }'
+
+
+def _quotes(
+    table: dict[str, Any], languages: tuple[str, ...], lines: _KeyLines, problems: list[Diagnostic]
+) -> dict[str, str]:
+    """Each language's quotation marks: CLDR's, or the four the site gives in ``[quotes]``."""
+    found = {lang: localization.quotes(lang) for lang in languages}
+    for lang, marks in table.items():
+        where = lines.at("quotes", lang)
+        if lang not in languages:
+            problems.append(
+                warning(where, f"'quotes' has marks for {localization.described(lang)}, which is not in 'languages'")
+            )
+        elif not isinstance(marks, str) or len(marks) != 4:
+            problems.append(
+                error(
+                    where,
+                    f"'quotes.{lang}' must be four characters: double open, close, single open, close; got {marks!r}",
+                    f'e.g. {lang} = "{localization.quotes(lang)}"; "\\"\\"\'\'" keeps straight quotes',
+                )
+            )
+        else:
+            found[lang] = marks
+    return found

@@ -244,7 +244,8 @@ def _translation(reading: _Reading, path: Path, rel: str, lang: str, problems: l
     front = document.front
     if front is None:
         return None
-    body = markup.parse_body(document.body, rel, document.body_line, config.raw_html)
+    quotes = config.quotes.get(lang, "")
+    body = markup.parse_body(document.body, rel, document.body_line, config.raw_html, quotes)
     problems.extend(body.problems)
     reader = fields.Fields(front, problems)
     for key in front.data:
@@ -287,10 +288,10 @@ def _translation(reading: _Reading, path: Path, rel: str, lang: str, problems: l
         draft=draft,
         source=Location(rel, 1),
         links=body.links,
-        digest=_digest(text, voices, config.raw_html),
+        digest=_digest(text, voices, config.raw_html, quotes),
     )
 
 
-def _digest(text: str, voices: tuple[Voice, ...], raw_html: bool) -> str:
-    material = f"{text}\0{voices!r}\0{raw_html}".encode()
+def _digest(text: str, voices: tuple[Voice, ...], raw_html: bool, quotes: str = "") -> str:
+    material = f"{text}\0{voices!r}\0{raw_html}\0{quotes}".encode()
     return hashlib.blake2b(material, digest_size=16).hexdigest()
