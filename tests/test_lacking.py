@@ -6,12 +6,15 @@ Armenian version and another has no Russian one.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 import pytest
 
-from .conftest import article, build_ok
+from sitegen import search
+
+from .conftest import article, build_ok, generated_site
 from .linkcheck import broken_links
 from .test_build import parse
 
@@ -127,3 +130,24 @@ def test_a_translation_added_later_replaces_the_lacking_page(tmp_path: Path) -> 
     assert not page.find("meta", name="robots")
     assert page.one("h1").text.strip() == "Ջուր սահմանամերձ գյուղերին"
     assert "hy/border-villages-water/" in (out / "sitemap.xml").read_text(encoding="utf-8")
+
+
+def test_a_small_rebuild_does_not_index_a_language_that_has_only_pages_saying_so(tmp_path: Path) -> None:
+    """Armenian has no article, only pages saying each one is not available in it: there is nothing to search.
+
+    An edit changes those pages, and Pagefind, run on that language alone, would index them whole.
+    """
+    assert search.executable() is not None, "Pagefind is not installed: pip install -e '.[search]'"
+    site = generated_site(40, tmp_path / "site")
+    config = site / "sitegen.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace('["en", "ru"]', '["en", "ru", "hy"]'), "utf-8")
+    out = build_ok(site).out
+    entry = out / search.BUNDLE / search.ENTRY
+    assert set(json.loads(entry.read_text(encoding="utf-8"))["languages"]) == {"en", "ru"}
+    source = site / "content" / "articles" / "article-00007" / "en.md"
+    text = source.read_text(encoding="utf-8")
+    source.write_text(re.sub(r"(?m)^title: .*$", 'title: "An edited title"', text, count=1), encoding="utf-8")
+    report = build_ok(site)
+    assert 0 < report.rendered < report.files / 10, "a patch, not a new folder"
+    assert "An edited title" in (out / "hy" / "article-00007" / "index.html").read_text(encoding="utf-8")
+    assert set(json.loads(entry.read_text(encoding="utf-8"))["languages"]) == {"en", "ru"}
