@@ -14,7 +14,6 @@ of the sitemap, the feeds and the search index.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .model import Article, Site, article_path
@@ -27,14 +26,6 @@ class Version:
     lang: str
     title: str
     path: str  # the page path of that version
-
-
-def lacking(site: Site) -> Iterator[tuple[str, Article]]:
-    """Every (language, article) for which the site makes a not-available page, language by language."""
-    for lang in site.config.languages:
-        for article in site.articles:
-            if article.translations and article.translation(lang) is None:
-                yield lang, article
 
 
 def existing(site: Site, article: Article) -> tuple[Version, ...]:
