@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlsplit
 from .errors import Diagnostic, Location, did_you_mean, error, warning
 from .localization import described
 from .model import Passage, Point, Site, Translation, Voice
+from .slugs import slugify
 
 _ARTICLE_URL = re.compile(r"^([^/]+)/([^/]+)/?$")
 _PLACEHOLDER = re.compile(r"\bTODO:")
@@ -188,7 +189,7 @@ def site(site: Site, folders: Iterable[str]) -> list[Diagnostic]:
     ``folders`` are the names of every article folder, published or not, so a
     link to a draft is told apart from a link to nothing.
     """
-    problems: list[Diagnostic] = []
+    problems = _unused_tags(site)
     known = set(folders)
     languages = site.config.languages
     for article in site.articles:
@@ -220,6 +221,20 @@ def site(site: Site, folders: Iterable[str]) -> list[Diagnostic]:
                             "publish it first, or remove the link",
                         )
                     )
+    return problems
+
+
+def _unused_tags(site: Site) -> list[Diagnostic]:
+    """A ``[tags.<slug>]`` table that no article uses but one nearly does: most likely a typo in its slug.
+
+    Tables declared ahead of the articles that will use them are fine and say nothing.
+    """
+    used = {slugify(tag) for article in site.articles for t in article.translations for tag in t.tags}
+    problems = []
+    for key in site.config.tags:
+        if key not in used and (hint := did_you_mean(key, used)).startswith("did you mean"):
+            where = Location(site.config.source, site.config.tag_lines.get(key, 0))
+            problems.append(warning(where, f"no article has the tag '{key}', so its name is never shown", hint))
     return problems
 
 

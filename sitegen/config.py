@@ -183,6 +183,7 @@ def _validate(data: dict[str, Any], lines: _KeyLines) -> tuple[SiteConfig | None
         locales={k: v for k, v in locales.items() if k in languages},
         search=search,
         tags=tags,
+        tag_lines={key: lines.at("tags", key).line for key in tags},
         quotes=quotes,
     ), problems
 

@@ -56,6 +56,8 @@ class SiteConfig:
     quotes: dict[str, str] = field(default_factory=dict)
     #: How tags are shown per language, by the tag's slug: ``{"karabakh": {"ru": "Карабах"}}``.
     tags: dict[str, Localized] = field(default_factory=dict)
+    #: The line of each ``[tags.<slug>]`` table in sitegen.toml, for messages about it.
+    tag_lines: dict[str, int] = field(default_factory=dict)
     source: str = "sitegen.toml"
 
     @property

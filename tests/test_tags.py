@@ -102,3 +102,17 @@ def test_a_tag_name_missing_a_language_warns_at_its_line(tmp_path: Path) -> None
         "sitegen.toml:11: warning: 'tags.water-rights.name' has no text for Armenian (hy) (add hy = \"…\")"
     ]
     assert re.search(r"Water rights", (tmp_path / "sitegen.toml").read_text(encoding="utf-8"))
+
+
+def test_a_tag_table_that_no_article_uses_but_one_nearly_does_is_a_typo_warning(tmp_path: Path) -> None:
+    text = CONFIG.replace("[tags.karabakh]", "[tags.karabak]") + '[tags.elections]\nname = { en = "Elections" }\n'
+    folder = tmp_path / "content" / "articles" / "claim"
+    folder.mkdir(parents=True)
+    (tmp_path / "sitegen.toml").write_text(text, encoding="utf-8")
+    (folder / "en.md").write_text(article(extra="tags: [karabakh]\n", voices=VOICES), encoding="utf-8")
+    report = build_ok(tmp_path)
+    found = [str(d) for d in report.diagnostics if d.location.path == "sitegen.toml" and "no article" in d.message]
+    assert found == [
+        "sitegen.toml:8: warning: no article has the tag 'karabak', so its name is never shown "
+        "(did you mean 'karabakh'?)"
+    ], "a table declared ahead of its articles is fine: only a near miss is a warning"
