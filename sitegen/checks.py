@@ -13,7 +13,9 @@ from collections.abc import Iterable
 from urllib.parse import unquote, urlsplit
 
 from .errors import Diagnostic, Location, closest, did_you_mean, error, warning
+from .localization import described
 from .model import Passage, Point, Site, Voice
+from .slugs import slugify
 
 _ARTICLE_URL = re.compile(r"^([^/]+)/([^/]+)/?\Z")
 _PLACEHOLDER = re.compile(r"\bTODO:")
@@ -89,7 +91,7 @@ def site(site: Site, folders: Iterable[str]) -> list[Diagnostic]:
     ``folders`` are the names of every article folder, published or not, so a
     link to a draft is told apart from a link to nothing.
     """
-    problems: list[Diagnostic] = []
+    problems = _unused_tags(site)
     known = set(folders)
     languages = site.config.languages
     drafts = set(site.drafts_left_out)
@@ -113,8 +115,9 @@ def site(site: Site, folders: Iterable[str]) -> list[Diagnostic]:
                 problems.append(
                     warning(
                         Location(first.path, 1),
-                        f"the article has no {lang} translation yet",
-                        f"add {folder}/{lang}.md; until then its pages say it is not available in {lang}",
+                        f"the article has no {described(lang)} translation yet",
+                        f"add {folder}/{lang}.md; until then /{lang}/{article.slug}/ says it is not available"
+                        f" in {described(lang)} and links to the versions that exist",
                     )
                 )
         for translation in article.translations:
@@ -132,6 +135,20 @@ def site(site: Site, folders: Iterable[str]) -> list[Diagnostic]:
                             "publish it first, or remove the link",
                         )
                     )
+    return problems
+
+
+def _unused_tags(site: Site) -> list[Diagnostic]:
+    """A ``[tags.<slug>]`` table that no article uses but one nearly does: most likely a typo in its slug.
+
+    Tables declared ahead of the articles that will use them are fine and say nothing.
+    """
+    used = {slugify(tag) for article in site.articles for t in article.translations for tag in t.tags}
+    problems = []
+    for key in site.config.tags:
+        if key not in used and (hint := did_you_mean(key, used)).startswith("did you mean"):
+            where = Location(site.config.source, site.config.tag_lines.get(key, 0))
+            problems.append(warning(where, f"no article has the tag '{key}', so its name is never shown", hint))
     return problems
 
 
@@ -180,8 +197,8 @@ def _link_problem(
         return None
     if article is not None:
         return (
-            f"'{href}' links to '{target_slug}', which has no {target_lang} translation",
-            f"link to a language it exists in: {', '.join(article.languages)}",
+            f"'{href}' links to '{target_slug}', which has no {described(target_lang)} translation",
+            f"link to a language it exists in: {', '.join(map(described, article.languages))}",
         )
     if target_slug in known:
         return (

@@ -16,7 +16,7 @@ from typing import Any
 from . import localization, sources
 from .errors import Diagnostic, Location, did_you_mean, error, warning
 from .model import City, SiteConfig
-from .slugs import MAX_LENGTH
+from .slugs import MAX_LENGTH, slugify
 
 FILENAME = "sitegen.toml"
 #: Patterns for whole values: always used with ``fullmatch`` (``$`` would also accept a trailing newline).
@@ -50,6 +50,10 @@ CITY_KEYS: dict[str, Key] = {
     "color": Key("colour", "Another spelling of 'colour'."),
 }
 
+TAG_KEYS: dict[str, Key] = {
+    "name": Key("localized", 'The tag\'s name per language: { en = "Karabakh", ru = "Карабах" }.', required=True),
+}
+
 KEYS: dict[str, Key] = {
     "title": Key("localized", 'Site title per language: { en = "…", ru = "…" }.', required=True),
     "base_url": Key("url", "Absolute URL the site is published at; may carry a sub-path.", required=True),
@@ -70,6 +74,16 @@ KEYS: dict[str, Key] = {
     ),
     "params": Key(
         "table", "Free settings for themes (site.params in templates); sitegen reads none of them, so anything goes."
+    ),
+    "quotes": Key(
+        "table",
+        'Quotation marks per language, four: double open, close, single open, close, e.g. az = "«»„“"'
+        " (default: CLDR's for the language).",
+    ),
+    "tags": Key(
+        "tags",
+        '[tags.<slug>] tables with name = { <lang> = "…" }: how a tag is shown in each language.',
+        each=TAG_KEYS,
     ),
 }
 
@@ -179,6 +193,8 @@ def _validate(data: dict[str, Any], lines: _KeyLines) -> tuple[SiteConfig | None
     title = _localized(data, "title", languages, lines, problems)
     description = _localized(data, "description", languages, lines, problems)
     cities = _cities(data.get("cities"), languages, lines, problems)
+    tags = _tags(data.get("tags"), languages, lines, problems)
+    quotes = _quotes(_table(data, "quotes", lines, problems), languages, lines, problems)
     per_page = _whole_number(data, "per_page", 10, lines, problems)
     feed_size = _whole_number(data, "feed_size", 20, lines, problems)
     raw_html = _flag(_table(data, "markdown", lines, problems), "raw_html", False, ("markdown",), lines, problems)
@@ -201,6 +217,9 @@ def _validate(data: dict[str, Any], lines: _KeyLines) -> tuple[SiteConfig | None
         search=search,
         params=params,
         language_at={code: lines.value_at(code, "languages") for code in languages},
+        tags=tags,
+        tag_lines={key: lines.at("tags", key).line for key in tags},
+        quotes=quotes,
     ), problems
 
 
@@ -236,13 +255,16 @@ def _locales(
     for lang, locale in table.items():
         if lang not in languages:
             problems.append(
-                warning(lines.at("locales", lang), f"'locales' has a locale for '{lang}', which is not in 'languages'")
+                warning(
+                    lines.at("locales", lang),
+                    f"'locales' has a locale for {localization.described(lang)}, which is not in 'languages'",
+                )
             )
         elif not isinstance(locale, str) or not localization.is_known(locale):
             problems.append(
                 error(
                     lines.at("locales", lang),
-                    f"unknown locale {locale!r} for '{lang}'",
+                    f"unknown locale {locale!r} for {localization.described(lang)}",
                     'use a Babel locale such as "en_US" or "ru_RU"',
                 )
             )
@@ -293,7 +315,7 @@ def _languages(value: Any, lines: _KeyLines, problems: list[Diagnostic]) -> tupl
     seen: list[str] = []
     for code in value:
         if code in seen:
-            problems.append(error(where, f"language '{code}' is listed twice"))
+            problems.append(error(where, f"{localization.described(code)} is listed twice in 'languages'"))
         elif not re.fullmatch(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*", code) or not localization.is_known(code):
             problems.append(
                 error(
@@ -356,13 +378,18 @@ def _localized(
         if lang not in languages:
             problems.append(
                 warning(
-                    lines.at(*prefix, name, lang), f"'{dotted}' has a text for '{lang}', which is not in 'languages'"
+                    lines.at(*prefix, name, lang),
+                    f"'{dotted}' has a text for {localization.described(lang)}, which is not in 'languages'",
                 )
             )
     for lang in languages:
         if lang not in value:
             problems.append(
-                warning(lines.at(*prefix, name), f"'{dotted}' has no text for '{lang}'", f'add {lang} = "…"')
+                warning(
+                    lines.at(*prefix, name),
+                    f"'{dotted}' has no text for {localization.described(lang)}",
+                    f'add {lang} = "…"',
+                )
             )
     return dict(value)
 
@@ -407,3 +434,56 @@ def _cities(value: Any, languages: tuple[str, ...], lines: _KeyLines, problems: 
             colour = ""
         cities.append(City(city_id, name, colour))
     return tuple(cities)
+
+
+def _tags(value: Any, languages: tuple[str, ...], lines: _KeyLines, problems: list[Diagnostic]) -> dict[str, dict]:
+    """``{slug: {lang: name}}`` from ``[tags.<slug>]`` tables; a tag without one is shown as written."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        problems.append(error(lines.at("tags"), "'tags' must hold [tags.<slug>] tables", _TAG_EXAMPLE))
+        return {}
+    names = {}
+    for key, table in value.items():
+        where = lines.at("tags", key)
+        if slugify(key) != key:
+            problems.append(
+                error(
+                    where,
+                    f"tag '{key}' must be written as its URL slug, '{slugify(key)}'",
+                    f"write [tags.{slugify(key)}]: the slug is the tag's URL, the name is what readers see",
+                )
+            )
+            continue
+        if not isinstance(table, dict) or "name" not in table:
+            problems.append(error(where, f"tag '{key}' has no name", _TAG_EXAMPLE.replace("karabakh", key)))
+            continue
+        names[key] = _localized(table, "name", languages, lines, problems, prefix=("tags", key))
+    return names
+
+
+_TAG_EXAMPLE = '[tags.karabakh] name = { en = "Karabakh", ru = "Карабах" }'
+
+
+def _quotes(
+    table: dict[str, Any], languages: tuple[str, ...], lines: _KeyLines, problems: list[Diagnostic]
+) -> dict[str, str]:
+    """Each language's quotation marks: CLDR's, or the four the site gives in ``[quotes]``."""
+    found = {lang: localization.quotes(lang) for lang in languages}
+    for lang, marks in table.items():
+        where = lines.at("quotes", lang)
+        if lang not in languages:
+            problems.append(
+                warning(where, f"'quotes' has marks for {localization.described(lang)}, which is not in 'languages'")
+            )
+        elif not isinstance(marks, str) or len(marks) != 4:
+            problems.append(
+                error(
+                    where,
+                    f"'quotes.{lang}' must be four characters: double open, close, single open, close; got {marks!r}",
+                    f'e.g. {lang} = "{localization.quotes(lang)}"; "\\"\\"\'\'" keeps straight quotes',
+                )
+            )
+        else:
+            found[lang] = marks
+    return found

@@ -17,6 +17,7 @@ from pathlib import Path
 from . import agreement, checks, fields, frontmatter, markup, people, slugs
 from . import assets as assets_stage
 from .errors import Diagnostic, Location, did_you_mean, error, warning
+from .localization import described
 from .model import (
     ARTICLES,
     FUTURE,
@@ -197,11 +198,12 @@ def _article(reading: _Reading, folder: Path, problems: list[Diagnostic]) -> Art
         lang = path.stem
         if path.parent != folder or lang not in config.languages:
             choices = [f"{code}.md" for code in config.languages]
+            listed = ", ".join(map(described, config.languages))
             problems.append(
                 error(
                     Location(file_rel),
                     f"'{name}' is not a configured language",
-                    did_you_mean(name, choices) + f" (languages in sitegen.toml: {', '.join(config.languages)})",
+                    did_you_mean(name, choices) + f" (languages in sitegen.toml: {listed})",
                 )
             )
             continue
@@ -304,7 +306,8 @@ def _translation(
     front = document.front
     if front is None:
         return None
-    body = markup.parse_body(document.body, rel, document.body_line, config.raw_html)
+    quotes = config.quotes.get(lang, "")
+    body = markup.parse_body(document.body, rel, document.body_line, config.raw_html, quotes)
     problems.extend(body.problems)
     reader = fields.Fields(front, problems)
     for key in front.data:
@@ -347,11 +350,11 @@ def _translation(
         draft=draft,
         source=Location(rel, 1),
         links=body.links,
-        digest=_digest(text, voices, config.raw_html),
+        digest=_digest(text, voices, config.raw_html, quotes),
     )
     return agreement.Source(translation, front.at("voices"), front.at("points"))
 
 
-def _digest(text: str, voices: tuple[Voice, ...], raw_html: bool) -> str:
-    material = f"{text}\0{voices!r}\0{raw_html}".encode()
+def _digest(text: str, voices: tuple[Voice, ...], raw_html: bool, quotes: str = "") -> str:
+    material = f"{text}\0{voices!r}\0{raw_html}\0{quotes}".encode()
     return hashlib.blake2b(material, digest_size=16).hexdigest()

@@ -58,7 +58,7 @@ def index(site: Site) -> Index:
     for lang in site.config.languages:
         entries = site.in_language(lang)
         said = tuple(_said(entries))
-        found[("tags", lang)] = _tags(lang, entries)
+        found[("tags", lang)] = _tags(site, lang, entries)
         found[("cities", lang)] = _cities(site, lang, said)
         found[("people", lang)] = _people(site, lang, said, people)
         found[("archive", lang)] = _years(lang, entries)
@@ -85,13 +85,18 @@ def person_key(site: Site, article: Article, voice: Voice) -> str:
     return slugify(named.name)
 
 
-def _tags(lang: str, entries) -> tuple[Listing, ...]:
+def tag_name(site: Site, tag: str, lang: str) -> str:
+    """A tag as readers of ``lang`` see it: its name in ``[tags.<slug>]``, or as the article writes it."""
+    return site.config.tag_name(slugify(tag), lang, tag)
+
+
+def _tags(site: Site, lang: str, entries) -> tuple[Listing, ...]:
     groups: dict[str, list] = defaultdict(list)
     names: dict[str, str] = {}
     for article, translation in entries:
         for tag in translation.tags:
             key = slugify(tag)
-            names.setdefault(key, tag)
+            names.setdefault(key, site.config.tag_name(key, lang, tag))
             groups[key].append((article, translation))
     listings = [Listing("tags", lang, key, names[key], tuple(items)) for key, items in groups.items()]
     return tuple(sorted(listings, key=lambda item: (-item.size, item.title.casefold())))

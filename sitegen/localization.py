@@ -67,6 +67,48 @@ def text_direction(code: str) -> str:
     return "rtl" if order == "right-to-left" else "ltr"
 
 
+def described(code: str) -> str:
+    """``Armenian (hy)``: a language as diagnostics name it, in English (the command line's language) with its code.
+
+    A code Babel does not know is quoted as written: ``'xx'``.
+    """
+    if not is_known(code):
+        return f"'{code}'"
+    return f"{language_name(code, 'en', menu=False)} ({code})"
+
+
+#: Quotation marks per language as CLDR gives them (double open, double close, single open,
+#: single close); Babel's locale data does not carry them. Other languages get CLDR's root “”‘’.
+QUOTES = {
+    "en": "“”‘’",
+    "ru": "«»„“",
+    "hy": "«»«»",
+    "az": "“”‘’",
+    "ka": "„“«»",
+    "uk": "«»„“",
+    "be": "«»„“",
+    "kk": "«»“”",
+    "ky": "«»„“",
+    "tr": "“”‘’",
+    "fa": "«»‹›",
+    "de": "„“‚‘",
+    "fr": "«»«»",
+    "es": "«»“”",
+    "it": "«»“”",
+    "pl": "„”«»",
+    "cs": "„“‚‘",
+    "lt": "„“„“",
+    "lv": "“”„“",
+    "et": "„“‚‘",
+}
+ROOT_QUOTES = "“”‘’"
+
+
+def quotes(code: str) -> str:
+    """The quotation marks of a language (``ru`` or ``ru-RU``): double open and close, then single."""
+    return QUOTES.get(code) or QUOTES.get(code.replace("_", "-").split("-")[0], ROOT_QUOTES)
+
+
 def format_date(value: dt.date | dt.datetime, locale: str, format: str = "long") -> str:
     """``5 June 2023`` / ``5 июня 2023 г.``: a date in the reader's language.
 

@@ -46,9 +46,13 @@ def _is_safe_url(url: str) -> bool:
     return not _UNSAFE_URL.match(cleaned)
 
 
-@lru_cache(maxsize=2)
-def _parser(raw_html: bool) -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": raw_html}).enable(["table", "strikethrough"])
+@lru_cache(maxsize=16)
+def _parser(raw_html: bool, quotes: str = "") -> MarkdownIt:
+    """The parser; with ``quotes`` (double open, close, single open, close), straight quotes become them."""
+    options = {"html": raw_html, "typographer": bool(quotes), "quotes": quotes or "\"\"''"}
+    md = MarkdownIt("commonmark", options).enable(["table", "strikethrough"])
+    if quotes:
+        md.enable("smartquotes")
     md.use(footnote_plugin)
     # A bare ":::" opens nothing, so a stray one cannot swallow the rest of the
     # file; parse_body reports it instead.
@@ -117,13 +121,15 @@ def rebase(html: str, base: str) -> str:
     return _ID_ATTR.sub("", html) if 'id="' in html else html
 
 
-def parse_body(text: str, path: str, first_line: int, raw_html: bool = False) -> Body:
+def parse_body(text: str, path: str, first_line: int, raw_html: bool = False, quotes: str = "") -> Body:
     """Split an article body into lead, passages and footnotes.
 
     ``first_line`` is the file line the body starts on, so every passage and
-    problem carries its line in the file, front matter included.
+    problem carries its line in the file, front matter included. ``quotes``
+    are the language's quotation marks: "straight" quotes in the text become
+    them (and apostrophes ’); code and URLs keep what was typed.
     """
-    md = _parser(raw_html)
+    md = _parser(raw_html, quotes)
     env: dict = {}
     tokens = md.parse(text, env)
     source_lines = text.split("\n")  # as markdown-it counts lines: not at U+2028, form feeds and the like

@@ -93,7 +93,7 @@ def news_article(site: Site, article: Article, translation: Translation) -> dict
     if translation.summary:
         data["description"] = translation.summary
     if translation.tags:
-        data["keywords"] = list(translation.tags)
+        data["keywords"] = [listings.tag_name(site, tag, lang) for tag in translation.tags]
     if picture := image_url(site, article, translation):
         data["image"] = [picture]
     default = article.translation(config.default_language)

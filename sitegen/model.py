@@ -53,6 +53,12 @@ class SiteConfig:
     locales: dict[str, str] = field(default_factory=dict)
     #: Full-text search: a search box on every page and a Pagefind index (``search = false`` leaves both out).
     search: bool = True
+    #: Quotation marks per language (double open, close, single open, close) for straight quotes in articles.
+    quotes: dict[str, str] = field(default_factory=dict)
+    #: How tags are shown per language, by the tag's slug: ``{"karabakh": {"ru": "Карабах"}}``.
+    tags: dict[str, Localized] = field(default_factory=dict)
+    #: The line of each ``[tags.<slug>]`` table in sitegen.toml, for messages about it.
+    tag_lines: dict[str, int] = field(default_factory=dict)
     source: str = "sitegen.toml"
     #: ``[params]``: settings for themes that sitegen itself does not read (``site.params`` in templates).
     params: dict[str, Any] = field(default_factory=dict)
@@ -73,6 +79,10 @@ class SiteConfig:
 
     def title_in(self, lang: str) -> str:
         return self.title.get(lang) or next(iter(self.title.values()), "")
+
+    def tag_name(self, key: str, lang: str, written: str) -> str:
+        """What readers of ``lang`` see of the tag whose slug is ``key``: its configured name, or as written."""
+        return self.tags.get(key, {}).get(lang) or written
 
 
 @compact_pickle

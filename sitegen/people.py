@@ -19,6 +19,7 @@ from typing import Any
 from . import frontmatter, sources
 from .errors import Diagnostic, Location, did_you_mean, error, warning
 from .frontmatter import FrontMatter
+from .localization import described
 from .model import PEOPLE_FILE, Localized, Person, SiteConfig
 from .slugs import MAX_LENGTH
 
@@ -119,14 +120,16 @@ def _localized(
     for lang in config.languages:
         if lang not in value:
             problems.append(
-                warning(where, f"the {key} of '{person_id}' has no {lang} version", f"add {lang}: … to {key}")
+                warning(
+                    where, f"the {key} of '{person_id}' has no {described(lang)} version", f"add {lang}: … to {key}"
+                )
             )
     for lang in value:
         if lang not in config.languages:
             problems.append(
                 warning(
                     front.at(person_id, key, lang),
-                    f"'{lang}' is not a language of the site",
+                    f"{described(lang)} is not a language of the site",
                     did_you_mean(lang, config.languages),
                 )
             )

@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 import jinja2
 
-from . import compare, feeds, listings, localization, metadata, sitemap
+from . import compare, feeds, listings, localization, metadata, sitemap, versions
 from .model import Article, Site, Translation, absolute_url, article_path, file_for, home_path, relative_url
 from .slugs import slugify
 
@@ -51,6 +51,8 @@ class Link:
     url: str | None
     href: str | None
     current: bool
+    #: The page has versions, but none in this language: ``url`` leads elsewhere, and there is no ``href``.
+    absent: bool = False
 
 
 def render_site(
@@ -87,6 +89,7 @@ def render_changed(
         grouped = None
         found = [found for slug in articles if (found := site.article(slug)) is not None]
         jobs = [job for article in found for t in article.translations for job in article_jobs(t.lang, article)]
+        jobs += [job for article in found for job in lacking_jobs(site, article)]
     keys = {job.path: job.key for job in jobs}
 
     def outputs() -> Iterator[Output]:
@@ -109,6 +112,7 @@ def plan(site: Site, static_files: Mapping[str, Path], grouped: listings.Index |
             jobs.append(_home_job(site, lang, number, totals, home_path(lang, number)))
         for article, _ in site.in_language(lang):
             jobs.extend(article_jobs(lang, article, article_keys))
+        jobs.extend(_lacking_job(lang, article) for article in site.articles if article.translation(lang) is None)
         jobs.extend(_listing_jobs(site, grouped, lang))
     jobs.append(_home_job(site, config.default_language, 1, totals, ""))
     jobs.append(Job("404.html", "404", (config.default_language,), ""))
@@ -152,6 +156,16 @@ def article_jobs(lang: str, article: Article, keys: dict[str, str] | None = None
     return jobs
 
 
+def lacking_jobs(site: Site, article: Article) -> list[Job]:
+    """The not-available pages of an article, one for each configured language it lacks."""
+    return [_lacking_job(lang, article) for lang in site.config.languages if article.translation(lang) is None]
+
+
+def _lacking_job(lang: str, article: Article) -> Job:
+    key = _fingerprint([(t.lang, t.title) for t in article.translations])
+    return Job(file_for(article_path(lang, article.slug)), "lacking", (lang, article.slug), key)
+
+
 def shown(jobs: Iterable[Job], site: Site, grouped: listings.Index) -> set[str] | None:
     """The slugs of the articles whose text ``jobs`` render (None: it cannot tell, so every one).
 
@@ -160,7 +174,7 @@ def shown(jobs: Iterable[Job], site: Site, grouped: listings.Index) -> set[str] 
     per_page = site.config.per_page
     slugs: set[str] = set()
     for job in jobs:
-        if job.kind in ("article", "parallel"):
+        if job.kind in ("article", "parallel", "lacking"):
             slugs.add(job.ref[1])
         elif job.kind == "home":
             lang, number = job.ref[0], int(job.ref[1])
@@ -199,6 +213,8 @@ def run(
         return article_page(site, job.ref[0], job.ref[1], environments[job.ref[0]])
     if job.kind == "parallel":
         return parallel_page(site, job.ref[0], job.ref[1], environments[job.ref[0]])
+    if job.kind == "lacking":
+        return lacking_page(site, job.ref[0], job.ref[1], environments[job.ref[0]])
     if job.kind == "home":
         lang, number = job.ref
         return home_page(site, lang, int(number), environments[lang], at_root=job.path == "index.html")
@@ -206,7 +222,8 @@ def run(
         return search_page(site, job.ref[0], environments[job.ref[0]])
     if job.kind == "404":
         lang = job.ref[0]
-        context = _context(site, lang, "404.html", {}, absolute_links=True)
+        homes = {code: home_path(code) for code in site.config.languages}
+        context = _context(site, lang, "404.html", {}, absolute_links=True, elsewhere=homes)
         return _render(environments[lang], "404.html", context)
     raise ValueError(f"unknown job kind {job.kind!r}")
 
@@ -219,7 +236,7 @@ def article_page(site: Site, lang: str, slug: str, env: jinja2.Environment) -> b
         raise LookupError(f"no article '{slug}' in '{lang}'")
     path = article_path(lang, slug)
     alternates = {t.lang: article_path(t.lang, slug) for t in article.translations}
-    context = _context(site, lang, path, alternates)
+    context = _context(site, lang, path, alternates, elsewhere=_lacking_paths(site, slug))
     context.update(
         article=article,
         translation=translation,
@@ -253,7 +270,7 @@ def parallel_page(site: Site, lang: str, slug: str, env: jinja2.Environment) -> 
     ordered = (article.translation(lang), *(t for t in article.translations if t.lang != lang))
     path = article_path(lang, slug) + "parallel/"
     alternates = {t.lang: article_path(t.lang, slug) + "parallel/" for t in article.translations}
-    context = _context(site, lang, path, alternates)
+    context = _context(site, lang, path, alternates, elsewhere=_lacking_paths(site, slug))
     context.update(
         article=article,
         translations=ordered,
@@ -264,6 +281,30 @@ def parallel_page(site: Site, lang: str, slug: str, env: jinja2.Environment) -> 
     )
     context["canonical"] = absolute_url(site.config.base_url, article_path(lang, slug))
     return _render(env, "parallel.html", context)
+
+
+def lacking_page(site: Site, lang: str, slug: str, env: jinja2.Environment) -> bytes:
+    """The page at an article's URL in a language it lacks: it says so and links to the versions that exist."""
+    article = site.article(slug)
+    if article is None or article.translation(lang) is not None or not article.translations:
+        raise LookupError(f"article '{slug}' is not one that lacks '{lang}'")
+    path = article_path(lang, slug)
+    found = versions.existing(site, article)
+    context = _context(site, lang, path, {v.lang: v.path for v in found}, elsewhere=_lacking_paths(site, slug))
+    link = context["url"]
+    context.update(
+        versions=[{"lang": v.lang, "title": v.title, "url": link(v.path)} for v in found],
+        language=localization.language_name(lang, lang, menu=False),
+        canonical=absolute_url(site.config.base_url, versions.canonical(site, article)),
+        alternates=[],
+        robots="noindex",
+    )
+    return _render(env, "lacking.html", context)
+
+
+def _lacking_paths(site: Site, slug: str) -> dict[str, str]:
+    """Where the switcher of an article's pages leads for a language the article lacks: its not-available page."""
+    return {code: article_path(code, slug) for code in site.config.languages}
 
 
 def search_page(site: Site, lang: str, env: jinja2.Environment) -> bytes:
@@ -373,7 +414,8 @@ def listing_page(
     suffix = f"page/{number}/" if number > 1 else ""
     path = item.path + suffix
     alternates = {code: f"{code}/{kind}/{key}/{suffix}" for code, pages in others.items() if number <= pages}
-    context = _context(site, lang, path, alternates)
+    sections = {code: f"{code}/{kind}/" for code in site.config.languages if grouped[(kind, code)]}
+    context = _context(site, lang, path, alternates, elsewhere=sections)
     link = context["url"]
     entries = _page_of(item, number, per_page)
     pages = others[lang]
@@ -424,22 +466,34 @@ def _fingerprint(*values: object) -> str:
 
 
 def _context(
-    site: Site, lang: str, path: str, alternates: Mapping[str, str], absolute_links: bool = False
+    site: Site,
+    lang: str,
+    path: str,
+    alternates: Mapping[str, str],
+    absolute_links: bool = False,
+    elsewhere: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """What every page template gets: the site, the language, links and alternates."""
+    """What every page template gets: the site, the language, links and alternates.
+
+    ``alternates`` are the page's versions in other languages (its ``hreflang``
+    links). The switcher leads a language without one to ``elsewhere[code]``,
+    else to that language's home: never a dead end, never an ``hreflang``.
+    """
     config = site.config
     base_path = urlsplit(config.base_url).path
 
     def url(target: str) -> str:
         return base_path + target if absolute_links else relative_url(path, target)
 
+    elsewhere = elsewhere or {}
     switcher = [
         Link(
             code,
             localization.language_name(code),
-            url(alternates[code]) if code in alternates else None,
+            url(alternates[code] if code in alternates else elsewhere.get(code, home_path(code))),
             absolute_url(config.base_url, alternates[code]) if code in alternates else None,
             code == lang,
+            bool(alternates) and code not in alternates,
         )
         for code in config.languages
     ]
@@ -460,6 +514,7 @@ def _context(
         "canonical": absolute_url(config.base_url, path) if path in alternates.values() else "",
         "alternates": hreflang,
         "switcher": switcher,
+        "robots": "",
         "city_colours": [
             (city.id, city.colour or PALETTE[index % len(PALETTE)]) for index, city in enumerate(config.cities)
         ],

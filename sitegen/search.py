@@ -132,6 +132,12 @@ def _update(folder: Path, fresh: Path, program: str | None, languages: Collectio
         return None
     if not all(_LANGUAGE.fullmatch(lang) for lang in languages) or _narrowest_glob(folder) != ARTICLE_GLOB:
         return None
+    # A language whose pages are all unmarked (only pages saying an article is not available in it)
+    # has nothing to index: Pagefind, run on it alone, would index those pages whole.
+    unmarked = {lang for lang in languages if not _marked_in(folder, lang)}
+    if unmarked & set(kept):
+        return None  # its old index must go: a whole run drops it
+    languages = set(languages) - unmarked
     parts: dict[Path, str] = {}  # a bundle of one language, and that language
     try:
         for lang in sorted(languages):
@@ -335,6 +341,17 @@ def _narrowest_glob(folder: Path) -> str | None:
                     return None
                 found = True
     return ARTICLE_GLOB if found else None
+
+
+def _marked_in(folder: Path, lang: str) -> bool:
+    """Whether any article page of ``lang`` in ``folder`` is marked for the index."""
+    for page in (folder / lang).glob("*/index.html"):
+        try:
+            if _MARKED in page.read_bytes():
+                return True
+        except OSError:
+            return True  # unreadable: let Pagefind say so
+    return False
 
 
 def article_page(rel: str) -> bool:

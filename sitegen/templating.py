@@ -25,6 +25,7 @@ from . import localization, markup
 from .cache import FORMAT as CODE
 from .cache import cache_home
 from .errors import Diagnostic, Location, error
+from .slugs import slugify
 from .theme import Theme
 
 #: Raised while rendering a template; :func:`template_problem` turns it into a diagnostic.
@@ -59,6 +60,7 @@ def environment(theme: Theme, lang: str) -> jinja2.Environment:
     env.filters["city_name"] = lambda city_id, in_lang=lang: (
         city.name_in(in_lang) if (city := theme.config.city(city_id)) else city_id
     )
+    env.filters["tag_name"] = lambda tag: theme.config.tag_name(slugify(tag), lang, tag)
     env.filters["rebase"] = markup.rebase
     env.filters["og_locale"] = lambda code: localization.territory_locale(theme.config.locales.get(code, code))
     env.globals["language_name"] = localization.language_name

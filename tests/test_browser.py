@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -354,4 +356,92 @@ def test_problems_in_the_overlay_are_text_never_markup(browser: Browser, preview
     overlay.get_by_text(f"unknown field '{trap}'").wait_for()
     assert overlay.locator("img").count() == 0
     assert page.evaluate("window.ran === undefined")
+    page.close()
+
+
+# -- First load, point links, a missing translation -------------------------------
+
+#: Where the screenshots of these tests are written, to be looked at (``SITEGEN_SHOTS=/some/folder``).
+SHOTS = os.environ.get("SITEGEN_SHOTS", "")
+
+
+def shot(page: Page, name: str) -> None:
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("path", ["en/karabakh-claim/", "ru/", "ru/only-english/", "en/tags/"])
+def test_a_first_load_logs_no_console_error_and_asks_for_nothing_missing(
+    browser: Browser, base_url: str, path: str
+) -> None:
+    """A fresh browser (no cache) asks for a favicon unless the page names one: that must not be a 404."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on(
+        "response",
+        lambda response: errors.append(f"{response.status} {response.url}") if response.status >= 400 else None,
+    )
+    page.on("requestfailed", lambda request: errors.append(f"failed: {request.url}"))
+    page.goto(base_url + path, wait_until="load")
+    page.wait_for_timeout(500)  # the favicon is asked for after the load event
+    assert errors == []
+    icon = page.locator('link[rel="icon"]').get_attribute("href", timeout=1000)
+    assert icon and page.request.get(urljoin(page.url, icon)).ok
+    context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_point_link_is_an_icon_shown_on_hover_and_focus_not_a_hash(
+    browser: Browser, base_url: str, width: int
+) -> None:
+    page = open_page(browser, base_url + "en/karabakh-claim/", width)
+    heading = page.locator("#point-credible .question")
+    assert heading.inner_text().strip() == "Is the report credible?", "no '#' or other mark in the question's text"
+    anchor = heading.get_by_role("link", name="Link to this point")
+    assert anchor.get_attribute("href") == "#point-credible"
+    opacity = "(element) => getComputedStyle(element).opacity"
+    assert anchor.evaluate(opacity) == "0", "out of the way while reading"
+    heading.hover()
+    page.wait_for_timeout(300)
+    assert anchor.evaluate(opacity) == "1", "shown on hover"
+    shot(page, f"point-anchor-hover-{width}")
+    page.mouse.move(0, 0)
+    anchor.focus()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")
+    page.wait_for_timeout(300)
+    assert anchor.evaluate(opacity) == "1", "shown when reached with the keyboard"
+    anchor.click()
+    page.wait_for_url("**/en/karabakh-claim/#point-credible")
+    page.close()
+
+
+def test_a_point_link_stays_visible_where_there_is_no_hover(browser: Browser, base_url: str) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 900}, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    page.goto(base_url + "ru/karabakh-claim/")
+    assert page.evaluate("matchMedia('(hover: none)').matches")
+    anchor = page.locator("#point-credible .question .anchor")
+    assert float(anchor.evaluate("(element) => getComputedStyle(element).opacity")) > 0.4
+    box = anchor.bounding_box()
+    assert box and box["width"] >= 16, "big enough to tap"
+    shot(page, "point-anchor-touch-390-ru")
+    context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390, 320])
+def test_a_missing_translation_leads_to_the_versions_that_exist(browser: Browser, base_url: str, width: int) -> None:
+    page = open_page(browser, base_url + "en/only-english/", width)
+    page.click('.languages a[hreflang="ru"]')
+    page.wait_for_url("**/ru/only-english/")
+    assert page.locator("html").get_attribute("lang") == "ru"
+    assert page.locator("h1").inner_text() == "Этот комментарий не переведён на русский."
+    scroll_width, inner_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert scroll_width <= inner_width
+    shot(page, f"missing-translation-{width}")
+    page.locator(".versions a[hreflang='en']").click()
+    page.wait_for_url("**/en/only-english/")
     page.close()

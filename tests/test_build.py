@@ -279,14 +279,15 @@ def test_drafts_are_built_when_asked(copy_site) -> None:
     assert report.articles == 4
 
 
-def test_article_missing_in_a_language_has_no_page_and_no_broken_link(out: Path) -> None:
-    assert not (out / "ru" / "only-english").exists()
+def test_article_missing_in_a_language_leads_to_a_page_that_says_so(out: Path) -> None:
+    lacking = parse(out / "ru" / "only-english" / "index.html")
+    assert lacking.one("meta", name="robots").attrs["content"] == "noindex"
+    assert "../../en/only-english/" in [a.attrs["href"] for a in lacking.find("a", hreflang="en")]
     assert "Only in English" not in (out / "ru" / "index.html").read_text(encoding="utf-8")
     page = parse(out / "en" / "only-english" / "index.html")
-    assert not page.find("a", hreflang="ru")
-    entry = [e for e in page.elements if e.attrs.get("lang") == "ru"]
-    assert entry and all(e.tag != "a" and "href" not in e.attrs for e in entry)
-    assert entry[0].text.strip() == "Русский"
+    russian = page.one("a", hreflang="ru")
+    assert russian.attrs["href"] == "../../ru/only-english/" and "elsewhere" in russian.attrs["class"]
+    assert russian.text.strip() == "Русский"
     assert "This article is not available in Russian." in page.html
     assert {e.attrs.get("hreflang") for e in page.find("link", rel="alternate")} == {"en", "x-default", None}, (
         "None: the feed's link"

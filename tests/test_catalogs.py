@@ -308,7 +308,7 @@ EXPECTED = {
         ],
         "hy/only-armenian/index.html": [
             "Թարգմանություն դեռ չկա՝ ադրբեջաներեն։",
-            'title="Ադրբեջաներեն տարբերակ չկա">Azərbaycan</span>',
+            'title="Ադրբեջաներեն տարբերակ չկա">Azərbaycan</a>',
         ],
         "hy/cities/index.html": ["<h1>Քաղաքներ</h1>", "4 մեկնաբանություն"],
         "hy/cities/baku/index.html": ["Բաքու — բոլոր մեկնաբանությունները՝ նորերից սկսած։"],
@@ -329,7 +329,7 @@ EXPECTED = {
         ],
         "az/only-azerbaijani/index.html": [
             "Tərcüməsi hələ yoxdur: erməni.",
-            'title="Erməni versiyası yoxdur">Հայերեն</span>',
+            'title="Erməni versiyası yoxdur">Հայերեն</a>',
         ],
         "az/cities/index.html": ["<h1>Şəhərlər</h1>", "3 şərh"],
         "az/cities/baku/index.html": ["Bakı: bütün şərhlər, əvvəlcə ən yeniləri."],

@@ -511,13 +511,14 @@ def test_article_missing_in_a_language_is_a_warning(write) -> None:
     out = assert_warnings(
         site,
         [
-            "content/articles/one/en.md:1: warning: the article has no ru translation yet",
-            "    hint: add content/articles/one/ru.md; until then its pages say it is not available in ru",
+            "content/articles/one/en.md:1: warning: the article has no Russian (ru) translation yet",
+            "    hint: add content/articles/one/ru.md; until then /ru/one/ says it is not available in "
+            "Russian (ru) and links to the versions that exist",
         ],
         "Checked 1 article: 0 errors, 1 warning in 2 files",
     )
     assert (out / "en" / "one" / "index.html").is_file()
-    assert not (out / "ru" / "one").exists()
+    assert '<meta name="robots" content="noindex">' in (out / "ru" / "one" / "index.html").read_text("utf-8")
 
 
 def test_language_file_not_in_the_config(write) -> None:
@@ -526,7 +527,7 @@ def test_language_file_not_in_the_config(write) -> None:
         site,
         [
             "content/articles/one/rus.md: error: 'rus.md' is not a configured language",
-            "    hint: did you mean 'ru.md'? (languages in sitegen.toml: en, ru)",
+            "    hint: did you mean 'ru.md'? (languages in sitegen.toml: English (en), Russian (ru))",
         ],
         "1 error, 0 warnings in 4 files",
     )
@@ -621,14 +622,15 @@ def test_link_to_an_article_that_lacks_the_language(write) -> None:
     assert_errors(
         site,
         [
-            "content/articles/karabakh-claim/en.md:1: warning: the article has no ru translation yet",
-            "    hint: add content/articles/karabakh-claim/ru.md; until then its pages say it is not available in ru",
+            "content/articles/karabakh-claim/en.md:1: warning: the article has no Russian (ru) translation yet",
+            "    hint: add content/articles/karabakh-claim/ru.md; until then /ru/karabakh-claim/ says it is not "
+            "available in Russian (ru) and links to the versions that exist",
             "content/articles/one/en.md:11: error: '../../ru/karabakh-claim/' links to 'karabakh-claim', "
-            "which has no ru translation",
-            "    hint: link to a language it exists in: en",
+            "which has no Russian (ru) translation",
+            "    hint: link to a language it exists in: English (en)",
             "content/articles/one/ru.md:11: error: '../../ru/karabakh-claim/' links to 'karabakh-claim', "
-            "which has no ru translation",
-            "    hint: link to a language it exists in: en",
+            "which has no Russian (ru) translation",
+            "    hint: link to a language it exists in: English (en)",
         ],
         "2 errors, 1 warning in 4 files",
     )

@@ -64,7 +64,7 @@ def test_build_writes_the_site_and_prints_a_summary(copy_site, tmp_path: Path) -
     assert SUMMARY.search(result.stdout)
     assert "1 warning" in result.stdout
     assert result.stderr.splitlines()[0] == (
-        "content/articles/only-english/en.md:1: warning: the article has no ru translation yet"
+        "content/articles/only-english/en.md:1: warning: the article has no Russian (ru) translation yet"
     )
     assert "error" not in result.stderr
     assert (tmp_path / "public" / "en" / "karabakh-claim" / "index.html").is_file()

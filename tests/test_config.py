@@ -180,7 +180,7 @@ def test_unknown_language_code(tmp_path):
 
 def test_duplicate_language(tmp_path):
     errors = errors_of(tmp_path, MINIMAL.replace('["en", "ru"]', '["en", "ru", "en"]'))
-    assert errors == ["sitegen.toml:3: error: language 'en' is listed twice"]
+    assert errors == ["sitegen.toml:3: error: English (en) is listed twice in 'languages'"]
 
 
 def test_base_url_without_scheme(tmp_path):
@@ -286,7 +286,8 @@ def test_markdown_not_a_table(tmp_path):
 def test_unknown_locale(tmp_path):
     errors = errors_of(tmp_path, MINIMAL + '[locales]\nru = "zz_ZZ"\n')
     assert errors == [
-        "sitegen.toml:10: error: unknown locale 'zz_ZZ' for 'ru' (use a Babel locale such as \"en_US\" or \"ru_RU\")"
+        "sitegen.toml:10: error: unknown locale 'zz_ZZ' for Russian (ru) "
+        '(use a Babel locale such as "en_US" or "ru_RU")'
     ]
 
 
@@ -411,7 +412,7 @@ def test_city_name_missing_a_language_warns(tmp_path):
     site, diagnostics = load(tmp_path, MINIMAL.replace('{ en = "Baku", ru = "Баку" }', '{ en = "Baku" }'))
     assert site is not None
     assert [str(d) for d in diagnostics] == [
-        "sitegen.toml:8: warning: 'cities.baku.name' has no text for 'ru' (add ru = \"…\")"
+        "sitegen.toml:8: warning: 'cities.baku.name' has no text for Russian (ru) (add ru = \"…\")"
     ]
     assert site.city("baku").name_in("ru") == "Baku"  # the capitalised id stands in
 
@@ -421,7 +422,7 @@ def test_title_for_an_unlisted_language_warns(tmp_path):
     site, diagnostics = load(tmp_path, text)
     assert site is not None
     assert [str(d) for d in diagnostics] == [
-        "sitegen.toml:1: warning: 'title' has a text for 'hy', which is not in 'languages'"
+        "sitegen.toml:1: warning: 'title' has a text for Armenian (hy), which is not in 'languages'"
     ]
 
 

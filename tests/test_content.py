@@ -77,8 +77,9 @@ def test_articles_are_discovered_with_their_translations(make_site):
     )
     loaded, found = load(site)
     assert [str(d) for d in found] == [
-        f"{A}/only-en-2/en.md:1: warning: the article has no ru translation yet "
-        f"(add {A}/only-en-2/ru.md; until then its pages say it is not available in ru)"
+        f"{A}/only-en-2/en.md:1: warning: the article has no Russian (ru) translation yet "
+        f"(add {A}/only-en-2/ru.md; until then /ru/only-en-2/ says it is not available in Russian (ru) "
+        "and links to the versions that exist)"
     ]
     assert [a.slug for a in loaded.articles] == ["karabakh-claim", "only-en-2"]
     claim = loaded.articles[0]
@@ -212,7 +213,7 @@ def test_unconfigured_language_file_is_an_error_with_did_you_mean(make_site):
     assert loaded.articles == ()
     assert [str(d) for d in found] == [
         f"{A}/one/rus.md: error: 'rus.md' is not a configured language "
-        "(did you mean 'ru.md'? (languages in sitegen.toml: en, ru))"
+        "(did you mean 'ru.md'? (languages in sitegen.toml: English (en), Russian (ru)))"
     ]
 
 
@@ -481,7 +482,7 @@ def test_drafts_are_left_out_unless_asked_for(make_site):
         }
     )
     loaded, found = load(site)
-    missing_ru = [d.location.path for d in found if "no ru translation" in d.message]
+    missing_ru = [d.location.path for d in found if "no Russian (ru) translation" in d.message]
     assert missing_ru == [f"{A}/public/en.md"]
     draft_ru = [d.location.path for d in found if "the ru version is a draft" in d.message]
     assert draft_ru == [f"{A}/half/ru.md"], "a draft translation is not published yet, and not missing either"

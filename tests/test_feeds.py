@@ -320,12 +320,18 @@ def test_the_sitemap_lists_every_page_with_its_translations(basic: Path) -> None
 
 
 def test_the_sitemap_lists_the_pages_a_published_build_has(basic: Path, published: Path) -> None:
-    """Every page but the root, 404s, parallel views, search forms and empty sections, even with --drafts."""
+    """Every page but the root, 404s, parallel views, search forms, empty sections and noindex pages.
+
+    Even with --drafts. A noindex page is the one at an article's URL in a language it lacks.
+    """
     assert (published / "sitemap.xml").read_bytes() == (basic / "sitemap.xml").read_bytes()
     listed = {url.removeprefix(BASE) + "index.html" for url in sitemap_urls(published)}
     for path in pages(published):
-        if path in ("index.html", "404.html") or path.endswith(
-            ("/404.html", "/parallel/index.html", "/search/index.html")
+        noindex = '<meta name="robots" content="noindex">' in (published / path).read_text(encoding="utf-8")
+        if (
+            noindex
+            or path in ("index.html", "404.html")
+            or path.endswith(("/404.html", "/parallel/index.html", "/search/index.html"))
         ):
             assert path not in listed, path
         elif path not in listed:

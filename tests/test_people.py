@@ -204,7 +204,9 @@ def test_registry_person_without_a_name(write) -> None:
 def test_registry_name_missing_a_language_is_a_warning(write) -> None:
     people = PEOPLE.replace("{ en: Hagi Namazov, ru: Гаджи Намазов }", "{ en: Hagi Namazov }")
     site, problems = load(write(people, text("[simonyan, namazov]")))
-    assert problems == ["content/people.yaml:7:3: warning: the name of 'namazov' has no ru version (add ru: … to name)"]
+    assert problems == [
+        "content/people.yaml:7:3: warning: the name of 'namazov' has no Russian (ru) version (add ru: … to name)"
+    ]
     assert [v.name for v in voices(site, "ru")] == ["Гурген Симонян", "Hagi Namazov"], "falls back to a name it has"
 
 
@@ -223,7 +225,7 @@ def test_registry_language_not_of_the_site_is_a_warning(write) -> None:
     )
     _, problems = load(write(people, text("[simonyan, namazov]")))
     assert problems == [
-        "content/people.yaml:7:48: warning: 'az' is not a language of the site (expected one of: en, ru)"
+        "content/people.yaml:7:48: warning: Azerbaijani (az) is not a language of the site (expected one of: en, ru)"
     ]
 
 

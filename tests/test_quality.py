@@ -261,6 +261,8 @@ def test_every_page_type_is_sampled(sites: dict[str, Built]) -> None:
         assert expected <= kinds, (built.name, kinds)
     for lang in ("fa", "ka"):
         assert sum(rel.startswith(f"{lang}/") for rel in sites["polyglot"].samples) >= 8, sites["polyglot"].samples
+    generated = {page_kind(sites["generated"].out, sites["generated"].out / rel) for rel in sites["generated"].samples}
+    assert "page-lacking" in generated, "an article's page in a language it lacks"
     paged = [rel for rel in sites["generated"].samples if "/page/" in rel]
     assert any(rel.startswith("ru/page/") for rel in paged), paged
     assert any(rel.startswith(("ru/tags/", "ru/cities/", "ru/people/", "ru/archive/")) for rel in paged), paged
