@@ -100,7 +100,7 @@ def test_every_page_has_its_languages_direction(out: Path, lang: str) -> None:
         for tag, attrs in marked:
             assert attrs.get("dir") == text_direction(attrs["lang"]), (page, tag, attrs)
     assert kinds == {
-        "page-article", "page-parallel", "page-home", "page-section", "page-listing", "page-search", "page-404"
+        "page-article", "page-parallel", "page-home", "page-section", "page-listing", "page-search", "page-404", "page-lacking"
     }, kinds  # fmt: skip
     assert any("/page/2/" in page.as_posix() for page in pages)
 
