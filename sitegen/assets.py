@@ -18,6 +18,7 @@ from pathlib import PurePosixPath
 from xml.etree import ElementTree
 
 from .errors import Diagnostic, Location, error
+from .model import ARTICLE_PAGES, file_for
 
 #: The types an article folder publishes, by lowercase suffix.
 PUBLISHED = frozenset(
@@ -40,6 +41,15 @@ def problems(rel: str, name: str, data: bytes | None) -> list[Diagnostic]:
 
     ``data`` is the file's content, read only for SVG (None when it cannot be read).
     """
+    for page in (file_for(path) for path in ARTICLE_PAGES):
+        if name == page or name.startswith(page + "/") or page.startswith(name + "/"):
+            return [
+                error(
+                    Location(rel),
+                    f"this file would take the place of the article's page {page}",
+                    "rename the file or the folder it is in",
+                )
+            ]
     suffix = PurePosixPath(name).suffix.lower()
     if suffix not in PUBLISHED:
         what = f"a {suffix} file" if suffix else "a file without a type"

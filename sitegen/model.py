@@ -283,6 +283,15 @@ SECTIONS = ("tags", "cities", "people", "archive")
 RESERVED_SLUGS = frozenset({*SECTIONS, "search", "page"})
 
 
+#: An article's pages under its own folder of the output (``/<lang>/<slug>/``): the comparison and
+#: the parallel view. Its files (images) stand beside them and may not take their places.
+ARTICLE_PAGES = ("", "parallel/")
+
+
+def parallel_path(lang: str, slug: str) -> str:
+    return article_path(lang, slug) + ARTICLE_PAGES[1]
+
+
 def article_path(lang: str, slug: str) -> str:
     return f"{lang}/{slug}/"
 

@@ -24,7 +24,17 @@ from urllib.parse import urlsplit
 import jinja2
 
 from . import compare, feeds, listings, localization, metadata, sitemap, versions
-from .model import Article, Site, Translation, absolute_url, article_path, file_for, home_path, relative_url
+from .model import (
+    Article,
+    Site,
+    Translation,
+    absolute_url,
+    article_path,
+    file_for,
+    home_path,
+    parallel_path,
+    relative_url,
+)
 from .slugs import slugify
 
 #: What a page or copied file becomes: its path in the output and its content.
@@ -148,7 +158,7 @@ def article_jobs(lang: str, article: Article, keys: dict[str, str] | None = None
             keys[article.slug] = key
     jobs = [Job(file_for(path), "article", (lang, article.slug), key)]
     if len(article.translations) > 1:
-        jobs.append(Job(file_for(path + "parallel/"), "parallel", (lang, article.slug), key))
+        jobs.append(Job(file_for(parallel_path(lang, article.slug)), "parallel", (lang, article.slug), key))
     jobs.extend(
         Job(path + asset, "copy", (str(Path(article.folder) / asset),), str(Path(article.folder) / asset))
         for asset in article.assets
@@ -247,7 +257,7 @@ def article_page(site: Site, lang: str, slug: str, env: jinja2.Environment) -> b
             voice.id: context["url"](f"{lang}/people/{listings.person_key(site, article, voice)}/")
             for voice in translation.voices
         },
-        parallel=context["url"](path + "parallel/") if len(article.translations) > 1 else None,
+        parallel=context["url"](parallel_path(lang, article.slug)) if len(article.translations) > 1 else None,
         missing=[
             localization.language_name(code, lang, menu=False)
             for code in site.config.languages
@@ -268,8 +278,8 @@ def parallel_page(site: Site, lang: str, slug: str, env: jinja2.Environment) -> 
     if article is None or article.translation(lang) is None:
         raise LookupError(f"no article '{slug}' in '{lang}'")
     ordered = (article.translation(lang), *(t for t in article.translations if t.lang != lang))
-    path = article_path(lang, slug) + "parallel/"
-    alternates = {t.lang: article_path(t.lang, slug) + "parallel/" for t in article.translations}
+    path = parallel_path(lang, slug)
+    alternates = {t.lang: parallel_path(t.lang, slug) for t in article.translations}
     context = _context(site, lang, path, alternates, elsewhere=_lacking_paths(site, slug))
     context.update(
         article=article,
