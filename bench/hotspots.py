@@ -26,7 +26,7 @@ sys.path.insert(0, str(HERE))
 
 import gen_site  # noqa: E402
 
-from sitegen import config, content, listings, render, theme  # noqa: E402
+from sitegen import config, content, listings, render, templating, theme  # noqa: E402
 from sitegen.build import build  # noqa: E402
 
 
@@ -44,7 +44,7 @@ def stages(site: Path) -> None:
     loaded, _ = content.load(settings, site)
     read = time.perf_counter()
     layers, _ = theme.load(site, settings)
-    environments = {lang: layers.environment(lang) for lang in settings.languages}
+    environments = {lang: templating.environment(layers, lang) for lang in settings.languages}
     grouped = listings.index(loaded)
     jobs = render.plan(loaded, layers.static_files, grouped)
     planned = time.perf_counter()

@@ -225,8 +225,10 @@ class _Build:
         self.sources = 1 + self.markdown_files + (self.site_dir / PEOPLE_FILE).is_file()
         if has_errors(self.problems):
             return self.report()
+        from . import templating  # Jinja2 is loaded only by builds that render
+
         try:
-            environments = {lang: theme.environment(lang) for lang in config.languages}
+            environments = {lang: templating.environment(theme, lang) for lang in config.languages}
         except ValueError as exc:
             self.problems.append(error(Location("theme"), f"broken message catalog: {exc}"))
             return self.report()
@@ -358,7 +360,7 @@ class _Build:
 
     def check(self, prepared: Prepared) -> BuildReport:
         """``sitegen check``: render every page (templates can fail too), write nothing."""
-        from . import listings, render
+        from . import listings, render, templating
 
         site, environments = prepared.site, prepared.environments
         grouped = listings.index(site)
@@ -371,8 +373,8 @@ class _Build:
         try:
             for job in jobs:
                 render.run(job, site, environments, grouped)
-        except theme_stage.TemplateError as exc:
-            self.problems.append(theme_stage.template_problem(exc, prepared.theme))
+        except templating.TemplateError as exc:
+            self.problems.append(templating.template_problem(exc, prepared.theme))
             return self.report()
         pages = sum(job.path.endswith(".html") for job in jobs)
         return self.report(
@@ -382,7 +384,7 @@ class _Build:
     def publish(
         self, prepared: Prepared, setup: str, site_key: str, manifest: cache_stage.Manifest | None
     ) -> BuildReport:
-        from . import listings, render
+        from . import listings, render, templating
 
         site, config = prepared.site, prepared.site.config
         with _settled():
@@ -418,8 +420,8 @@ class _Build:
                     stage.apply([*removed, *dropped])  # pages and search index move in under one commit
                 else:
                     stage.swap(finish=self.index_search if searched else None)
-        except theme_stage.TemplateError as exc:
-            self.problems.append(theme_stage.template_problem(exc, prepared.theme))
+        except templating.TemplateError as exc:
+            self.problems.append(templating.template_problem(exc, prepared.theme))
             return self.report()
         except _ReportedError as failure:
             self.problems.append(failure.diagnostic)
@@ -498,7 +500,7 @@ class _Build:
         self, prepared: Prepared, grouped: listings.Index, jobs: Sequence[render.Job], folder: Path
     ) -> Iterator[tuple[str, os.stat_result]]:
         """Render ``jobs`` and write them into ``folder``, in worker processes when there are enough."""
-        from . import render
+        from . import render, templating
 
         site, environments, theme = prepared.site, prepared.environments, prepared.theme
         processes = self.workers(len(jobs), PAGES_PER_WORKER)
@@ -512,8 +514,8 @@ class _Build:
             for job in chunk:
                 try:
                     data = render.run(job, site, environments, grouped)
-                except theme_stage.TemplateError as exc:
-                    raise _ReportedError(theme_stage.template_problem(exc, theme)) from None
+                except templating.TemplateError as exc:
+                    raise _ReportedError(templating.template_problem(exc, theme)) from None
                 made.append((job.path, output.write_file(folder, job.path, data)))
             return made
 

@@ -38,7 +38,7 @@ from pathlib import Path
 import jinja2
 
 from . import build as build_stage
-from . import cache, content, output, people, render, search
+from . import cache, content, output, people, render, search, templating
 from . import config as config_stage
 from . import theme as theme_stage
 from .errors import Diagnostic, Location, error, has_errors, sort
@@ -275,8 +275,8 @@ class Preview:
                 site, sources.environments, sources.theme.static_files, published, touched, articles
             )
             made = list(outputs)
-        except theme_stage.TemplateError as exc:
-            return theme_stage.template_problem(exc, sources.theme)
+        except templating.TemplateError as exc:
+            return templating.template_problem(exc, sources.theme)
         removed = () if articles is not None else tuple(path for path in published if path not in keys)
         cache.Cache(self.site_dir).forget_manifest(self.out)  # the folder no longer matches the last full build
         try:
@@ -357,7 +357,7 @@ class Preview:
         if theme is None:
             return None
         try:
-            environments = {lang: theme.environment(lang) for lang in config.languages}
+            environments = {lang: templating.environment(theme, lang) for lang in config.languages}
         except ValueError:
             return None
         registry, found = people.load(config, self.site_dir)

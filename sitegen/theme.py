@@ -1,8 +1,9 @@
 """The theme stack: the site's ``theme/`` over the default theme, file by file.
 
 Templates, static assets and message catalogs are each looked up in the
-site's theme first. The Jinja2 environments made from a theme are in
-:mod:`sitegen.templating`, so that reading a theme does not load Jinja2.
+site's theme first. The Jinja2 environments made from a theme, and template
+errors, are in :mod:`sitegen.templating` (which imports this module, never the
+other way round), so that reading a theme does not load Jinja2.
 """
 
 from __future__ import annotations
@@ -11,13 +12,9 @@ import hashlib
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .errors import Diagnostic, Location, error, warning
 from .model import SiteConfig
-
-if TYPE_CHECKING:
-    import jinja2
 
 #: Static files whose output name carries a digest of their content (``style.3f9a1c2b7e.css``).
 FINGERPRINTED = (".css", ".js")
@@ -83,12 +80,6 @@ class Theme:
                     break
         return found
 
-    def environment(self, lang: str) -> jinja2.Environment:
-        """A Jinja2 environment speaking ``lang``; raises ValueError for a broken catalog."""
-        from . import templating  # Jinja2 is loaded only by builds that render
-
-        return templating.environment(self, lang)
-
 
 def load(site_dir: Path, config: SiteConfig) -> tuple[Theme | None, list[Diagnostic]]:
     """The site's theme over the default one; checks that every layer is a theme."""
@@ -124,12 +115,3 @@ def missing_catalogs(theme: Theme) -> list[Diagnostic]:
         )
         for lang in without_catalog(theme)
     ]
-
-
-def __getattr__(name: str) -> object:
-    """``TemplateError`` and ``template_problem`` live with Jinja2 in :mod:`sitegen.templating`."""
-    if name in ("TemplateError", "template_problem"):
-        from . import templating
-
-        return getattr(templating, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

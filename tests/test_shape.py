@@ -1,0 +1,94 @@
+"""The package's shape: sitegen's modules import one another without a cycle, imports inside functions included.
+
+A cycle hidden behind a function-level import or a module ``__getattr__`` still
+means two modules cannot be understood (or loaded) one without the other.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).parent.parent / "sitegen"
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imports(path: Path, known: set[str]) -> set[str]:
+    """The sitegen modules ``path`` imports, wherever in the file the import stands."""
+    name = module_name(path)
+    package = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            base = package[: len(package) - node.level + 1] if node.level else []
+            base = [*base, *(node.module.split(".") if node.module else [])]
+            candidates = {".".join(base), *(".".join([*base, alias.name]) for alias in node.names)}
+        elif isinstance(node, ast.Import):
+            candidates = {alias.name for alias in node.names}
+        else:
+            continue
+        found |= {candidate for candidate in candidates if candidate in known and candidate != name}
+    return found
+
+
+def graph() -> dict[str, set[str]]:
+    files = sorted(PACKAGE.rglob("*.py"))
+    known = {module_name(path) for path in files}
+    return {module_name(path): imports(path, known) for path in files}
+
+
+def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
+    """Each cycle of the import graph once, as the modules on it (Tarjan's strongly connected components)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for target in sorted(edges[node]):
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for node in sorted(edges):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_the_cycle_finder_finds_a_cycle() -> None:
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_no_module_of_sitegen_imports_itself_through_others() -> None:
+    edges = graph()
+    assert "sitegen.templating" in edges and "sitegen.theme" in edges["sitegen.templating"]
+    assert cycles(edges) == []
+
+
+def test_the_readme_maps_every_module() -> None:
+    """README's module map names every module of the package, so a reader finds where a change goes."""
+    readme = (PACKAGE.parent / "README.md").read_text(encoding="utf-8")
+    block = readme[readme.index("\nsitegen/\n") : readme.index("\ntests/ ")]
+    named = {line.split()[0] for line in block.splitlines()[2:] if line.startswith("  ")}
+    modules = {path.name for path in PACKAGE.glob("*.py") if path.name != "__init__.py"} | {"commands/"}
+    assert modules - named == set(), "modules the README does not map"
+    assert named - modules == set(), "the README maps modules that are gone"
