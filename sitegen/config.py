@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import localization, sources
+from . import localization, sources, tomllines
 from .errors import Diagnostic, Location, did_you_mean, error, warning
 from .model import City, SiteConfig
 from .slugs import MAX_LENGTH, slugify
+from .tomllines import KeyLines
 
 FILENAME = "sitegen.toml"
 #: Patterns for whole values: always used with ``fullmatch`` (``$`` would also accept a trailing newline).
@@ -107,81 +108,11 @@ def load(site_dir: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        return None, [_syntax_error(exc, text)]
-    return _validate(data, _KeyLines(text))
+        return None, [tomllines.syntax_error(exc, text, FILENAME)]
+    return _validate(data, KeyLines(text, FILENAME))
 
 
-def _syntax_error(exc: tomllib.TOMLDecodeError, text: str) -> Diagnostic:
-    message = str(exc)
-    match = re.search(r"\(at line (\d+), column (\d+)\)", message)
-    line, column = (int(match[1]), int(match[2])) if match else (0, 0)
-    if not match and "(at end of document)" in message:  # the last line, where the document ended too soon
-        line = len(text.rstrip("\n").split("\n"))
-    message = re.sub(r"\s*\(at (?:line|end of document).*\)$", "", message)
-    return error(
-        Location(FILENAME, line, column),
-        f"invalid TOML: {message}",
-        "strings need double quotes; tables are written [name]",
-    )
-
-
-#: One part of a TOML key: bare, "basic" (with escapes) or 'literal'; and a dotted key of such parts.
-_PART = r"""[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*'"""
-_KEY = rf"(?:{_PART})(?:\s*\.\s*(?:{_PART}))*"
-
-
-class _KeyLines:
-    """Finds the line a dotted key is set on, so config errors can point at it."""
-
-    _HEADER = re.compile(rf"^\s*\[\[?\s*({_KEY})\s*\]")
-    _ASSIGN = re.compile(rf"^\s*({_KEY})\s*=")
-
-    def __init__(self, text: str):
-        self.entries: list[tuple[tuple[str, ...], int]] = []
-        self.text = text.split("\n")
-        table: tuple[str, ...] = ()
-        for number, line in enumerate(text.split("\n"), 1):  # as tomllib counts: not at U+2028 or form feeds
-            if header := self._HEADER.match(line):
-                table = _split_key(header[1])
-                self.entries.append((table, number))
-            elif assign := self._ASSIGN.match(line):
-                self.entries.append((table + _split_key(assign[1]), number))
-
-    def at(self, *path: str) -> Location:
-        best, best_len = 0, 0
-        for key, number in self.entries:
-            common = 0
-            while common < min(len(key), len(path)) and key[common] == path[common]:
-                common += 1
-            if common == len(key) and common > best_len:
-                best, best_len = number, common
-        return Location(FILENAME, best)
-
-    def value_at(self, value: str, *path: str) -> Location:
-        """Where the string ``value`` of the key at ``path`` is written (a list may span lines)."""
-        key = self.at(*path)
-        pattern = re.compile(r"[\"']" + re.escape(value) + r"[\"']")
-        for number in range(key.line, len(self.text) + 1) if key.line else ():
-            if match := pattern.search(self.text[number - 1], len(path[-1]) if number == key.line else 0):
-                return Location(FILENAME, number, match.start() + 1)
-        return key
-
-
-def _split_key(text: str) -> tuple[str, ...]:
-    """``cities."tbilisi\\n"`` -> ``("cities", "tbilisi\n")``: quoted parts as TOML reads them."""
-    return tuple(_unquote(part) for part in re.findall(_PART, text))
-
-
-def _unquote(part: str) -> str:
-    if part.startswith('"'):
-        try:
-            return tomllib.loads(f"k = {part}")["k"]  # escapes such as \n and \u00e9
-        except tomllib.TOMLDecodeError:
-            return part[1:-1]
-    return part[1:-1] if part.startswith("'") else part
-
-
-def _validate(data: dict[str, Any], lines: _KeyLines) -> tuple[SiteConfig | None, list[Diagnostic]]:
+def _validate(data: dict[str, Any], lines: KeyLines) -> tuple[SiteConfig | None, list[Diagnostic]]:
     problems: list[Diagnostic] = []
     for name, key in KEYS.items():
         if key.required and name not in data:
@@ -223,7 +154,7 @@ def _validate(data: dict[str, Any], lines: _KeyLines) -> tuple[SiteConfig | None
     ), problems
 
 
-def _whole_number(data: dict[str, Any], name: str, default: int, lines: _KeyLines, problems: list[Diagnostic]) -> int:
+def _whole_number(data: dict[str, Any], name: str, default: int, lines: KeyLines, problems: list[Diagnostic]) -> int:
     value = data.get(name, default)
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
         problems.append(error(lines.at(name), f"'{name}' must be a whole number of at least 1, got {value!r}"))
@@ -236,7 +167,7 @@ def _flag(
     name: str,
     default: bool,
     prefix: tuple[str, ...],
-    lines: _KeyLines,
+    lines: KeyLines,
     problems: list[Diagnostic],
 ) -> bool:
     value = table.get(name, default)
@@ -248,7 +179,7 @@ def _flag(
 
 
 def _locales(
-    table: dict[str, Any], languages: tuple[str, ...], lines: _KeyLines, problems: list[Diagnostic]
+    table: dict[str, Any], languages: tuple[str, ...], lines: KeyLines, problems: list[Diagnostic]
 ) -> dict[str, str]:
     """The formatting locale of each configured language: ``[locales]`` over :data:`DEFAULT_LOCALES`."""
     locales = dict(DEFAULT_LOCALES)
@@ -277,7 +208,7 @@ def _unknown_keys(
     table: dict[str, Any],
     schema: Mapping[str, Key],
     path: tuple[str, ...],
-    lines: _KeyLines,
+    lines: KeyLines,
     problems: list[Diagnostic],
 ) -> None:
     """Every key of ``table`` (at ``path``) that ``schema`` does not declare is an error, nested tables included.
@@ -301,7 +232,7 @@ def _unknown_keys(
                     _unknown_keys(fields, key.each, (*path, name, inner), lines, problems)
 
 
-def _languages(value: Any, lines: _KeyLines, problems: list[Diagnostic]) -> tuple[str, ...]:
+def _languages(value: Any, lines: KeyLines, problems: list[Diagnostic]) -> tuple[str, ...]:
     where = lines.at("languages")
     if value is None:
         return ()
@@ -328,7 +259,7 @@ def _languages(value: Any, lines: _KeyLines, problems: list[Diagnostic]) -> tupl
     return tuple(seen)
 
 
-def _base_url(value: Any, lines: _KeyLines, problems: list[Diagnostic]) -> str:
+def _base_url(value: Any, lines: KeyLines, problems: list[Diagnostic]) -> str:
     if value is None:
         return ""
     if not isinstance(value, str) or not URL.fullmatch(value):
@@ -343,7 +274,7 @@ def _base_url(value: Any, lines: _KeyLines, problems: list[Diagnostic]) -> str:
     return value if value.endswith("/") else value + "/"
 
 
-def _table(data: dict[str, Any], name: str, lines: _KeyLines, problems: list[Diagnostic]) -> dict[str, Any]:
+def _table(data: dict[str, Any], name: str, lines: KeyLines, problems: list[Diagnostic]) -> dict[str, Any]:
     value = data.get(name, {})
     if not isinstance(value, dict):
         problems.append(error(lines.at(name), f"'{name}' must be a table", f"write it as [{name}]"))
@@ -355,7 +286,7 @@ def _localized(
     data: dict[str, Any],
     name: str,
     languages: tuple[str, ...],
-    lines: _KeyLines,
+    lines: KeyLines,
     problems: list[Diagnostic],
     prefix: tuple[str, ...] = (),
 ) -> dict[str, str]:
@@ -394,7 +325,7 @@ def _localized(
     return dict(value)
 
 
-def _cities(value: Any, languages: tuple[str, ...], lines: _KeyLines, problems: list[Diagnostic]) -> tuple[City, ...]:
+def _cities(value: Any, languages: tuple[str, ...], lines: KeyLines, problems: list[Diagnostic]) -> tuple[City, ...]:
     if value is None:
         return ()
     if not isinstance(value, dict) or not value:
@@ -436,7 +367,7 @@ def _cities(value: Any, languages: tuple[str, ...], lines: _KeyLines, problems: 
     return tuple(cities)
 
 
-def _tags(value: Any, languages: tuple[str, ...], lines: _KeyLines, problems: list[Diagnostic]) -> dict[str, dict]:
+def _tags(value: Any, languages: tuple[str, ...], lines: KeyLines, problems: list[Diagnostic]) -> dict[str, dict]:
     """``{slug: {lang: name}}`` from ``[tags.<slug>]`` tables; a tag without one is shown as written."""
     if value is None:
         return {}
@@ -466,7 +397,7 @@ _TAG_EXAMPLE = '[tags.karabakh] name = { en = "Karabakh", ru = "Карабах" 
 
 
 def _quotes(
-    table: dict[str, Any], languages: tuple[str, ...], lines: _KeyLines, problems: list[Diagnostic]
+    table: dict[str, Any], languages: tuple[str, ...], lines: KeyLines, problems: list[Diagnostic]
 ) -> dict[str, str]:
     """Each language's quotation marks: CLDR's, or the four the site gives in ``[quotes]``."""
     found = {lang: localization.quotes(lang) for lang in languages}

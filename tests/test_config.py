@@ -378,7 +378,7 @@ def test_unknown_locale_language_warns(tmp_path):
     site, diagnostics = load(tmp_path, MINIMAL + '\n[locales]\nen = "en_US"\nhy = "hy_AM"\n')
     assert site is not None
     assert [str(d) for d in diagnostics] == [
-        "sitegen.toml:12: warning: 'locales' has a locale for 'hy', which is not in 'languages'"
+        "sitegen.toml:12: warning: 'locales' has a locale for Armenian (hy), which is not in 'languages'"
     ]
     assert site.locales == {"en": "en_US"}
 
