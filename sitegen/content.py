@@ -189,14 +189,14 @@ def _article(reading: _Reading, folder: Path, problems: list[Diagnostic]) -> Art
                 error(Location(file_rel), "not a regular file (a pipe, socket or device?)", "remove it from the folder")
             )
             continue
-        if path.suffix != ".md":
+        if path.suffix.lower() != ".md":
             refused = assets_stage.problems(file_rel, name, _svg_bytes(path))
             problems.extend(refused)
             if not refused:
                 assets.append(name)
             continue
         lang = path.stem
-        if path.parent != folder or lang not in config.languages:
+        if path.parent != folder or lang not in config.languages or path.suffix != ".md":
             choices = [f"{code}.md" for code in config.languages]
             listed = ", ".join(map(described, config.languages))
             problems.append(

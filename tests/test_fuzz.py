@@ -355,6 +355,9 @@ FILE_LEVEL = (
     "the article folder has no language files",
     "a link that",
     "missing required key",
+    "is not published from an article folder",
+    "this SVG is not published",
+    "would take the place of the article's page",
 )
 
 

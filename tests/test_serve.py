@@ -511,7 +511,7 @@ def test_warnings_reach_the_pages_and_go_when_fixed(live: Server) -> None:
         assert hello["errors"] == [] and hello["warning_count"] == 2
         where = [warning["location"] for warning in hello["warnings"]]
         assert where == ["content/articles/a-draft/en.md:1", "content/articles/only-english/en.md:1"]
-        assert hello["warnings"][0]["message"] == "the article has no ru translation yet"
+        assert hello["warnings"][0]["message"] == "the article has no Russian (ru) translation yet"
         for slug in ("a-draft", "only-english"):
             folder = live.site / "content" / "articles" / slug
             (folder / "ru.md").write_text((folder / "en.md").read_text(encoding="utf-8"), encoding="utf-8")

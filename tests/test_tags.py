@@ -87,10 +87,11 @@ def test_a_tag_table_must_be_keyed_by_its_slug_and_have_a_name(tmp_path: Path) -
     found, problems = config.load(tmp_path)
     assert found is None
     errors = [str(p) for p in problems if p.is_error]
-    assert errors == [
+    assert sorted(errors) == [
         "sitegen.toml:12: error: tag 'Big Deal' must be written as its URL slug, 'big-deal' "
         "(write [tags.big-deal]: the slug is the tag's URL, the name is what readers see)",
         'sitegen.toml:14: error: tag \'usa\' has no name ([tags.usa] name = { en = "Karabakh", ru = "Карабах" })',
+        "sitegen.toml:15: error: unknown key 'colour' in [tags.usa] (expected one of: name)",
     ]
 
 
