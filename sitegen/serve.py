@@ -20,10 +20,13 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import http
 import http.server
+import io
 import ipaddress
 import mimetypes
 import os
+import select
 import signal
 import socket
 import threading
@@ -33,7 +36,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from . import config as config_stage
-from . import live, search, watch
+from . import connections, live, request, search, watch
 from .preview import Preview, Update
 
 TYPES = {
@@ -80,23 +83,49 @@ def resolve(root: Path, segments: list[str]) -> Path | None:
     return real if real.is_relative_to(root) else None
 
 
-def split_path(target: str) -> list[str] | None:
-    """The decoded segments of a request target's path (``/a/b/`` -> ``["a", "b", ""]``); None when unreadable."""
-    raw = target.split("#", 1)[0].split("?", 1)[0]
-    if not raw.startswith("/"):
-        return None
-    try:
-        path = urllib.parse.unquote(raw, errors="strict")
-    except UnicodeDecodeError:
-        return None
-    return path.split("/")[1:]
-
-
 class Handler(http.server.BaseHTTPRequestHandler):
-    """One request: a site file, a redirect, a 404 page, the live script or the event stream."""
+    """One request: a site file, a redirect, a 404 page, the live script or the event stream.
+
+    A malformed request is answered with 400 (405 for another method, 414 and
+    431 for overlong lines, 505 for another HTTP version) before anything else
+    is sent; once a response has begun, a failure only ends the connection.
+    """
 
     server: PreviewServer
     server_version = "sitegen"
+    #: Errors found before the version is read are still answered with a status line.
+    default_request_version = "HTTP/1.0"
+    timeout = connections.IDLE
+
+    def setup(self) -> None:
+        super().setup()
+        self.rfile.close()
+        self.reader = connections.DeadlineReader(self.connection)
+        self.rfile = io.BufferedReader(self.reader)
+        self._responded = False
+
+    def handle_one_request(self) -> None:
+        self.reader.deadline = time.monotonic() + connections.REQUEST_TIME
+        self._responded = False
+        try:
+            super().handle_one_request()
+        except OSError:  # the client went away, or fell silent: there is no one to answer
+            self.close_connection = True
+
+    def parse_request(self) -> bool:
+        self.command, self.request_version = None, self.default_request_version
+        self.requestline = str(self.raw_requestline, "iso-8859-1").rstrip("\r\n")
+        if len(self.raw_requestline.split()) != 3:  # HTTP/0.9's "GET /" has no room for a status
+            self.send_error(400, "The request line must be a method, a path and an HTTP version.")
+            return False
+        if not super().parse_request():
+            return False
+        self.reader.deadline = None
+        if self.command not in ("GET", "HEAD"):
+            self.close_connection = True
+            self._plain(405, "The preview answers GET and HEAD only.\n", False, {"Allow": "GET, HEAD"})
+            return False
+        return True
 
     def do_GET(self) -> None:
         self._answer(head=False)
@@ -104,21 +133,48 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def do_HEAD(self) -> None:
         self._answer(head=True)
 
+    def send_response(self, code: int, message: str | None = None) -> None:
+        self._responded = True
+        super().send_response(code, message)
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """The standard library's errors (bad version, lines too long) as plain text, closing the connection."""
+        self.close_connection = True
+        self._plain(code, f"{message or http.HTTPStatus(code).phrase}\n", self.command == "HEAD")
+
     def _answer(self, head: bool) -> None:
         try:
-            if not self._host_allowed():
-                self._plain(403, "This preview answers only at its own address.\n", head)
-                return
-            segments = split_path(self.path)
-            if segments is not None and self.path.startswith(live.PREFIX):
-                self._sitegen(segments[1:], head)
-            else:
-                self._site(segments, head)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
+            self._route(head)
+        except request.MalformedError as exc:
+            self._fail(400, f"{exc}\n", head)
+        except (ConnectionError, TimeoutError):
+            self.close_connection = True
         except Exception as exc:  # a bug must cost one request, never the server or a dropped connection
-            self.log_error("%s while answering %r", exc, self.path)
-            self._plain(500, "The preview server failed on this request; see the terminal.\n", head)
+            connections.say(f"sitegen serve: {type(exc).__name__} while answering {self.path!r}: {exc}", every=10.0)
+            self._fail(500, "The preview server failed on this request; see the terminal.\n", head)
+
+    def _fail(self, status: int, text: str, head: bool) -> None:
+        """An error response, unless one has begun: then only the connection ends."""
+        self.close_connection = True
+        if not self._responded:
+            with contextlib.suppress(OSError):
+                self._plain(status, text, head)
+
+    def _route(self, head: bool) -> None:
+        if not self.server.allows(*self._host()):
+            self._plain(403, "This preview answers only at its own address.\n", head)
+            return
+        segments = request.split_path(self.path)
+        if segments is not None and self.path.startswith(live.PREFIX):
+            self._sitegen(segments[1:], head)
+        else:
+            self._site(segments, head)
+
+    def _host(self) -> tuple[str, int | None]:
+        hosts = self.headers.get_all("Host") or []
+        if len(hosts) != 1:
+            raise request.MalformedError("A request must name the host it is for in one Host header.")
+        return request.host_port(hosts[0])
 
     def _site(self, segments: list[str] | None, head: bool) -> None:
         root, prefix = self.server.root, self.server.prefix
@@ -166,24 +222,40 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self._plain(404, "Not found\n", head)
 
     def _events(self) -> None:
-        origin = self.headers.get("Origin")
-        if origin is not None and not self._origin_allowed(origin):
+        """The live-reload stream. Everything is read and checked before its 200: after it, a failure ends it."""
+        fields = request.query(self.path)
+        since, page = fields.get("since", ""), fields.get("page", "")
+        if since and not live.VERSION.fullmatch(since):
+            raise request.MalformedError("'since' must be a version this preview gave out.")
+        if not self._origin_allowed():
             self._plain(403, "Live reload is for pages of this preview only.\n", False)
             return
+        if not self.server.streams.acquire(blocking=False):
+            self._plain(503, "The preview has too many live-reload streams open.\n", False, {"Retry-After": "5"})
+            return
+        try:
+            self._stream(self.server.channel.hello(since, page))
+        finally:
+            self.server.streams.release()
+
+    def _stream(self, hello: live.Event) -> None:
         channel = self.server.channel
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream; charset=utf-8")
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
-        query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
-        hello = channel.hello(query.get("since", [""])[0], query.get("page", [""])[0])
         self.wfile.write(b"retry: 500\n\n" + hello.encode())
         self.wfile.flush()
-        seen = hello.number
-        while (events := channel.wait(seen, timeout=15)) is not None:
+        seen, written = hello.number, time.monotonic()
+        while (events := channel.wait(seen, timeout=1)) is not None:
+            if not events:
+                if _closed(self.connection):
+                    return  # the page is gone: its thread and its share of streams are free at once
+                if time.monotonic() - written < 15:
+                    continue
             self.wfile.write(b"".join(event.encode() for event in events) or b": still here\n\n")
             self.wfile.flush()
-            seen = events[-1].number if events else seen
+            seen, written = (events[-1].number if events else seen), time.monotonic()
 
     def _file(self, status: int, body: bytes, kind: str, version: str, head: bool) -> None:
         if kind.startswith("text/html") and self.server.live_reload:
@@ -205,30 +277,49 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", "0")
         self.end_headers()
 
-    def _plain(self, status: int, text: str, head: bool) -> None:
+    def _plain(self, status: int, text: str, head: bool, headers: dict[str, str] | None = None) -> None:
         body = text.encode()
         self.send_response(status)
         self.send_header("Content-Type", "text/plain; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
+        self.send_header("X-Content-Type-Options", "nosniff")
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        if self.close_connection:
+            self.send_header("Connection", "close")
         self.end_headers()
         if not head:
             self.wfile.write(body)
 
-    def _host_allowed(self) -> bool:
-        host = self.headers.get("Host")
-        return host is not None and self.server.allows(host)
-
-    def _origin_allowed(self, origin: str) -> bool:
-        parts = urllib.parse.urlsplit(origin)
-        return parts.scheme == "http" and self.server.allows(parts.netloc)
+    def _origin_allowed(self) -> bool:
+        """Whether the event stream's ``Origin`` (when sent) is a page of this preview."""
+        origins = self.headers.get_all("Origin") or []
+        if len(origins) > 1:
+            raise request.MalformedError("A request has one Origin header at most.")
+        if not origins:
+            return True
+        scheme, name, port = request.origin(origins[0])
+        return scheme == "http" and self.server.allows(name, port)
 
     def log_message(self, format: str, *args: object) -> None:
         if self.server.verbose:
             super().log_message(format, *args)
 
 
-class PreviewServer(http.server.ThreadingHTTPServer):
-    """The HTTP side: where the files are, the site's path, the reload channel, the names it answers to."""
+def _closed(connection: socket.socket) -> bool:
+    """Whether the client closed ``connection`` (it has nothing more to send on an event stream)."""
+    try:
+        readable, _, _ = select.select([connection], [], [], 0)
+        return bool(readable) and connection.recv(1, socket.MSG_PEEK) == b""
+    except (OSError, ValueError):
+        return True
+
+
+class PreviewServer(connections.Bounded, http.server.HTTPServer):
+    """The HTTP side: where the files are, the site's path, the reload channel, the names it answers to.
+
+    A thread for each connection, as many at once as :mod:`sitegen.connections` allows.
+    """
 
     daemon_threads = True
     #: Connections the system completes before the server accepts them. With socketserver's 5,
@@ -247,16 +338,11 @@ class PreviewServer(http.server.ThreadingHTTPServer):
         self.host = host
         self.port = self.server_address[1]
 
-    def allows(self, value: str) -> bool:
-        """Whether a ``Host`` header (or an origin's ``host:port``) names this server."""
-        parts = urllib.parse.urlsplit("//" + value)
-        try:
-            name, port = (parts.hostname or "").lower(), parts.port or 80
-        except ValueError:
+    def allows(self, name: str, port: int | None) -> bool:
+        """Whether a ``Host`` header's (or an origin's) name and port name this server."""
+        if (port or 80) != self.port:
             return False
-        if port != self.port:
-            return False
-        if name in LOOPBACK or name == self.host.lower():
+        if name in LOOPBACK or name == self.host.lower().strip("[]"):
             return True
         return self.host in ("0.0.0.0", "::") and (_is_ip(name) or name == socket.gethostname().lower())
 
