@@ -148,7 +148,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         except (ConnectionError, TimeoutError):
             self.close_connection = True
         except Exception as exc:  # a bug must cost one request, never the server or a dropped connection
-            connections.say(f"sitegen serve: {type(exc).__name__} while answering {self.path!r}: {exc}", every=10.0)
+            what = f"{type(exc).__name__} while answering {self.path[:200]!r}: {exc}"
+            connections.say(f"sitegen serve: {what}", every=10.0)
             self._fail(500, "The preview server failed on this request; see the terminal.\n", head)
 
     def _fail(self, status: int, text: str, head: bool) -> None:
