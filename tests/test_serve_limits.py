@@ -113,6 +113,31 @@ def test_malformed_requests_get_one_client_error(server: Server, name: str) -> N
     no_traceback(server)
 
 
+ODD_HEADERS = {
+    "range-not-bytes": b"Range: pages=1-2\r\n",
+    "range-huge": b"Range: bytes=99999999999999999999999-\r\n",
+    "range-backwards": b"Range: bytes=9-1\r\n",
+    "if-none-match-binary": b'If-None-Match: "\xff\xfe"\r\n',
+    "if-modified-since-garbage": b"If-Modified-Since: yesterday-ish\r\n",
+    "content-length-negative": b"Content-Length: -1\r\n",
+    "transfer-encoding-chunked": b"Transfer-Encoding: chunked\r\n\r\n0\r\n",
+    "expect-continue": b"Expect: 100-continue\r\n",
+    "keep-alive": b"Connection: keep-alive\r\n",
+    "cookie-non-ascii": "Cookie: имя=значение\r\n".encode(),
+    "folded-header": b"X-Folded: one\r\n two\r\n",
+}
+
+
+@pytest.mark.parametrize("name", ODD_HEADERS)
+def test_headers_the_preview_does_not_use_cannot_break_a_request(server: Server, name: str) -> None:
+    """Ranges, validators and bodies are ignored: the page comes whole, once, and the connection closes."""
+    head = f"GET /news/ HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\n".encode() + ODD_HEADERS[name]
+    answer = exchange(server.port, head + b"\r\n")
+    assert statuses(answer) == [200], answer[:300]
+    assert answer.rstrip().endswith(b"</html>")
+    no_traceback(server)
+
+
 @pytest.mark.parametrize(
     "since",
     ["{token}-\u00b2", "{token}-%C2%B2", "{token}-%D9%A3", "{token}-" + "9" * 5000, "{token}--1", "{token}-1-2"],
