@@ -60,6 +60,8 @@ TYPES = {
     ".woff": "font/woff",
     ".woff2": "font/woff2",
 }
+#: Bytes sent at a time: each piece has :data:`sitegen.connections.IDLE` seconds to leave.
+SEND = 256 * 1024
 #: Shown when the preview folder has no page yet (the first build failed): the overlay lists why.
 NOTHING_YET = (
     b"<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>sitegen preview</title></head>\n<body></body></html>\n"
@@ -266,7 +268,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("X-Content-Type-Options", "nosniff")
         self.end_headers()
         if not head:
-            self.wfile.write(body)
+            view = memoryview(body)
+            for start in range(0, len(view), SEND):  # the idle timeout counts per piece, not for a whole large file
+                self.wfile.write(view[start : start + SEND])
 
     def _redirect(self, status: int, segments: list[str], head: bool) -> None:
         # Made only of the site prefix and checked segments: always "/x...", never "//host".

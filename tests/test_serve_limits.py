@@ -6,6 +6,7 @@ sockets; every loop is bounded in count and in time.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import resource
@@ -316,3 +317,39 @@ def _stream_status(server: Server) -> int:
         return stream.response.status
     finally:
         stream.close()
+
+
+def test_a_slow_reader_gets_a_large_file_whole_and_a_stopped_one_is_dropped(server: Server) -> None:
+    """The send timeout counts silence, not the whole transfer: 24 MB read at 2 MB/s takes 12 s and arrives."""
+    big = server.out / "big.bin"
+    big.write_bytes(os.urandom(24 * 2**20))
+    try:
+        request = f"GET /news/big.bin HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\n\r\n".encode()
+        received = 0
+        started = time.monotonic()
+        with socket.socket() as reader:
+            reader.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 64 * 1024)
+            reader.settimeout(connections.IDLE + 5)
+            reader.connect(("127.0.0.1", server.port))
+            reader.sendall(request)
+            while time.monotonic() - started < 60 and (chunk := reader.recv(256 * 1024)):
+                received += len(chunk)
+                time.sleep(len(chunk) / (2 * 2**20))
+        assert received > big.stat().st_size, (
+            f"{received} bytes of {big.stat().st_size} in {time.monotonic() - started:.1f} s"
+        )
+        assert time.monotonic() - started > connections.IDLE
+        with socket.socket() as stopped:
+            stopped.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 64 * 1024)
+            stopped.connect(("127.0.0.1", server.port))
+            stopped.sendall(request)
+            time.sleep(connections.IDLE + 3)
+            stopped.settimeout(5)
+            drained = 0
+            with contextlib.suppress(OSError):
+                while chunk := stopped.recv(2**20):
+                    drained += len(chunk)
+            assert drained < big.stat().st_size, "the server gave up on a reader that stopped"
+    finally:
+        big.unlink()
+    no_traceback(server)
