@@ -45,6 +45,8 @@ SCRIPT = Path(__file__).with_name("live.js")
 #: Warnings sent to the pages; the bar counts all of them and points to ``sitegen check`` for the rest.
 WARNINGS = 50
 _BODY_END = re.compile(rb"</body\s*>", re.IGNORECASE)
+#: A version as :attr:`Channel.version` writes it: the process's token, a dash, the build's number.
+VERSION = re.compile(r"([0-9a-f]{8})-([0-9]{1,12})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,11 +108,12 @@ class Channel:
             return Event(number, "hello", json.dumps(state))
 
     def _stale(self, since: str, page: str) -> bool:
-        token, _, built = since.rpartition("-")
-        if not page or token != self._token or not built.isdigit():
+        match = VERSION.fullmatch(since)
+        if not page or match is None or match[1] != self._token:
             return since != self.version  # another server process, or nothing to go by
-        later = [pages for number, pages in self._changes if number > int(built)]
-        if len(later) < self._builds - int(built):
+        built = int(match[2])
+        later = [pages for number, pages in self._changes if number > built]
+        if len(later) < self._builds - built:
             return True  # older than the history kept: reload to be safe
         return any(pages is None or page in pages for pages in later)
 

@@ -8,12 +8,11 @@ last good version. Bad content never stops the server.
 
 The site is served under the path of ``base_url`` (``/news/`` for
 ``https://example.org/news/``), as in production, so the absolute links of
-the 404 pages work; ``/`` redirects there. Requests are answered only with
-files inside the preview folder: the path is decoded once, split into
-segments, refused when a segment is ``..``, hidden or holds a NUL or a
-backslash, then resolved and compared by components, so no link leads out.
-Every refused path is a plain 404. Requests naming another host (DNS
-rebinding) and event streams opened from another origin are refused.
+the 404 pages work; ``/`` redirects there. :mod:`sitegen.handler` answers
+each request with files inside the preview folder only. Requests naming
+another host (DNS rebinding) and event streams opened from another origin
+are refused; connections are bounded in number and in time
+(:mod:`sitegen.connections`).
 """
 
 from __future__ import annotations
@@ -22,7 +21,6 @@ import contextlib
 import errno
 import http.server
 import ipaddress
-import mimetypes
 import os
 import signal
 import socket
@@ -33,202 +31,18 @@ from collections.abc import Callable
 from pathlib import Path
 
 from . import config as config_stage
-from . import live, search, watch
+from . import connections, live, search, watch
+from .handler import Handler
 from .preview import Preview, Update
 
-TYPES = {
-    ".html": "text/html; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-    ".mjs": "text/javascript; charset=utf-8",
-    ".xml": "application/xml; charset=utf-8",
-    ".rss": "application/rss+xml; charset=utf-8",
-    ".atom": "application/atom+xml; charset=utf-8",
-    ".json": "application/json; charset=utf-8",
-    ".txt": "text/plain; charset=utf-8",
-    ".svg": "image/svg+xml; charset=utf-8",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".gif": "image/gif",
-    ".webp": "image/webp",
-    ".avif": "image/avif",
-    ".ico": "image/x-icon",
-    ".pdf": "application/pdf",
-    ".woff": "font/woff",
-    ".woff2": "font/woff2",
-}
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
-#: Shown when the preview folder has no page yet (the first build failed): the overlay lists why.
-NOTHING_YET = (
-    b"<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>sitegen preview</title></head>\n<body></body></html>\n"
-)
 
 
-def content_type(path: Path) -> str:
-    return TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+class PreviewServer(connections.Bounded, http.server.HTTPServer):
+    """The HTTP side: where the files are, the site's path, the reload channel, the names it answers to.
 
-
-def resolve(root: Path, segments: list[str]) -> Path | None:
-    """The file or folder that URL path ``segments`` name inside ``root``, or None when they name nothing there."""
-    if any(not part or part.startswith(".") or "\0" in part or "\\" in part for part in segments):
-        return None
-    try:
-        real = root.joinpath(*segments).resolve(strict=True)
-    except (OSError, RuntimeError, ValueError):
-        return None
-    return real if real.is_relative_to(root) else None
-
-
-def split_path(target: str) -> list[str] | None:
-    """The decoded segments of a request target's path (``/a/b/`` -> ``["a", "b", ""]``); None when unreadable."""
-    raw = target.split("#", 1)[0].split("?", 1)[0]
-    if not raw.startswith("/"):
-        return None
-    try:
-        path = urllib.parse.unquote(raw, errors="strict")
-    except UnicodeDecodeError:
-        return None
-    return path.split("/")[1:]
-
-
-class Handler(http.server.BaseHTTPRequestHandler):
-    """One request: a site file, a redirect, a 404 page, the live script or the event stream."""
-
-    server: PreviewServer
-    server_version = "sitegen"
-
-    def do_GET(self) -> None:
-        self._answer(head=False)
-
-    def do_HEAD(self) -> None:
-        self._answer(head=True)
-
-    def _answer(self, head: bool) -> None:
-        try:
-            if not self._host_allowed():
-                self._plain(403, "This preview answers only at its own address.\n", head)
-                return
-            segments = split_path(self.path)
-            if segments is not None and self.path.startswith(live.PREFIX):
-                self._sitegen(segments[1:], head)
-            else:
-                self._site(segments, head)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
-        except Exception as exc:  # a bug must cost one request, never the server or a dropped connection
-            self.log_error("%s while answering %r", exc, self.path)
-            self._plain(500, "The preview server failed on this request; see the terminal.\n", head)
-
-    def _site(self, segments: list[str] | None, head: bool) -> None:
-        root, prefix = self.server.root, self.server.prefix
-        if segments is None:
-            self._not_found([], head)
-            return
-        names = [part for part in segments[:-1]] + ([segments[-1]] if segments[-1] else [])
-        folder = [""] if segments[-1] == "" else []
-        if segments[: len(prefix)] != prefix:
-            # Outside the site's path: "/", and paths that exist under it, lead there.
-            if not names or resolve(root, names) is not None:
-                self._redirect(302, prefix + names + folder, head)
-            else:
-                self._not_found([], head)
-            return
-        names = names[len(prefix) :]
-        found = resolve(root, names)
-        if found is not None and found.is_dir():
-            if not folder:
-                self._redirect(301, prefix + names + [""], head)
-                return
-            found = resolve(root, [*names, "index.html"])
-        if found is None or not found.is_file():
-            self._not_found(names, head)
-            return
-        version = self.server.channel.version  # before reading: a newer file only costs a reload
-        self._file(200, found.read_bytes(), content_type(found), version, head)
-
-    def _not_found(self, names: list[str], head: bool) -> None:
-        """The theme's 404 page in the language of the first segment, else the site's."""
-        version = self.server.channel.version
-        for candidate in ([names[0], "404.html"] if names else None, ["404.html"]):
-            page = resolve(self.server.root, candidate) if candidate else None
-            if page is not None and page.is_file():
-                self._file(404, page.read_bytes(), content_type(page), version, head)
-                return
-        self._file(404, NOTHING_YET, TYPES[".html"], version, head)
-
-    def _sitegen(self, segments: list[str], head: bool) -> None:
-        if segments == ["live.js"]:
-            self._file(200, live.SCRIPT.read_bytes(), TYPES[".js"], "", head)
-        elif segments == ["events"] and not head:
-            self._events()
-        else:
-            self._plain(404, "Not found\n", head)
-
-    def _events(self) -> None:
-        origin = self.headers.get("Origin")
-        if origin is not None and not self._origin_allowed(origin):
-            self._plain(403, "Live reload is for pages of this preview only.\n", False)
-            return
-        channel = self.server.channel
-        self.send_response(200)
-        self.send_header("Content-Type", "text/event-stream; charset=utf-8")
-        self.send_header("Cache-Control", "no-store")
-        self.end_headers()
-        query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
-        hello = channel.hello(query.get("since", [""])[0], query.get("page", [""])[0])
-        self.wfile.write(b"retry: 500\n\n" + hello.encode())
-        self.wfile.flush()
-        seen = hello.number
-        while (events := channel.wait(seen, timeout=15)) is not None:
-            self.wfile.write(b"".join(event.encode() for event in events) or b": still here\n\n")
-            self.wfile.flush()
-            seen = events[-1].number if events else seen
-
-    def _file(self, status: int, body: bytes, kind: str, version: str, head: bool) -> None:
-        if kind.startswith("text/html") and self.server.live_reload:
-            body = live.inject(body, version)
-        self.send_response(status)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-store")
-        self.send_header("X-Content-Type-Options", "nosniff")
-        self.end_headers()
-        if not head:
-            self.wfile.write(body)
-
-    def _redirect(self, status: int, segments: list[str], head: bool) -> None:
-        # Made only of the site prefix and checked segments: always "/x...", never "//host".
-        location = "/" + "/".join(urllib.parse.quote(part) for part in segments)
-        self.send_response(status)
-        self.send_header("Location", location)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    def _plain(self, status: int, text: str, head: bool) -> None:
-        body = text.encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "text/plain; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if not head:
-            self.wfile.write(body)
-
-    def _host_allowed(self) -> bool:
-        host = self.headers.get("Host")
-        return host is not None and self.server.allows(host)
-
-    def _origin_allowed(self, origin: str) -> bool:
-        parts = urllib.parse.urlsplit(origin)
-        return parts.scheme == "http" and self.server.allows(parts.netloc)
-
-    def log_message(self, format: str, *args: object) -> None:
-        if self.server.verbose:
-            super().log_message(format, *args)
-
-
-class PreviewServer(http.server.ThreadingHTTPServer):
-    """The HTTP side: where the files are, the site's path, the reload channel, the names it answers to."""
+    A thread for each connection, as many at once as :mod:`sitegen.connections` allows.
+    """
 
     daemon_threads = True
     #: Connections the system completes before the server accepts them. With socketserver's 5,
@@ -247,16 +61,11 @@ class PreviewServer(http.server.ThreadingHTTPServer):
         self.host = host
         self.port = self.server_address[1]
 
-    def allows(self, value: str) -> bool:
-        """Whether a ``Host`` header (or an origin's ``host:port``) names this server."""
-        parts = urllib.parse.urlsplit("//" + value)
-        try:
-            name, port = (parts.hostname or "").lower(), parts.port or 80
-        except ValueError:
+    def allows(self, name: str, port: int | None) -> bool:
+        """Whether a ``Host`` header's (or an origin's) name and port name this server."""
+        if (port or 80) != self.port:
             return False
-        if port != self.port:
-            return False
-        if name in LOOPBACK or name == self.host.lower():
+        if name in LOOPBACK or name == self.host.lower().strip("[]"):
             return True
         return self.host in ("0.0.0.0", "::") and (_is_ip(name) or name == socket.gethostname().lower())
 

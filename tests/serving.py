@@ -83,8 +83,11 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def serving(site: Path, *args: str) -> Iterator[Server]:
-    """``sitegen serve --port 0`` over ``site`` until the block ends; its output is kept in ``printed``."""
+def serving(site: Path, *args: str, preexec_fn: Callable[[], None] | None = None) -> Iterator[Server]:
+    """``sitegen serve --port 0`` over ``site`` until the block ends; its output is kept in ``printed``.
+
+    ``preexec_fn`` runs in the child before sitegen starts (to lower a resource limit, say).
+    """
     process = subprocess.Popen(
         sitegen_command("serve", "--site", str(site), "--port", "0", *args),
         stdout=subprocess.PIPE,
@@ -92,6 +95,7 @@ def serving(site: Path, *args: str) -> Iterator[Server]:
         stdin=subprocess.DEVNULL,
         env=environment(),
         cwd=site.parent,
+        preexec_fn=preexec_fn,
     )
     try:
         url, port = wait_for_url(process)
@@ -153,6 +157,7 @@ class Events:
         raise AssertionError("no such event arrived in time")
 
     def close(self) -> None:
+        self.response.close()  # the response holds the socket open too
         self.connection.close()
 
 

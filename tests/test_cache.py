@@ -172,6 +172,26 @@ def test_an_output_file_changed_by_hand_is_made_again(tmp_path: Path) -> None:
     assert tree(site / "output") == clean(site)
 
 
+def test_an_edit_in_place_that_keeps_size_and_time_needs_no_cache(tmp_path: Path) -> None:
+    """The documented limit: the manifest compares size, time and inode, not contents.
+
+    Hashing every output file of a 1,000-article site (160 MB) costs about
+    0.35 s, three times the 0.12 s of a rebuild where nothing changed; so a
+    same-size edit whose modification time is put back is trusted, and
+    ``--no-cache`` (``cache=False``) is what renders it again.
+    """
+    site = write_site(tmp_path / "site")
+    rebuild(site)
+    page = site / "output" / "en" / "piece-01" / "index.html"
+    before, kept = page.read_bytes(), page.stat()
+    with page.open("r+b") as file:  # same inode, same size
+        file.write(b"<!-- same size -->"[: len(before)])
+    os.utime(page, ns=(kept.st_atime_ns, kept.st_mtime_ns))
+    assert rebuild(site).unchanged and page.read_bytes() != before
+    build(site, site / "output", search=False, cache=False)
+    assert page.read_bytes() == before and tree(site / "output") == clean(site)
+
+
 def test_an_output_replaced_by_another_build_is_not_trusted(tmp_path: Path) -> None:
     site = write_site(tmp_path / "site")
     rebuild(site)

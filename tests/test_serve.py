@@ -19,7 +19,7 @@ import pytest
 
 from sitegen import live as live_reload
 from sitegen.errors import Location, error, warning
-from sitegen.serve import content_type
+from sitegen.handler import content_type
 
 from .conftest import SITES, generated_site
 from .serving import (
