@@ -291,6 +291,7 @@ def _translation(
     points = fields.points(front, problems)
     checks.passages(body.passages, voices, points, problems)
     draft = reader.flag("draft")
+    tags = reader.tags()
     if not draft and (placeholder := checks.placeholder_line(text)):
         problems.append(
             warning(
@@ -304,7 +305,8 @@ def _translation(
         title=title,
         date=date,
         summary=reader.text("summary"),
-        tags=reader.tags(),
+        tags=tuple(tag for tag, _ in tags),
+        tag_lines=tuple(where.line for _, where in tags),
         voices=voices,
         points=points,
         lead_html=body.lead_html,

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from .keys import person_key, tag_key
 from .model import Article, Passage, Site, Translation, Voice
-from .slugs import slugify
 
 KINDS = ("tags", "cities", "people", "archive")
 
@@ -76,21 +76,12 @@ def keyed(grouped: Index) -> dict[tuple[str, str, str], Listing]:
 _last_keyed: list = [None, {}]
 
 
-def person_key(site: Site, article: Article, voice: Voice) -> str:
-    """The URL key of a voice's person page: the registry id, or the name in the default language."""
-    if voice.person:
-        return voice.person
-    default = article.translation(site.config.default_language) or article.translations[0]
-    named = default.voice(voice.id) or voice
-    return slugify(named.name)
-
-
 def _tags(lang: str, entries) -> tuple[Listing, ...]:
     groups: dict[str, list] = defaultdict(list)
     names: dict[str, str] = {}
     for article, translation in entries:
         for tag in translation.tags:
-            key = slugify(tag)
+            key = tag_key(tag)
             names.setdefault(key, tag)
             groups[key].append((article, translation))
     listings = [Listing("tags", lang, key, names[key], tuple(items)) for key, items in groups.items()]
