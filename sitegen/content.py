@@ -288,7 +288,7 @@ def _translation(
     points = fields.points(front, problems)
     checks.passages(body.passages, voices, points, problems)
     draft = reader.flag("draft")
-    tags = reader.tags()
+    tags = reader.tags(lang)
     if not draft and (placeholder := checks.placeholder_line(text)):
         problems.append(
             warning(

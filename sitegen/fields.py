@@ -92,10 +92,11 @@ class Fields:
             return fallback
         return value
 
-    def tags(self) -> tuple[tuple[str, Location], ...]:
+    def tags(self, lang: str = "") -> tuple[tuple[str, Location], ...]:
         """The tags with where each is written, each problem at its own item's line.
 
-        A tag written twice, or twice in different letter case, is kept once (as first written).
+        A tag written twice, or twice in different letter case (:func:`slugs.identity` in ``lang``),
+        is kept once, as first written.
         """
         value = self.front.data.get("tags", [])
         if isinstance(value, str):
@@ -120,8 +121,8 @@ class Fields:
                         "tags are words or phrases without '/' and not starting with '.'",
                     )
                 )
-            elif slugs.identity(tag) not in seen:
-                seen.add(slugs.identity(tag))
+            elif slugs.identity(tag, lang) not in seen:
+                seen.add(slugs.identity(tag, lang))
                 tags.append((tag, where))
         return tuple(tags)
 

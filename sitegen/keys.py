@@ -27,16 +27,16 @@ SECTIONS = ("tags", "cities", "people", "archive", "page", "search")
 Claim = tuple[str, str, str, Location]
 
 
-def tag_key(tag: str) -> str:
-    """The URL segment of a tag's listing, ``tags/<key>/``."""
-    return slugs.key(tag)
+def tag_key(tag: str, lang: str) -> str:
+    """The URL segment of a tag's listing in language ``lang``, ``<lang>/tags/<key>/``."""
+    return slugs.key(tag, lang)
 
 
 def person_key(site: Site, article: Article, voice: Voice) -> str:
     """The URL segment of a voice's person page: the registry id, or the name in the default language."""
     if voice.person:
         return voice.person
-    return slugs.key(_default_voice(site, article, voice).name)
+    return slugs.key(_default_voice(site, article, voice).name, site.config.default_language)
 
 
 def collisions(site: Site) -> list[Diagnostic]:
@@ -80,8 +80,8 @@ def _tags(site: Site) -> Iterator[Claim]:
             lines = translation.tag_lines or (0,) * len(translation.tags)
             for tag, line in zip(translation.tags, lines, strict=True):
                 where = Location(translation.source.path, line)
-                page = f"{translation.lang}/tags/{tag_key(tag)}/"
-                yield page, slugs.identity(tag), f"tag '{tag}'", where
+                page = f"{translation.lang}/tags/{tag_key(tag, translation.lang)}/"
+                yield page, slugs.identity(tag, translation.lang), f"tag '{tag}'", where
 
 
 def _people(site: Site) -> Iterator[Claim]:
@@ -92,7 +92,8 @@ def _people(site: Site) -> Iterator[Claim]:
             for voice in translation.voices:
                 if not voice.person and _default_voice(site, article, voice) is voice:
                     page = f"people/{person_key(site, article, voice)}/"
-                    yield page, slugs.identity(voice.name), f"voice '{voice.name}'", voice.location
+                    same = slugs.identity(voice.name, site.config.default_language)
+                    yield page, same, f"voice '{voice.name}'", voice.location
 
 
 def _default_voice(site: Site, article: Article, voice: Voice) -> Voice:

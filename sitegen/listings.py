@@ -81,7 +81,7 @@ def _tags(lang: str, entries) -> tuple[Listing, ...]:
     names: dict[str, str] = {}
     for article, translation in entries:
         for tag in translation.tags:
-            key = tag_key(tag)
+            key = tag_key(tag, lang)
             names.setdefault(key, tag)
             groups[key].append((article, translation))
     listings = [Listing("tags", lang, key, names[key], tuple(items)) for key, items in groups.items()]

@@ -225,7 +225,7 @@ def article_page(site: Site, lang: str, slug: str, env: jinja2.Environment) -> b
         translation=translation,
         grid=compare.grid(site.config, translation),
         numbers={passage: number for number, passage in enumerate(translation.passages, 1)},
-        tag_urls={tag: context["url"](f"{lang}/tags/{tag_key(tag)}/") for tag in translation.tags},
+        tag_urls={tag: context["url"](f"{lang}/tags/{tag_key(tag, lang)}/") for tag in translation.tags},
         person_urls={
             voice.id: context["url"](f"{lang}/people/{listings.person_key(site, article, voice)}/")
             for voice in translation.voices

@@ -74,13 +74,26 @@ def _unspelt(ch: str) -> bool:
 _MARKS = str.maketrans("", "", "'`\"")
 
 
-def identity(text: str) -> str:
+#: Languages whose capital I is the capital of ı, and İ the capital of i (``BAKI`` is ``Bakı`` in Azerbaijani).
+_TURKIC = frozenset({"az", "tr", "crh", "gag", "kk", "tt"})
+#: Arabic letters that Persian writes with its own code points: one letter, whichever keyboard typed it.
+_SAME_LETTERS = str.maketrans({"ي": "ی", "ك": "ک"})
+
+
+def identity(text: str, lang: str = "") -> str:
     """What two tags or names must share to be one listing: the text up to letter case, width and spacing.
 
-    ``Karabakh`` and ``karabakh`` are one tag; ``Ա`` (Armenian) and ``A``
-    (Latin) are two, however alike they look or spell.
+    ``Karabakh``, ``karabakh`` and ``ＫＡＲＡＢＡＫＨ`` are one tag; so are texts
+    that differ by invisible formatting characters (a zero-width space, a
+    Persian half-space) or by the Arabic or Persian code point of one letter
+    (``ي``, ``ی``). In ``lang`` az or tr, ``BAKI`` is ``Bakı``. ``Ա``
+    (Armenian) and ``A`` (Latin) are two, however alike they look or spell.
     """
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    text = unicodedata.normalize("NFKC", text)
+    if lang.replace("_", "-").split("-")[0].lower() in _TURKIC:
+        text = text.replace("I", "ı").replace("İ", "i")
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    return " ".join(text.casefold().translate(_SAME_LETTERS).split())
 
 
 def _spell(text: str) -> tuple[list[str], bool]:
@@ -123,8 +136,9 @@ DIGEST = 8
 
 
 @functools.lru_cache(maxsize=8192)
-def key(text: str, limit: int = 60) -> str:
-    """The URL segment of a tag or a person's listing: never empty, the same for texts of one :func:`identity`.
+def key(text: str, lang: str = "", limit: int = 60) -> str:
+    """The URL segment of a tag or a person's listing: never empty, the same for texts of one :func:`identity`
+    in ``lang``.
 
     Readable where the text can be spelt (``Ελλάδα`` → ``ellada``, ``中国`` →
     ``zhongguo``); followed by a digest of the text (``-3f9a2c1b``) when part
@@ -132,7 +146,7 @@ def key(text: str, limit: int = 60) -> str:
     nothing could be spelt (``!!!``), so texts that differ there stay apart.
     Remembered: listings key every tag and voice on every (incremental) build.
     """
-    same = identity(text)
+    same = identity(text, lang)
     words, lost = _spell(same)
     slug, cut = _join(words, limit)
     if not lost and not cut and slug:

@@ -12,7 +12,7 @@ from pathlib import Path
 from sitegen import compare, config, content, keys, listings, slugs
 from sitegen.markup import rebase
 
-from .conftest import article, build_ok
+from .conftest import CONFIG, article, build_ok
 
 
 def read(out: Path, path: str) -> str:
@@ -184,3 +184,35 @@ def test_the_reserved_sections_are_every_folder_of_a_language_but_articles(copy_
     articles = {path.name for path in (site_dir / "content/articles").iterdir()}
     folders = {path.name for path in (out / "en").iterdir() if path.is_dir()} - articles
     assert "page" in folders and folders <= set(keys.SECTIONS)
+
+
+def test_what_counts_as_the_same_tag() -> None:
+    """Letter case (Turkic in az and tr), width, invisible formatting and Persian/Arabic code points of a letter."""
+    same = [
+        ("Karabakh", "KARABAKH", "en"),
+        ("Ｋａｒａｂａｋｈ", "karabakh", "en"),
+        ("Kara\u200bbakh", "Karabakh", "en"),
+        ("Bakı", "BAKI", "az"),
+        ("İstanbul", "istanbul", "tr"),
+        ("می\u200cشود", "میشود", "fa"),
+        ("ايران", "ایران", "fa"),
+    ]
+    for one, other, lang in same:
+        assert slugs.identity(one, lang) == slugs.identity(other, lang), (one, other)
+        assert slugs.key(one, lang) == slugs.key(other, lang), (one, other)
+    for one, other, lang in [("Ա", "A", "en"), ("Ελλάδα", "Ελλαδα", "el"), ("Bakı", "BAKI", "en")]:
+        assert slugs.identity(one, lang) != slugs.identity(other, lang), (one, other)
+
+
+def test_an_azerbaijani_tag_in_capitals_is_the_same_tag(make_site) -> None:
+    azerbaijani = CONFIG.replace('languages = ["en", "ru"]', 'languages = ["az", "en"]')
+    files = {
+        "content/articles/one/az.md": article(extra="tags: [Bakı]\n"),
+        "content/articles/two/az.md": article(date="2023-06-06", extra="tags: [BAKI]\n"),
+    }
+    site_dir = make_site(files, config=azerbaijani)
+    site_config, _ = config.load(site_dir)
+    site, problems = content.load(site_config, site_dir)
+    assert not [p for p in problems if p.is_error], problems
+    tags = listings.index(site)[("tags", "az")]
+    assert [(item.key, item.size) for item in tags] == [("baki", 2)]
