@@ -80,6 +80,7 @@ _TURKIC = frozenset({"az", "tr", "crh", "gag", "kk", "tt"})
 _SAME_LETTERS = str.maketrans({"ي": "ی", "ك": "ک"})
 
 
+@functools.lru_cache(maxsize=8192)
 def identity(text: str, lang: str = "") -> str:
     """What two tags or names must share to be one listing: the text up to letter case, width and spacing.
 
