@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from . import cache as cache_stage
 from . import config as config_stage
-from . import output, parallel
+from . import output, parallel, sources
 from . import search as search_stage
 from . import theme as theme_stage
 from .errors import Diagnostic, Location, error, has_errors, sort
@@ -147,12 +147,14 @@ class _Build:
     ):
         self.started = time.perf_counter()
         self.keep = keep
-        self.site_dir, self.out = site_dir, (out or site_dir / DEFAULT_OUT).resolve()
+        #: The output folder as named (a link there is refused, not followed) and as resolved.
+        self.named_out = out or site_dir / DEFAULT_OUT
+        self.site_dir, self.out = site_dir, self.named_out.resolve()
         self.drafts, self.force, self.write, self.search, self.jobs = drafts, force, write, search, jobs
         self.cache = cache_stage.Cache(site_dir, enabled=cache, writable=write)
         self.progress = progress
         self.today = dt.date.today()
-        self.problems: list[Diagnostic] = []
+        self.problems: list[Diagnostic] = [self.cache.refused] if self.cache.refused else []
         self.sources = 1
         self.processes = 1
         self.config_key = ""
@@ -196,8 +198,10 @@ class _Build:
         theme, found = theme_stage.load(self.site_dir, config)
         self.problems += found
         if self.write:
-            output.clean_leftovers(self.out)
-            self.problems += output.check_target(self.out, self.site_dir, self.force)
+            refused = output.links_out(self.named_out, self.site_dir)
+            if not refused:  # never tidy up beside a folder that a link names
+                output.clean_leftovers(self.out)
+            self.problems += refused or output.check_target(self.named_out, self.site_dir, self.force)
         if theme is None or has_errors(self.problems):
             return self.report()
         setup = self.setup_key(config, theme)
@@ -250,7 +254,7 @@ class _Build:
             *layers,
             f"drafts={self.drafts} search={config.search} pagefind={pagefind}",
             str(self.site_dir.resolve()),
-            cache_stage.file_key(self.site_dir / PEOPLE_FILE),
+            "" if sources.outside(self.site_dir, PEOPLE_FILE) else cache_stage.file_key(self.site_dir / PEOPLE_FILE),
         )
 
     def folder_keys(self) -> dict[str, str]:
@@ -260,6 +264,8 @@ class _Build:
         (and had settled by then) keeps that hash without being read again.
         """
         root = self.site_dir / ARTICLES
+        if sources.outside(self.site_dir, ARTICLES):  # not even hashed: content.load reports the link
+            return {}
         try:
             entries = sorted(os.scandir(root), key=lambda entry: entry.name)
         except OSError:

@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__, sources
-from .errors import Diagnostic, compact_pickle
+from .errors import Diagnostic, Location, compact_pickle, warning
 from .model import FUTURE, Article, split_bodies
 
 #: Where the cache lives in a site folder (git-ignored with the rest of ``.sitegen/``).
@@ -219,6 +219,15 @@ class Cache:
     def __init__(self, site_dir: Path, enabled: bool = True, writable: bool = True):
         self.root = site_dir / FOLDER
         self._articles = os.fspath(self.root / "articles")
+        #: Why the cache is not used although it was asked for: a link on the way leads outside the site.
+        self.refused: Diagnostic | None = None
+        if enabled and (found := sources.outside(site_dir, FOLDER / "articles")):
+            enabled = False
+            self.refused = warning(
+                Location(found[0]),
+                f"{found[1]}: the build cache is not used",
+                "remove the link; sitegen makes .sitegen/cache/ again inside the site",
+            )
         self.enabled = enabled
         self.writable = enabled and writable
         self._key: bytes | None = None

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 from urllib.parse import unquote, urlsplit
 
+from . import keys
 from .errors import Diagnostic, Location, closest, did_you_mean, error, warning
 from .localization import described
 from .model import Passage, Point, Site, Voice
@@ -86,7 +87,7 @@ def passages(
 
 
 def site(site: Site, folders: Iterable[str]) -> list[Diagnostic]:
-    """Site-wide checks: links between articles and to files, missing translations.
+    """Site-wide checks: links between articles and to files, missing translations, pages two values share.
 
     ``folders`` are the names of every article folder, published or not, so a
     link to a draft is told apart from a link to nothing.
@@ -135,7 +136,7 @@ def site(site: Site, folders: Iterable[str]) -> list[Diagnostic]:
                             "publish it first, or remove the link",
                         )
                     )
-    return problems
+    return problems + keys.collisions(site)
 
 
 def _unused_tags(site: Site) -> list[Diagnostic]:

@@ -96,6 +96,8 @@ def load(site_dir: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
     """Read ``site_dir/sitegen.toml``; the config is ``None`` when any error was found."""
     path = site_dir / FILENAME
     where = Location(FILENAME)
+    if (refused := sources.problem(site_dir, FILENAME)) is not None:
+        return None, [refused]
     try:
         data = sources.read_bytes(path)  # a named pipe or device is refused, not waited on
     except FileNotFoundError:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import agreement, checks, fields, frontmatter, markup, people, slugs
+from . import agreement, checks, fields, frontmatter, markup, people, slugs, sources
 from . import assets as assets_stage
 from .errors import Diagnostic, Location, did_you_mean, error, warning
 from .localization import described
@@ -53,6 +53,9 @@ def load(
     """
     registry, problems = people.load(config, site_dir)
     root = site_dir / ARTICLES
+    if (refused := sources.problem(site_dir, ARTICLES)) is not None:
+        problems += [] if refused in problems else [refused]  # ``content/`` itself: people.load said so
+        return Site(config, (), tuple(registry.values())), problems
     if not root.is_dir():
         problems.append(
             warning(
@@ -100,6 +103,8 @@ def load(
 def check_site(site: Site, site_dir: Path) -> list[Diagnostic]:
     """The checks that need the whole site: links between articles, missing translations."""
     root = site_dir / ARTICLES
+    if (refused := sources.problem(site_dir, ARTICLES)) is not None:
+        return [refused]
     folders = [f.name for f in root.iterdir() if f.is_dir()] if root.is_dir() else []
     return checks.site(site, folders)
 
@@ -159,7 +164,8 @@ def _article(reading: _Reading, folder: Path, problems: list[Diagnostic]) -> Art
     config = reading.config
     rel = folder.relative_to(reading.site_dir).as_posix()
     before = len(problems)
-    if folder.is_symlink() and (problem := _link_problem(folder, reading.site_dir / ARTICLES, "articles folder")):
+    articles = reading.site_dir / ARTICLES
+    if folder.is_symlink() and (problem := sources.link_problem(folder, articles, "articles folder")):
         problems.append(error(Location(rel), problem, f"move the article folder into {ARTICLES.as_posix()}/ instead"))
         return None
     if not slugs.is_slug(folder.name):
@@ -181,7 +187,7 @@ def _article(reading: _Reading, folder: Path, problems: list[Diagnostic]) -> Art
         file_rel = f"{rel}/{name}"
         if any(part.startswith(".") for part in path.relative_to(folder).parts) or path.is_dir():
             continue
-        if path.is_symlink() and (problem := _link_problem(path, folder, "article folder")):
+        if path.is_symlink() and (problem := sources.link_problem(path, folder, "article folder")):
             problems.append(error(Location(file_rel), problem, "copy the file into the folder instead"))
             continue
         if not path.is_file():
@@ -239,15 +245,6 @@ def _listing(folder: Path) -> list[Path]:
         found.extend((*prefix, name) for name in folders + files)
     found.sort()
     return [folder.joinpath(*parts) for parts in found]
-
-
-def _link_problem(link: Path, inside: Path, name: str) -> str:
-    """Why a symbolic link may not be followed: it leads out of ``inside`` (the ``name``), or nowhere; "" if fine."""
-    try:
-        target = link.resolve(strict=True)
-    except (OSError, RuntimeError):  # missing target, or a loop
-        return "a link that leads nowhere (its target is missing, or it points to itself)"
-    return "" if target.is_relative_to(inside.resolve()) else f"a link that points outside the {name}"
 
 
 def _svg_bytes(path: Path) -> bytes | None:
@@ -328,6 +325,7 @@ def _translation(
     points = fields.points(front, problems)
     checks.passages(body.passages, voices, points, problems)
     draft = reader.flag("draft")
+    tags = reader.tags(lang)
     if not draft and (placeholder := checks.placeholder_line(text)):
         problems.append(
             warning(
@@ -341,7 +339,8 @@ def _translation(
         title=title,
         date=date,
         summary=reader.text("summary"),
-        tags=reader.tags(),
+        tags=tuple(tag for tag, _ in tags),
+        tag_lines=tuple(where.line for _, where in tags),
         voices=voices,
         points=points,
         lead_html=body.lead_html,

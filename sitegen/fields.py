@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from . import people
+from . import people, slugs
 from .errors import Diagnostic, Location, did_you_mean, error, warning
 from .frontmatter import FrontMatter
 from .model import Person, Point, SiteConfig, Voice
@@ -92,8 +92,12 @@ class Fields:
             return fallback
         return value
 
-    def tags(self) -> tuple[str, ...]:
-        """The tags, each problem at its own item's line."""
+    def tags(self, lang: str = "") -> tuple[tuple[str, Location], ...]:
+        """The tags with where each is written, each problem at its own item's line.
+
+        A tag written twice, or twice in different letter case (:func:`slugs.identity` in ``lang``),
+        is kept once, as first written.
+        """
         value = self.front.data.get("tags", [])
         if isinstance(value, str):
             value = [value]
@@ -102,7 +106,8 @@ class Fields:
                 error(self.front.at("tags"), "'tags' must be a list of words", "e.g. tags: [karabakh, usa]")
             )
             return ()
-        tags: list[str] = []
+        tags: list[tuple[str, Location]] = []
+        seen: set[str] = set()
         for index, item in enumerate(value):
             where = self.front.at("tags", index)
             tag = str(item).strip()
@@ -116,8 +121,9 @@ class Fields:
                         "tags are words or phrases without '/' and not starting with '.'",
                     )
                 )
-            elif tag not in tags:
-                tags.append(tag)
+            elif slugs.identity(tag, lang) not in seen:
+                seen.add(slugs.identity(tag, lang))
+                tags.append((tag, where))
         return tuple(tags)
 
     def flag(self, key: str) -> bool:

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from .keys import person_key, tag_key
 from .model import SECTIONS, Article, Passage, Site, Translation, Voice
-from .slugs import slugify
 
 KINDS = SECTIONS
 
@@ -76,18 +76,9 @@ def keyed(grouped: Index) -> dict[tuple[str, str, str], Listing]:
 _last_keyed: list = [None, {}]
 
 
-def person_key(site: Site, article: Article, voice: Voice) -> str:
-    """The URL key of a voice's person page: the registry id, or the name in the default language."""
-    if voice.person:
-        return voice.person
-    default = article.translation(site.config.default_language) or article.translations[0]
-    named = default.voice(voice.id) or voice
-    return slugify(named.name)
-
-
 def tag_name(site: Site, tag: str, lang: str) -> str:
     """A tag as readers of ``lang`` see it: its name in ``[tags.<slug>]``, or as the article writes it."""
-    return site.config.tag_name(slugify(tag), lang, tag)
+    return site.config.tag_name(tag_key(tag, lang), lang, tag)
 
 
 def _tags(site: Site, lang: str, entries) -> tuple[Listing, ...]:
@@ -95,7 +86,7 @@ def _tags(site: Site, lang: str, entries) -> tuple[Listing, ...]:
     names: dict[str, str] = {}
     for article, translation in entries:
         for tag in translation.tags:
-            key = slugify(tag)
+            key = tag_key(tag, lang)
             names.setdefault(key, site.config.tag_name(key, lang, tag))
             groups[key].append((article, translation))
     listings = [Listing("tags", lang, key, names[key], tuple(items)) for key, items in groups.items()]

@@ -142,6 +142,8 @@ class Translation:
     #: A digest of everything this translation is made from (its file, its resolved voices):
     #: equal digests mean equal translations, so pages can be fingerprinted cheaply.
     digest: str = ""
+    #: The line of each of ``tags`` in the source, for problems with one tag (0: unknown).
+    tag_lines: tuple[int, ...] = ()
     #: Voices and points by id, made once from ``voices`` and ``points`` (the first of an id wins):
     #: templates look one up for every passage, and a linear search made pages quadratic.
     _voices: dict[str, Voice] = field(init=False, repr=False, compare=False)

@@ -27,6 +27,7 @@ import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 
+from . import sources
 from .errors import Diagnostic, Location, error
 
 MARKER = ".sitegen-output"
@@ -37,8 +38,35 @@ _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
 
+def links_out(out: Path, site_dir: Path) -> list[Diagnostic]:
+    """Refuse an output folder that is a symbolic link, or reached through one that leaves the site.
+
+    A build replaces its output folder whole: through a link it would replace
+    what the link points to (another site's output, say). The containment rule
+    of :mod:`sitegen.sources` holds on the way from the site to an output
+    folder inside it (``output/``, ``.sitegen/preview/``); a folder named with
+    ``--out`` elsewhere is where the user said, but never a link itself.
+    """
+    named, site = Path(os.path.abspath(out)), Path(os.path.abspath(site_dir))
+    hint = "remove the link (sitegen makes the folder itself), or name the real folder with --out"
+    if named.is_relative_to(site) and (refused := sources.problem(site, named.relative_to(site), hint)) is not None:
+        return [refused]
+    if named.is_symlink():
+        return [
+            error(
+                Location(str(named)),
+                f"the output folder is a link (to {named.resolve()}); a build replaces its output folder whole "
+                "and will not replace what a link points to",
+                hint,
+            )
+        ]
+    return []
+
+
 def check_target(out: Path, site_dir: Path, force: bool = False) -> list[Diagnostic]:
-    """Refuse output folders that would destroy sources or somebody else's files."""
+    """Refuse output folders that would destroy sources or somebody else's files (or are links: :func:`links_out`)."""
+    if refused := links_out(out, site_dir):
+        return refused
     out, site = out.resolve(), site_dir.resolve()
     where = Location(str(out))
     if site.is_relative_to(out):

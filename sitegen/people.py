@@ -32,6 +32,8 @@ def load(config: SiteConfig, site_dir: Path) -> tuple[dict[str, Person], list[Di
     """Read the registry; people with errors are left out (and reported)."""
     path = site_dir / FILE
     rel = FILE.as_posix()
+    if (refused := sources.problem(site_dir, FILE)) is not None:
+        return {}, [refused]
     try:
         data = sources.read_bytes(path)  # a named pipe or device is refused, not waited on
     except FileNotFoundError:

@@ -40,6 +40,7 @@ import jinja2
 from . import build as build_stage
 from . import cache, content, output, people, render, search, templating
 from . import config as config_stage
+from . import sources as contain
 from . import theme as theme_stage
 from .errors import Diagnostic, Location, error, has_errors, sort
 from .model import Article, Person, Site, SiteConfig
@@ -317,10 +318,11 @@ class Preview:
             folders = set(sources.folders) | set(self._folder_names())
         updated = dict(sources.folders)
         left_out = {name: paths for name, paths in sources.drafts_left_out.items() if name not in folders}
+        contained = contain.outside(self.site_dir, content.ARTICLES) is None  # else check_site says so
         for name in folders:
             folder = self.site_dir / content.ARTICLES / name
             updated.pop(name, None)
-            if folder.is_dir():
+            if contained and folder.is_dir():
                 article, found, drafts = content.load_article(
                     sources.config, self.site_dir, folder, self.drafts, registry
                 )
@@ -366,7 +368,7 @@ class Preview:
 
     def _folder_names(self) -> list[str]:
         root = self.site_dir / content.ARTICLES
-        if not root.is_dir():
+        if not root.is_dir() or contain.outside(self.site_dir, content.ARTICLES):
             return []
         return sorted(path.name for path in root.iterdir() if path.is_dir() and not path.name.startswith("."))
 

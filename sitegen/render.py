@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 import jinja2
 
 from . import compare, feeds, listings, localization, metadata, sitemap, versions
+from .keys import tag_key
 from .model import (
     Article,
     Site,
@@ -35,7 +36,6 @@ from .model import (
     parallel_path,
     relative_url,
 )
-from .slugs import slugify
 
 #: What a page or copied file becomes: its path in the output and its content.
 Output = tuple[str, bytes | Path]
@@ -252,7 +252,7 @@ def article_page(site: Site, lang: str, slug: str, env: jinja2.Environment) -> b
         translation=translation,
         grid=compare.grid(site.config, translation),
         numbers={passage: number for number, passage in enumerate(translation.passages, 1)},
-        tag_urls={tag: context["url"](f"{lang}/tags/{slugify(tag)}/") for tag in translation.tags},
+        tag_urls={tag: context["url"](f"{lang}/tags/{tag_key(tag, lang)}/") for tag in translation.tags},
         person_urls={
             voice.id: context["url"](f"{lang}/people/{listings.person_key(site, article, voice)}/")
             for voice in translation.voices

@@ -1,10 +1,21 @@
-"""Slugs: URL path segments made from titles, tags and names in any of the site's scripts."""
+"""Slugs: URL path segments made from titles, tags and names in any script.
+
+Russian, Armenian, Georgian, Persian and Azerbaijani letters are spelt by the
+tables below (the romanisation their readers expect); every other script is
+spelt by `anyascii <https://anyascii.com>`_ (Greek, Ukrainian, Hebrew, Arabic,
+Chinese as pinyin, Japanese kana, Korean, Thai, emoji by name…). A listing key
+(:func:`key`) never comes out empty and never drops what it cannot spell: it
+then carries a short digest of the text, the same on every run and machine.
+"""
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 import unicodedata
+
+from anyascii import anyascii
 
 # Letters that Unicode does not decompose to ASCII: Russian, Armenian, Azerbaijani, Georgian, Persian.
 _LETTERS = dict(
@@ -53,18 +64,95 @@ _LETTERS.update(zip("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "012345678901234
 _LETTERS.update({"ə": "e", "ı": "i", "ğ": "g", "ş": "s", "ç": "c", "ö": "o", "ü": "u", "ß": "ss", "և": "ev"})
 
 
-@functools.lru_cache(maxsize=8192)
-def slugify(text: str, limit: int = 60) -> str:
-    """A URL slug for a title in any of the site's scripts: lowercase ASCII and hyphens.
+def _unspelt(ch: str) -> bool:
+    """Whether a character left out of a slug is a loss: a letter, digit, symbol, private or unknown one."""
+    kind = unicodedata.category(ch)
+    return kind[0] in "LNS" or kind in ("Co", "Cn")
 
-    Remembered: listings slugify every voice's name on every (incremental) build.
+
+#: Characters of a romanisation that stand for a sound, not a word break (anyascii spells ع as "`").
+_MARKS = str.maketrans("", "", "'`\"")
+
+
+#: Languages whose capital I is the capital of ı, and İ the capital of i (``BAKI`` is ``Bakı`` in Azerbaijani).
+_TURKIC = frozenset({"az", "tr", "crh", "gag", "kk", "tt"})
+#: Arabic letters that Persian writes with its own code points: one letter, whichever keyboard typed it.
+_SAME_LETTERS = str.maketrans({"ي": "ی", "ك": "ک"})
+
+
+@functools.lru_cache(maxsize=8192)
+def identity(text: str, lang: str = "") -> str:
+    """What two tags or names must share to be one listing: the text up to letter case, width and spacing.
+
+    ``Karabakh``, ``karabakh`` and ``ＫＡＲＡＢＡＫＨ`` are one tag; so are texts
+    that differ by invisible formatting characters (a zero-width space, a
+    Persian half-space) or by the Arabic or Persian code point of one letter
+    (``ي``, ``ی``). In ``lang`` az or tr, ``BAKI`` is ``Bakı``. ``Ա``
+    (Armenian) and ``A`` (Latin) are two, however alike they look or spell.
     """
-    letters = "".join(_LETTERS.get(ch, ch) for ch in text.lower().replace("ու", "u"))
-    ascii_text = unicodedata.normalize("NFKD", letters).encode("ascii", "ignore").decode()
-    words = re.findall(r"[a-z0-9]+", ascii_text)
+    text = unicodedata.normalize("NFKC", text)
+    if lang.replace("_", "-").split("-")[0].lower() in _TURKIC:
+        text = text.replace("I", "ı").replace("İ", "i")
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    return " ".join(text.casefold().translate(_SAME_LETTERS).split())
+
+
+def _spell(text: str) -> tuple[list[str], bool]:
+    """The lowercase ASCII words of ``text``, and whether some letter, digit or symbol could not be spelt."""
+    pieces = []
+    lost = False
+    for ch in text.lower().replace("ու", "u"):
+        spelt = _LETTERS.get(ch)
+        if spelt is None:
+            spelt = unicodedata.normalize("NFKD", ch).encode("ascii", "ignore").decode()
+            if not spelt and not ch.isascii():
+                spelt = anyascii(ch)
+                lost = lost or (not spelt.strip() and _unspelt(ch))
+                spelt = spelt.lower().translate(_MARKS)
+        pieces.append(spelt)
+    return re.findall(r"[a-z0-9]+", "".join(pieces)), lost
+
+
+def _join(words: list[str], limit: int) -> tuple[str, bool]:
+    """The words joined by hyphens, cut at a word to at most ``limit`` characters; and whether any was cut."""
     slug = ""
     for word in words:
         if len(slug) + len(word) + 1 > limit and slug:
-            break
+            return slug, True
         slug = f"{slug}-{word}" if slug else word[:limit]  # one long word is cut: a slug is a folder name
-    return slug or "article"
+    return slug, len(words[0]) > limit if words else False
+
+
+@functools.lru_cache(maxsize=8192)
+def slugify(text: str, limit: int = 60) -> str:
+    """A URL slug for a title in any script: lowercase ASCII and hyphens ("article" when nothing is left).
+
+    For folder names that ``sitegen new`` suggests; listings use :func:`key`.
+    """
+    return _join(_spell(text)[0], limit)[0] or "article"
+
+
+#: Hex digits of the digest a key carries when its text cannot be spelt whole (32 bits).
+DIGEST = 8
+
+
+@functools.lru_cache(maxsize=8192)
+def key(text: str, lang: str = "", limit: int = 60) -> str:
+    """The URL segment of a tag or a person's listing: never empty, the same for texts of one :func:`identity`
+    in ``lang``.
+
+    Readable where the text can be spelt (``Ελλάδα`` → ``ellada``, ``中国`` →
+    ``zhongguo``); followed by a digest of the text (``-3f9a2c1b``) when part
+    of it could not be spelt or was cut to ``limit``, and only the digest when
+    nothing could be spelt (``!!!``), so texts that differ there stay apart.
+    Remembered: listings key every tag and voice on every (incremental) build.
+    """
+    same = identity(text, lang)
+    words, lost = _spell(same)
+    slug, cut = _join(words, limit)
+    if not lost and not cut and slug:
+        return slug
+    if cut:
+        slug = _join(words, limit - DIGEST - 1)[0]
+    digest = hashlib.blake2b(same.encode("utf-8"), digest_size=DIGEST // 2).hexdigest()
+    return f"{slug}-{digest}" if slug else digest

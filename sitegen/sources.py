@@ -1,4 +1,14 @@
-"""Files opened only when they are regular files, and read as UTF-8 text with located problems.
+"""Where sitegen may read and write, and files opened only when they are regular files.
+
+**One containment rule** for every path sitegen reads or writes in a site
+(``sitegen.toml``, ``content/``, ``content/people.yaml``, ``theme/``, the
+build cache in ``.sitegen/cache/``, the output and preview folders): it lies
+inside the site folder, and no symbolic link on the way to it leads outside
+the site, or nowhere (:func:`outside`, :func:`problem`). A link that stays
+inside is followed. So a site copied or cloned from elsewhere cannot make
+sitegen publish ``/etc`` or another site's files, nor write into them.
+Article folders and their files are held to a narrower circle, their own
+folder (:func:`link_problem`, used by :mod:`sitegen.content`).
 
 A named pipe, a device, or a link to one (``/dev/stdin``) where sitegen
 expects a file would block the first read for ever: ``sitegen build`` would
@@ -11,10 +21,59 @@ from __future__ import annotations
 
 import os
 import stat
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import BinaryIO
 
 from .errors import Diagnostic, Location, error
+
+#: What an error about a link that leaves the site suggests.
+COPY_IT_IN = "sitegen reads and writes only inside the site folder: put the real file or folder there instead"
+
+
+def link_problem(link: Path, inside: Path, name: str = "site") -> str:
+    """Why the symbolic link ``link`` may not be followed: it leads out of ``inside`` (the ``name``), or
+    nowhere; "" when its target is inside."""
+    try:
+        target = link.resolve(strict=True)
+    except (OSError, RuntimeError):  # missing target, or a loop
+        return "a link that leads nowhere (its target is missing, or it points to itself)"
+    if target.is_relative_to(inside.resolve()):
+        return ""
+    return f"a link that points outside the {name}"
+
+
+def outside(root: Path, rel: str | PurePath, name: str = "site") -> tuple[str, str] | None:
+    """The first link on the way from ``root`` to ``root/rel`` that leads out of ``root`` (or nowhere):
+    its path relative to ``root`` and why; None when the whole way stays inside (or stops existing)."""
+    path = root
+    for part in PurePath(rel).parts:
+        path = path / part
+        if path.is_symlink():
+            if found := link_problem(path, root, name):
+                return path.relative_to(root).as_posix(), found
+        elif not path.exists():
+            return None
+    return None
+
+
+def problem(root: Path, rel: str | PurePath, hint: str = COPY_IT_IN) -> Diagnostic | None:
+    """:func:`outside` as an error at the link, for the paths of a site that sitegen reads or writes."""
+    found = outside(root, rel)
+    return error(Location(found[0]), found[1], hint) if found else None
+
+
+def tree_problems(root: Path, rel: str | PurePath) -> list[Diagnostic]:
+    """:func:`problem` for ``root/rel`` and for every link anywhere under it (links to folders not walked into)."""
+    first = problem(root, rel)
+    if first is not None:
+        return [first]
+    found = []
+    for folder, folders, files in os.walk(root / rel):
+        for name in sorted(folders + files):
+            path = Path(folder, name)
+            if path.is_symlink() and (why := link_problem(path, root)):
+                found.append(error(Location(path.relative_to(root).as_posix()), why, COPY_IT_IN))
+    return found
 
 
 class NotRegularFileError(OSError):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from . import sources
 from .errors import Diagnostic, Location, error, warning
 from .model import SiteConfig
 
@@ -82,7 +83,15 @@ class Theme:
 
 
 def load(site_dir: Path, config: SiteConfig) -> tuple[Theme | None, list[Diagnostic]]:
-    """The site's theme over the default one; checks that every layer is a theme."""
+    """The site's theme over the default one; checks that every layer is a theme.
+
+    The site's ``theme/`` is part of the site: trusted (its templates are
+    code), and held to the same rule as the rest (:mod:`sitegen.sources`): no
+    link in it may lead outside the site, or its static files would publish
+    whatever the link points to.
+    """
+    if refused := sources.tree_problems(site_dir, "theme"):
+        return None, refused
     layers = [layer for layer in (site_dir / "theme", default_theme_dir()) if layer.is_dir()]
     layers = list(dict.fromkeys(layer.resolve() for layer in layers))
     if not layers or not (layers[-1] / "templates").is_dir():

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -430,6 +432,44 @@ def test_foreign_output_folder_is_refused_without_force(copy_site, tmp_path: Pat
     assert (theirs / "en" / "karabakh-claim" / "index.html").is_file()
     build_ok(site, out=theirs)  # once sitegen wrote it, the folder is sitegen's
     assert leftovers(tmp_path) == []
+
+
+def test_a_linked_output_folder_is_refused_and_what_it_points_to_stays(copy_site, tmp_path: Path) -> None:
+    """A build replaces its output whole: through a link it would replace another site's output."""
+    other = copy_site("polyglot")
+    theirs = build_ok(other).out
+    before = tree_hashes(theirs)
+    site = copy_site("basic")
+    (site / "output").symlink_to(theirs, target_is_directory=True)
+    report = build(site)
+    assert not report.ok
+    assert [f"{d.location}: {d.message}" for d in report.diagnostics if d.is_error] == [
+        "output: a link that points outside the site"
+    ]
+    inside = site / "public"  # a link that stays inside the site is refused too: its target would be replaced
+    inside.mkdir()
+    (site / "output").unlink()
+    (site / "output").symlink_to(inside, target_is_directory=True)
+    assert any("the output folder is a link" in m for m in messages(build(site)))
+    named = tmp_path / "www"
+    named.symlink_to(theirs, target_is_directory=True)
+    result = CliRunner().invoke(main, ["build", "--site", str(site), "--out", str(named)])
+    assert result.exit_code == 2 and "the output folder is a link" in result.output, result.output
+    assert tree_hashes(theirs) == before and named.is_symlink() and (site / "output").is_symlink()
+    assert leftovers(theirs.parent) == [] and not any(inside.iterdir())
+
+
+def test_a_preview_folder_reached_through_a_link_out_of_the_site_is_refused(copy_site, tmp_path: Path) -> None:
+    """``sitegen serve`` writes .sitegen/preview/: not when .sitegen/ leads to another folder."""
+    site = copy_site("basic")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (site / ".sitegen").symlink_to(elsewhere, target_is_directory=True)
+    command = [sys.executable, "-m", "sitegen", "serve", "--site", str(site), "--port", "0"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert ".sitegen: a link that points outside the site" in done.stderr
+    assert list(elsewhere.iterdir()) == []
 
 
 def test_empty_output_folder_is_used(copy_site, tmp_path: Path) -> None:

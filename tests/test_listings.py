@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
-from sitegen import compare, config, content, listings
+from sitegen import compare, config, content, listings, slugs
 from sitegen.markup import rebase
+from sitegen.model import RESERVED_SLUGS
 
-from .conftest import build_ok
+from .conftest import CONFIG, article, build_ok
 
 
 def read(out: Path, path: str) -> str:
@@ -124,3 +129,91 @@ def test_rebase_moves_relative_links_only() -> None:
         '<img src="../map.png" alt=""></p>'
     )
     assert rebase(html, "") == html
+
+
+def test_a_tag_in_other_letter_case_is_the_same_page_counted_once(make_site) -> None:
+    """``Karabakh`` and ``karabakh`` are one tag: one page, each article on it once."""
+    files = {
+        "content/articles/one/en.md": article(extra="tags: [Karabakh, KARABAKH]\n"),
+        "content/articles/two/en.md": article(date="2023-06-06", extra="tags: [karabakh]\n"),
+    }
+    out = build_ok(make_site(files)).out
+    assert "2 articles" in read(out, "en/tags/index.html")
+    page = read(out, "en/one/index.html")
+    assert page.count('href="../../en/tags/karabakh/"') == 1, "a tag written twice is shown once"
+
+
+TEXTS = [
+    "Ελλάδα", "Україна", "Ґрунт", "Беларусь", "Հայաստան", "ქართული", "العربية", "فارسی", "עברית",
+    "中国", "日本", "東京", "한국", "ประเทศไทย", "🕊️", "😀", "!!!", "???", "", "…", "C", "ç",
+    "Ա", "Ａ", "x" * 70, "x" * 69 + "y", "\U000f0000 news", "\U000f0001 news",
+]  # fmt: skip
+
+
+def test_keys_are_ascii_never_empty_and_apart_for_any_script() -> None:
+    """Every script gets a URL segment; texts that cannot be spelt whole keep a digest, so they stay apart."""
+    found = {text: slugs.key(text) for text in TEXTS}
+    for text, key in found.items():
+        assert re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", key) and len(key) <= 60, (text, key)
+    assert found["Ελλάδα"] == "ellada" and found["中国"] == "zhongguo" and found["Україна"] == "ukraina"
+    apart = [text for text in TEXTS if text not in ("Ա", "Ａ", "C", "ç")]
+    assert len({found[text] for text in apart}) == len(apart), found
+    assert slugs.key("Karabakh") == slugs.key("karabakh") == slugs.key(" KARABAKH ")
+
+
+def test_keys_are_the_same_in_every_process() -> None:
+    """No Python hash(): another process, with another hash seed, gives the same keys."""
+    code = "import json, sys; from sitegen import slugs; print(json.dumps([*map(slugs.key, json.load(sys.stdin))]))"
+    for seed in ("1", "2"):
+        done = subprocess.run(
+            [sys.executable, "-c", code],
+            input=json.dumps(TEXTS),
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            check=True,
+        )
+        assert json.loads(done.stdout) == [slugs.key(text) for text in TEXTS]
+
+
+def test_the_reserved_sections_are_every_folder_of_a_language_but_articles(copy_site) -> None:
+    """model.RESERVED_SLUGS, which no article folder may be named, lists every folder a build makes beside articles."""
+    site_dir = copy_site("basic")
+    toml = site_dir / "sitegen.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace("per_page = 2", "per_page = 1"), encoding="utf-8")
+    out = build_ok(site_dir).out
+    articles = {path.name for path in (site_dir / "content/articles").iterdir()}
+    folders = {path.name for path in (out / "en").iterdir() if path.is_dir()} - articles
+    assert "page" in folders and folders <= RESERVED_SLUGS
+
+
+def test_what_counts_as_the_same_tag() -> None:
+    """Letter case (Turkic in az and tr), width, invisible formatting and Persian/Arabic code points of a letter."""
+    same = [
+        ("Karabakh", "KARABAKH", "en"),
+        ("Ｋａｒａｂａｋｈ", "karabakh", "en"),
+        ("Kara\u200bbakh", "Karabakh", "en"),
+        ("Bakı", "BAKI", "az"),
+        ("İstanbul", "istanbul", "tr"),
+        ("می\u200cشود", "میشود", "fa"),
+        ("ايران", "ایران", "fa"),
+    ]
+    for one, other, lang in same:
+        assert slugs.identity(one, lang) == slugs.identity(other, lang), (one, other)
+        assert slugs.key(one, lang) == slugs.key(other, lang), (one, other)
+    for one, other, lang in [("Ա", "A", "en"), ("Ελλάδα", "Ελλαδα", "el"), ("Bakı", "BAKI", "en")]:
+        assert slugs.identity(one, lang) != slugs.identity(other, lang), (one, other)
+
+
+def test_an_azerbaijani_tag_in_capitals_is_the_same_tag(make_site) -> None:
+    azerbaijani = CONFIG.replace('languages = ["en", "ru"]', 'languages = ["az", "en"]')
+    files = {
+        "content/articles/one/az.md": article(extra="tags: [Bakı]\n"),
+        "content/articles/two/az.md": article(date="2023-06-06", extra="tags: [BAKI]\n"),
+    }
+    site_dir = make_site(files, config=azerbaijani)
+    site_config, _ = config.load(site_dir)
+    site, problems = content.load(site_config, site_dir)
+    assert not [p for p in problems if p.is_error], problems
+    tags = listings.index(site)[("tags", "az")]
+    assert [(item.key, item.size) for item in tags] == [("baki", 2)]

@@ -176,3 +176,15 @@ def test_georgian_and_persian_drafts_speak_their_language(make_site) -> None:
     assert "تیتر" in persian and "the headline" not in persian
     result = run("check", "--site", str(site))
     assert result.exit_code == 0 and "interface catalog" not in result.output, result.output
+
+
+def test_new_never_writes_through_a_link_out_of_the_site(make_site, tmp_path: Path) -> None:
+    """content/articles linked to another folder: ``new`` refuses instead of writing the article there."""
+    site = make_site({"content/.keep": ""})
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (site / A).symlink_to(elsewhere, target_is_directory=True)
+    result = run("new", "border-water", "--site", str(site))
+    assert result.exit_code == 1
+    assert "content/articles: error: a link that points outside the site" in result.output
+    assert list(elsewhere.iterdir()) == []

@@ -265,6 +265,24 @@ def test_errors_name_the_file_and_line(tmp_path: Path) -> None:
     assert not update.changed
 
 
+def test_content_linked_out_of_the_site_while_previewing_is_refused_unread(tmp_path: Path) -> None:
+    """The containment rule holds for saves too: content/articles swapped for a link elsewhere is an error."""
+    site = tmp_path / "site"
+    shutil.copytree(SITES / "basic", site)
+    elsewhere = tmp_path / "elsewhere"
+    shutil.copytree(site / ARTICLES, elsewhere)
+    replace_in(elsewhere.parent, "elsewhere/water-dispute/en.md", "::: aliyeva", "::: SECRET")
+    preview = Preview(site, site / ".sitegen" / "preview")
+    assert preview.build().ok
+    shutil.rmtree(site / ARTICLES)
+    (site / ARTICLES).symlink_to(elsewhere, target_is_directory=True)
+    update = preview.update([site / ARTICLES])
+    assert [f"{d.location}: {d.message}" for d in update.errors] == [
+        "content/articles: a link that points outside the site"
+    ]
+    assert not update.changed and not any("SECRET" in str(d) for d in update.diagnostics)
+
+
 def test_a_broken_start_recovers_on_the_fix(tmp_path: Path, make_site) -> None:
     site = make_site({f"{ARTICLES}/one/en.md": article(body="::: nobody\nText.\n:::\n")}, config=CONFIG)
     preview = Preview(site, site / ".sitegen" / "preview")

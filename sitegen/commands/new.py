@@ -8,7 +8,7 @@ import sys
 import click
 
 from .. import config as config_stage
-from .. import content, people, scaffold
+from .. import content, people, scaffold, sources
 from ..errors import did_you_mean, printable
 from ..model import Person
 from ..slugs import MAX_LENGTH, is_slug, slugify
@@ -54,6 +54,9 @@ def new_command(
             click.echo(str(problem), err=True)
         sys.exit(1)
     slug = _slug(slug, title)
+    if (refused := sources.problem(site, content.ARTICLES)) is not None:
+        click.echo(str(refused), err=True)  # a link would put the new article outside the site
+        sys.exit(1)
     folder = site / content.ARTICLES / slug
     if folder.exists():
         raise click.UsageError(f"{folder.relative_to(site).as_posix()} already exists; choose another slug")
