@@ -39,8 +39,12 @@ TITLES = {
 
 
 def _files() -> dict[str, str]:
+    """Simonyan speaks in the articles with an English version; the Armenian-only one has another commentator
+    (a name written in Armenian alone would make the same person page as 'Simonyan', which is an error)."""
     return {
-        f"content/articles/{slug}/{lang}.md": article(title, "2023-06-01", voices=VOICES.format(name=NAMES[lang]))
+        f"content/articles/{slug}/{lang}.md": article(
+            title, "2023-06-01", voices=VOICES.format(name="Առաքելյան" if slug == "no-russian" else NAMES[lang])
+        )
         for slug, titles in TITLES.items()
         for lang, title in titles.items()
     }
