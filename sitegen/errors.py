@@ -128,7 +128,40 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     options = sorted(choices)
     if (close := closest(word, options)) is not None:
         return f"did you mean '{close}'?"
+    return expected_one_of(options)
+
+
+def expected_one_of(choices: Iterable[str]) -> str:
+    """A hint listing the first few choices ("" when there are none)."""
+    options = sorted(choices)
     if not options:
         return ""
     shown = ", ".join(options[:8]) + (", ..." if len(options) > 8 else "")
     return f"expected one of: {shown}"
+
+
+class Suggestions:
+    """Hints that say "did you mean" among a set of ids, for a bounded number of distinct misspellings.
+
+    Finding the closest id compares the word with every id: a file with
+    thousands of misspelt ids among thousands of declared ones (or of links
+    to articles that do not exist) would take minutes. Past the first
+    :data:`MAX_SUGGESTIONS` distinct words the hint lists the ids instead.
+    """
+
+    def __init__(self, ids: Iterable[str]):
+        self.ids = sorted(ids)
+        self.found: dict[str, str | None] = {}
+
+    def closest(self, word: str) -> str | None:
+        if word not in self.found:
+            self.found[word] = closest(word, self.ids) if len(self.found) < MAX_SUGGESTIONS else None
+        return self.found[word]
+
+    def hint(self, word: str) -> str:
+        close = self.closest(word)
+        return f"did you mean '{close}'?" if close is not None else expected_one_of(self.ids)
+
+
+#: Distinct misspelt ids of one file that get a "did you mean" hint.
+MAX_SUGGESTIONS = 50
