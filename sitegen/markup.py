@@ -32,6 +32,11 @@ _UNSAFE_URL = re.compile(r"^\s*(javascript|vbscript|file|data):", re.IGNORECASE)
 _CLOSER = re.compile(r"^ {0,3}:{3,}\s*$")
 _TOO_DEEP = "sitegen_too_deep"
 _TOO_MANY_MARKS = "sitegen_too_many_marks"
+_TOO_MANY_BLOCKS = "sitegen_too_many_blocks"
+#: Tokens of blocks (paragraphs, headings, list items, quotes, passages, footnotes, each open and close)
+#: one file may make. An article of 3,000 points answered by two cities, each with a footnote, makes
+#: about 70,000; a file of nothing but nested list items makes 600,000 a megabyte, and as many kilobytes.
+MAX_BLOCKS = 200_000
 #: The characters that can each become a token of their own in running text (links, emphasis, code,
 #: autolinks, entities, escapes): what inline parsing costs grows with their number, not the text's length.
 MARKS = "[]*_`~<&!\\"
@@ -66,7 +71,18 @@ def _parser(raw_html: bool) -> MarkdownIt:
     md.validateLink = _is_safe_url  # type: ignore[method-assign]
     _watch_nesting(md)
     md.core.ruler.before("inline", "sitegen_marks", _count_marks)
+    md.block.ruler.before("table", "sitegen_blocks", _count_blocks)
     return md
+
+
+def _count_blocks(state: StateBlock, line: int, end: int, silent: bool) -> bool:
+    """A block rule tried first: once the file has made :data:`MAX_BLOCKS` tokens, skip the rest of it
+    and note the line in the env (:func:`parse_body` makes it an error), so memory stays bounded."""
+    if silent or len(state.tokens) < MAX_BLOCKS:
+        return False
+    state.env.setdefault(_TOO_MANY_BLOCKS, line)
+    state.line = end
+    return True
 
 
 def _count_marks(state: StateCore) -> None:
@@ -207,6 +223,15 @@ def parse_body(text: str, path: str, first_line: int, raw_html: bool = False) ->
         index = end + 1
 
     problems.extend(_stray_closers(tokens, source_lines, path, first_line))
+    if _TOO_MANY_BLOCKS in env:
+        problems.append(
+            error(
+                Location(path, first_line + env[_TOO_MANY_BLOCKS]),
+                f"too many blocks: here the file passes {MAX_BLOCKS:,} paragraphs, list items, quotes, headings, "
+                "passages and footnotes (counting where each opens and closes)",
+                "split the article, or put text that is not prose (data, code) in a ``` code block",
+            )
+        )
     if _TOO_MANY_MARKS in env:
         problems.append(
             error(

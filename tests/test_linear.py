@@ -121,3 +121,18 @@ def test_an_oversized_people_registry_or_config_is_refused_before_it_is_read(mak
     site = make_site({}, config=CONFIG + filler * (MAX_DATA_SIZE // len(filler) + 1), name="config")
     found = messages(build(site, write=False, cache=False))
     assert found[0].startswith("sitegen.toml: error: the file is too large (1.0 MB; at most 1 MB)"), found
+
+
+def test_too_many_blocks_is_an_error_at_the_line_that_passes_the_limit(make_site):
+    items = markup.MAX_BLOCKS // 5 + 10  # a list item makes five tokens: item, paragraph, text, and their ends
+    voices = "  a:\n    city: yerevan\n    name: A\n"
+    text = f"---\ntitle: T\ndate: 2023-06-05\nvoices:\n{voices}---\n\n::: a\nSaid.\n:::\n\n" + "- item\n" * items
+    site = both_languages(make_site, text, "blocks")
+    started = time.process_time()
+    report = build(site, search=False, jobs=1, cache=False)
+    assert time.process_time() - started < 10
+    found = [str(d) for d in report.diagnostics if "too many blocks" in str(d)]
+    assert found[0].startswith("content/articles/x/en.md:"), found
+    line = int(found[0].split(":")[1])
+    assert text.split("\n")[line - 1] == "- item" and line > markup.MAX_BLOCKS // 5, found
+    assert "here the file passes 200,000 paragraphs, list items" in found[0]
