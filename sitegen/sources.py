@@ -58,9 +58,14 @@ class TooLargeError(OSError):
 def read_bytes(path: str | Path, follow_links: bool = True, limit: int | None = None) -> bytes:
     """The file's bytes; :class:`TooLargeError` (before a byte is read) when it holds more than ``limit``."""
     with open_regular(path, follow_links) as file:
-        if limit is not None and (size := os.fstat(file.fileno()).st_size) > limit:
+        if limit is None:
+            return file.read()
+        if (size := os.fstat(file.fileno()).st_size) > limit:
             raise TooLargeError(path, size, limit)
-        return file.read() if limit is None else file.read(limit + 1)
+        data = file.read(limit + 1)  # the file may have grown since
+        if len(data) > limit:
+            raise TooLargeError(path, len(data), limit)
+        return data
 
 
 def decode(data: bytes, rel: str) -> tuple[str | None, Diagnostic | None]:
