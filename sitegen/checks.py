@@ -13,9 +13,9 @@ from collections.abc import Iterable
 from urllib.parse import unquote, urlsplit
 
 from . import keys
-from .errors import Diagnostic, Location, closest, did_you_mean, error, warning
+from .errors import Diagnostic, Location, Suggestions, did_you_mean, error, warning
 from .localization import described
-from .model import Passage, Point, Site, Voice
+from .model import Article, Passage, Point, Site, Voice
 from .slugs import slugify
 
 _ARTICLE_URL = re.compile(r"^([^/]+)/([^/]+)/?\Z")
@@ -36,6 +36,8 @@ def passages(
     """Passages name declared voices and points, say something; every voice speaks, every point is answered."""
     voice_ids = [v.id for v in voices]
     point_ids = [p.id for p in points]
+    voice_set, point_set = set(voice_ids), set(point_ids)  # membership once per passage: thousands of each
+    near_voice, near_point = Suggestions(voice_ids), Suggestions(point_ids)
     spoken, answered = set(), set()
     for passage in said:
         if not passage.html.strip():
@@ -47,18 +49,18 @@ def passages(
                 )
             )
         # A misspelt id counts for the one it was meant as: its error names it, so "never speaks" would be noise.
-        spoken.add(passage.voice if passage.voice in voice_ids else closest(passage.voice, voice_ids))
-        answered.add(passage.point if passage.point in point_ids else closest(passage.point or "", point_ids))
-        if voices and passage.voice not in voice_ids:
+        spoken.add(passage.voice if passage.voice in voice_set else near_voice.closest(passage.voice))
+        answered.add(passage.point if passage.point in point_set else near_point.closest(passage.point or ""))
+        if voices and passage.voice not in voice_set:
             problems.append(
                 error(
                     passage.location,
                     f"passage for undeclared voice '{passage.voice}'",
-                    did_you_mean(passage.voice, voice_ids) + " (declare voices in the front matter)",
+                    near_voice.hint(passage.voice) + " (declare voices in the front matter)",
                 )
             )
-        if passage.point is not None and passage.point not in point_ids:
-            hint = did_you_mean(passage.point, point_ids) if point_ids else "this article declares no points"
+        if passage.point is not None and passage.point not in point_set:
+            hint = near_point.hint(passage.point) if point_ids else "this article declares no points"
             problems.append(
                 error(
                     passage.location,
@@ -96,6 +98,7 @@ def site(site: Site, folders: Iterable[str]) -> list[Diagnostic]:
     known = set(folders)
     languages = site.config.languages
     drafts = set(site.drafts_left_out)
+    near = Suggestions(known)  # one per site: an article can hold thousands of broken links
     for article in site.articles:
         present = set(article.languages)
         for lang in languages:
@@ -121,9 +124,10 @@ def site(site: Site, folders: Iterable[str]) -> list[Diagnostic]:
                         f" in {described(lang)} and links to the versions that exist",
                     )
                 )
+        near_asset = Suggestions(article.assets)
         for translation in article.translations:
             for href, where in translation.links:
-                problem = _link_problem(site, article.slug, translation.lang, href, known, article.assets)
+                problem = _link_problem(site, article, translation.lang, href, known, (near, near_asset))
                 if problem:
                     problems.append(error(where, *problem))
                 elif not translation.draft and (draft := _draft_target(site, article.slug, translation.lang, href)):
@@ -173,9 +177,13 @@ def _draft_target(site: Site, slug: str, lang: str, href: str) -> str | None:
 
 
 def _link_problem(
-    site: Site, slug: str, lang: str, href: str, known: set[str], assets: tuple[str, ...]
+    site: Site, article: Article, lang: str, href: str, known: set[str], near: tuple[Suggestions, Suggestions]
 ) -> tuple[str, str] | None:
-    """Why a relative link in an article page leads nowhere, or None when it resolves."""
+    """Why a relative link in an article page leads nowhere, or None when it resolves.
+
+    ``near`` suggests article folders and files of the article's folder.
+    """
+    slug, assets = article.slug, article.assets
     target = _target(slug, lang, href)
     if target is None:
         return None
@@ -185,7 +193,7 @@ def _link_problem(
             return None
         return (
             f"'{href}' points to a file that is not in the article folder",
-            did_you_mean(name, assets) if assets else "put the file next to the article's .md files",
+            near[1].hint(name) if assets else "put the file next to the article's .md files",
         )
     match = _ARTICLE_URL.match(target)
     if not match:
@@ -206,4 +214,4 @@ def _link_problem(
             f"'{href}' links to '{target_slug}', which is not published (a draft, or it has errors)",
             "publish it first, or remove the link",
         )
-    return (f"'{href}' links to an article that does not exist", did_you_mean(target_slug, known))
+    return (f"'{href}' links to an article that does not exist", near[0].hint(target_slug))

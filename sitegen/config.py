@@ -15,7 +15,7 @@ from typing import Any
 
 from . import localization, sources, tomllines
 from .errors import Diagnostic, Location, did_you_mean, error, warning
-from .model import City, SiteConfig
+from .model import MAX_DATA_SIZE, City, SiteConfig
 from .slugs import MAX_LENGTH, slugify
 from .tomllines import KeyLines
 
@@ -99,9 +99,11 @@ def load(site_dir: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
     if (refused := sources.problem(site_dir, FILENAME)) is not None:
         return None, [refused]
     try:
-        data = sources.read_bytes(path)  # a named pipe or device is refused, not waited on
+        data = sources.read_bytes(path, limit=MAX_DATA_SIZE)  # a named pipe or device is refused, not waited on
     except FileNotFoundError:
         return None, [error(where, "no site config here", f"create {FILENAME} in {site_dir}")]
+    except sources.TooLargeError as exc:
+        return None, [error(where, exc.strerror, "a site config is a few kilobytes: is this the right file?")]
     except OSError as exc:
         return None, [error(where, f"cannot read the site config: {exc.strerror or exc}")]
     text, problem = sources.decode(data, FILENAME)  # a BOM (Windows editors) is not TOML: it is dropped

@@ -128,7 +128,45 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     options = sorted(choices)
     if (close := closest(word, options)) is not None:
         return f"did you mean '{close}'?"
+    return expected_one_of(options)
+
+
+def expected_one_of(choices: Iterable[str]) -> str:
+    """A hint listing the first few choices ("" when there are none)."""
+    options = sorted(choices)
     if not options:
         return ""
     shown = ", ".join(options[:8]) + (", ..." if len(options) > 8 else "")
     return f"expected one of: {shown}"
+
+
+class Suggestions:
+    """Hints that say "did you mean" among a set of ids, guessing within a bounded amount of work.
+
+    Finding the closest id compares the word with every id: a file with
+    thousands of misspelt ids among thousands of declared ones (or of links
+    to articles that do not exist) would take minutes. Guesses stop once they
+    have cost :data:`MAX_COMPARISONS` comparisons (the first word always gets
+    one); the hints of later words list the ids instead.
+    """
+
+    def __init__(self, ids: Iterable[str]):
+        self.ids = sorted(ids)
+        self.found: dict[str, str | None] = {}
+        self.spent = 0
+        self.listed = expected_one_of(self.ids)  # made once: a file can hold thousands of wrong ids
+
+    def closest(self, word: str) -> str | None:
+        if word not in self.found:
+            guess = self.spent < MAX_COMPARISONS
+            self.found[word] = closest(word, self.ids) if guess else None
+            self.spent += len(self.ids) if guess else 0
+        return self.found[word]
+
+    def hint(self, word: str) -> str:
+        close = self.closest(word)
+        return f"did you mean '{close}'?" if close is not None else self.listed
+
+
+#: Comparisons of a word with an id that one :class:`Suggestions` makes at most (a few tenths of a second).
+MAX_COMPARISONS = 20_000

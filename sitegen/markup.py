@@ -9,13 +9,16 @@ HTML is escaped unless the site enables it, and then it is sanitised; links to
 
 from __future__ import annotations
 
+import gc
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
+from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
@@ -28,6 +31,18 @@ _OPEN, _CLOSE = f"container_{PASSAGE}_open", f"container_{PASSAGE}_close"
 _UNSAFE_URL = re.compile(r"^\s*(javascript|vbscript|file|data):", re.IGNORECASE)
 _CLOSER = re.compile(r"^ {0,3}:{3,}\s*$")
 _TOO_DEEP = "sitegen_too_deep"
+_TOO_MANY_MARKS = "sitegen_too_many_marks"
+_TOO_MANY_BLOCKS = "sitegen_too_many_blocks"
+#: Tokens of blocks (paragraphs, headings, list items, quotes, passages, footnotes, each open and close)
+#: one file may make. An article of 3,000 points answered by two cities, each with a footnote, makes
+#: about 70,000; a file of nothing but nested list items makes 600,000 a megabyte, and as many kilobytes.
+MAX_BLOCKS = 200_000
+#: The characters that can each become a token of their own in running text (links, emphasis, code,
+#: autolinks, entities, escapes): what inline parsing costs grows with their number, not the text's length.
+MARKS = "[]*_`~<&!\\"
+#: Marks one article file may hold outside code blocks. Prose with a link or emphasis in every sentence
+#: holds a few thousand; a hundred thousand of ``[*`` already take seconds and a hundred megabytes to parse.
+MAX_MARKS = 100_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +74,56 @@ def _parser(raw_html: bool, quotes: str = "") -> MarkdownIt:
     md.use(container_plugin, name=PASSAGE, validate=lambda params, markup: bool(params.strip()))
     md.validateLink = _is_safe_url  # type: ignore[method-assign]
     _watch_nesting(md)
+    md.core.ruler.before("inline", "sitegen_marks", _count_marks)
+    md.block.ruler.before("table", "sitegen_blocks", _count_blocks)
     return md
+
+
+def _count_blocks(state: StateBlock, line: int, end: int, silent: bool) -> bool:
+    """A block rule tried first: once the file has made :data:`MAX_BLOCKS` tokens, skip the rest of it
+    and note the line in the env (:func:`parse_body` makes it an error), so memory stays bounded."""
+    if silent or len(state.tokens) < MAX_BLOCKS:
+        return False
+    state.env.setdefault(_TOO_MANY_BLOCKS, line)
+    state.line = end
+    return True
+
+
+def _count_marks(state: StateCore) -> None:
+    """Stop inline parsing where the text has used up :data:`MAX_MARKS`, and note that line in the env.
+
+    markdown-it makes a token of each ``[``, ``*`` or ``_`` that does not pair
+    up: a file of nothing but ``[*`` takes a minute and a gigabyte. What lies
+    past the limit is left unparsed; :func:`parse_body` makes it an error.
+    """
+    used = 0
+    for token in state.tokens:
+        if token.type != "inline":
+            continue
+        if _TOO_MANY_MARKS in state.env:
+            token.content = ""
+            continue
+        used += sum(token.content.count(mark) for mark in MARKS)
+        if used > MAX_MARKS:
+            state.env[_TOO_MANY_MARKS] = token.map[0] if token.map else 0
+            token.content = ""
+
+
+@contextmanager
+def _without_gc() -> Iterator[None]:
+    """Pause Python's cycle collector while markdown-it makes its tokens.
+
+    A long file makes hundreds of thousands of tokens, none of them garbage
+    yet, and each full collection walks them all: parsing grew faster than the
+    file. Whatever the parse leaves behind is collected once it is done.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _watch_nesting(md: MarkdownIt) -> None:
@@ -131,7 +195,8 @@ def parse_body(text: str, path: str, first_line: int, raw_html: bool = False, qu
     """
     md = _parser(raw_html, quotes)
     env: dict = {}
-    tokens = md.parse(text, env)
+    with _without_gc():
+        tokens = md.parse(text, env)
     source_lines = text.split("\n")  # as markdown-it counts lines: not at U+2028, form feeds and the like
 
     def at(token: Token) -> Location:
@@ -164,6 +229,24 @@ def parse_body(text: str, path: str, first_line: int, raw_html: bool = False, qu
         index = end + 1
 
     problems.extend(_stray_closers(tokens, source_lines, path, first_line))
+    if _TOO_MANY_BLOCKS in env:
+        problems.append(
+            error(
+                Location(path, first_line + env[_TOO_MANY_BLOCKS]),
+                f"too many blocks: here the file passes {MAX_BLOCKS:,} paragraphs, list items, quotes, headings, "
+                "passages and footnotes (counting where each opens and closes)",
+                "split the article, or put text that is not prose (data, code) in a ``` code block",
+            )
+        )
+    if _TOO_MANY_MARKS in env:
+        problems.append(
+            error(
+                Location(path, first_line + env[_TOO_MANY_MARKS]),
+                f"too much Markdown markup: with this block the file holds more than {MAX_MARKS:,} of the "
+                f"characters {' '.join(MARKS)}",
+                "split the article, or put text that is not prose (data, code) in a ``` code block",
+            )
+        )
     if _TOO_DEEP in env:
         problems.append(
             error(

@@ -20,6 +20,10 @@ PEOPLE_FILE = Path("content") / "people.yaml"
 #: Article files larger than this are refused: no article is that long, and
 #: Markdown parsing of hostile megabytes can take minutes.
 MAX_FILE_SIZE = 2 * 2**20
+#: ``sitegen.toml`` and ``content/people.yaml`` larger than this are refused: a config is a few
+#: kilobytes and a registry of thousands of people a few hundred, and YAML of megabytes takes
+#: seconds and hundreds of megabytes of memory to read.
+MAX_DATA_SIZE = 2**20
 #: The end of the future-date warning, whose truth changes with the day (the build cache looks for it).
 FUTURE = "is in the future"
 

@@ -20,7 +20,7 @@ from . import frontmatter, sources
 from .errors import Diagnostic, Location, did_you_mean, error, warning
 from .frontmatter import FrontMatter
 from .localization import described
-from .model import PEOPLE_FILE, Localized, Person, SiteConfig
+from .model import MAX_DATA_SIZE, PEOPLE_FILE, Localized, Person, SiteConfig
 from .slugs import MAX_LENGTH
 
 FILE = PEOPLE_FILE
@@ -35,9 +35,17 @@ def load(config: SiteConfig, site_dir: Path) -> tuple[dict[str, Person], list[Di
     if (refused := sources.problem(site_dir, FILE)) is not None:
         return {}, [refused]
     try:
-        data = sources.read_bytes(path)  # a named pipe or device is refused, not waited on
+        data = sources.read_bytes(path, limit=MAX_DATA_SIZE)  # a named pipe or device is refused, not waited on
     except FileNotFoundError:
         return {}, []
+    except sources.TooLargeError as exc:
+        return {}, [
+            error(
+                Location(rel),
+                exc.strerror,
+                "a registry of thousands of people is a few hundred kilobytes: is this the right file?",
+            )
+        ]
     except OSError as exc:
         return {}, [error(Location(rel), f"cannot read the people registry: {exc.strerror or exc}")]
     text, problem = sources.decode(data, rel)

@@ -105,9 +105,26 @@ def open_regular(path: str | Path, follow_links: bool = True) -> BinaryIO:
         raise
 
 
-def read_bytes(path: str | Path, follow_links: bool = True) -> bytes:
+class TooLargeError(OSError):
+    """The file is larger than its reader's limit; nothing of it was read."""
+
+    def __init__(self, path: str | Path, size: int, limit: int):
+        super().__init__(f"larger than {limit} bytes: {path}")
+        self.strerror = f"the file is too large ({size / 2**20:.1f} MB; at most {limit / 2**20:g} MB)"
+        self.filename, self.size, self.limit = os.fspath(path), size, limit
+
+
+def read_bytes(path: str | Path, follow_links: bool = True, limit: int | None = None) -> bytes:
+    """The file's bytes; :class:`TooLargeError` (before a byte is read) when it holds more than ``limit``."""
     with open_regular(path, follow_links) as file:
-        return file.read()
+        if limit is None:
+            return file.read()
+        if (size := os.fstat(file.fileno()).st_size) > limit:
+            raise TooLargeError(path, size, limit)
+        data = file.read(limit + 1)  # the file may have grown since
+        if len(data) > limit:
+            raise TooLargeError(path, len(data), limit)
+        return data
 
 
 def decode(data: bytes, rel: str) -> tuple[str | None, Diagnostic | None]:
