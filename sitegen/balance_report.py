@@ -10,6 +10,7 @@ import html
 from collections.abc import Iterator
 
 from .balance import ArticleBalance, Count, PointSpace, Side, SiteBalance
+from .localization import text_direction
 from .model import SiteConfig
 
 FORMAT = 1
@@ -29,9 +30,10 @@ def _point_name(space: PointSpace) -> str:
 # -- text ------------------------------------------------------------------
 
 
-def text(report: SiteBalance) -> str:
+def text(report: SiteBalance, chosen: bool = False) -> str:
+    """The report for a terminal; ``chosen``: the articles were named, so the totals are theirs, not the site's."""
     lines = [f"Balance in {report.lang}: {len(report.articles)} article{'' if len(report.articles) == 1 else 's'}"]
-    lines += ["", "Across the site:", *_side_lines(report.sides, report.lang)]
+    lines += ["", _scope(report, chosen) + ":", *_side_lines(report.sides, report.lang)]
     if report.reported.passages:
         lines.append(f"  reported claims: {_words(report.reported)} (not a side)")
     for item in report.articles:
@@ -43,6 +45,11 @@ def text(report: SiteBalance) -> str:
             count = f"{month.articles} article{'' if month.articles == 1 else 's'}"
             lines.append(f"  {month.month}  {count:<11} {parts or 'no answers'}")
     return "\n".join(lines) + "\n"
+
+
+def _scope(report: SiteBalance, chosen: bool) -> str:
+    count = f"{len(report.articles)} article{'' if len(report.articles) == 1 else 's'}"
+    return f"Across the {count} named" if chosen else "Across the site"
 
 
 def _side_lines(sides: tuple[Side, ...], lang: str) -> list[str]:
@@ -148,18 +155,18 @@ td.n { text-align: end; font-variant-numeric: tabular-nums; }
 .bar span { background: var(--city); }
 .swatch { display: inline-block; inline-size: 0.8em; block-size: 0.8em; background: var(--city);
   margin-inline-end: 0.4em; }
-.note { color: #5b6270; }
+.note { color: #5b6270; margin: 0.2rem 0; }
 """
 
 
-def page(report: SiteBalance, config: SiteConfig) -> str:
+def page(report: SiteBalance, config: SiteConfig, chosen: bool = False) -> str:
     """A standalone HTML page: inline style, no script, nothing from elsewhere; every value escaped."""
     title = f"Balance ({report.lang})"
     colours = "\n".join(
         f'[data-city="{_e(city.id)}"] {{ --city: {_e(city.colour or PALETTE[n % len(PALETTE)])}; }}'
         for n, city in enumerate(config.cities)
     )
-    body = "\n".join(_page_body(report))
+    body = "\n".join(_page_body(report, chosen))
     return (
         f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>{_e(title)}</title>\n'
@@ -167,15 +174,16 @@ def page(report: SiteBalance, config: SiteConfig) -> str:
     )
 
 
-def _page_body(report: SiteBalance) -> Iterator[str]:
+def _page_body(report: SiteBalance, chosen: bool) -> Iterator[str]:
     lang = report.lang
-    yield f"<h2>Across the site: {len(report.articles)} articles</h2>"
+    yield f"<h2>{_e(_scope(report, chosen))}</h2>"
     yield _sides_table(report.sides, lang)
     if report.reported.passages:
         yield f'<p class="note">Reported claims (not a side): {_e(_words(report.reported))}</p>'
     for item in report.articles:
         t = item.translation
-        yield f'<h2 id="{_e(item.slug)}">{_e(t.title)}</h2>'
+        where = f'lang="{_e(t.lang)}" dir="{text_direction(t.lang)}"'
+        yield f'<h2 id="{_e(item.slug)}" {where}>{_e(t.title)}</h2>'
         yield f'<p class="note">{_e(item.slug)}, {_e(t.day.isoformat())}, {_e(t.source.path)}</p>'
         yield _sides_table(item.sides, lang)
         yield from (

@@ -56,9 +56,9 @@ def balance_command(
     if output_format == "json":
         result = _json_text(balance_report.as_json(report))
     elif output_format == "html":
-        result = balance_report.page(report, site.config)
+        result = balance_report.page(report, site.config, chosen=bool(slugs))
     else:
-        result = balance_report.text(report)
+        result = balance_report.text(report, chosen=bool(slugs))
     if out_file:
         Path(out_file).write_text(result, encoding="utf-8")
     else:
