@@ -43,7 +43,7 @@ verbose_option = click.option(
 
 
 class _Commands(CommandGroup):
-    """The command group, with ``new`` and ``i18n`` loaded only when they run (or help lists them).
+    """The command group, with ``new``, ``i18n`` and ``balance`` loaded only when they run (or help lists them).
 
     Their modules import the whole reading pipeline; ``sitegen build`` on an
     unchanged site should not pay for that.
@@ -52,6 +52,7 @@ class _Commands(CommandGroup):
     LAZY: ClassVar[dict[str, tuple[str, str]]] = {
         "new": ("sitegen.commands.new", "new_command"),
         "i18n": ("sitegen.commands.i18n", "i18n_group"),
+        "balance": ("sitegen.commands.balance", "balance_command"),
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:

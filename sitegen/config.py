@@ -70,6 +70,9 @@ KEYS: dict[str, Key] = {
     "feed_size": Key("int", "Entries in each Atom feed, newest first (default 20)."),
     "markdown": Key("table", "[markdown] raw_html = true passes raw HTML in articles through.", keys=MARKDOWN_KEYS),
     "search": Key("bool", "false leaves out full-text search: no search box, page or index (default true)."),
+    "balance_bar": Key(
+        "bool", "true shows readers, on each article, the share of words each city is given (default false)."
+    ),
     "locales": Key(
         "table", 'Babel locale used to format dates per language, e.g. en = "en_US" (default en_GB for en).'
     ),
@@ -134,6 +137,7 @@ def _validate(data: dict[str, Any], lines: KeyLines) -> tuple[SiteConfig | None,
     feed_size = _whole_number(data, "feed_size", 20, lines, problems)
     raw_html = _flag(_table(data, "markdown", lines, problems), "raw_html", False, ("markdown",), lines, problems)
     search = _flag(data, "search", True, (), lines, problems)
+    balance_bar = _flag(data, "balance_bar", False, (), lines, problems)
     locales = _locales(_table(data, "locales", lines, problems), languages, lines, problems)
     params = _table(data, "params", lines, problems)
 
@@ -150,6 +154,7 @@ def _validate(data: dict[str, Any], lines: KeyLines) -> tuple[SiteConfig | None,
         raw_html=raw_html,
         locales=locales,
         search=search,
+        balance_bar=balance_bar,
         params=params,
         language_at={code: lines.value_at(code, "languages") for code in languages},
         tags=tags,

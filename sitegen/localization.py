@@ -223,6 +223,13 @@ def _translated(string: str | tuple[str, ...]) -> bool:
     return all(string) if isinstance(string, tuple) else bool(string)
 
 
+def format_percent(value: int, locale: str) -> str:
+    """Whole percents (``62``) as the language writes them: ``62%``, ``62 %``, ``۶۲٪``."""
+    from babel import numbers
+
+    return numbers.format_percent(value / 100, locale=_locale(locale))
+
+
 def format_list(items: Iterable[str], locale: str) -> str:
     """``Yerevan, Baku and Moscow`` / ``Ереван, Баку и Москва``."""
     from babel import lists

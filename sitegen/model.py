@@ -57,6 +57,8 @@ class SiteConfig:
     locales: dict[str, str] = field(default_factory=dict)
     #: Full-text search: a search box on every page and a Pagefind index (``search = false`` leaves both out).
     search: bool = True
+    #: The "space given" bar on article pages: each city's share of the words (``balance_bar = true``).
+    balance_bar: bool = False
     #: Quotation marks per language (double open, close, single open, close) for straight quotes in articles.
     quotes: dict[str, str] = field(default_factory=dict)
     #: How tags are shown per language, by the tag's slug: ``{"karabakh": {"ru": "Карабах"}}``.

@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 import jinja2
 
-from . import compare, feeds, listings, localization, metadata, sitemap, versions
+from . import balance, compare, feeds, listings, localization, metadata, sitemap, versions
 from .keys import tag_key
 from .model import (
     Article,
@@ -251,6 +251,7 @@ def article_page(site: Site, lang: str, slug: str, env: jinja2.Environment) -> b
         article=article,
         translation=translation,
         grid=compare.grid(site.config, translation),
+        balance=balance.article_balance(site.config, slug, translation) if site.config.balance_bar else None,
         numbers={passage: number for number, passage in enumerate(translation.passages, 1)},
         tag_urls={tag: context["url"](f"{lang}/tags/{tag_key(tag, lang)}/") for tag in translation.tags},
         person_urls={

@@ -54,6 +54,7 @@ def environment(theme: Theme, lang: str) -> jinja2.Environment:
     locale = theme.config.locales.get(lang, lang)
     env.filters["date"] = lambda value, format="long": localization.format_date(value, locale, format)
     env.filters["number"] = lambda value: localization.format_number(value, locale)
+    env.filters["percent"] = lambda value: localization.format_percent(value, locale)
     env.filters["listing"] = lambda items: _listing(items, locale)
     env.filters["bdi"], env.filters["isolate"] = _isolation(localization.text_direction(lang))
     env.filters["isodate"] = _isodate

@@ -360,8 +360,8 @@ def test_typo_base_url_is_an_error_plus_the_missing_key(tmp_path):
         ),
         (
             ("languages =", 'theme_colour = "blue"\nlanguages ='),
-            "sitegen.toml:3: error: unknown key 'theme_colour' (expected one of: base_url, cities, description, "
-            f"feed_size, languages, locales, markdown, params, ...; {PARAMS_HINT})",
+            "sitegen.toml:3: error: unknown key 'theme_colour' (expected one of: balance_bar, base_url, cities, "
+            f"description, feed_size, languages, locales, markdown, ...; {PARAMS_HINT})",
         ),
     ],
     ids=["top", "top-hyphen", "city", "city-subtable", "city-before-name", "markdown", "dotted", "inline", "far"],
