@@ -24,7 +24,7 @@ import pytest
 from sitegen import cache, output, search
 from sitegen.build import build
 
-from .conftest import CONFIG, REPO, article, generated_site
+from .conftest import CONFIG, REPO, article, generated_site, snapshot
 
 TWO = "  a:\n    city: yerevan\n    name: Voice A\n  b:\n    city: baku\n    name: Voice B\n"
 
@@ -47,12 +47,9 @@ def write_site(root: Path, articles: int = 12) -> Path:
     return root
 
 
-def tree(folder: Path) -> dict[str, bytes]:
-    """Every file under ``folder`` with its bytes (folders too, as empty entries)."""
-    return {
-        path.relative_to(folder).as_posix(): (b"" if path.is_dir() else path.read_bytes())
-        for path in sorted(folder.rglob("*"))
-    }
+def tree(folder: Path) -> dict[str, bytes | None]:
+    """Every file under ``folder`` with its bytes (folders too, as None)."""
+    return snapshot(folder, folders=True)
 
 
 def clean(site: Path) -> dict[str, bytes]:

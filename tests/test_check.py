@@ -16,7 +16,7 @@ from click.testing import CliRunner, Result
 
 from sitegen.cli import main
 
-from .conftest import CONFIG, article
+from .conftest import CONFIG, article, snapshot
 
 A = "content/articles"
 EN_ONLY = """\
@@ -70,10 +70,6 @@ def invoke(*args: str) -> Result:
 
 def check(site: Path, *options: str) -> Result:
     return invoke("check", "--site", str(site), *options)
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def refused(site: Path, *options: str) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import ctypes.util
 import errno
-import hashlib
 import os
 import random
 import resource
@@ -29,7 +28,7 @@ from sitegen import output, search
 from sitegen.build import build
 from sitegen.cli import main
 
-from .conftest import CONFIG
+from .conftest import CONFIG, snapshot
 
 #: Enough articles for a build of about a second: long enough to be killed at any point.
 ARTICLES = 30
@@ -75,11 +74,7 @@ def write_site(root: Path, version: str, articles: int = ARTICLES) -> Path:
 def tree(folder: Path) -> dict[str, str]:
     """Every file under ``folder`` with the hash of its bytes, Pagefind's index included (the same
     site gives the same index); empty when the folder is missing."""
-    return {
-        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in sorted(folder.rglob("*"))
-        if path.is_file()
-    }
+    return snapshot(folder, hashed=True)
 
 
 def leftovers(parent: Path) -> list[str]:

@@ -26,7 +26,7 @@ from sitegen.build import build
 from sitegen.cli import main
 from sitegen.serve import make_server
 
-from .conftest import CONFIG, REPO, article, build_ok, example_site, generated_site, messages
+from .conftest import CONFIG, REPO, article, build_ok, example_site, generated_site, messages, snapshot
 from .test_build import parse
 
 
@@ -41,10 +41,6 @@ needs_pagefind = pytest.mark.usefixtures("pagefind_installed")
 @pytest.fixture
 def pagefind_installed() -> None:
     _require_pagefind()
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def fake_pagefind(folder: Path, script: str) -> Path:
@@ -421,7 +417,7 @@ def test_the_same_site_gives_the_same_index(tmp_path: Path) -> None:
     def index(name: str) -> dict[str, bytes]:
         """A clean build of its own (no cache, a new output folder), so Pagefind runs each time."""
         out = build_ok(site, out=tmp_path / name, cache=False).out
-        return {p.relative_to(out).as_posix(): p.read_bytes() for p in (out / "pagefind").rglob("*") if p.is_file()}
+        return snapshot(out / "pagefind")
 
     first, second = index("first"), index("second")
     assert any(name.endswith(".pf_index") for name in first), "Pagefind wrote an index"
@@ -440,8 +436,7 @@ def test_pointing_pagefind_at_the_article_pages_gives_the_same_index(built: Path
 
     def bundle(folder: Path) -> dict[str, object]:
         """Each file's bytes; the JSON entry file as data, since sitegen writes its languages sorted."""
-        files = {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
-        return {name: json.loads(data) if name.endswith(".json") else data for name, data in files.items()}
+        return {name: json.loads(data) if name.endswith(".json") else data for name, data in snapshot(folder).items()}
 
     assert any(name.endswith(".pf_fragment") for name in bundle(alone))
     assert bundle(alone) == bundle(built / search.BUNDLE)
@@ -488,13 +483,10 @@ def test_a_small_rebuild_indexes_again_only_the_languages_it_changed(tmp_path: P
     assert globs == ["en/*/index.html"]
     assert russian.stat().st_ino == before, "the Russian index was kept, not written again"
 
-    def files(folder: Path) -> dict[str, bytes]:
-        return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
-
     whole, problems = search.prepare(out)  # every language, as a clean build indexes
     assert not problems and whole is not None
     try:
-        assert files(bundle) == files(whole)
+        assert snapshot(bundle) == snapshot(whole)
     finally:
         shutil.rmtree(whole)
 
