@@ -38,17 +38,32 @@ _HYPOTHESIS_HOME = pytest.StashKey[Path]()
 SITES = Path(__file__).parent / "sites"
 REPO = Path(__file__).parent.parent
 
-CONFIG = """\
-title = { en = "Two views", ru = "Два взгляда" }
-base_url = "https://example.org/news/"
-languages = ["en", "ru"]
-
+#: The three cities, named in English and Russian, as ``sitegen.toml`` declares them.
+CITIES = """\
 [cities.yerevan]
 name = { en = "Yerevan", ru = "Ереван" }
 [cities.baku]
 name = { en = "Baku", ru = "Баку" }
 [cities.moscow]
 name = { en = "Moscow", ru = "Москва" }
+"""
+CONFIG = (
+    """\
+title = { en = "Two views", ru = "Два взгляда" }
+base_url = "https://example.org/news/"
+languages = ["en", "ru"]
+
+"""
+    + CITIES
+)
+#: A site in English, Russian and Armenian, with one city.
+THREE_LANGUAGES = """\
+title = { en = "Two views", ru = "Два взгляда", hy = "Երկու տեսակետ" }
+base_url = "https://example.org/news/"
+languages = ["en", "ru", "hy"]
+
+[cities.yerevan]
+name = { en = "Yerevan", ru = "Ереван", hy = "Երևան" }
 """
 #: CONFIG in English, Russian, Armenian and Azerbaijani: three scripts, four catalogs.
 FOUR_LANGUAGES = """\

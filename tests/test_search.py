@@ -13,7 +13,6 @@ import shutil
 import stat
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,9 +23,9 @@ from click.testing import CliRunner
 from sitegen import search
 from sitegen.build import build
 from sitegen.cli import main
-from sitegen.serve import make_server
 
 from .conftest import CONFIG, REPO, article, build_ok, example_site, generated_site, messages, snapshot
+from .serving import static_server
 from .test_build import parse
 
 
@@ -283,24 +282,8 @@ def served(built: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[st
     """The built example site over real HTTP under the sub-path /news/, as it is published."""
     root = tmp_path_factory.mktemp("host")
     shutil.copytree(built, root / "news")
-    server = make_server(root, port=0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/news/"
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    from .test_browser import ARGS, CHROMIUM
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield browser
-        browser.close()
+    with static_server(root) as url:
+        yield url + "news/"
 
 
 RESULT = ".pagefind-ui__result-inner > .pagefind-ui__result-title .pagefind-ui__result-link"  # a page, not its passages
@@ -371,19 +354,14 @@ def test_the_header_box_leads_to_results_in_the_pages_language(browser, served: 
 def test_without_an_index_the_search_page_says_search_is_unavailable(browser, built: Path, tmp_path: Path) -> None:
     copy = tmp_path / "site"
     shutil.copytree(built, copy, ignore=shutil.ignore_patterns("pagefind"))
-    server = make_server(copy, port=0)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with static_server(copy) as url:
         page = browser.new_page()
-        page.goto(f"http://127.0.0.1:{server.server_address[1]}/ru/search/?q=вода")
+        page.goto(url + "ru/search/?q=вода")
         notice = page.locator(".search-unavailable")
         notice.wait_for(state="visible")
         assert notice.inner_text().startswith("Поиск недоступен")
         assert page.locator("#search").is_hidden()
         page.close()
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @needs_pagefind
