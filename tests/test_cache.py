@@ -24,25 +24,21 @@ import pytest
 from sitegen import cache, output, search
 from sitegen.build import build
 
-from .conftest import CONFIG, REPO, article, generated_site, snapshot
+from .conftest import CONFIG, REPO, article, generated_site, snapshot, write_articles
 
 TWO = "  a:\n    city: yerevan\n    name: Voice A\n  b:\n    city: baku\n    name: Voice B\n"
 
 
 def write_site(root: Path, articles: int = 12) -> Path:
     """A site with tags, cities, people and an asset: every kind of page depends on some article."""
-    root.mkdir(parents=True, exist_ok=True)
-    (root / "sitegen.toml").write_text(CONFIG, encoding="utf-8")
-    for number in range(articles):
-        folder = root / "content" / "articles" / f"piece-{number:02d}"
-        folder.mkdir(parents=True, exist_ok=True)
-        for lang in ("en", "ru"):
-            body = f"Lead {number}.\n\n::: a\nA says {number} in {lang}.\n:::\n\n::: b\nB says {number}.\n:::\n"
-            extra = f"tags: [t{number % 3}, common]\nsummary: Summary {number}\n"
-            date = f"2023-{1 + number % 12:02d}-{1 + number % 27:02d}"
-            (folder / f"{lang}.md").write_text(
-                article(f"Piece {number} {lang}", date, TWO, body, extra), encoding="utf-8"
-            )
+
+    def text(number: int, lang: str) -> str:
+        body = f"Lead {number}.\n\n::: a\nA says {number} in {lang}.\n:::\n\n::: b\nB says {number}.\n:::\n"
+        extra = f"tags: [t{number % 3}, common]\nsummary: Summary {number}\n"
+        date = f"2023-{1 + number % 12:02d}-{1 + number % 27:02d}"
+        return article(f"Piece {number} {lang}", date, TWO, body, extra)
+
+    write_articles(root, CONFIG, articles, text, slug="piece-{:02d}")
     (root / "content" / "articles" / "piece-00" / "map.svg").write_text("<svg/>", encoding="utf-8")
     return root
 
