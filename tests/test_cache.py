@@ -264,21 +264,42 @@ def test_html_missing_from_the_cache_is_read_from_the_article(tmp_path: Path) ->
     assert tree(site / "output") == clean(site)
 
 
-def test_an_article_changed_while_building_fails_the_build_cleanly(tmp_path: Path, monkeypatch) -> None:
+#: ``python -c`` for ``sitegen ARGS`` after two arguments, ENTRY and ARTICLE: when the build opens the cache
+#: entry ENTRY a second time (the first read is the article, the second its HTML, just before pages are
+#: rendered), ARTICLE is rewritten first. An edit that lands while the site is being built, at a known moment.
+EDIT_WHILE_BUILDING = """\
+import os, runpy, sys
+entry, article = sys.argv.pop(1), sys.argv.pop(1)
+opened = []
+def hook(event, args):
+    if event == "open" and isinstance(args[0], str) and os.path.realpath(args[0]) == entry:
+        opened.append(args[0])
+        if len(opened) == 2:
+            with open(article, encoding="utf-8") as file:
+                text = file.read()
+            with open(article, "w", encoding="utf-8") as file:
+                file.write(text.replace("Lead", "Rewritten lead"))
+sys.addaudithook(hook)
+runpy.run_module("sitegen", run_name="__main__")
+"""
+
+
+def test_an_article_changed_while_building_fails_the_build_cleanly(tmp_path: Path) -> None:
     site = write_site(tmp_path / "site", articles=5)
     rebuild(site)
     before = tree(site / "output")
-
-    def changed(self, name: str, key: str):
-        edit(site, f"content/articles/{name}/en.md", "Lead", "Rewritten lead")
-        return None
-
-    monkeypatch.setattr(cache.Cache, "bodies", changed)
-    edit(site, EN.format(2), "A says 2 in en.", "A says 2, edited.")
-    report = build(site, search=False)
-    assert not report.ok
-    message = str(report.diagnostics[0])
-    assert message.startswith("content/articles/piece-") and "changed while the site was being built" in message
+    entry = site / cache.FOLDER / "articles" / f"{cache.digest('piece-00')}.pickle"
+    data = entry.read_bytes()  # its HTML is cut off, so the build reads the article again to render it
+    entry.write_bytes(data[: cache._HEADER.size + cache._HEADER.unpack(data[: cache._HEADER.size])[1]])
+    edit(site, EN.format(2), "A says 2 in en.", "A says 2, edited.")  # the listings that show piece-00 again
+    command = [sys.executable, "-c", EDIT_WHILE_BUILDING, os.path.realpath(entry), str(site / EN.format(0))]
+    result = subprocess.run(
+        [*command, "build", "--site", str(site), "--no-search"], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Rewritten lead" in (site / EN.format(0)).read_text(encoding="utf-8"), "the edit landed"
+    message = result.stderr
+    assert "content/articles/piece-00: error: the article changed while the site was being built" in message, message
     assert tree(site / "output") == before
 
 
