@@ -17,6 +17,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sitegen.serve import make_server
+
 TIMEOUT = 20
 URL = re.compile(rb"Serving .+ at (http://127\.0\.0\.1:(\d+)/\S*)")
 LIVE_SCRIPT = re.compile(rb'<script src="/_sitegen/live\.js"[^>]*></script>\n')
@@ -41,6 +43,7 @@ class Server:
 
 
 def sitegen_command(*args: str) -> list[str]:
+    """The installed ``sitegen`` console script (beside this interpreter, or on PATH) with ``args``."""
     script = Path(sys.executable).parent / "sitegen"
     found = str(script) if script.is_file() else shutil.which("sitegen")
     assert found, "the sitegen console script is not installed"
@@ -48,6 +51,7 @@ def sitegen_command(*args: str) -> list[str]:
 
 
 def environment() -> dict[str, str]:
+    """This environment without the PYTHON* variables pytest or a venv set, and with unbuffered output."""
     return {key: value for key, value in os.environ.items() if not key.startswith("PYTHON")} | {"PYTHONUNBUFFERED": "1"}
 
 
@@ -113,6 +117,21 @@ def _keep_output(process: subprocess.Popen[bytes], printed: bytearray) -> None:
             printed.extend(chunk)
     except (OSError, ValueError):
         return
+
+
+@contextmanager
+def static_server(folder: Path) -> Iterator[str]:
+    """``folder`` over real HTTP on 127.0.0.1 (sitegen's static server, on a thread) until the block ends.
+
+    Yields the root URL, ``http://127.0.0.1:PORT/``.
+    """
+    server = make_server(folder, port=0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def raw_get(port: int, path: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:

@@ -14,18 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import CONFIG, article
-from .test_check import assert_errors, assert_warnings, check, invoke
+from .conftest import CONFIG, TWO_VOICES, article, invoke
+from .test_check import assert_errors, assert_warnings, check
 
 A = "content/articles/one"
-VOICES = """\
-  simonyan:
-    city: yerevan
-    name: Gurgen Simonyan
-  namazov:
-    city: baku
-    name: Hagi Namazov
-"""
+VOICES = TWO_VOICES
 RU_VOICES = VOICES.replace("Gurgen Simonyan", "Гурген Симонян").replace("Hagi Namazov", "Хаги Намазов")
 POINTS = "points:\n  claim: What was reported?\n  credible: Is it credible?\n"
 RU_POINTS = "points:\n  claim: Что сообщили?\n  credible: Можно ли верить?\n"

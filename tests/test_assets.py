@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -14,10 +13,10 @@ import pytest
 
 from sitegen import search
 from sitegen.build import build
-from sitegen.serve import make_server
 from sitegen.theme import default_theme_dir
 
-from .conftest import REPO, SITES, article, build_ok
+from .conftest import SITES, article, build_ok, example_site
+from .serving import static_server
 from .test_build import parse
 
 FINGERPRINTED = re.compile(r"^(?P<stem>[\w-]+)\.(?P<digest>[0-9a-f]{10})\.(?P<suffix>css|js)$")
@@ -44,14 +43,6 @@ def _no_search(monkeypatch, tmp_path: Path) -> None:
     monkeypatch.setenv(search.ENV, str(tmp_path / "no-pagefind"))
 
 
-def example(tmp_path: Path) -> Path:
-    site = tmp_path / "example"
-    site.mkdir()
-    shutil.copy(REPO / "sitegen.toml", site)
-    shutil.copytree(REPO / "content", site / "content")
-    return site
-
-
 def page_url(out: Path, page: Path) -> str:
     return "http://site.test/" + page.relative_to(out).as_posix()
 
@@ -73,7 +64,7 @@ def linked_assets(out: Path, page: Path) -> list[str]:
 
 
 def test_css_and_js_are_named_by_their_content(tmp_path: Path) -> None:
-    out = build_ok(example(tmp_path)).out
+    out = build_ok(example_site(tmp_path)).out
     names = sorted(path.name for path in (out / "static").iterdir())
     stems = {}
     assert "favicon.svg" in names, "other files keep their names"
@@ -90,7 +81,7 @@ def test_css_and_js_are_named_by_their_content(tmp_path: Path) -> None:
 
 
 def test_every_page_links_the_fingerprinted_files(tmp_path: Path) -> None:
-    out = build_ok(example(tmp_path)).out
+    out = build_ok(example_site(tmp_path)).out
     pages = sorted(out.rglob("*.html"))
     assert len(pages) > 30
     for page in pages:
@@ -104,7 +95,7 @@ def test_every_page_links_the_fingerprinted_files(tmp_path: Path) -> None:
 
 
 def test_a_changed_stylesheet_gets_a_new_name_everywhere(tmp_path: Path) -> None:
-    site = example(tmp_path)
+    site = example_site(tmp_path)
     out = build_ok(site).out
     (old,) = (out / "static").glob("style.*.css")
     override = site / "theme" / "static" / "style.css"
@@ -149,7 +140,7 @@ def external(url: str) -> bool:
 @pytest.mark.parametrize("which", ["example", "basic"])
 def test_no_page_loads_anything_from_outside(tmp_path: Path, which: str) -> None:
     if which == "example":
-        site = example(tmp_path)
+        site = example_site(tmp_path)
     else:
         site = tmp_path / "basic"
         shutil.copytree(SITES / "basic", site)
@@ -193,48 +184,35 @@ def test_the_theme_templates_name_no_outside_host() -> None:
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    site = tmp_path_factory.mktemp("print") / "example"
-    site.mkdir()
-    shutil.copy(REPO / "sitegen.toml", site)
-    shutil.copytree(REPO / "content", site / "content")
-    report = build_ok(site, search=False)
-    server = make_server(report.out, port=0)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    report = build_ok(example_site(tmp_path_factory.mktemp("print")), search=False)
+    with static_server(report.out) as url:
+        yield url
 
 
 @pytest.mark.browser
-def test_printing_a_comparison(served: str, tmp_path: Path) -> None:
-    from playwright.sync_api import sync_playwright
-
-    from .test_browser import ARGS, CHROMIUM
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        page = browser.new_page()
-        page.goto(served + "en/washington-karabakh-operation/")
-        page.emulate_media(media="print")
-        for hidden in (".masthead", ".site-footer", ".languages", ".sections", ".parallel-link"):
-            assert page.locator(hidden).first.is_hidden(), hidden
-        assert page.locator(".cell-city").first.is_visible(), "every cell says which city speaks"
-        style = page.evaluate(
-            """() => {
-                const passage = getComputedStyle(document.querySelector('.passage'));
-                const question = getComputedStyle(document.querySelector('.question'));
-                const link = getComputedStyle(document.querySelector('.lead a, .voice-name'), '::after');
-                const cells = [...document.querySelectorAll('.cell')];
-                return {breakInside: passage.breakInside, questionAfter: question.breakAfter, after: link.content,
-                        labelled: cells.every(cell => cell.querySelector('.cell-city').offsetHeight > 0),
-                        cells: cells.length};
-            }"""
-        )
-        assert style["breakInside"] == "avoid", "a passage is not split across pages"
-        assert style["questionAfter"] == "avoid", "a question stays with its answers"
-        assert style["labelled"] and style["cells"] > 2, "every cell says which city speaks"
-        assert style["after"] in ("none", "normal"), "link addresses are not printed"
-        pdf = tmp_path / "article.pdf"
-        page.pdf(path=str(pdf), format="A4", print_background=False)
-        assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 10_000
-        browser.close()
+def test_printing_a_comparison(browser, served: str, tmp_path: Path) -> None:
+    page = browser.new_page()
+    page.goto(served + "en/washington-karabakh-operation/")
+    page.emulate_media(media="print")
+    for hidden in (".masthead", ".site-footer", ".languages", ".sections", ".parallel-link"):
+        assert page.locator(hidden).first.is_hidden(), hidden
+    assert page.locator(".cell-city").first.is_visible(), "every cell says which city speaks"
+    style = page.evaluate(
+        """() => {
+            const passage = getComputedStyle(document.querySelector('.passage'));
+            const question = getComputedStyle(document.querySelector('.question'));
+            const link = getComputedStyle(document.querySelector('.lead a, .voice-name'), '::after');
+            const cells = [...document.querySelectorAll('.cell')];
+            return {breakInside: passage.breakInside, questionAfter: question.breakAfter, after: link.content,
+                    labelled: cells.every(cell => cell.querySelector('.cell-city').offsetHeight > 0),
+                    cells: cells.length};
+        }"""
+    )
+    assert style["breakInside"] == "avoid", "a passage is not split across pages"
+    assert style["questionAfter"] == "avoid", "a question stays with its answers"
+    assert style["labelled"] and style["cells"] > 2, "every cell says which city speaks"
+    assert style["after"] in ("none", "normal"), "link addresses are not printed"
+    pdf = tmp_path / "article.pdf"
+    page.pdf(path=str(pdf), format="A4", print_background=False)
+    assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 10_000
+    page.close()

@@ -4,38 +4,17 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
-
-from sitegen.serve import make_server
+from playwright.sync_api import Browser, Page
 
 from .conftest import build_ok
-from .serving import Server, serving
+from .serving import Server, serving, static_server
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield browser
-        browser.close()
 
 
 def built_and_served(folder: Path, name: str) -> Iterator[str]:
@@ -43,12 +22,8 @@ def built_and_served(folder: Path, name: str) -> Iterator[str]:
     site = folder / name
     shutil.copytree(Path(__file__).parent / "sites" / name, site)
     report = build_ok(site)
-    server = make_server(report.out, port=0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with static_server(report.out) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from sitegen.build import build
 from sitegen.cli import main
 
-from .conftest import CONFIG, SITES, article, build_ok, messages
+from .conftest import CONFIG, SITES, article, build_ok, messages, snapshot
 from .linkcheck import broken_links, target_file
 
 BASE = "https://example.org/news/"
@@ -98,11 +98,8 @@ def parse(path: Path) -> Page:
 
 
 def tree_hashes(folder: Path) -> dict[str, str]:
-    return {
-        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in sorted(folder.rglob("*"))
-        if path.is_file()
-    }
+    """Every file under ``folder`` with the SHA-256 of its bytes."""
+    return snapshot(folder, hashed=True)
 
 
 def leftovers(folder: Path) -> list[str]:

@@ -24,35 +24,28 @@ import pytest
 from sitegen import cache, output, search
 from sitegen.build import build
 
-from .conftest import CONFIG, REPO, article, generated_site
+from .conftest import CONFIG, REPO, article, generated_site, snapshot, write_articles
 
 TWO = "  a:\n    city: yerevan\n    name: Voice A\n  b:\n    city: baku\n    name: Voice B\n"
 
 
 def write_site(root: Path, articles: int = 12) -> Path:
     """A site with tags, cities, people and an asset: every kind of page depends on some article."""
-    root.mkdir(parents=True, exist_ok=True)
-    (root / "sitegen.toml").write_text(CONFIG, encoding="utf-8")
-    for number in range(articles):
-        folder = root / "content" / "articles" / f"piece-{number:02d}"
-        folder.mkdir(parents=True, exist_ok=True)
-        for lang in ("en", "ru"):
-            body = f"Lead {number}.\n\n::: a\nA says {number} in {lang}.\n:::\n\n::: b\nB says {number}.\n:::\n"
-            extra = f"tags: [t{number % 3}, common]\nsummary: Summary {number}\n"
-            date = f"2023-{1 + number % 12:02d}-{1 + number % 27:02d}"
-            (folder / f"{lang}.md").write_text(
-                article(f"Piece {number} {lang}", date, TWO, body, extra), encoding="utf-8"
-            )
+
+    def text(number: int, lang: str) -> str:
+        body = f"Lead {number}.\n\n::: a\nA says {number} in {lang}.\n:::\n\n::: b\nB says {number}.\n:::\n"
+        extra = f"tags: [t{number % 3}, common]\nsummary: Summary {number}\n"
+        date = f"2023-{1 + number % 12:02d}-{1 + number % 27:02d}"
+        return article(f"Piece {number} {lang}", date, TWO, body, extra)
+
+    write_articles(root, CONFIG, articles, text, slug="piece-{:02d}")
     (root / "content" / "articles" / "piece-00" / "map.svg").write_text("<svg/>", encoding="utf-8")
     return root
 
 
-def tree(folder: Path) -> dict[str, bytes]:
-    """Every file under ``folder`` with its bytes (folders too, as empty entries)."""
-    return {
-        path.relative_to(folder).as_posix(): (b"" if path.is_dir() else path.read_bytes())
-        for path in sorted(folder.rglob("*"))
-    }
+def tree(folder: Path) -> dict[str, bytes | None]:
+    """Every file under ``folder`` with its bytes (folders too, as None)."""
+    return snapshot(folder, folders=True)
 
 
 def clean(site: Path) -> dict[str, bytes]:
@@ -291,21 +284,42 @@ def test_html_missing_from_the_cache_is_read_from_the_article(tmp_path: Path) ->
     assert tree(site / "output") == clean(site)
 
 
-def test_an_article_changed_while_building_fails_the_build_cleanly(tmp_path: Path, monkeypatch) -> None:
+#: ``python -c`` for ``sitegen ARGS`` after two arguments, ENTRY and ARTICLE: when the build opens the cache
+#: entry ENTRY a second time (the first read is the article, the second its HTML, just before pages are
+#: rendered), ARTICLE is rewritten first. An edit that lands while the site is being built, at a known moment.
+EDIT_WHILE_BUILDING = """\
+import os, runpy, sys
+entry, article = sys.argv.pop(1), sys.argv.pop(1)
+opened = []
+def hook(event, args):
+    if event == "open" and isinstance(args[0], str) and os.path.realpath(args[0]) == entry:
+        opened.append(args[0])
+        if len(opened) == 2:
+            with open(article, encoding="utf-8") as file:
+                text = file.read()
+            with open(article, "w", encoding="utf-8") as file:
+                file.write(text.replace("Lead", "Rewritten lead"))
+sys.addaudithook(hook)
+runpy.run_module("sitegen", run_name="__main__")
+"""
+
+
+def test_an_article_changed_while_building_fails_the_build_cleanly(tmp_path: Path) -> None:
     site = write_site(tmp_path / "site", articles=5)
     rebuild(site)
     before = tree(site / "output")
-
-    def changed(self, name: str, key: str):
-        edit(site, f"content/articles/{name}/en.md", "Lead", "Rewritten lead")
-        return None
-
-    monkeypatch.setattr(cache.Cache, "bodies", changed)
-    edit(site, EN.format(2), "A says 2 in en.", "A says 2, edited.")
-    report = build(site, search=False)
-    assert not report.ok
-    message = str(report.diagnostics[0])
-    assert message.startswith("content/articles/piece-") and "changed while the site was being built" in message
+    entry = site / cache.FOLDER / "articles" / f"{cache.digest('piece-00')}.pickle"
+    data = entry.read_bytes()  # its HTML is cut off, so the build reads the article again to render it
+    entry.write_bytes(data[: cache._HEADER.size + cache._HEADER.unpack(data[: cache._HEADER.size])[1]])
+    edit(site, EN.format(2), "A says 2 in en.", "A says 2, edited.")  # the listings that show piece-00 again
+    command = [sys.executable, "-c", EDIT_WHILE_BUILDING, os.path.realpath(entry), str(site / EN.format(0))]
+    result = subprocess.run(
+        [*command, "build", "--site", str(site), "--no-search"], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Rewritten lead" in (site / EN.format(0)).read_text(encoding="utf-8"), "the edit landed"
+    message = result.stderr
+    assert "content/articles/piece-00: error: the article changed while the site was being built" in message, message
     assert tree(site / "output") == before
 
 

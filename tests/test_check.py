@@ -12,11 +12,9 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-from sitegen.cli import main
-
-from .conftest import CONFIG, article
+from .conftest import CONFIG, TWO_PASSAGES, TWO_VOICES, article, invoke, snapshot
 
 A = "content/articles"
 EN_ONLY = """\
@@ -32,16 +30,6 @@ name = { en = "Baku" }
 name = { en = "Moscow" }
 """
 
-TWO_VOICES = """\
-  simonyan:
-    city: yerevan
-    name: Gurgen Simonyan
-  namazov:
-    city: baku
-    name: Hagi Namazov
-"""
-#: The passages of TWO_VOICES; in article() they start on line 13 and 17.
-TWO_PASSAGES = "::: simonyan\nIn Yerevan.\n:::\n\n::: namazov\nIn Baku.\n:::\n"
 PEOPLE = """\
 simonyan:
   city: yerevan
@@ -64,16 +52,8 @@ def write(make_site):
     return make
 
 
-def invoke(*args: str) -> Result:
-    return CliRunner().invoke(main, list(args))
-
-
 def check(site: Path, *options: str) -> Result:
     return invoke("check", "--site", str(site), *options)
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def refused(site: Path, *options: str) -> None:

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
 
 from sitegen.cli import main
 
-from .conftest import article
+from .conftest import article, invoke
+from .serving import environment, sitegen_command
 
 SUMMARY = re.compile(r"^Built \d+ pages \(3 articles\) in \d+\.\d\d s", re.MULTILINE)
 
@@ -28,21 +26,11 @@ EXPECTED_ERRORS = [
 ]
 
 
-def sitegen_script() -> str:
-    """The installed console script, next to the running interpreter or on PATH."""
-    beside = Path(sys.executable).parent / "sitegen"
-    found = str(beside) if beside.is_file() else shutil.which("sitegen")
-    assert found, "the sitegen console script is not installed"
-    return found
-
-
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("PYTHON")}
-    return subprocess.run([sitegen_script(), *args], capture_output=True, text=True, timeout=60, cwd=cwd, env=env)
-
-
-def invoke(*args: str) -> Result:
-    return CliRunner().invoke(main, list(args))
+    """The installed ``sitegen`` console script, run as a user runs it."""
+    return subprocess.run(
+        sitegen_command(*args), capture_output=True, text=True, timeout=60, cwd=cwd, env=environment()
+    )
 
 
 @pytest.fixture

@@ -9,20 +9,10 @@ import pytest
 from sitegen import compare, config, content
 from sitegen.model import SiteConfig, Translation
 
-from .conftest import article, build_ok
+from .conftest import FOUR_LANGUAGES, TWO_VOICES, article, build_ok
 from .test_build import parse
 
-VOICES = """\
-  ria:
-    city: moscow
-    name: RIA Novosti
-  simonyan:
-    city: yerevan
-    name: Gurgen Simonyan
-  namazov:
-    city: baku
-    name: Hagi Namazov
-"""
+VOICES = "  ria:\n    city: moscow\n    name: RIA Novosti\n" + TWO_VOICES
 POINTS = "points:\n  claim: What was reported?\n  credible: Is it credible?\n  next: What comes next?\n"
 
 
@@ -265,18 +255,6 @@ def _grid_of_article(site: Path, slug: str):
 
 # -- On the page: the article, the parallel view and the feed read the same rule ------------
 
-FOUR = """\
-title = { en = "Two views", ru = "Два взгляда", hy = "Երկու հայացք", az = "İki baxış" }
-base_url = "https://example.org/news/"
-languages = ["en", "ru", "hy", "az"]
-
-[cities.yerevan]
-name = { en = "Yerevan", ru = "Ереван", hy = "Երևան", az = "İrəvan" }
-[cities.baku]
-name = { en = "Baku", ru = "Баку", hy = "Բաքու", az = "Bakı" }
-[cities.moscow]
-name = { en = "Moscow", ru = "Москва", hy = "Մոսկվա", az = "Moskva" }
-"""
 ROLES = """\
   ria:
     city: moscow
@@ -310,7 +288,7 @@ BAKU_SILENT = {
 def claimed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A site in every shipped language: a Moscow agency's claim, answers from Yerevan and Baku, Baku silent once."""
     site = tmp_path_factory.mktemp("claimed")
-    (site / "sitegen.toml").write_text(FOUR, encoding="utf-8")
+    (site / "sitegen.toml").write_text(FOUR_LANGUAGES, encoding="utf-8")
     folder = site / "content" / "articles" / "claim"
     folder.mkdir(parents=True)
     for lang in ("en", "ru", "hy", "az"):

@@ -12,7 +12,7 @@ from sitegen import config, content
 from sitegen.errors import Location, Severity
 from sitegen.model import Passage, Point, Voice
 
-from .conftest import CONFIG, article
+from .conftest import CONFIG, TWO_PASSAGES, article
 
 A = "content/articles"
 
@@ -25,7 +25,6 @@ TWO_VOICES = """\
     city: baku
     name: Hagi Namazov
 """
-TWO_PASSAGES = "::: simonyan\nIn Yerevan.\n:::\n\n::: namazov\nIn Baku.\n:::\n"
 
 
 EN_ONLY = CONFIG.replace('languages = ["en", "ru"]', 'languages = ["en"]')

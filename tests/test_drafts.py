@@ -7,33 +7,14 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from sitegen import cli
-
-from .conftest import CONFIG, article, build_ok
+from .conftest import CONFIG, FOUR_LANGUAGES, article, build_ok, invoke
 from .serving import serving
 
-LANGUAGES = """\
-title = { en = "Two views", ru = "Два взгляда", hy = "Երկու հայացք", az = "İki baxış" }
-base_url = "https://example.org/news/"
-languages = ["en", "ru", "hy", "az"]
-
-[cities.yerevan]
-name = { en = "Yerevan", ru = "Ереван", hy = "Երևան", az = "İrəvan" }
-[cities.baku]
-name = { en = "Baku", ru = "Баку", hy = "Բաքու", az = "Bakı" }
-[cities.moscow]
-name = { en = "Moscow", ru = "Москва", hy = "Մոսկվա", az = "Moskva" }
-"""
 #: The draft label in each language the theme ships.
 LABELS = {"en": "Draft", "ru": "Черновик", "hy": "Սևագիր", "az": "Qaralama"}
 DRAFT = "draft: true\n"
 LABEL = re.compile(r'<strong class="draft-label"[^>]*>([^<]*)</strong>')
-
-
-def invoke(*args: str):
-    return CliRunner().invoke(cli.main, list(args))
 
 
 def labels(path: Path) -> list[str]:
@@ -84,7 +65,7 @@ def test_a_published_build_shows_no_draft_marker(drafty: Path) -> None:
 def test_the_draft_label_is_translated_in_every_language(make_site) -> None:
     site = make_site(
         {f"content/articles/unready/{lang}.md": article(f"Draft {lang}", extra=DRAFT) for lang in LABELS},
-        config=LANGUAGES,
+        config=FOUR_LANGUAGES,
     )
     out = build_ok(site, drafts=True).out
     for lang, label in LABELS.items():

@@ -25,7 +25,7 @@ from sitegen.build import build
 from sitegen.errors import Location
 from sitegen.model import Voice
 
-from .conftest import CONFIG, REPO, SITES, article, build_ok, example_site, messages
+from .conftest import CONFIG, REPO, SITES, article, build_ok, example_site, messages, write_articles
 
 BASE = "https://example.org/news/"
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -519,19 +519,15 @@ def test_readme_documents_the_new_urls_and_key() -> None:
 def test_each_sitemap_date_is_the_newest_of_what_its_page_shows(tmp_path: Path) -> None:
     """Dates, local times and times in several zones mixed: a page's date is found from its first entry
     (lists are newest first), which must agree with looking at every entry on it."""
-    site_dir = tmp_path / "site"
-    (site_dir / "content" / "articles").mkdir(parents=True)
-    (site_dir / "sitegen.toml").write_text("per_page = 3\n" + CONFIG, encoding="utf-8")
     voices = "  a:\n    city: yerevan\n    name: Voice A\n  b:\n    city: baku\n    name: Voice B\n"
     body = "::: a\nA.\n:::\n\n::: b\nB.\n:::\n"
     dates = ["2024-03-01", "2024-03-01T23:30:00+04:00", "2024-02-29T21:00:00-05:00", "2024-03-01T10:00:00"]
-    for number in range(24):
-        folder = site_dir / "content" / "articles" / f"piece-{number:02d}"
-        folder.mkdir()
-        for lang in ("en", "ru"):
-            date = dates[(number + (lang == "ru")) % len(dates)]
-            extra = f"tags: [t{number % 3}]\n"
-            (folder / f"{lang}.md").write_text(article(f"P{number}", date, voices, body, extra), encoding="utf-8")
+
+    def text(number: int, lang: str) -> str:
+        date = dates[(number + (lang == "ru")) % len(dates)]
+        return article(f"P{number}", date, voices, body, f"tags: [t{number % 3}]\n")
+
+    site_dir = write_articles(tmp_path / "site", "per_page = 3\n" + CONFIG, 24, text, slug="piece-{:02d}")
     settings, _ = config.load(site_dir)
     site, _ = content.load(settings, site_dir)
     grouped = listings.index(site)

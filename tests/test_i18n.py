@@ -5,17 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
-from sitegen.cli import main
 
 from .conftest import REPO, build_ok
+from .conftest import invoke_raising as run
 
 NEW = '{{ _("Read the full statement") }}'
-
-
-def run(*args: str):
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import ctypes.util
 import errno
-import hashlib
 import os
 import random
 import resource
@@ -29,7 +28,7 @@ from sitegen import output, search
 from sitegen.build import build
 from sitegen.cli import main
 
-from .conftest import CONFIG
+from .conftest import CONFIG, snapshot, write_articles
 
 #: Enough articles for a build of about a second: long enough to be killed at any point.
 ARTICLES = 30
@@ -51,35 +50,27 @@ BETWEEN_THE_RENAMES = (
 
 def write_site(root: Path, version: str, articles: int = ARTICLES) -> Path:
     """A site of ``articles`` paired commentaries; ``version`` changes the text of every page."""
-    root.mkdir(parents=True, exist_ok=True)
-    (root / "sitegen.toml").write_text(CONFIG, encoding="utf-8")
-    for number in range(articles):
-        folder = root / "content" / "articles" / f"article-{number:03d}"
-        folder.mkdir(parents=True, exist_ok=True)
-        for lang in ("en", "ru"):
-            (folder / f"{lang}.md").write_text(
-                f"---\ntitle: Article {number} ({lang}), version {version}\n"
-                f"date: 2023-{1 + number % 12:02d}-{1 + number % 28:02d}\n"
-                f"tags: [t{number % 7}, t{number % 5}]\n"
-                "voices:\n"
-                f"  a:\n    city: yerevan\n    name: Voice A{number % 9}\n"
-                f"  b:\n    city: baku\n    name: Voice B{number % 6}\n"
-                f"points:\n  p: Question {number}?\n---\n\n"
-                f"Lead {number}, version {version}.\n\n"
-                f"::: a p\nA says {number}, version {version}.\n:::\n\n::: b p\nB says {number}.\n:::\n",
-                encoding="utf-8",
-            )
-    return root
+
+    def text(number: int, lang: str) -> str:
+        return (
+            f"---\ntitle: Article {number} ({lang}), version {version}\n"
+            f"date: 2023-{1 + number % 12:02d}-{1 + number % 28:02d}\n"
+            f"tags: [t{number % 7}, t{number % 5}]\n"
+            "voices:\n"
+            f"  a:\n    city: yerevan\n    name: Voice A{number % 9}\n"
+            f"  b:\n    city: baku\n    name: Voice B{number % 6}\n"
+            f"points:\n  p: Question {number}?\n---\n\n"
+            f"Lead {number}, version {version}.\n\n"
+            f"::: a p\nA says {number}, version {version}.\n:::\n\n::: b p\nB says {number}.\n:::\n"
+        )
+
+    return write_articles(root, CONFIG, articles, text)
 
 
 def tree(folder: Path) -> dict[str, str]:
     """Every file under ``folder`` with the hash of its bytes, Pagefind's index included (the same
     site gives the same index); empty when the folder is missing."""
-    return {
-        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in sorted(folder.rglob("*"))
-        if path.is_file()
-    }
+    return snapshot(folder, hashed=True)
 
 
 def leftovers(parent: Path) -> list[str]:

@@ -14,19 +14,11 @@ import pytest
 
 from sitegen import search
 
-from .conftest import article, build_ok, generated_site
+from .conftest import THREE_LANGUAGES, article, build_ok, generated_site
 from .linkcheck import broken_links
 from .test_build import parse
 
 BASE = "https://example.org/news/"
-CONFIG = """\
-title = { en = "Two views", ru = "Два взгляда", hy = "Երկու տեսակետ" }
-base_url = "https://example.org/news/"
-languages = ["en", "ru", "hy"]
-
-[cities.yerevan]
-name = { en = "Yerevan", ru = "Ереван", hy = "Երևան" }
-"""
 VOICES = "  simonyan:\n    city: yerevan\n    name: {name}\n"
 
 
@@ -54,7 +46,7 @@ def _files() -> dict[str, str]:
 def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("lacking") / "site"
     root.mkdir()
-    (root / "sitegen.toml").write_text(CONFIG, encoding="utf-8")
+    (root / "sitegen.toml").write_text(THREE_LANGUAGES, encoding="utf-8")
     for rel, text in _files().items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(text, encoding="utf-8")
@@ -121,7 +113,7 @@ def test_every_page_of_a_site_with_lacking_languages_links_somewhere(out: Path) 
 def test_a_translation_added_later_replaces_the_lacking_page(tmp_path: Path) -> None:
     root = tmp_path / "site"
     root.mkdir()
-    (root / "sitegen.toml").write_text(CONFIG, encoding="utf-8")
+    (root / "sitegen.toml").write_text(THREE_LANGUAGES, encoding="utf-8")
     for rel, text in _files().items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(text, encoding="utf-8")

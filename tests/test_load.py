@@ -44,7 +44,7 @@ from pathlib import Path
 
 from sitegen import live
 
-from .conftest import SITES
+from .conftest import SITES, write_articles
 from .serving import environment, raw_get, serving
 
 REPO = Path(__file__).parent.parent
@@ -112,15 +112,12 @@ def article_text(number: int, lang: str, mark: str) -> str:
 
 def write_site(root: Path) -> Path:
     """The site in its first version: both markers at generation 0 (the edited article's English only)."""
-    root.mkdir(parents=True)
-    (root / "sitegen.toml").write_text(config_text(0), encoding="utf-8")
-    for number in range(ARTICLES):
-        folder = root / "content" / "articles" / f"article-{number:03d}"
-        folder.mkdir(parents=True)
-        for lang in ("en", "ru"):
-            mark = "article-generation-0" if (folder.name, lang) == (EDITED, "en") else "unchanging"
-            (folder / f"{lang}.md").write_text(article_text(number, lang, mark), encoding="utf-8")
-    return root
+
+    def text(number: int, lang: str) -> str:
+        edited = (f"article-{number:03d}", lang) == (EDITED, "en")
+        return article_text(number, lang, "article-generation-0" if edited else "unchanging")
+
+    return write_articles(root, config_text(0), ARTICLES, text)
 
 
 def url_mix(out: Path) -> list[dict]:

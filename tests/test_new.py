@@ -6,18 +6,13 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from sitegen.cli import main
 from sitegen.slugs import slugify
 
 from .conftest import CONFIG
+from .conftest import invoke_raising as run
 
 A = "content/articles"
-
-
-def run(*args: str):
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -14,6 +13,7 @@ import pytest
 from sitegen.theme import default_theme_dir
 
 from .conftest import REPO, SITES, build_ok
+from .serving import environment
 
 THEME_FILES = (
     "sitegen/_theme/templates/article.html",
@@ -81,7 +81,6 @@ def test_installed_package_builds_a_site_without_a_theme(wheel: Path, tmp_path: 
     assert not (site / "theme").exists()
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    env = {key: value for key, value in os.environ.items() if not key.startswith("PYTHON")}
     code = RUN_FROM_WHEEL.format(wheel=str(unpacked.resolve()), repo=str(REPO.resolve()))
     result = subprocess.run(
         [sys.executable, "-c", code, "build", "--site", str(site), "--out", str(tmp_path / "out")],
@@ -89,7 +88,7 @@ def test_installed_package_builds_a_site_without_a_theme(wheel: Path, tmp_path: 
         text=True,
         timeout=60,
         cwd=elsewhere,
-        env=env,
+        env=environment(),
     )
     assert result.returncode == 0, result.stdout + result.stderr
     found = dict(line.split(" ", 1) for line in result.stderr.splitlines() if line.startswith(("PACKAGE", "THEME")))

@@ -6,12 +6,13 @@ import re
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
 from sitegen import config, content
-from sitegen.cli import main
 from sitegen.errors import Location
 from sitegen.model import Person, Site, Voice
+
+from .conftest import invoke
 
 A = "content/articles"
 REGISTRY = "content/people.yaml"
@@ -60,7 +61,7 @@ def voices(site: Site, lang: str) -> tuple[Voice, ...]:
 
 
 def check(site: Path) -> Result:
-    return CliRunner().invoke(main, ["check", "--site", str(site)])
+    return invoke("check", "--site", str(site))
 
 
 # -- Resolving ids -------------------------------------------------------------------
@@ -249,7 +250,7 @@ def test_registry_errors_fail_check_and_warnings_do_not(write) -> None:
         "    hint: did you mean 'baku'? (cities are configured in sitegen.toml)",
         "1 error, 0 warnings in 4 files",
     ]
-    assert CliRunner().invoke(main, ["build", "--site", str(broken)]).exit_code == 1
+    assert invoke("build", "--site", str(broken)).exit_code == 1
     assert not (broken / "output").exists()
 
 
@@ -293,7 +294,7 @@ def test_unknown_person_id_in_the_mapping_form(write) -> None:
 
 def test_built_pages_show_the_registry_names_in_each_language(write) -> None:
     site = write(PEOPLE, text("[simonyan, namazov]"))
-    result = CliRunner().invoke(main, ["build", "--site", str(site)])
+    result = invoke("build", "--site", str(site))
     assert result.exit_code == 0, result.output
 
     def shown(lang: str) -> list[tuple[str, str]]:

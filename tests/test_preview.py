@@ -19,24 +19,16 @@ from sitegen.build import build
 from sitegen.preview import Preview, Update, classify
 from sitegen.serve import Indexer
 
-from .conftest import CONFIG, SITES, article
+from .conftest import CONFIG, SITES, article, snapshot
 
 ARTICLES = Path("content") / "articles"
-
-
-def snapshot(folder: Path) -> dict[str, bytes | None]:
-    """Every file (with its bytes) and every folder (None) under ``folder``."""
-    return {
-        path.relative_to(folder).as_posix(): (None if path.is_dir() else path.read_bytes())
-        for path in sorted(folder.rglob("*"))
-    }
 
 
 def clean_build(site: Path, drafts: bool) -> dict[str, bytes | None]:
     out = site.parent / "clean"
     report = build(site, out, drafts=drafts, force=True)
     assert report.ok, "\n".join(map(str, report.diagnostics))
-    return snapshot(out)
+    return snapshot(out, folders=True)
 
 
 def assert_same(preview: dict[str, bytes | None], clean: dict[str, bytes | None], step: str) -> None:
@@ -157,8 +149,8 @@ def test_incremental_equals_clean(tmp_path: Path) -> None:
     shutil.copytree(SITES / "basic", site)
     preview = Preview(site, site / ".sitegen" / "preview", drafts=False)
     assert preview.build().ok
-    assert_same(snapshot(preview.out), clean_build(site, drafts=False), "first build")
-    last_good = snapshot(preview.out)
+    assert_same(snapshot(preview.out, folders=True), clean_build(site, drafts=False), "first build")
+    last_good = snapshot(preview.out, folders=True)
     for name, step, builds in STEPS:
         early: list[Update] = []
         paths = step(site)
@@ -172,10 +164,10 @@ def test_incremental_equals_clean(tmp_path: Path) -> None:
             assert not early, f"{name}: nothing is published early from a broken site"
         if builds:
             preview.refresh_search()  # the server runs it in the background once saves pause
-            last_good = snapshot(preview.out)
+            last_good = snapshot(preview.out, folders=True)
             assert_same(last_good, clean_build(site, drafts=False), name)
         else:
-            assert_same(snapshot(preview.out), last_good, f"{name}: the last good files stay")
+            assert_same(snapshot(preview.out, folders=True), last_good, f"{name}: the last good files stay")
 
 
 def test_incremental_equals_clean_with_drafts(tmp_path: Path) -> None:
@@ -192,7 +184,7 @@ def test_incremental_equals_clean_with_drafts(tmp_path: Path) -> None:
     )
     assert update.ok and "en/a-draft/index.html" in update.written
     preview.refresh_search()
-    assert_same(snapshot(preview.out), clean_build(site, drafts=True), "drafts")
+    assert_same(snapshot(preview.out, folders=True), clean_build(site, drafts=True), "drafts")
 
 
 def test_the_edited_article_comes_first(tmp_path: Path) -> None:
@@ -221,7 +213,7 @@ def test_a_failure_after_the_early_pages_puts_them_back(tmp_path: Path) -> None:
     write(site, "theme/templates/listing.html", '{% if page_title == "boom" %}{{ nothing.here }}{% endif %}\n')
     preview = Preview(site, site / ".sitegen" / "preview")
     assert preview.build().ok
-    before = snapshot(preview.out)
+    before = snapshot(preview.out, folders=True)
     early: list[Update] = []
     update = preview.update(
         edits(
@@ -233,10 +225,10 @@ def test_a_failure_after_the_early_pages_puts_them_back(tmp_path: Path) -> None:
     assert early and "en/karabakh-claim/index.html" in early[0].written
     assert not update.ok and [str(d.location) for d in update.errors] == ["theme/templates/listing.html:1"]
     assert "en/karabakh-claim/index.html" in update.reverted
-    assert_same(snapshot(preview.out), before, "after the failure")
+    assert_same(snapshot(preview.out, folders=True), before, "after the failure")
     assert preview.update(replace_in(site, KARABAKH_EN, "tags: [boom, karabakh", "tags: [karabakh")).ok
     preview.refresh_search()
-    assert_same(snapshot(preview.out), clean_build(site, drafts=True), "after the fix")
+    assert_same(snapshot(preview.out, folders=True), clean_build(site, drafts=True), "after the fix")
 
 
 def test_a_change_renders_only_what_shows_it(tmp_path: Path) -> None:
@@ -291,7 +283,7 @@ def test_a_broken_start_recovers_on_the_fix(tmp_path: Path, make_site) -> None:
     update = preview.update(replace_in(site, f"{ARTICLES}/one/en.md", "::: nobody", "::: simonyan"))
     assert update.ok and update.changed
     preview.refresh_search()
-    assert_same(snapshot(preview.out), clean_build(site, True), "after the fix")
+    assert_same(snapshot(preview.out, folders=True), clean_build(site, True), "after the fix")
 
 
 @pytest.mark.parametrize(
@@ -328,9 +320,9 @@ def test_the_search_index_follows_in_the_background(tmp_path: Path) -> None:
     try:
         indexer.wanted()
         deadline = time.monotonic() + 30
-        while snapshot(preview.out) != clean and time.monotonic() < deadline:
+        while snapshot(preview.out, folders=True) != clean and time.monotonic() < deadline:
             time.sleep(0.1)
-        assert_same(snapshot(preview.out), clean, "after the background index")
+        assert_same(snapshot(preview.out, folders=True), clean, "after the background index")
     finally:
         stop.set()
         thread.join(timeout=10)

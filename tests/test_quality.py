@@ -18,22 +18,21 @@ import json
 import shutil
 import struct
 import subprocess
-import threading
 import zlib
 from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 from playwright.async_api import BrowserContext, async_playwright
 
 from sitegen.render import PALETTE
-from sitegen.serve import make_server
 
-from .conftest import REPO, build_ok, example_site
+from .conftest import CHROMIUM, CITIES, LAUNCH, REPO, build_ok, example_site, write_articles
 from .linkcheck import broken_links
-from .test_browser import ARGS, CHROMIUM
+from .serving import serving, static_server
 
 NODE_MODULES = Path(__file__).parent / "js" / "node_modules"
 VNU = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -47,20 +46,17 @@ FAILING = ("serious", "critical")
 
 # -- A generated site ---------------------------------------------------------------
 
-GENERATED_CONFIG = """\
+GENERATED_CONFIG = (
+    """\
 title = { en = "Generated: two views", ru = "Сгенерировано: два взгляда" }
 description = { en = "A generated site for the quality tests.", ru = "Сгенерированный сайт для проверок качества." }
 base_url = "https://example.org/deep/news/"
 languages = ["en", "ru"]
 per_page = 4
 
-[cities.yerevan]
-name = { en = "Yerevan", ru = "Ереван" }
-[cities.baku]
-name = { en = "Baku", ru = "Баку" }
-[cities.moscow]
-name = { en = "Moscow", ru = "Москва" }
 """
+    + CITIES
+)
 
 PEOPLE = """\
 simonyan:
@@ -158,17 +154,13 @@ def generated_article(number: int, lang: str) -> str:
 
 def generate_site(root: Path, count: int = 30) -> Path:
     """A site of ``count`` articles in English and Russian (a few only in English)."""
-    articles = root / "content" / "articles"
-    articles.mkdir(parents=True)
-    (root / "sitegen.toml").write_text(GENERATED_CONFIG, encoding="utf-8")
+
+    def text(number: int, lang: str) -> str | None:
+        return generated_article(number, lang) if lang == "en" or number % 7 != 6 else None
+
+    write_articles(root, GENERATED_CONFIG, count, text, slug="article-{:02d}")
     (root / "content" / "people.yaml").write_text(PEOPLE, encoding="utf-8")
-    for number in range(count):
-        folder = articles / f"article-{number:02d}"
-        folder.mkdir()
-        for lang in ("en", "ru") if number % 7 != 6 else ("en",):
-            (folder / f"{lang}.md").write_text(generated_article(number, lang), encoding="utf-8")
-        if number == 0:
-            (folder / "map.png").write_bytes(tiny_png())
+    (root / "content" / "articles" / "article-00" / "map.png").write_bytes(tiny_png())
     return root
 
 
@@ -336,19 +328,12 @@ def visits(sites: dict[str, Built]) -> dict[str, Visit]:
     """Every sample page of every site over real HTTP: axe at both widths, and every outside request."""
     assert Path(CHROMIUM).is_file(), f"{CHROMIUM} is missing (make test installs it)"
     assert AXE.is_file(), f"{AXE} is missing: {INSTALL}"
-    servers = {name: make_server(built.root, port=0) for name, built in sites.items()}
-    for server in servers.values():
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-    origins = {
-        name: f"http://127.0.0.1:{server.server_address[1]}{urlsplit(sites[name].base_url).path}"
-        for name, server in servers.items()
-    }
-    try:
+    with ExitStack() as servers:
+        origins = {
+            name: urljoin(servers.enter_context(static_server(built.root)), urlsplit(built.base_url).path)
+            for name, built in sites.items()
+        }
         return asyncio.run(visit_all(sites, origins))
-    finally:
-        for server in servers.values():
-            server.shutdown()
-            server.server_close()
 
 
 def outside(url: str) -> bool:
@@ -360,7 +345,7 @@ async def visit_all(sites: dict[str, Built], origins: dict[str, str]) -> dict[st
     """One browser for everything, a few pages at a time; outside requests are recorded and refused."""
     found = {name: Visit() for name in sites}
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        browser = await playwright.chromium.launch(**LAUNCH)
         context = await browser.new_context(viewport={"width": DESKTOP, "height": 900})
         await context.route(outside, lambda route: route.abort())
         slots = asyncio.Semaphore(AT_ONCE)
@@ -483,18 +468,13 @@ def test_the_checkers_see_the_canary_faults(
 
 
 @pytest.mark.browser
-def test_the_preview_overlay_and_draft_marks_pass_axe(tmp_path: Path) -> None:
+def test_the_preview_overlay_and_draft_marks_pass_axe(browser, tmp_path: Path) -> None:
     """The preview's own additions: the draft banner and label, the warnings opened, the errors over them."""
-    from playwright.sync_api import sync_playwright
-
-    from .serving import serving
-
     site = tmp_path / "basic"
     shutil.copytree(Path(__file__).parent / "sites" / "basic", site)
     source = site / "content" / "articles" / "karabakh-claim" / "en.md"
     found = []
-    with serving(site) as server, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+    with serving(site) as server:
         for width in (DESKTOP, PHONE):
             page = browser.new_page(viewport={"width": width, "height": 700})
             for path, broken in (("en/a-draft/", False), ("en/", False), ("en/karabakh-claim/", True)):
@@ -516,5 +496,4 @@ def test_the_preview_overlay_and_draft_marks_pass_axe(tmp_path: Path) -> None:
                     source.write_text(source.read_text(encoding="utf-8").replace("::: namazof", "::: namazov"))
                     page.locator("#sitegen-overlay .errors").wait_for(state="detached")
             page.close()
-        browser.close()
     assert found == [], "\n".join(found)

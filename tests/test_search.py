@@ -13,7 +13,6 @@ import shutil
 import stat
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,9 +23,9 @@ from click.testing import CliRunner
 from sitegen import search
 from sitegen.build import build
 from sitegen.cli import main
-from sitegen.serve import make_server
 
-from .conftest import CONFIG, REPO, article, build_ok, example_site, generated_site, messages
+from .conftest import CONFIG, REPO, article, build_ok, example_site, generated_site, messages, snapshot
+from .serving import static_server
 from .test_build import parse
 
 
@@ -41,10 +40,6 @@ needs_pagefind = pytest.mark.usefixtures("pagefind_installed")
 @pytest.fixture
 def pagefind_installed() -> None:
     _require_pagefind()
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def fake_pagefind(folder: Path, script: str) -> Path:
@@ -287,24 +282,8 @@ def served(built: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[st
     """The built example site over real HTTP under the sub-path /news/, as it is published."""
     root = tmp_path_factory.mktemp("host")
     shutil.copytree(built, root / "news")
-    server = make_server(root, port=0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/news/"
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    from .test_browser import ARGS, CHROMIUM
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield browser
-        browser.close()
+    with static_server(root) as url:
+        yield url + "news/"
 
 
 RESULT = ".pagefind-ui__result-inner > .pagefind-ui__result-title .pagefind-ui__result-link"  # a page, not its passages
@@ -375,19 +354,14 @@ def test_the_header_box_leads_to_results_in_the_pages_language(browser, served: 
 def test_without_an_index_the_search_page_says_search_is_unavailable(browser, built: Path, tmp_path: Path) -> None:
     copy = tmp_path / "site"
     shutil.copytree(built, copy, ignore=shutil.ignore_patterns("pagefind"))
-    server = make_server(copy, port=0)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with static_server(copy) as url:
         page = browser.new_page()
-        page.goto(f"http://127.0.0.1:{server.server_address[1]}/ru/search/?q=вода")
+        page.goto(url + "ru/search/?q=вода")
         notice = page.locator(".search-unavailable")
         notice.wait_for(state="visible")
         assert notice.inner_text().startswith("Поиск недоступен")
         assert page.locator("#search").is_hidden()
         page.close()
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @needs_pagefind
@@ -421,7 +395,7 @@ def test_the_same_site_gives_the_same_index(tmp_path: Path) -> None:
     def index(name: str) -> dict[str, bytes]:
         """A clean build of its own (no cache, a new output folder), so Pagefind runs each time."""
         out = build_ok(site, out=tmp_path / name, cache=False).out
-        return {p.relative_to(out).as_posix(): p.read_bytes() for p in (out / "pagefind").rglob("*") if p.is_file()}
+        return snapshot(out / "pagefind")
 
     first, second = index("first"), index("second")
     assert any(name.endswith(".pf_index") for name in first), "Pagefind wrote an index"
@@ -440,8 +414,7 @@ def test_pointing_pagefind_at_the_article_pages_gives_the_same_index(built: Path
 
     def bundle(folder: Path) -> dict[str, object]:
         """Each file's bytes; the JSON entry file as data, since sitegen writes its languages sorted."""
-        files = {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
-        return {name: json.loads(data) if name.endswith(".json") else data for name, data in files.items()}
+        return {name: json.loads(data) if name.endswith(".json") else data for name, data in snapshot(folder).items()}
 
     assert any(name.endswith(".pf_fragment") for name in bundle(alone))
     assert bundle(alone) == bundle(built / search.BUNDLE)
@@ -488,13 +461,10 @@ def test_a_small_rebuild_indexes_again_only_the_languages_it_changed(tmp_path: P
     assert globs == ["en/*/index.html"]
     assert russian.stat().st_ino == before, "the Russian index was kept, not written again"
 
-    def files(folder: Path) -> dict[str, bytes]:
-        return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
-
     whole, problems = search.prepare(out)  # every language, as a clean build indexes
     assert not problems and whole is not None
     try:
-        assert files(bundle) == files(whole)
+        assert snapshot(bundle) == snapshot(whole)
     finally:
         shutil.rmtree(whole)
 

@@ -16,22 +16,18 @@ import pytest
 
 from sitegen import config
 
-from .conftest import article, build_ok
+from .conftest import THREE_LANGUAGES, article, build_ok
 from .test_build import parse
 
-CONFIG = """\
-title = { en = "Two views", ru = "Два взгляда", hy = "Երկու տեսակետ" }
-base_url = "https://example.org/news/"
-languages = ["en", "ru", "hy"]
-
-[cities.yerevan]
-name = { en = "Yerevan", ru = "Ереван", hy = "Երևան" }
-
+CONFIG = (
+    THREE_LANGUAGES
+    + """
 [tags.karabakh]
 name = { en = "Karabakh", ru = "Карабах", hy = "Ղարաբաղ" }
 [tags.water-rights]
 name = { en = "Water rights", ru = "Право на воду" }
 """
+)
 VOICES = "  simonyan:\n    city: yerevan\n    name: Simonyan\n"
 
 
