@@ -6,20 +6,17 @@ Screenshots go to $SITEGEN_SHOTS when it is set (see tests/test_browser.py).
 from __future__ import annotations
 
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser
 
-from sitegen.serve import make_server
-
 from .conftest import SITES, build_ok
-from .test_browser import box, browser, open_page, shot
+from .serving import static_server
+from .test_browser import box, open_page, shot
 
 pytestmark = pytest.mark.browser
-__all__ = ["browser"]  # the fixture, shared with tests/test_browser.py
 
 
 @pytest.fixture(scope="module")
@@ -29,12 +26,8 @@ def with_bar(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     shutil.copytree(SITES / "polyglot", site)
     config = site / "sitegen.toml"
     config.write_text("balance_bar = true\n" + config.read_text(encoding="utf-8"), encoding="utf-8")
-    server = make_server(build_ok(site, search=False).out, port=0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with static_server(build_ok(site, search=False).out) as url:
+        yield url
 
 
 SIDEWAYS = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
