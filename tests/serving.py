@@ -110,6 +110,15 @@ def serving(site: Path, *args: str, preexec_fn: Callable[[], None] | None = None
         stop(process)
 
 
+@contextmanager
+def serving_copy(folder: Path, name: str = "basic", *args: str) -> Iterator[Server]:
+    """A copy of ``tests/sites/<name>`` in ``folder``, served by ``sitegen serve`` until the block ends."""
+    site = folder / name
+    shutil.copytree(Path(__file__).parent / "sites" / name, site)
+    with serving(site, *args) as running:
+        yield running
+
+
 def _keep_output(process: subprocess.Popen[bytes], printed: bytearray) -> None:
     assert process.stdout is not None
     try:

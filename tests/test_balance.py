@@ -12,23 +12,15 @@ from sitegen import balance, config, content
 from sitegen.balance import Count
 from sitegen.model import City
 
-from .conftest import CONFIG, article, build_ok, example_site
+from .conftest import CONFIG, TWO_VOICES, article, build_ok, example_site
 from .test_cli import run
 
-VOICES = """\
-  ria:
-    city: moscow
-    name: RIA Novosti
-  simonyan:
-    city: yerevan
-    name: Gurgen Simonyan
-  namazov:
-    city: baku
-    name: Hagi Namazov
-  aliyev:
-    city: baku
-    name: Elnur Aliyev
-"""
+#: The agency that reports, the two commentators of conftest.TWO_VOICES, and a second voice from Baku.
+VOICES = (
+    "  ria:\n    city: moscow\n    name: RIA Novosti\n"
+    + TWO_VOICES
+    + "  aliyev:\n    city: baku\n    name: Elnur Aliyev\n"
+)
 POINTS = "points:\n  claim: What was reported?\n  credible: Is it credible?\n  next: What next?\n"
 BODY = """\
 Lead words are not counted.

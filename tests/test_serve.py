@@ -29,6 +29,7 @@ from .serving import (
     environment,
     raw_get,
     serving,
+    serving_copy,
     sitegen_command,
     stop,
     wait_until,
@@ -41,9 +42,7 @@ ARTICLE = Path("content") / "articles" / "karabakh-claim" / "en.md"
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """The basic site, served; these tests only read it."""
-    site = tmp_path_factory.mktemp("serve") / "basic"
-    shutil.copytree(SITES / "basic", site)
-    with serving(site) as running:
+    with serving_copy(tmp_path_factory.mktemp("serve")) as running:
         yield running
 
 

@@ -21,7 +21,7 @@ import pytest
 from sitegen import connections, live
 
 from .conftest import SITES
-from .serving import Events, Server, raw_get, serving, wait_until
+from .serving import Events, Server, raw_get, serving, serving_copy, wait_until
 
 #: What a request that is not answered in time is given to answer.
 ANSWER_TIME = 5
@@ -29,9 +29,7 @@ ANSWER_TIME = 5
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    site = tmp_path_factory.mktemp("edges") / "basic"
-    shutil.copytree(SITES / "basic", site)
-    with serving(site) as running:
+    with serving_copy(tmp_path_factory.mktemp("edges")) as running:
         yield running
 
 
