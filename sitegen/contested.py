@@ -9,8 +9,9 @@ is never checked.
 Matching is by whole words, in any script, regardless of case. Russian forms
 also match their common case endings (:data:`ENDINGS`): ``Степанакерт``
 finds ``Степанакерта``, ``Степанакерте`` and ``Степанакертом``, never
-``Степанакертский``. Every form of one language goes into one compiled
-pattern, so a text is scanned once, however long the glossary.
+``Степанакертский``. A text is read once, word by word, each word looked
+up once in an index of the forms (:class:`Matcher`), so the time grows with
+the text, not with the glossary.
 
 Pure: model values in, diagnostics out.
 """
@@ -108,13 +109,14 @@ _WORD = re.compile(r"\w+")
 
 def pattern(text: str, lang: str) -> str:
     """A regular expression for one form: its words (with their endings, where the language has them),
-    the spaces between them as any run of spaces, other marks between them with optional spaces around."""
+    the spaces between them as any run of spaces, other marks between them with optional spaces around.
+    Marks before the first word and after the last are left out: a form is found from word to word."""
     inflect = ENDINGS.get(lang.split("-")[0].lower())
     parts: list[str] = []
     end = 0
     for match in _WORD.finditer(text):
         gap = text[end : match.start()]
-        parts.append(_between(gap) if end else re.escape(gap.strip()))
+        parts.append(_between(gap) if end else "")  # a form starts and ends at a word
         stem, endings = inflect(match[0]) if inflect else (match[0], ())
         if endings:
             ordered = sorted(endings, key=len, reverse=True)
@@ -122,7 +124,6 @@ def pattern(text: str, lang: str) -> str:
         else:
             parts.append(re.escape(match[0]))
         end = match.end()
-    parts.append(re.escape(text[end:].strip()))
     return "".join(parts)
 
 
@@ -142,45 +143,94 @@ class Hit:
 
 
 @dataclass(frozen=True, slots=True)
+class _Candidate:
+    """One form as the matcher keeps it: whose it is, how it is written, its pattern (compiled when first tried)."""
+
+    name: ContestedName
+    side: str
+    #: The form case-folded, its spaces single: a hit that reads exactly so is this form, not another's inflection.
+    exact: str
+    pattern: str
+
+
+@dataclass(frozen=True, slots=True)
 class Matcher:
-    """Every form of one language in one pattern; longer forms are tried first."""
+    """Every form of one language, indexed by its first word as it may be written (with each of its endings).
+
+    A text is read word by word; each word is looked up once (case-folded),
+    and only the forms found there are tried at that word. The time grows
+    with the text, not with the glossary.
+    """
 
     lang: str
-    regex: re.Pattern[str] | None
-    #: The group of each form's alternative -> (name, side).
-    groups: dict[str, tuple[ContestedName, str]] = field(default_factory=dict)
-    #: Each form exactly as listed (case-folded), which wins over another form's inflection:
-    #: Russian ``Шуши`` is Yerevan's name, not the genitive of Baku's ``Шуша``.
-    exact: dict[str, tuple[ContestedName, str]] = field(default_factory=dict)
+    index: dict[str, tuple[_Candidate, ...]]
+    #: The patterns compiled so far, by pattern: only the forms a text comes near are compiled.
+    compiled: dict[str, re.Pattern[str]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, names: Iterable[ContestedName], lang: str) -> Matcher:
-        forms = [(name, form) for name in names for form in name.forms if form.lang == lang]
-        forms.sort(key=lambda pair: (-len(pair[1].text), pair[1].side != HOUSE))
-        groups, exact, alternatives = {}, {}, []
-        for index, (name, form) in enumerate(forms):
-            key = f"f{index}"
-            groups[key] = (name, form.side)
-            exact.setdefault(_folded(form.text), (name, form.side))
-            alternatives.append(f"(?P<{key}>{pattern(form.text, lang)})")
-        if not alternatives:
-            return cls(lang, None)
-        regex = re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.IGNORECASE)
-        return cls(lang, regex, groups, exact)
+        inflect = ENDINGS.get(lang.split("-")[0].lower())
+        index: dict[str, list[_Candidate]] = {}
+        for name in names:
+            for form in name.forms:
+                first = _WORD.search(form.text) if form.lang == lang else None
+                if first is None:
+                    continue
+                candidate = _Candidate(name, form.side, _folded(form.text), pattern(form.text, lang) + r"(?!\w)")
+                stem, endings = inflect(first[0]) if inflect else (first[0], ())
+                for written in dict.fromkeys(_folded(stem + ending) for ending in endings or ("",)):
+                    index.setdefault(written, []).append(candidate)
+        return cls(lang, {key: tuple(found) for key, found in index.items()})
 
     def hits(self, text: str) -> list[Hit]:
-        """Every form in ``text``, left to right, none inside another."""
-        if self.regex is None:
-            return []
-        found = []
-        for match in self.regex.finditer(text):
-            name, side = self.exact.get(_folded(match[0])) or self.groups[match.lastgroup or ""]
-            found.append(Hit(name, side, match[0], match.start()))
+        """Every form in ``text``, left to right, none inside another; the longest where forms overlap."""
+        found: list[Hit] = []
+        free = 0
+        index = self.index
+        for word in _WORD.finditer(_folded_text(text)):
+            candidates = index.get(word[0])
+            if candidates is None or word.start() < free:
+                continue  # most words: no form starts here
+            hit = self._at(text, word.start(), candidates)
+            if hit is not None:
+                found.append(hit)
+                free = hit.start + len(hit.written)
         return found
+
+    def _at(self, text: str, start: int, candidates: tuple[_Candidate, ...]) -> Hit | None:
+        """Of the forms that may start at ``start``, the one that does: the longest; of equal ones, a form as
+        listed over an inflection, and the house form over a side's."""
+        best, rank = None, (0, False, False)
+        for candidate in candidates:
+            regex = self.compiled.get(candidate.pattern)
+            if regex is None:
+                regex = self.compiled[candidate.pattern] = re.compile(candidate.pattern, re.IGNORECASE)
+            match = regex.match(text, start)
+            if match is None:
+                continue
+            ranked = (len(match[0]), _folded(match[0]) == candidate.exact, candidate.side == HOUSE)
+            if ranked > rank:
+                best, rank = Hit(candidate.name, candidate.side, match[0], start), ranked
+        return best
+
+
+def _folded_text(text: str) -> str:
+    """``text`` case-folded letter for letter, so that its words stand where they stand in ``text``.
+
+    Folding can lengthen a letter (``ß`` is ``ss``): such a letter keeps its case, which costs a match
+    only on a word that holds one. ``İ`` is read as ``i``, as :func:`_folded` reads it.
+    """
+    text = text.replace("\u0130", "i")
+    folded = text.casefold()
+    if len(folded) == len(text):
+        return folded
+    return "".join(letter if len(low := letter.casefold()) != 1 else low for letter in text)
 
 
 def _folded(text: str) -> str:
-    return " ".join(text.casefold().split())
+    """``text`` for comparing: case-folded, spaces single, and the dot that folding leaves of ``İ`` dropped
+    (Azerbaijani ``XANKƏNDİ`` is ``Xankəndi``)."""
+    return " ".join(text.casefold().replace("\u0307", "").split())
 
 
 def one_sided(hits: Iterable[Hit]) -> list[Hit]:
@@ -206,7 +256,7 @@ def check(site: Site, glossary: Glossary) -> list[Diagnostic]:
     for article in site.articles:
         for translation in article.translations:
             matcher = matchers.get(translation.lang)
-            if matcher is None or matcher.regex is None:
+            if matcher is None or not matcher.index:
                 continue
             for text, where in translation.own_words:
                 for hit in one_sided(matcher.hits(text)):
