@@ -29,7 +29,7 @@ from . import output, parallel, sources
 from . import search as search_stage
 from . import theme as theme_stage
 from .errors import Diagnostic, Location, error, has_errors, sort
-from .model import ARTICLES, FUTURE, MAX_FILE_SIZE, PEOPLE_FILE, Article, Person, Site, SiteConfig
+from .model import ARTICLES, FUTURE, GLOSSARY_FILE, MAX_FILE_SIZE, PEOPLE_FILE, Article, Person, Site, SiteConfig
 
 if TYPE_CHECKING:
     import jinja2
@@ -69,7 +69,7 @@ class BuildReport:
     seconds: float = 0.0
     out: Path | None = None
     written: bool = field(default=False)
-    #: Source files read: the config, every article file, the people registry.
+    #: Source files read: the config, every article file, the people registry, the glossary.
     sources: int = 0
     #: Output files taken unchanged from the previous build, and whether nothing changed at all.
     cached: int = 0
@@ -206,7 +206,9 @@ class _Build:
             return self.report()
         setup = self.setup_key(config, theme)
         folders = self.folder_keys()
-        site_key = cache_stage.digest(setup, *(f"{name}\0{key}" for name, key in folders.items()))
+        # The glossary is a source of the checks' results, not of any page: a site key, not a setup key.
+        glossary = cache_stage.file_key(self.site_dir / GLOSSARY_FILE)
+        site_key = cache_stage.digest(setup, glossary, *(f"{name}\0{key}" for name, key in folders.items()))
         manifest = self.cache.manifest(setup, self.out) if self.write else None
         if manifest is not None and self.unchanged(manifest, site_key):
             self.problems += manifest.diagnostics
@@ -226,7 +228,8 @@ class _Build:
         site, found = content.load(config, self.site_dir, self.drafts, self.today, self.reader(config, folders))
         gc.freeze()  # the Site lives as long as the build: later collections need not walk it
         self.problems += found
-        self.sources = 1 + self.markdown_files + (self.site_dir / PEOPLE_FILE).is_file()
+        registries = (PEOPLE_FILE, GLOSSARY_FILE)
+        self.sources = 1 + self.markdown_files + sum((self.site_dir / file).is_file() for file in registries)
         if has_errors(self.problems):
             return self.report()
         from . import templating  # Jinja2 is loaded only by builds that render

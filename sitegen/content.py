@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import agreement, checks, fields, frontmatter, markup, people, slugs, sources
+from . import agreement, checks, contested, fields, frontmatter, glossary, markup, people, slugs, sources
 from . import assets as assets_stage
 from .errors import Diagnostic, Location, did_you_mean, error, warning
 from .localization import described
@@ -97,16 +97,25 @@ def load(
         if article is not None:
             articles.append(article)
     site = Site(config, tuple(articles), tuple(registry.values()), tuple(left_out))
-    return site, problems + checks.site(site, names)
+    return site, problems + checks.site(site, names) + _contested_names(site, site_dir)
 
 
 def check_site(site: Site, site_dir: Path) -> list[Diagnostic]:
-    """The checks that need the whole site: links between articles, missing translations."""
+    """The checks that need the whole site: links between articles, missing translations, contested names."""
     root = site_dir / ARTICLES
     if (refused := sources.problem(site_dir, ARTICLES)) is not None:
         return [refused]
     folders = [f.name for f in root.iterdir() if f.is_dir()] if root.is_dir() else []
-    return checks.site(site, folders)
+    return checks.site(site, folders) + _contested_names(site, site_dir)
+
+
+def _contested_names(site: Site, site_dir: Path) -> list[Diagnostic]:
+    """The glossary's own problems, and one side's name for a place in the outlet's words.
+
+    Read on every check, never cached with the articles: editing the glossary re-checks every article.
+    """
+    names, problems = glossary.load(site.config, site_dir)
+    return problems + contested.check(site, names)
 
 
 def load_article(
@@ -334,11 +343,12 @@ def _translation(
                 "write the text, or put 'draft: true' back",
             )
         )
+    summary = reader.text("summary")
     translation = Translation(
         lang=lang,
         title=title,
         date=date,
-        summary=reader.text("summary"),
+        summary=summary,
         tags=tuple(tag for tag, _ in tags),
         tag_lines=tuple(where.line for _, where in tags),
         voices=voices,
@@ -350,6 +360,12 @@ def _translation(
         source=Location(rel, 1),
         links=body.links,
         digest=_digest(text, voices, config.raw_html, quotes),
+        own_words=(
+            (title, front.at("title")),
+            (summary, front.at("summary")),
+            *body.lead_text,
+            *((point.question, point.location) for point in points),
+        ),
     )
     return agreement.Source(translation, front.at("voices"), front.at("points"))
 

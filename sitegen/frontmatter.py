@@ -101,8 +101,14 @@ def split(text: str, path: str) -> Document:
     )
 
 
-def read(text: str, path: str, first_line: int = 1) -> tuple[FrontMatter | None, tuple[Diagnostic, ...]]:
-    """Read a YAML mapping; ``None`` with the problems when it cannot be read."""
+def read(
+    text: str, path: str, first_line: int = 1, what: str = "the front matter", example: str = ""
+) -> tuple[FrontMatter | None, tuple[Diagnostic, ...]]:
+    """Read a YAML mapping; ``None`` with the problems when it cannot be read.
+
+    ``what`` names the YAML in messages ("the glossary"), ``example`` shows the
+    mapping it should be (by default, an article's front matter).
+    """
     text = text.translate(_YAML_ONLY_BREAKS)
     try:
         node = yaml.compose(text, Loader=_Loader)
@@ -127,18 +133,18 @@ def read(text: str, path: str, first_line: int = 1) -> tuple[FrontMatter | None,
     except yaml.YAMLError as exc:
         return None, (error(Location(path, first_line), f"invalid YAML: {exc}"),)
     except RecursionError:
-        return None, (error(Location(path, first_line), "the front matter is nested too deeply"),)
+        return None, (error(Location(path, first_line), f"{what} is nested too deeply"),)
     if node is None:
         return None, (
             error(Location(path, first_line), "the front matter is empty", "it needs at least title, date and voices"),
         )
-    converter = _Converter(path, first_line, text.split("\n"))
+    converter = _Converter(path, first_line, text.split("\n"), what)
     if not isinstance(node, yaml.MappingNode):
         return None, (
             error(
                 converter.location(node),
-                "the front matter must be a set of 'key: value' fields",
-                "e.g. title: …, date: 2023-06-05, voices: …",
+                f"{what} must be a set of 'key: value' fields",
+                example or "e.g. title: …, date: 2023-06-05, voices: …",
             ),
         )
     try:
@@ -161,8 +167,8 @@ class _TooBigError(Exception):
 
 
 class _Converter:
-    def __init__(self, path: str, first_line: int, source: list[str]):
-        self.path, self.first_line, self.source = path, first_line, source
+    def __init__(self, path: str, first_line: int, source: list[str], what: str = "the front matter"):
+        self.path, self.first_line, self.source, self.what = path, first_line, source, what
         self.lines: dict[Path, tuple[int, int]] = {}
         self.invalid: set[Path] = set()
         self.problems: list[Diagnostic] = []
@@ -175,9 +181,9 @@ class _Converter:
     def value(self, node: yaml.Node, keys: Path, depth: int) -> Any:
         self.nodes += 1
         if self.nodes > MAX_NODES:
-            raise _TooBigError("the front matter is too large (are aliases expanding it?)", self.location(node))
+            raise _TooBigError(f"{self.what} is too large (are aliases expanding it?)", self.location(node))
         if depth > MAX_DEPTH:
-            raise _TooBigError("the front matter is nested too deeply", self.location(node))
+            raise _TooBigError(f"{self.what} is nested too deeply", self.location(node))
         if isinstance(node, yaml.MappingNode):
             return self.mapping(node, keys, depth)
         if isinstance(node, yaml.SequenceNode):

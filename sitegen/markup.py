@@ -54,6 +54,9 @@ class Body:
     notes_html: str
     links: tuple[tuple[str, Location], ...]
     problems: tuple[Diagnostic, ...]
+    #: The lead's words as readers see them, one entry per paragraph, heading or table cell, with its
+    #: first line (see :func:`wording`).
+    lead_text: tuple[tuple[str, Location], ...] = ()
 
 
 def _is_safe_url(url: str) -> bool:
@@ -265,7 +268,36 @@ def parse_body(text: str, path: str, first_line: int, raw_html: bool = False, qu
         notes_html=render_tokens(notes),
         links=tuple(_links(tokens, at)),
         problems=tuple(problems),
+        lead_text=wording(lead, at),
     )
+
+
+def wording(tokens: Sequence[Token], at) -> tuple[tuple[str, Location], ...]:
+    """The text of each paragraph, heading or table cell among ``tokens``, its lines joined by newlines.
+
+    Only what a reader sees as words: no code, no link targets, no image
+    descriptions. A line break in the source stays one, so a match at the
+    n-th line of the text is at the n-th line of the block in the file.
+    """
+    found = []
+    where = None
+    for token in tokens:
+        if token.map:
+            where = at(token)
+        if token.type != "inline" or where is None:
+            continue
+        parts = []
+        for child in token.children or ():
+            if child.type == "text":
+                parts.append(child.content)
+            elif child.type in ("softbreak", "hardbreak"):
+                parts.append("\n")
+            elif child.type in ("code_inline", "image", "html_inline"):
+                parts.append(" ")  # not words of the text, and no word runs across them
+        text = "".join(parts)
+        if text.strip():
+            found.append((text, where))
+    return tuple(found)
 
 
 def _words(info: str) -> tuple[str, str | None]:

@@ -17,6 +17,8 @@ from .errors import Location, compact_pickle
 #: Where a site keeps its articles and its people registry.
 ARTICLES = Path("content") / "articles"
 PEOPLE_FILE = Path("content") / "people.yaml"
+#: The contested-names glossary (see :mod:`sitegen.glossary`).
+GLOSSARY_FILE = Path("content") / "glossary.yaml"
 #: Article files larger than this are refused: no article is that long, and
 #: Markdown parsing of hostile megabytes can take minutes.
 MAX_FILE_SIZE = 2 * 2**20
@@ -150,6 +152,10 @@ class Translation:
     digest: str = ""
     #: The line of each of ``tags`` in the source, for problems with one tag (0: unknown).
     tag_lines: tuple[int, ...] = ()
+    #: The outlet's own words, each with where it stands: the title, the summary, each paragraph,
+    #: heading or cell of the lead (its lines joined by newlines), each point's question. Passages,
+    #: the commentators' words, are not among them. The contested-names check reads these.
+    own_words: tuple[tuple[str, Location], ...] = ()
     #: Voices and points by id, made once from ``voices`` and ``points`` (the first of an id wins):
     #: templates look one up for every passage, and a linear search made pages quadratic.
     _voices: dict[str, Voice] = field(init=False, repr=False, compare=False)
