@@ -20,6 +20,7 @@ import struct
 import subprocess
 import zlib
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -333,7 +334,9 @@ def visits(sites: dict[str, Built]) -> dict[str, Visit]:
             name: urljoin(servers.enter_context(static_server(built.root)), urlsplit(built.base_url).path)
             for name, built in sites.items()
         }
-        return asyncio.run(visit_all(sites, origins))
+        # In a thread of its own: the session's sync Playwright keeps an event loop running in this one.
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, visit_all(sites, origins)).result()
 
 
 def outside(url: str) -> bool:
