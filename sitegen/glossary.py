@@ -21,7 +21,7 @@ from typing import Any
 
 from . import frontmatter, sources
 from .contested import HOUSE, ContestedName, Form, Glossary
-from .errors import Diagnostic, Location, did_you_mean, error, warning
+from .errors import Diagnostic, did_you_mean, error, warning
 from .frontmatter import FrontMatter
 from .localization import described
 from .model import GLOSSARY_FILE, SiteConfig
@@ -38,7 +38,8 @@ _WORDLESS = re.compile(r"\W*")
 def load(config: SiteConfig, site_dir: Path) -> tuple[Glossary, list[Diagnostic]]:
     """Read the glossary; entries with errors are left out (and reported). No file: an empty glossary."""
     rel = FILE.as_posix()
-    text, problems = _read(site_dir / FILE, rel)
+    hint = "list only the names the sides dispute"
+    text, problems = sources.site_text(site_dir, FILE, MAX_SIZE, "the glossary", hint)
     if text is None:
         return Glossary(path=rel), problems
     front, found = frontmatter.read(text, rel, what="the glossary", example=_EXAMPLE)
@@ -54,32 +55,6 @@ def load(config: SiteConfig, site_dir: Path) -> tuple[Glossary, list[Diagnostic]
     bad = {d.location for d in problems if d.is_error}
     kept = tuple(name for name in names if not any(form.location in bad for form in name.forms))
     return Glossary(kept, rel), problems
-
-
-def _read(path: Path, rel: str) -> tuple[str | None, list[Diagnostic]]:
-    """The file's text, or None (and why, unless there is simply no file or nothing in it)."""
-    try:
-        with sources.open_regular(path) as file:  # a named pipe or device is refused, not waited on
-            data = file.read(MAX_SIZE + 1)
-    except FileNotFoundError:
-        return None, []
-    except OSError as exc:
-        return None, [error(Location(rel), f"cannot read the glossary: {exc.strerror or exc}")]
-    if len(data) > MAX_SIZE:
-        return None, [
-            error(
-                Location(rel),
-                f"the glossary is too large (more than {MAX_SIZE // 2**10} KB)",
-                "list only the names the sides dispute",
-            )
-        ]
-    text, problem = sources.decode(data, rel)
-    if text is None:
-        return None, [problem] if problem else []
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if all(not line.strip() or line.lstrip().startswith("#") for line in text.split("\n")):
-        return None, []
-    return text, []
 
 
 def _entry(

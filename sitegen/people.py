@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from . import frontmatter, sources
-from .errors import Diagnostic, Location, did_you_mean, error, warning
+from .errors import Diagnostic, did_you_mean, error, warning
 from .frontmatter import FrontMatter
 from .localization import described
 from .model import MAX_DATA_SIZE, PEOPLE_FILE, Localized, Person, SiteConfig
@@ -30,30 +30,16 @@ ID = re.compile(r"[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)*")
 
 def load(config: SiteConfig, site_dir: Path) -> tuple[dict[str, Person], list[Diagnostic]]:
     """Read the registry; people with errors are left out (and reported)."""
-    path = site_dir / FILE
     rel = FILE.as_posix()
-    if (refused := sources.problem(site_dir, FILE)) is not None:
-        return {}, [refused]
-    try:
-        data = sources.read_bytes(path, limit=MAX_DATA_SIZE)  # a named pipe or device is refused, not waited on
-    except FileNotFoundError:
-        return {}, []
-    except sources.TooLargeError as exc:
-        return {}, [
-            error(
-                Location(rel),
-                exc.strerror,
-                "a registry of thousands of people is a few hundred kilobytes: is this the right file?",
-            )
-        ]
-    except OSError as exc:
-        return {}, [error(Location(rel), f"cannot read the people registry: {exc.strerror or exc}")]
-    text, problem = sources.decode(data, rel)
+    text, problems = sources.site_text(
+        site_dir,
+        FILE,
+        MAX_DATA_SIZE,
+        "the people registry",
+        "a registry of thousands of people is a few hundred kilobytes: is this the right file?",
+    )
     if text is None:
-        return {}, [problem] if problem else []
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not text.strip():
-        return {}, []
+        return {}, problems
     front, found = frontmatter.read(text, rel)
     problems = list(found)
     if front is None:

@@ -134,3 +134,32 @@ def decode(data: bytes, rel: str) -> tuple[str | None, Diagnostic | None]:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         return None, error(Location(rel, line), "the file is not valid UTF-8", "save it as UTF-8")
+
+
+def site_text(site_dir: Path, rel: PurePath, limit: int, what: str, hint: str) -> tuple[str | None, list[Diagnostic]]:
+    """A site's data file (``content/people.yaml``, ``content/glossary.yaml``) as text with ``\\n`` line ends.
+
+    None, with why, when it may not be read: a link out of the site, not a
+    regular file, larger than ``limit`` (``hint`` says what to do), not UTF-8.
+    None without a problem when there is no such file or it holds only
+    blank lines and comments.
+    """
+    name = rel.as_posix()
+    if (refused := problem(site_dir, rel)) is not None:
+        return None, [refused]
+    try:
+        data = read_bytes(site_dir / rel, limit=limit)  # a named pipe or device is refused, not waited on
+    except FileNotFoundError:
+        return None, []
+    except TooLargeError as exc:
+        return None, [error(Location(name), exc.strerror, hint)]
+    except OSError as exc:
+        return None, [error(Location(name), f"cannot read {what}: {exc.strerror or exc}")]
+    text, undecoded = decode(data, name)
+    if text is None:
+        return None, [undecoded] if undecoded else []
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if all(not line.strip() or line.lstrip().startswith("#") for line in text.split("\n")):
+        return None, []
+    return text, []
+

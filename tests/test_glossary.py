@@ -267,7 +267,7 @@ def test_a_glossary_too_large_not_a_file_or_not_utf8(write) -> None:
     (site / GLOSSARY).write_text("# padding\n" * 60_000, encoding="utf-8")
     report = build(site, write=False)
     assert [str(d) for d in report.diagnostics if d.location.path == GLOSSARY] == [
-        f"{GLOSSARY}: error: the glossary is too large (more than 512 KB) (list only the names the sides dispute)"
+        f"{GLOSSARY}: error: the file is too large (0.6 MB; at most 0.5 MB) (list only the names the sides dispute)"
     ]
     (site / GLOSSARY).unlink()
     os.mkfifo(site / GLOSSARY)  # a named pipe is refused, never waited on
