@@ -7,16 +7,14 @@ Title, date, summary, tags and the draft flag; voices, declared inline
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping
 from typing import Any
 
 from . import people, slugs
 from .errors import Diagnostic, Location, did_you_mean, error, warning
-from .frontmatter import FrontMatter
+from .frontmatter import ID, FrontMatter
 from .model import Person, Point, SiteConfig, Voice
 
-ID = re.compile(r"[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)*")
 NAMES = ("title", "date", "summary", "tags", "voices", "points", "draft")
 
 

@@ -21,6 +21,8 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _FENCE = re.compile(r"^---[ \t]*$")
 _END = re.compile(r"^(---|\.\.\.)[ \t]*$")
 MAX_NODES = 20_000
+#: An id written as a YAML key or value: a voice, a point, a person of the registry, a glossary entry.
+ID = re.compile(r"[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)*")
 MAX_DEPTH = 20
 #: YAML 1.1 breaks lines at NEL, LS and PS too, which editors show inside a line
 #: (they come with text pasted from web pages); read them as spaces, so a title

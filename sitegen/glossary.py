@@ -22,7 +22,7 @@ from typing import Any
 from . import frontmatter, sources
 from .contested import HOUSE, ContestedName, Form, Glossary
 from .errors import Diagnostic, did_you_mean, error, warning
-from .frontmatter import FrontMatter
+from .frontmatter import ID, FrontMatter
 from .localization import described
 from .model import GLOSSARY_FILE, SiteConfig
 
@@ -30,7 +30,6 @@ FILE = GLOSSARY_FILE
 #: Larger files are refused: a glossary of contested names is a few hundred entries at most.
 MAX_SIZE = 512 * 2**10
 HOUSE_KEY = "house"
-ID = re.compile(r"[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)*")
 _EXAMPLE = "e.g. stepanakert: {yerevan: Stepanakert, baku: Khankendi, house: Stepanakert/Khankendi}"
 _WORDLESS = re.compile(r"\W*")
 

@@ -12,20 +12,18 @@ articles::
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
 from . import frontmatter, sources
 from .errors import Diagnostic, did_you_mean, error, warning
-from .frontmatter import FrontMatter
+from .frontmatter import ID, FrontMatter
 from .localization import described
 from .model import MAX_DATA_SIZE, PEOPLE_FILE, Localized, Person, SiteConfig
 from .slugs import MAX_LENGTH
 
 FILE = PEOPLE_FILE
 FIELDS = ("city", "name", "role")
-ID = re.compile(r"[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)*")
 
 
 def load(config: SiteConfig, site_dir: Path) -> tuple[dict[str, Person], list[Diagnostic]]:
