@@ -242,7 +242,7 @@ def test_a_build_killed_at_any_moment_leaves_the_old_or_the_new_site(tmp_path: P
             outcomes["old"] += 1
     print(f"\n{KILLS} killed builds (seed {seed}): {dict(outcomes)}")
     assert outcomes["old"] and outcomes["new"], "kills before the swap and after it"
-    assert outcomes["restored"] == KILLS // 8, "each kill between the renames left no output/, and it came back"
+    assert outcomes["restored"] >= KILLS // 8, "each kill between the renames left no output/, and it came back"
 
     target = "A" if current == "B" else "B"
     write_site(site, target)
