@@ -397,3 +397,23 @@ def _user_secret() -> bytes | None:
         if len(data) == 32:
             return data
     return None
+
+
+#: A file of a manifest: (job key, size, mtime_ns, inode).
+Entry = tuple[str, int, int, int]
+
+
+def entry(key: str, stat: os.stat_result) -> Entry:
+    return (key, stat.st_size, stat.st_mtime_ns, stat.st_ino)
+
+
+def same_file(out: str, path: str, found: Entry) -> bool:
+    """Whether the output file is still the one the manifest recorded (same size, time and inode).
+
+    ``out`` is the output folder as a string ending in a separator: the quickest form for a loop over every file.
+    """
+    try:
+        stat = os.stat(out + path)
+    except (OSError, ValueError):
+        return False
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ino) == found[1:]

@@ -9,10 +9,8 @@ HTML is escaped unless the site enables it, and then it is sanitised; links to
 
 from __future__ import annotations
 
-import gc
 import re
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -23,6 +21,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from . import collector
 from .errors import Diagnostic, Location, error
 from .model import Passage
 
@@ -112,23 +111,6 @@ def _count_marks(state: StateCore) -> None:
             token.content = ""
 
 
-@contextmanager
-def _without_gc() -> Iterator[None]:
-    """Pause Python's cycle collector while markdown-it makes its tokens.
-
-    A long file makes hundreds of thousands of tokens, none of them garbage
-    yet, and each full collection walks them all: parsing grew faster than the
-    file. Whatever the parse leaves behind is collected once it is done.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _watch_nesting(md: MarkdownIt) -> None:
     """Note in the parse's env the line where markdown-it stops reading because blocks nest too deeply.
 
@@ -198,7 +180,7 @@ def parse_body(text: str, path: str, first_line: int, raw_html: bool = False, qu
     """
     md = _parser(raw_html, quotes)
     env: dict = {}
-    with _without_gc():
+    with collector.paused():
         tokens = md.parse(text, env)
     source_lines = text.split("\n")  # as markdown-it counts lines: not at U+2028, form feeds and the like
 

@@ -14,9 +14,9 @@ moving files is completed by the next build (:func:`clean_leftovers`), which
 finishes the moves from the journal: either way, every build ends as the old
 site or the new one.
 
-Only this module writes files, and never outside these folders; the
-preview's incremental rebuilds change single files of a live folder with
-:func:`update`, each by an atomic rename.
+Only this module writes files, and never outside these folders. The
+preview's rebuilds use the same two ways (:mod:`sitegen.publish`): there is
+one write protocol.
 """
 
 from __future__ import annotations
@@ -267,24 +267,6 @@ def _remove(out: Path, rel: str) -> None:
             folder.rmdir()
 
 
-def update(outputs: Iterable[tuple[str, bytes | Path]], removed: Iterable[str], out: Path) -> int:
-    """Change a live output folder in place: write ``outputs``, delete ``removed``; returns the files written.
-
-    For the preview's incremental rebuilds. Each file is written to a temporary
-    file beside it and renamed over the old one, so a reader gets the old file
-    or the new one, never half of one. Folders left empty are removed, so the
-    folder ends up as a fresh build would make it. ``OSError`` propagates.
-    """
-    out = out.resolve()
-    count = 0
-    for rel, content in outputs:
-        _replace(out, safe_relative(rel), content)
-        count += 1
-    for rel in removed:
-        _remove(out, rel)
-    return count
-
-
 def read(out: Path, paths: Iterable[str]) -> dict[str, bytes | None]:
     """The current bytes of outputs in a live folder (None for those not there), to put back later."""
     out = out.resolve()
@@ -293,23 +275,6 @@ def read(out: Path, paths: Iterable[str]) -> dict[str, bytes | None]:
         target = _inside(out, safe_relative(rel))
         found[rel] = target.read_bytes() if target.is_file() else None
     return found
-
-
-def _replace(out: Path, rel: PurePosixPath, content: bytes | Path) -> None:
-    target = _inside(out, rel)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target = _inside(out, rel)  # again: the folders now exist, and none may lead outside
-    temporary = target.parent / f".{target.name}.tmp-{os.getpid()}-{os.urandom(4).hex()}"
-    try:
-        if isinstance(content, bytes):
-            with open(temporary, "xb") as file:
-                file.write(content)
-        else:
-            shutil.copyfile(content, temporary)
-        os.replace(temporary, target)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
 
 
 def _inside(out: Path, rel: PurePosixPath) -> Path:

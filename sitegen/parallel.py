@@ -15,6 +15,8 @@ import signal
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
+from . import collector
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -63,7 +65,6 @@ def run(task: Callable[[T], R], chunks: Iterable[T], processes: int) -> Iterator
     if processes <= 1:
         yield from map(task, chunks)
         return
-    import gc
     import multiprocessing
     from collections import deque
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -73,7 +74,7 @@ def run(task: Callable[[T], R], chunks: Iterable[T], processes: int) -> Iterator
     # Objects made so far (the Site, the templates) go out of the collector's sight: the workers
     # share their memory pages with the parent until something writes to them, and a collection
     # that walks them would write to every one. The caller unfreezes them when it is done.
-    gc.freeze()
+    collector.frozen()
     context = multiprocessing.get_context("fork")
     pool = ProcessPoolExecutor(processes - 1, mp_context=context, initializer=_worker_started)
     waiting = 2 * (processes - 1)  # chunks queued for the workers: enough that none of them idles

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,9 +36,6 @@ from .model import (
     parallel_path,
     relative_url,
 )
-
-#: What a page or copied file becomes: its path in the output and its content.
-Output = tuple[str, bytes | Path]
 
 #: Colours for cities that do not set one, in config order; each reads on white.
 PALETTE = ("#b4400b", "#0b6e79", "#6b3fa0", "#a3123a", "#1d4ed8", "#3f6212", "#9d174d", "#334155")
@@ -63,51 +60,6 @@ class Link:
     current: bool
     #: The page has versions, but none in this language: ``url`` leads elsewhere, and there is no ``href``.
     absent: bool = False
-
-
-def render_site(
-    site: Site, environments: Mapping[str, jinja2.Environment], static_files: Mapping[str, Path]
-) -> Iterator[Output]:
-    """Every file of the built site, in a stable order."""
-    _, outputs = render_changed(site, environments, static_files, {})
-    return outputs
-
-
-def render_changed(
-    site: Site,
-    environments: Mapping[str, jinja2.Environment],
-    static_files: Mapping[str, Path],
-    previous: Mapping[str, str],
-    touched: Collection[str] = (),
-    articles: Collection[str] | None = None,
-) -> tuple[dict[str, str], Iterator[Output]]:
-    """The plan's ``{path: key}``, and the outputs of the jobs that are new or changed since ``previous``.
-
-    ``previous`` is the ``{path: key}`` of the last output written; a job runs
-    when its path is new or its key differs. A copy's key is its source path,
-    so ``touched`` names the source files whose content changed on disk (their
-    copies run again). With ``previous`` empty, every job runs: a full build.
-
-    With ``articles`` (slugs), only those articles' own jobs are planned and
-    compared: a part of the plan that is quick to make, so the preview can
-    show an edited article before it re-plans the listings that show it.
-    """
-    if articles is None:
-        grouped: listings.Index | None = listings.index(site)
-        jobs = plan(site, static_files, grouped)
-    else:
-        grouped = None
-        found = [found for slug in articles if (found := site.article(slug)) is not None]
-        jobs = [job for article in found for t in article.translations for job in article_jobs(t.lang, article)]
-        jobs += [job for article in found for job in lacking_jobs(site, article)]
-    keys = {job.path: job.key for job in jobs}
-
-    def outputs() -> Iterator[Output]:
-        for job in jobs:
-            if previous.get(job.path) != job.key or (job.kind == "copy" and job.ref[0] in touched):
-                yield job.path, run(job, site, environments, grouped)
-
-    return keys, outputs()
 
 
 def plan(site: Site, static_files: Mapping[str, Path], grouped: listings.Index | None = None) -> list[Job]:

@@ -1,0 +1,56 @@
+"""The rebuild engine: every rebuild of a site, for ``sitegen build`` and ``sitegen serve`` alike.
+
+A rebuild is two halves. :mod:`sitegen.rebuild` reads what changed and checks
+the site; :mod:`sitegen.publish` renders the pages whose keys changed and
+writes them in one transaction. A one-shot ``sitegen build`` makes an engine,
+rebuilds once and ends: what it knows of earlier builds comes from the build
+cache (:mod:`sitegen.cache`). The preview keeps one engine for the whole
+session: its memory holds the articles, folder keys, templates and manifest
+of the last rebuild, so a save costs what it touches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from pathlib import Path
+
+from . import cache as cache_stage
+from . import collector, parallel, publish
+from .errors import Location, error
+from .rebuild import Memory, Options, Place, Rebuild
+from .report import BuildReport, Progress
+
+__all__ = ["Engine", "Options"]
+
+
+class Engine:
+    """The rebuilds of one site into one output folder."""
+
+    def __init__(self, site_dir: Path, out: Path, options: Options, progress: Progress | None = None):
+        cache = cache_stage.Cache(site_dir, enabled=options.cache, writable=options.write)
+        self.place = Place(site_dir, out, out.resolve(), options, cache, progress or Progress())
+        self.memory = Memory()
+
+    def rebuild(
+        self, changed: Collection[str] | None = None, early: Callable[[BuildReport], object] | None = None
+    ) -> BuildReport:
+        """Bring the output up to date with the sources.
+
+        ``changed`` names the article folders known to have changed (the
+        preview's watcher knows); None looks at every folder (the command
+        line, where anything may have changed since the last build).
+        ``early`` hears first of the changed articles' own pages.
+        """
+        run = Rebuild(self.place, self.memory, changed, early)
+        with collector.released():  # what the rebuild froze out of the collector's sight, it releases
+            try:
+                prepared = run.prepare()
+                if isinstance(prepared, BuildReport):
+                    return prepared
+                if not self.place.options.write:
+                    return publish.check(run, prepared)
+                return publish.publish(run, prepared)
+            except parallel.WorkerLostError as exc:
+                hint = "the previous output was left as it was; try again, or with fewer --jobs"
+                run.problems.append(error(Location(str(self.place.site_dir)), str(exc), hint))
+                return run.report()

@@ -1,0 +1,369 @@
+"""The write protocol: render what changed and publish it in one transaction.
+
+Every rebuild, from ``sitegen build`` or from a save in the preview, ends
+here. The plan (:func:`render.plan`) is compared with the manifest of the
+output folder: a page whose key and file are unchanged is kept, the rest is
+rendered. When at most :data:`PATCH_SHARE` of the output changes, the new
+files go into a pending folder applied under a journal (:class:`output.Stage`
+with ``patch=True``); otherwise a whole new folder is swapped in. Either way
+readers see the old site or the new one, and a failure leaves the old one.
+The search index moves in under the same commit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import posixpath
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import cache as cache_stage
+from . import collector, output, parallel
+from . import search as search_stage
+from .errors import Diagnostic, Location, error
+from .model import FUTURE, Site
+from .report import BuildReport, Prepared
+
+if TYPE_CHECKING:
+    from . import listings, render
+    from .rebuild import Rebuild
+
+#: A patch (rather than a whole new folder) when at most this share of the output changes.
+PATCH_SHARE = 0.1
+#: Pages that make one more worker process worth forking.
+PAGES_PER_WORKER = 150
+#: Jobs that each take much longer than a page.
+_SLOW = frozenset({"sitemap", "sitemap-index", "feed", "city-feed"})
+
+Entry = cache_stage.Entry
+
+
+class ReportedError(Exception):
+    """A problem already made a diagnostic: a template error in a worker (a traceback does not cross
+    processes), an article that changed while the site was built, a search index that failed."""
+
+    def __init__(self, diagnostic: Diagnostic):
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
+
+    def __reduce__(self) -> tuple[Callable, tuple]:
+        return ReportedError, (self.diagnostic,)
+
+
+def check(run: Rebuild, prepared: Prepared) -> BuildReport:
+    """``sitegen check``: render every page (templates can fail too), write nothing."""
+    from . import listings, render, templating
+
+    site, environments = prepared.site, prepared.environments
+    grouped = listings.index(site)
+    jobs = render.plan(site, prepared.theme.static_files, grouped)
+    try:
+        hydrate(run, site, None)
+        for job in jobs:
+            render.run(job, site, environments, grouped)
+    except ReportedError as failure:
+        run.problems.append(failure.diagnostic)
+        return run.report()
+    except templating.TemplateError as exc:
+        run.problems.append(templating.template_problem(exc, prepared.theme))
+        return run.report()
+    pages = sum(job.path.endswith(".html") for job in jobs)
+    articles = len(site.articles)
+    return run.report(pages=pages, files=len(jobs), articles=articles, rendered_from=prepared, **_drafts(site))
+
+
+def publish(run: Rebuild, prepared: Prepared) -> BuildReport:
+    """Render and write what changed; the edited articles' own pages first when the rebuild has ``early``."""
+    setup, site_key, manifest = run.setup_digest, run.site_key, run.manifest_found
+    previous = manifest.files if manifest is not None and output.build_of(run.out) == manifest.build else {}
+    first = Written()
+    if run.early is not None and run.changed and previous:
+        try:
+            first = _first_pages(run, prepared, previous)
+        except PublishError as failure:
+            return failure.report
+        previous = {**previous, **first.files}
+    try:
+        done = _all_pages(run, prepared, previous)
+    except PublishError as failure:
+        if not first.paths:
+            return failure.report
+        _put_back(run, first.before)
+        if manifest is not None:  # the rest is as it was; the pages put back are new files, rendered next time
+            run.memory.manifest = replace(manifest, build=output.build_of(run.out))
+        return run.report(reverted=first.paths)
+    site = prepared.site
+    stored = cache_stage.Manifest(
+        setup=setup,
+        site=site_key,
+        build=output.build_of(run.out),
+        out=str(run.out),
+        today=run.today,
+        dated=any(FUTURE in d.message for d in run.problems),
+        files=done.files,
+        pages=sum(path.endswith(".html") for path in done.files),
+        articles=len(site.articles),
+        sources=run.sources,
+        diagnostics=tuple(d for d in run.problems if not d.is_error),
+        drafts_left_out=_drafts(site)["drafts_left_out"],
+    )
+    run.cache.store_manifest(stored)
+    run.memory.manifest = stored
+    return run.report(
+        pages=stored.pages,
+        files=len(done.files),
+        articles=len(site.articles),
+        written=True,
+        cached=len(done.files) - len(done.paths),
+        written_paths=(*first.paths, *done.paths),
+        removed_paths=done.removed,
+        replaced=done.replaced,
+        rendered_from=prepared if run.options.keep else None,
+        **_drafts(site),
+    )
+
+
+@dataclass
+class Written:
+    """What one transaction wrote."""
+
+    #: The manifest entries of every file of the output (of the early pages only, for those).
+    files: dict[str, Entry] = field(default_factory=dict)
+    paths: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    #: A whole new folder was swapped in.
+    replaced: bool = False
+    #: The bytes the early pages replaced (None: there was no file), to put back should the rest fail.
+    before: dict[str, bytes | None] = field(default_factory=dict)
+
+
+class PublishError(Exception):
+    """A transaction that failed and left the output as it was; ``report`` says why."""
+
+    def __init__(self, report: BuildReport):
+        super().__init__()
+        self.report = report
+
+
+def _all_pages(run: Rebuild, prepared: Prepared, previous: dict[str, Entry]) -> Written:
+    from . import listings, render
+
+    site = prepared.site
+    with collector.settled():
+        grouped = listings.index(site)
+        jobs = render.plan(site, prepared.theme.static_files, grouped)
+    keys = {job.path: job_key(job) for job in jobs}
+    kept = _kept(run, jobs, keys, previous)
+    todo = [job for job in jobs if job.path not in kept]
+    removed = [path for path in previous if path not in keys]
+    patch = bool(previous) and len(todo) + len(removed) <= PATCH_SHARE * len(jobs)
+    searched = prepared.site.config.search and bool(site.articles)
+    files: dict[str, Entry] = {}
+    shown = None if run.options.keep else render.shown(todo, site, grouped)
+    with _transaction(run, prepared, shown), output.Stage(run.out, patch=patch) as stage:
+        for path in kept:  # a patch leaves them where they are; a new folder links them
+            files[path] = previous[path] if patch else cache_stage.entry(keys[path], stage.link(path))
+        for path, stat in render_into(run, prepared, grouped, todo, stage.folder):
+            files[path] = cache_stage.entry(keys[path], stat)
+        if patch:
+            wanted = searched and run.options.search_patches
+            dropped = patch_search(run, stage, [job.path for job in todo], removed) if wanted else []
+            stage.apply([*removed, *dropped])  # pages and search index move in under one commit
+        else:
+            stage.swap(finish=(lambda folder: index_search(run, folder)) if searched else None)
+    ordered = {job.path: files[job.path] for job in jobs}
+    return Written(ordered, tuple(job.path for job in todo), removed=tuple(removed), replaced=not patch)
+
+
+def _first_pages(run: Rebuild, prepared: Prepared, previous: dict[str, Entry]) -> Written:
+    """The changed articles' own pages, published before the listings that show them are even planned."""
+    from . import render
+
+    site = prepared.site
+    found = [article for name in sorted(run.changed or ()) if (article := site.article(name)) is not None]
+    jobs = [job for article in found for t in article.translations for job in render.article_jobs(t.lang, article)]
+    jobs += [job for article in found for job in render.lacking_jobs(site, article)]
+    keys = {job.path: job_key(job) for job in jobs}
+    kept = _kept(run, jobs, keys, previous)
+    todo = [job for job in jobs if job.path not in kept]
+    written = Written()
+    if todo:
+        replaced = output.read(run.out, [job.path for job in todo])
+        slugs = [article.slug for article in found]
+        with _transaction(run, prepared, slugs), output.Stage(run.out, patch=True) as stage:
+            for path, stat in render_into(run, prepared, None, todo, stage.folder):
+                written.files[path] = cache_stage.entry(keys[path], stat)
+            stage.apply(())
+        written.paths, written.before = tuple(job.path for job in todo), replaced
+    assert run.early is not None
+    run.early(run.report(written_paths=written.paths))
+    return written
+
+
+def _put_back(run: Rebuild, replaced: dict[str, bytes | None]) -> None:
+    """Undo the early pages after the rest failed: their old bytes, in one more patch."""
+    with output.Stage(run.out, patch=True) as stage:
+        for path, data in replaced.items():
+            if data is not None:
+                stage.write(path, data)
+        stage.apply([path for path, data in replaced.items() if data is None])
+
+
+def _kept(run: Rebuild, jobs: Sequence[render.Job], keys: dict[str, str], previous: dict[str, Entry]) -> set[str]:
+    """The jobs whose output is already there: same key, and the file the manifest recorded."""
+    out = os.path.join(run.out, "")
+    return {
+        job.path
+        for job in jobs
+        if (old := previous.get(job.path)) and old[0] == keys[job.path] and cache_stage.same_file(out, job.path, old)
+    }
+
+
+@contextlib.contextmanager
+def _transaction(run: Rebuild, prepared: Prepared, slugs: Iterable[str] | None) -> Iterator[None]:
+    """Hydrate the articles to render, then write; a failure becomes the rebuild's error (:class:`PublishError`)."""
+    from . import templating
+
+    try:
+        hydrate(run, prepared.site, slugs)
+        run.cache.forget_manifest(run.out)  # a rebuild that dies leaves no manifest to trust
+        run.memory.manifest = None
+        yield
+    except templating.TemplateError as exc:
+        run.problems.append(templating.template_problem(exc, prepared.theme))
+    except ReportedError as failure:
+        run.problems.append(failure.diagnostic)
+    except OSError as exc:
+        run.problems.append(_write_problem(run.out, exc))
+    else:
+        return
+    raise PublishError(run.report())
+
+
+def _write_problem(out: Path, exc: OSError) -> Diagnostic:
+    # Name the file when one could not be read; a write into the staging
+    # folder, which is gone now, is named by the output folder instead.
+    staged = str(exc.filename or "").startswith(f"{out.parent}{os.sep}.{out.name}.")
+    where = exc.filename if exc.filename and exc.filename2 is None and not staged else out
+    hint = "the previous output was left as it was"
+    return error(Location(str(where)), f"cannot write the output: {exc.strerror or exc}", hint)
+
+
+def hydrate(run: Rebuild, site: Site, slugs: Iterable[str] | None) -> None:
+    """Give the articles named by ``slugs`` (None: all) the HTML the cache keeps apart from them.
+
+    Done before pages are rendered from them (and before workers fork, so
+    they inherit it). An entry without its HTML, or whose HTML does not fit,
+    is read from the article's folder again.
+    """
+    from .model import fill_bodies, split_bodies
+
+    wanted = list(run.light) if slugs is None else [slug for slug in slugs if slug in run.light]
+    for slug in wanted:
+        folder, key = run.light.pop(slug)
+        article = site.article(slug)
+        if article is None:
+            continue
+        bodies = run.cache.bodies(folder.name, key)
+        if bodies is not None and fill_bodies(article, bodies):
+            continue
+        from . import content
+
+        assert run.config is not None
+        fresh, _, _ = content.load_article(
+            run.config, run.site_dir, folder, run.options.drafts, run.registry, run.today
+        )
+        if fresh is None or [t.digest for t in fresh.translations] != [t.digest for t in article.translations]:
+            where = Location(folder.relative_to(run.site_dir).as_posix())
+            raise ReportedError(error(where, "the article changed while the site was being built", "build again"))
+        fill_bodies(article, split_bodies(fresh)[1])
+
+
+def render_into(
+    run: Rebuild, prepared: Prepared, grouped: listings.Index | None, jobs: Sequence[render.Job], folder: Path
+) -> Iterator[tuple[str, os.stat_result]]:
+    """Render ``jobs`` and write them into ``folder``, in worker processes when there are enough."""
+    from . import render, templating
+
+    site, environments, theme = prepared.site, prepared.environments, prepared.theme
+    processes = run.workers(len(jobs), PAGES_PER_WORKER)
+    if processes > 1:  # load each template once, before the workers fork, not once per worker
+        for env in environments.values():
+            for name in env.list_templates(filter_func=lambda name: not name.startswith(".")):
+                env.get_template(name)
+
+    def make(chunk: Sequence[render.Job]) -> list[tuple[str, os.stat_result]]:
+        made = []
+        for job in chunk:
+            try:
+                data = render.run(job, site, environments, grouped)
+            except templating.TemplateError as exc:
+                raise ReportedError(templating.template_problem(exc, theme)) from None
+            made.append((job.path, output.write_file(folder, job.path, data)))
+        return made
+
+    # The slowest jobs (the sitemap, feeds) first and one by one, so no worker is left with them at the end.
+    slow = [[job] for job in jobs if job.kind in _SLOW]
+    chunks = slow + parallel.chunked([job for job in jobs if job.kind not in _SLOW], processes, 40)
+    run.progress.start("Rendering", len(jobs))
+    for made in parallel.run(make, chunks, processes):
+        yield from made
+        run.progress.advance(len(made))
+    run.progress.end()
+
+
+def index_search(run: Rebuild, staging: Path) -> None:
+    """Index the new site before it is swapped in; a failed run fails the build, the old site stays."""
+    problems = search_stage.index(staging)
+    if problems and search_stage.installed():
+        raise ReportedError(_search_failed(problems[0]))
+    run.problems.extend(problems)
+
+
+def patch_search(run: Rebuild, stage: output.Stage, written: Sequence[str], removed: Sequence[str]) -> list[str]:
+    """Put the search index's changes into a patch; returns the bundle files the patch deletes.
+
+    Only the languages whose article pages really change (one article's
+    pages are rendered again in every language) or go are indexed again.
+    """
+    indexed = [path for path in (*written, *removed) if search_stage.article_page(path)]
+    languages = {path.split("/", 1)[0] for path in indexed if stage.differs(path)}
+    if not languages:
+        return []
+    if not search_stage.installed():
+        run.problems.extend(search_stage.index(stage.folder))  # says Pagefind is not installed
+        return []
+    try:
+        return search_stage.patch(run.out, stage.folder, removed, languages)
+    except search_stage.SearchPublishErrorError as failed:
+        raise ReportedError(_search_failed(failed.problems[0])) from None
+
+
+def _search_failed(problem: Diagnostic) -> Diagnostic:
+    """Pagefind's failure as the build's error: a site is not published with its index missing or stale."""
+    reason = problem.message.removeprefix("no search index was built: ")
+    return error(
+        problem.location,
+        f"the search index could not be made: {reason}; the previous site was left as it was",
+        "fix Pagefind (" + problem.hint.split(";")[0] + "), or build without search: sitegen build --no-search",
+    )
+
+
+def job_key(job: render.Job) -> str:
+    """A job's key for the manifest: a copied file counts by its size and time, not just its path."""
+    if job.kind != "copy":
+        return job.key
+    try:
+        stat = os.stat(job.ref[0])
+    except OSError:
+        return job.key + "\0missing"
+    return f"{job.key}\0{stat.st_size}:{stat.st_mtime_ns}"
+
+
+def _drafts(site: Site) -> dict[str, int]:
+    """The report's counts of drafts: articles read with a draft translation, and those left out."""
+    held = sum(any(t.draft for t in article.translations) for article in site.articles)
+    return {"drafts": held, "drafts_left_out": len({posixpath.dirname(path) for path in site.drafts_left_out})}

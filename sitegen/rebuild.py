@@ -1,0 +1,350 @@
+"""One rebuild's reading half: config, theme, keys, articles, checks; what the engine remembers.
+
+A :class:`Rebuild` lives for one call of ``Engine.rebuild``: it reads the
+config and the theme, takes a key of every source, and when something
+changed reads the article folders whose key changed (from the engine's
+:class:`Memory`, else the build cache, else the files, in worker processes
+when there are enough). It ends with the site checked and ready to render
+(:class:`report.Prepared`), which :mod:`sitegen.publish` then writes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import time
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import cache as cache_stage
+from . import collector, output, parallel, sources
+from . import config as config_stage
+from . import search as search_stage
+from . import theme as theme_stage
+from .errors import Diagnostic, Location, error, has_errors, sort
+from .model import ARTICLES, GLOSSARY_FILE, MAX_FILE_SIZE, PEOPLE_FILE, Article, Person, SiteConfig
+from .report import BuildReport, Prepared, Progress
+
+if TYPE_CHECKING:
+    from . import content
+
+#: Tasks that make one more worker process worth forking.
+FOLDERS_PER_WORKER = 60
+
+#: One folder as read: its article (None: errors, or nothing published), its problems, its drafts left out.
+Read = tuple[Article | None, list[Diagnostic], tuple[str, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    drafts: bool = False
+    force: bool = False
+    #: False: only check (``sitegen check``), write nothing.
+    write: bool = True
+    search: bool = True
+    #: Processes, this one included (None: as many as pay, up to one per CPU).
+    jobs: int | None = None
+    cache: bool = True
+    #: Give every article its HTML (not only those on the pages rendered): the preview keeps them.
+    keep: bool = False
+    #: Index for search in a patch too; the preview leaves that to a background thread.
+    search_patches: bool = True
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a site's rebuilds read and write, and how."""
+
+    site_dir: Path
+    #: The output folder as named (a link there is refused, not followed) and as resolved.
+    named_out: Path
+    out: Path
+    options: Options
+    cache: cache_stage.Cache
+    progress: Progress
+
+
+@dataclass
+class Memory:
+    """What an engine remembers between its rebuilds, all of it also in the build cache."""
+
+    #: Article folder name -> (its cache key, the folder as read).
+    articles: dict[str, tuple[str, Read]] = field(default_factory=dict)
+    #: Article folder name -> (its files' stat signature, its content key).
+    folders: dict[str, tuple[tuple, str]] = field(default_factory=dict)
+    #: The Jinja2 environments of the last setup key.
+    environments: tuple[str, dict[str, Any]] | None = None
+    manifest: cache_stage.Manifest | None = None
+
+
+class Rebuild:
+    """One rebuild: the pipeline config -> theme -> keys -> content -> templates -> publish."""
+
+    def __init__(self, place: Place, memory: Memory, changed: Collection[str] | None, early: Callable | None):
+        self.started = time.perf_counter()
+        self.place, self.memory, self.options = place, memory, place.options
+        self.site_dir, self.out, self.cache, self.progress = place.site_dir, place.out, place.cache, place.progress
+        self.changed, self.early = changed, early
+        self.today = dt.date.today()
+        self.problems: list[Diagnostic] = [self.cache.refused] if self.cache.refused else []
+        self.sources = 1
+        self.processes = 1
+        self.config_key = ""
+        #: The ``.md`` files under the article folders, counted while their keys are taken (for the summary).
+        self.markdown_files = 0
+        #: Articles taken from the cache without their HTML: slug -> (folder, cache key). See publish.hydrate.
+        self.light: dict[str, tuple[Path, str]] = {}
+        self.config: SiteConfig | None = None
+        self.registry: Mapping[str, Person] = {}
+        #: Found by :meth:`prepare` for the publishing step: the keys of the setup and the site, the manifest.
+        self.setup_digest, self.site_key = "", ""
+        self.manifest_found: cache_stage.Manifest | None = None
+
+    def report(self, **values: Any) -> BuildReport:
+        elapsed = time.perf_counter() - self.started
+        return BuildReport(
+            sort(self.problems), seconds=elapsed, out=self.out, sources=self.sources, processes=self.processes, **values
+        )
+
+    def prepare(self) -> Prepared | BuildReport:
+        """Read and check the site; a report instead when there is nothing to render (errors, or no change)."""
+        config, theme = self.setup()
+        if config is None or theme is None or has_errors(self.problems):
+            return self.report()
+        setup = self.setup_key(config, theme)
+        folders = self.folder_keys()
+        # The glossary is a source of the checks' results, not of any page: a site key, not a setup key.
+        glossary = cache_stage.file_key(self.site_dir / GLOSSARY_FILE)
+        site_key = cache_stage.digest(setup, glossary, *(f"{name}\0{key}" for name, key in folders.items()))
+        manifest = self.manifest(setup) if self.options.write else None
+        if manifest is not None and self.unchanged(manifest, site_key):
+            report = self.nothing_changed(manifest)
+            if self.early is not None and self.changed:
+                self.early(report)  # the edited articles' pages are as they were: told so at once
+            return report
+        from . import content
+
+        site, found = content.load(config, self.site_dir, self.options.drafts, self.today, self.reader(config, folders))
+        collector.frozen()  # the Site lives as long as the rebuild: later collections need not walk it
+        self.problems += found
+        registries = (PEOPLE_FILE, GLOSSARY_FILE)
+        self.sources = 1 + self.markdown_files + sum((self.site_dir / file).is_file() for file in registries)
+        environments = None if has_errors(self.problems) else self.environments(setup, config, theme)
+        if environments is None:
+            return self.report()
+        self.setup_digest, self.site_key, self.manifest_found = setup, site_key, manifest
+        return Prepared(site, theme, environments)
+
+    def setup(self) -> tuple[SiteConfig | None, theme_stage.Theme | None]:
+        """The config and the theme, and whether the output folder may be written."""
+        config, found = config_stage.load(self.site_dir)
+        self.problems += found
+        if config is None:
+            return None, None
+        self.config_key = repr(config)  # what reading articles depends on: not --no-search
+        self.config = config
+        if not self.options.search:
+            config = replace(config, search=False)
+        theme, found = theme_stage.load(self.site_dir, config)
+        self.problems += found
+        if self.options.write:
+            named = self.place.named_out
+            refused = output.links_out(named, self.site_dir)
+            if not refused:  # never tidy up beside a folder that a link names
+                output.clean_leftovers(self.out)
+            self.problems += refused or output.check_target(named, self.site_dir, self.options.force)
+        return config, theme
+
+    def environments(self, setup: str, config: SiteConfig, theme: theme_stage.Theme) -> dict[str, Any] | None:
+        """A Jinja2 environment per language, kept while the setup (config, theme, sitegen) stays the same."""
+        remembered = self.memory.environments
+        if remembered is not None and remembered[0] == setup:
+            return remembered[1]
+        from . import templating  # Jinja2 is loaded only by builds that render
+
+        try:
+            made = {lang: templating.environment(theme, lang) for lang in config.languages}
+        except ValueError as exc:
+            self.problems.append(error(Location("theme"), f"broken message catalog: {exc}"))
+            return None
+        self.memory.environments = (setup, made)
+        return made
+
+    def nothing_changed(self, manifest: cache_stage.Manifest) -> BuildReport:
+        self.problems += manifest.diagnostics
+        self.sources = manifest.sources
+        files = len(manifest.files)
+        return self.report(
+            pages=manifest.pages,
+            files=files,
+            articles=manifest.articles,
+            written=True,
+            cached=files,
+            unchanged=True,
+            drafts_left_out=manifest.drafts_left_out,
+        )
+
+    # -- keys -------------------------------------------------------------
+
+    def setup_key(self, config: SiteConfig, theme: theme_stage.Theme) -> str:
+        """What every page depends on besides the content: sitegen, the config, the theme, the options."""
+        layers = [cache_stage.tree_key(layer, MAX_FILE_SIZE) or os.urandom(16).hex() for layer in theme.layers]
+        pagefind = (search_stage.executable() or "") if config.search else ""
+        people = PEOPLE_FILE if not sources.outside(self.site_dir, PEOPLE_FILE) else None
+        people_key = cache_stage.file_key(self.site_dir / people) if people is not None else ""
+        return cache_stage.digest(
+            cache_stage.FORMAT,
+            repr(config),
+            *map(str, theme.layers),
+            *layers,
+            f"drafts={self.options.drafts} search={config.search} pagefind={pagefind}",
+            str(self.site_dir.resolve()),
+            people_key,
+        )
+
+    def folder_keys(self) -> dict[str, str]:
+        """Every entry of ``content/articles/`` with a hash of what it holds (a fresh random one if unreadable).
+
+        A folder whose files ``stat`` the same as when its hash was last taken
+        (and had settled by then) keeps that hash without being read again; one
+        the engine remembers and the caller does not name as changed is not even looked at.
+        """
+        root = self.site_dir / ARTICLES
+        if sources.outside(self.site_dir, ARTICLES):  # not even hashed: content.load reports the link
+            return {}
+        try:
+            entries = sorted(os.scandir(root), key=lambda entry: entry.name)
+        except OSError:
+            return {}
+        taken, known = self.cache.folder_keys()
+        known = {**known, **self.memory.folders}
+        now = time.time_ns()
+        keys, signed = {}, {}
+        for entry in entries:
+            if not entry.is_dir():
+                keys[entry.name] = "not a folder"
+                continue
+            old = known.get(entry.name)
+            if self.changed is not None and entry.name not in self.changed and old is not None:
+                signature = old[0]
+            else:
+                signature = cache_stage.tree_signature(entry.path)
+            same = signature is not None and old is not None and old[0] == signature
+            if same and cache_stage.settled(signature, taken):
+                keys[entry.name] = old[1]
+            else:
+                keys[entry.name] = cache_stage.tree_key(entry.path, MAX_FILE_SIZE) or os.urandom(16).hex()
+            if signature is not None:
+                signed[entry.name] = (signature, keys[entry.name])
+                self.markdown_files += sum(item[0].endswith(".md") for item in signature)
+        if signed != known or any(not cache_stage.settled(sig, taken) for sig, _ in signed.values()):
+            self.cache.store_folder_keys(now, signed)
+        self.memory.folders = signed
+        return keys
+
+    def manifest(self, setup: str) -> cache_stage.Manifest | None:
+        remembered = self.memory.manifest
+        if remembered is not None and remembered.setup == setup:
+            return remembered
+        return self.cache.manifest(setup, self.out)
+
+    def unchanged(self, manifest: cache_stage.Manifest, site_key: str) -> bool:
+        """Whether the output is exactly what this build would write: same sources, same day's view, intact."""
+        if manifest.site != site_key or output.build_of(self.out) != manifest.build:
+            return False
+        if manifest.today != self.today and (manifest.dated or manifest.today is None or manifest.today > self.today):
+            return False
+        out = os.path.join(self.out, "")
+        return all(cache_stage.same_file(out, path, entry) for path, entry in manifest.files.items())
+
+    # -- reading ----------------------------------------------------------
+
+    def reader(self, config: SiteConfig, folders: Mapping[str, str]) -> content.Reader:
+        """Article folders from memory or the cache where their key matches, read (in parallel) where not."""
+
+        def read(paths: Sequence[Path], registry: Mapping[str, Person]) -> list[Read]:
+            self.registry = registry
+            keys = self.article_keys(paths, folders, registry)
+            results: list[Read | None] = []
+            missing = []
+            with collector.settled():
+                for index, (path, key) in enumerate(zip(paths, keys, strict=True)):
+                    results.append(self.remembered(path, key))
+                    if results[-1] is None:
+                        missing.append(index)
+            self.read_missing(config, paths, keys, missing, results)
+            return [result for result in results if result is not None]
+
+        return read
+
+    def article_keys(
+        self, paths: Sequence[Path], folders: Mapping[str, str], registry: Mapping[str, Person]
+    ) -> list[str | None]:
+        base = cache_stage.digest(
+            cache_stage.FORMAT,
+            self.config_key,
+            repr(sorted(registry.items())),
+            f"drafts={self.options.drafts}",
+            str(self.site_dir.resolve()),
+        )
+        return [cache_stage.digest(base, folders[path.name]) if path.name in folders else None for path in paths]
+
+    def remembered(self, path: Path, key: str | None) -> Read | None:
+        """The folder as the engine or the cache last read it under the same key; None: read it."""
+        known = self.memory.articles.get(path.name)
+        if known is not None and key is not None and known[0] == key:
+            article = known[1][0]
+            if article is not None and self.cache.enabled and not _has_bodies(article):
+                self.light[article.slug] = (path, key)
+            return known[1][0], list(known[1][1]), known[1][2]
+        entry = self.cache.article(path.name, key, self.today)
+        if entry is None:
+            return None
+        found: Read = (entry.article, list(entry.diagnostics), entry.drafts_left_out)
+        if entry.article is not None and key is not None:
+            self.light[entry.article.slug] = (path, key)
+            self.memory.articles[path.name] = (key, found)
+        return found
+
+    def read_missing(
+        self, config: SiteConfig, paths: Sequence[Path], keys: list[str | None], missing: list[int], results: list
+    ) -> None:
+        """Read the folders at ``missing`` (in worker processes when there are enough) into ``results``."""
+        from . import content
+
+        def load(chunk: Sequence[int]) -> list[Read]:
+            loaded = []
+            for i in chunk:  # each worker stores its own entries: one pickling of each article, not two
+                article, found, left_out = content.load_article(
+                    config, self.site_dir, paths[i], self.options.drafts, self.registry, self.today
+                )
+                entry = cache_stage.ArticleEntry(article, tuple(found), self.today, left_out)
+                self.cache.store_article(paths[i].name, keys[i], entry)
+                loaded.append((article, found, left_out))
+            return loaded
+
+        processes = self.workers(len(missing), FOLDERS_PER_WORKER)
+        self.progress.start("Reading", len(missing))
+        chunks = parallel.chunked(missing, processes, 25)
+        # Articles are plain data without cycles (parsing makes none): the collector need not walk them.
+        with collector.settled() if processes > 1 else contextlib.nullcontext():
+            for chunk, loaded in zip(chunks, parallel.run(load, chunks, processes), strict=True):
+                for index, result in zip(chunk, loaded, strict=True):
+                    results[index] = result
+                    if (key := keys[index]) is not None:
+                        self.memory.articles[paths[index].name] = (key, result)
+                self.progress.advance(len(chunk))
+        self.progress.end()
+
+    def workers(self, tasks: int, per_worker: int) -> int:
+        processes = parallel.workers(self.options.jobs, tasks, per_worker)
+        self.processes = max(self.processes, processes)
+        return processes
+
+
+def _has_bodies(article: Article) -> bool:
+    """Whether an article remembered from an earlier rebuild was given its HTML then."""
+    return any(t.lead_html or t.notes_html or any(p.html for p in t.passages) for t in article.translations)
