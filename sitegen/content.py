@@ -46,16 +46,30 @@ def load(
     today: dt.date | None = None,
     reader: Reader | None = None,
 ) -> tuple[Site, list[Diagnostic]]:
-    """Read every article of the site; articles with errors are left out of the Site.
+    """Read every article of the site and run the site-wide checks; articles with errors are left out.
 
     ``reader`` reads the article folders (by default, one after another with
     :func:`load_article`).
     """
+    site, problems, names = read(config, site_dir, drafts, today, reader)
+    return site, problems + check(site, names, site_dir)
+
+
+def read(
+    config: SiteConfig,
+    site_dir: Path,
+    drafts: bool = False,
+    today: dt.date | None = None,
+    reader: Reader | None = None,
+) -> tuple[Site, list[Diagnostic], list[str] | None]:
+    """Read every article of the site, without the site-wide checks: the Site, the problems, and the
+    name of every folder under ``content/articles/`` (hidden ones too), for :func:`check` (None: there is
+    no folder to read, and nothing to check)."""
     registry, problems = people.load(config, site_dir)
     root = site_dir / ARTICLES
     if (refused := sources.problem(site_dir, ARTICLES)) is not None:
         problems += [] if refused in problems else [refused]  # ``content/`` itself: people.load said so
-        return Site(config, (), tuple(registry.values())), problems
+        return Site(config, (), tuple(registry.values())), problems, None
     if not root.is_dir():
         problems.append(
             warning(
@@ -64,7 +78,7 @@ def load(
                 f"create {ARTICLES.as_posix()}/<slug>/{config.default_language}.md",
             )
         )
-        return Site(config, (), tuple(registry.values())), problems
+        return Site(config, (), tuple(registry.values())), problems, None
     folders = []
     names = []  # every folder, hidden ones too: what links to articles may name
     prefix = ARTICLES.as_posix()
@@ -96,17 +110,15 @@ def load(
         left_out += drafts
         if article is not None:
             articles.append(article)
-    site = Site(config, tuple(articles), tuple(registry.values()), tuple(left_out))
-    return site, problems + checks.site(site, names) + _contested_names(site, site_dir)
+    return Site(config, tuple(articles), tuple(registry.values()), tuple(left_out)), problems, names
 
 
-def check_site(site: Site, site_dir: Path) -> list[Diagnostic]:
-    """The checks that need the whole site: links between articles, missing translations, contested names."""
-    root = site_dir / ARTICLES
-    if (refused := sources.problem(site_dir, ARTICLES)) is not None:
-        return [refused]
-    folders = [f.name for f in root.iterdir() if f.is_dir()] if root.is_dir() else []
-    return checks.site(site, folders) + _contested_names(site, site_dir)
+def check(site: Site, names: list[str] | None, site_dir: Path) -> list[Diagnostic]:
+    """The checks that need the whole site: links between articles, missing translations, contested names.
+
+    ``names`` are the article folders' names (:func:`read` gives them): a link to a draft is not a link to nothing.
+    """
+    return [] if names is None else checks.site(site, names) + _contested_names(site, site_dir)
 
 
 def _contested_names(site: Site, site_dir: Path) -> list[Diagnostic]:

@@ -48,8 +48,13 @@ class Engine:
                 if isinstance(prepared, BuildReport):
                     return prepared
                 if not self.place.options.write:
-                    return publish.check(run, prepared)
-                return publish.publish(run, prepared)
+                    return run.report() if run.check_site(prepared) else publish.check(run, prepared)
+                first = publish.early(run, prepared)
+                if run.check_site(prepared):
+                    return publish.undo(run, first) if first.paths else run.report()
+                return publish.publish(run, prepared, first)
+            except publish.PublishError as failure:
+                return failure.report
             except parallel.WorkerLostError as exc:
                 hint = "the previous output was left as it was; try again, or with fewer --jobs"
                 run.problems.append(error(Location(str(self.place.site_dir)), str(exc), hint))

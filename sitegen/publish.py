@@ -75,26 +75,23 @@ def check(run: Rebuild, prepared: Prepared) -> BuildReport:
     return run.report(pages=pages, files=len(jobs), articles=articles, rendered_from=prepared, **_drafts(site))
 
 
-def publish(run: Rebuild, prepared: Prepared) -> BuildReport:
-    """Render and write what changed; the edited articles' own pages first when the rebuild has ``early``."""
-    setup, site_key, manifest = run.setup_digest, run.site_key, run.manifest_found
-    previous = manifest.files if manifest is not None and output.build_of(run.out) == manifest.build else {}
-    first = Written()
-    if run.early is not None and run.changed and previous:
-        try:
-            first = _first_pages(run, prepared, previous)
-        except PublishError as failure:
-            return failure.report
-        previous = {**previous, **first.files}
+def early(run: Rebuild, prepared: Prepared) -> Written:
+    """The changed articles' own pages, published first when the rebuild has ``early`` (before even the
+    site-wide checks: :func:`undo` puts them back if those fail). :class:`PublishError` when they cannot be."""
+    previous = _previous(run)
+    if run.early is None or not run.changed or not previous:
+        return Written(previous=previous)
+    return _first_pages(run, prepared, previous)
+
+
+def publish(run: Rebuild, prepared: Prepared, first: Written | None = None) -> BuildReport:
+    """Render and write what changed (beyond the ``first`` pages :func:`early` wrote)."""
+    first = first or Written(previous=_previous(run))
     try:
-        done = _all_pages(run, prepared, previous)
+        done = _all_pages(run, prepared, {**first.previous, **first.files})
     except PublishError as failure:
-        if not first.paths:
-            return failure.report
-        _put_back(run, first.before)
-        if manifest is not None:  # the rest is as it was; the pages put back are new files, rendered next time
-            run.memory.manifest = replace(manifest, build=output.build_of(run.out))
-        return run.report(reverted=first.paths)
+        return undo(run, first) if first.paths else failure.report
+    setup, site_key = run.setup_digest, run.site_key
     site = prepared.site
     stored = cache_stage.Manifest(
         setup=setup,
@@ -138,6 +135,8 @@ class Written:
     replaced: bool = False
     #: The bytes the early pages replaced (None: there was no file), to put back should the rest fail.
     before: dict[str, bytes | None] = field(default_factory=dict)
+    #: The manifest's files as they were before the transaction, when they described the output.
+    previous: dict[str, Entry] = field(default_factory=dict)
 
 
 class PublishError(Exception):
@@ -146,6 +145,20 @@ class PublishError(Exception):
     def __init__(self, report: BuildReport):
         super().__init__()
         self.report = report
+
+
+def undo(run: Rebuild, first: Written) -> BuildReport:
+    """Put the early pages back as they were, after the rest of the rebuild failed; the report says which."""
+    _put_back(run, first.before)
+    if (manifest := run.manifest_found) is not None:  # the rest is as it was; the pages put back are new files
+        run.memory.manifest = replace(manifest, build=output.build_of(run.out))
+    return run.report(reverted=first.paths)
+
+
+def _previous(run: Rebuild) -> dict[str, Entry]:
+    """The manifest's files, when it describes the output folder as it is."""
+    manifest = run.manifest_found
+    return manifest.files if manifest is not None and output.build_of(run.out) == manifest.build else {}
 
 
 def _all_pages(run: Rebuild, prepared: Prepared, previous: dict[str, Entry]) -> Written:
@@ -189,7 +202,7 @@ def _first_pages(run: Rebuild, prepared: Prepared, previous: dict[str, Entry]) -
     keys = {job.path: job_key(job) for job in jobs}
     kept = _kept(run, jobs, keys, previous)
     todo = [job for job in jobs if job.path not in kept]
-    written = Written()
+    written = Written(previous=previous)
     if todo:
         replaced = output.read(run.out, [job.path for job in todo])
         slugs = [article.slug for article in found]

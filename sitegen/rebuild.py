@@ -102,6 +102,8 @@ class Rebuild:
         #: Found by :meth:`prepare` for the publishing step: the keys of the setup and the site, the manifest.
         self.setup_digest, self.site_key = "", ""
         self.manifest_found: cache_stage.Manifest | None = None
+        #: Every folder's name under ``content/articles/``, for the site-wide checks (None: no folder).
+        self.names: list[str] | None = None
 
     def report(self, **values: Any) -> BuildReport:
         elapsed = time.perf_counter() - self.started
@@ -110,7 +112,8 @@ class Rebuild:
         )
 
     def prepare(self) -> Prepared | BuildReport:
-        """Read and check the site; a report instead when there is nothing to render (errors, or no change)."""
+        """Read the site, each article checked; a report instead when there is nothing to render (errors,
+        or no change). The site-wide checks are :meth:`check_site`'s."""
         config, theme = self.setup()
         if config is None or theme is None or has_errors(self.problems):
             return self.report()
@@ -127,7 +130,8 @@ class Rebuild:
             return report
         from . import content
 
-        site, found = content.load(config, self.site_dir, self.options.drafts, self.today, self.reader(config, folders))
+        reader = self.reader(config, folders)
+        site, found, self.names = content.read(config, self.site_dir, self.options.drafts, self.today, reader)
         collector.frozen()  # the Site lives as long as the rebuild: later collections need not walk it
         self.problems += found
         registries = (PEOPLE_FILE, GLOSSARY_FILE)
@@ -137,6 +141,13 @@ class Rebuild:
             return self.report()
         self.setup_digest, self.site_key, self.manifest_found = setup, site_key, manifest
         return Prepared(site, theme, environments)
+
+    def check_site(self, prepared: Prepared) -> bool:
+        """The site-wide checks (links between articles, names two pages share, …); whether any failed."""
+        from . import content
+
+        self.problems += content.check(prepared.site, self.names, self.site_dir)
+        return has_errors(self.problems)
 
     def setup(self) -> tuple[SiteConfig | None, theme_stage.Theme | None]:
         """The config and the theme, and whether the output folder may be written."""

@@ -231,6 +231,23 @@ def test_a_failure_after_the_early_pages_puts_them_back(tmp_path: Path) -> None:
     assert_same(snapshot(preview.out, folders=True), clean_build(site, drafts=True), "after the fix")
 
 
+def test_a_site_wide_error_after_the_early_pages_puts_them_back(tmp_path: Path) -> None:
+    """The edited article's pages go out before the site-wide checks; a link to no article then fails them."""
+    site = tmp_path / "site"
+    shutil.copytree(SITES / "basic", site)
+    preview = Preview(site, site / ".sitegen" / "preview")
+    assert preview.build().ok
+    before = snapshot(preview.out, folders=True)
+    early: list[Update] = []
+    update = preview.update(
+        replace_in(site, KARABAKH_EN, "information war", "[information war](../no-such-slug/)"), early=early.append
+    )
+    assert early and "en/karabakh-claim/index.html" in early[0].written
+    assert [d.message for d in update.errors] == ["'../no-such-slug/' links to an article that does not exist"]
+    assert "en/karabakh-claim/index.html" in update.reverted
+    assert_same(snapshot(preview.out, folders=True), before, "after the failure")
+
+
 def test_a_change_renders_only_what_shows_it(tmp_path: Path) -> None:
     site = tmp_path / "site"
     shutil.copytree(SITES / "basic", site)
