@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import hmac
 import os
 import pickle
@@ -42,132 +41,16 @@ from typing import Any
 
 from . import __version__, sources
 from .errors import Diagnostic, Location, compact_pickle, warning
+from .fingerprints import Entry, code_key, digest
 from .model import FUTURE, Article, split_bodies
 
 #: Where the cache lives in a site folder (git-ignored with the rest of ``.sitegen/``).
 FOLDER = Path(".sitegen") / "cache"
 
 
-def digest(*parts: bytes | str) -> str:
-    """A short stable hash of byte and text parts, each length-prefixed so parts cannot run together."""
-    hasher = hashlib.sha256()  # the fastest stdlib hash where the CPU has SHA instructions
-    for part in parts:
-        data = part.encode("utf-8", "surrogateescape") if isinstance(part, str) else part
-        hasher.update(len(data).to_bytes(8, "little"))
-        hasher.update(data)
-    return hasher.hexdigest()[:32]
-
-
-def code_key() -> str:
-    """A digest of sitegen's own code: every module and script of the installed package.
-
-    A development install changes code without changing ``__version__``, and a
-    changed renderer or template helper must never reuse pages the old code
-    made. Computed once per process (some 40 small files); the default theme is
-    keyed separately, with the site's theme files.
-    """
-    package = os.path.dirname(os.path.abspath(__file__))
-    parts: list[bytes | str] = []
-    for folder, folders, files in os.walk(package):
-        folders[:] = sorted(name for name in folders if name not in ("__pycache__", "_theme"))
-        for name in sorted(files):
-            if name.endswith((".py", ".js")):
-                with open(os.path.join(folder, name), "rb") as handle:
-                    parts += [os.path.relpath(os.path.join(folder, name), package), handle.read()]
-    return digest(*parts)
-
-
 #: Bumped whenever what is stored changes shape; with the code's digest, so any change to sitegen's code
 #: (not only a new version) makes older entries ignored.
 FORMAT = f"sitegen-cache-4/{__version__}/{code_key()}"
-
-
-def tree_key(root: str | Path, limit: int) -> str | None:
-    """A hash of every entry under ``root``: names, kinds, link targets, and the bytes of regular files.
-
-    Links are hashed as their targets' names (and a linked file by its
-    bytes), never followed into folders. Files larger than ``limit`` count by
-    size and time only. None when the tree cannot be read whole (a permission
-    problem, a file vanishing): then nothing under it is cached.
-    """
-    parts: list[bytes | str] = []
-    try:
-        _walk(os.fspath(root), "", limit, parts)
-    except OSError:
-        return None
-    return digest(*parts)
-
-
-def _walk(folder: str, prefix: str, limit: int, parts: list[bytes | str]) -> None:
-    with os.scandir(folder) as found:
-        entries = sorted(found, key=lambda entry: entry.name)
-    for entry in entries:
-        name = prefix + entry.name
-        if entry.is_symlink():
-            parts += (name, "link", os.readlink(entry.path))
-            if not entry.is_file():
-                continue
-        if entry.is_dir(follow_symlinks=False):
-            parts += (name, "dir")
-            _walk(entry.path, name + "/", limit, parts)
-        elif not entry.is_file():
-            parts += (name, "special")
-        elif (stat := entry.stat()).st_size > limit:
-            parts += (name, "large", f"{stat.st_size}:{stat.st_mtime_ns}")
-        else:
-            with sources.open_regular(entry.path) as file:
-                parts += (name, "file", file.read())
-
-
-#: Files changed less than this before their signature was taken are hashed again next time: a file
-#: system with coarse timestamps could hold a second edit of the same size under the same time.
-RACY_NS = 2_000_000_000
-
-
-def tree_signature(root: str | Path) -> tuple | None:
-    """What ``stat`` says of every entry under ``root`` (names, kinds, sizes, times, inodes), reading no file.
-
-    Equal signatures mean unchanged files, so :func:`tree_key` need not read
-    and hash them again; the change time (which no tool can set back) is in
-    it too. None when the tree cannot be listed.
-    """
-    found: list[tuple] = []
-    try:
-        _stat_walk(os.fspath(root), "", found)
-    except OSError:
-        return None
-    return tuple(found)
-
-
-def _stat_walk(folder: str, prefix: str, found: list[tuple]) -> None:
-    with os.scandir(folder) as listed:
-        entries = sorted(listed, key=lambda entry: entry.name)
-    for entry in entries:
-        stat = entry.stat(follow_symlinks=False)
-        target = os.readlink(entry.path) if entry.is_symlink() else ""
-        found.append(
-            (prefix + entry.name, stat.st_mode, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, target)
-        )
-        if target and entry.is_file():  # a linked file: its content is hashed, so its own stat counts
-            linked = entry.stat()
-            found.append(
-                ("", linked.st_mode, linked.st_size, linked.st_mtime_ns, linked.st_ctime_ns, linked.st_ino, "")
-            )
-        elif entry.is_dir(follow_symlinks=False):
-            _stat_walk(entry.path, prefix + entry.name + "/", found)
-
-
-def settled(signature: tuple, taken_ns: int) -> bool:
-    """Whether no entry of ``signature`` changed within :data:`RACY_NS` before it was taken."""
-    return all(max(entry[3], entry[4]) < taken_ns - RACY_NS for entry in signature)
-
-
-def file_key(path: Path) -> str:
-    """A hash of one optional file's bytes ("missing" when it is not there)."""
-    try:
-        return digest(sources.read_bytes(path))
-    except OSError:
-        return "missing"
 
 
 @compact_pickle
@@ -203,7 +86,7 @@ class Manifest:
     today: dt.date | None = None
     #: Whether any article had a future-date warning, which a later day would change.
     dated: bool = False
-    files: dict[str, tuple[str, int, int, int]] = field(default_factory=dict)
+    files: dict[str, Entry] = field(default_factory=dict)
     pages: int = 0
     articles: int = 0
     sources: int = 0
@@ -397,23 +280,3 @@ def _user_secret() -> bytes | None:
         if len(data) == 32:
             return data
     return None
-
-
-#: A file of a manifest: (job key, size, mtime_ns, inode).
-Entry = tuple[str, int, int, int]
-
-
-def entry(key: str, stat: os.stat_result) -> Entry:
-    return (key, stat.st_size, stat.st_mtime_ns, stat.st_ino)
-
-
-def same_file(out: str, path: str, found: Entry) -> bool:
-    """Whether the output file is still the one the manifest recorded (same size, time and inode).
-
-    ``out`` is the output folder as a string ending in a separator: the quickest form for a loop over every file.
-    """
-    try:
-        stat = os.stat(out + path)
-    except (OSError, ValueError):
-        return False
-    return (stat.st_size, stat.st_mtime_ns, stat.st_ino) == found[1:]

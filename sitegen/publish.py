@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import cache as cache_stage
-from . import collector, output, parallel
+from . import collector, fingerprints, output, parallel
 from . import search as search_stage
 from .errors import Diagnostic, Location, error
 from .model import FUTURE, Site
@@ -38,7 +38,7 @@ PAGES_PER_WORKER = 150
 #: Jobs that each take much longer than a page.
 _SLOW = frozenset({"sitemap", "sitemap-index", "feed", "city-feed"})
 
-Entry = cache_stage.Entry
+Entry = fingerprints.Entry
 
 
 class ReportedError(Exception):
@@ -178,9 +178,9 @@ def _all_pages(run: Rebuild, prepared: Prepared, previous: dict[str, Entry]) -> 
     shown = None if run.options.keep else render.shown(todo, site, grouped)
     with _transaction(run, prepared, shown), output.Stage(run.out, patch=patch) as stage:
         for path in kept:  # a patch leaves them where they are; a new folder links them
-            files[path] = previous[path] if patch else cache_stage.entry(keys[path], stage.link(path))
+            files[path] = previous[path] if patch else fingerprints.entry(keys[path], stage.link(path))
         for path, stat in render_into(run, prepared, grouped, todo, stage.folder):
-            files[path] = cache_stage.entry(keys[path], stat)
+            files[path] = fingerprints.entry(keys[path], stat)
         if patch:
             wanted = searched and run.options.search_patches
             dropped = patch_search(run, stage, [job.path for job in todo], removed) if wanted else []
@@ -208,7 +208,7 @@ def _first_pages(run: Rebuild, prepared: Prepared, previous: dict[str, Entry]) -
         slugs = [article.slug for article in found]
         with _transaction(run, prepared, slugs), output.Stage(run.out, patch=True) as stage:
             for path, stat in render_into(run, prepared, None, todo, stage.folder):
-                written.files[path] = cache_stage.entry(keys[path], stat)
+                written.files[path] = fingerprints.entry(keys[path], stat)
             stage.apply(())
         written.paths, written.before = tuple(job.path for job in todo), replaced
     assert run.early is not None
@@ -231,7 +231,7 @@ def _kept(run: Rebuild, jobs: Sequence[render.Job], keys: dict[str, str], previo
     return {
         job.path
         for job in jobs
-        if (old := previous.get(job.path)) and old[0] == keys[job.path] and cache_stage.same_file(out, job.path, old)
+        if (old := previous.get(job.path)) and old[0] == keys[job.path] and fingerprints.same_file(out, job.path, old)
     }
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import cache as cache_stage
-from . import collector, output, parallel, sources
+from . import collector, fingerprints, output, parallel, sources
 from . import config as config_stage
 from . import search as search_stage
 from . import theme as theme_stage
@@ -120,8 +120,8 @@ class Rebuild:
         setup = self.setup_key(config, theme)
         folders = self.folder_keys()
         # The glossary is a source of the checks' results, not of any page: a site key, not a setup key.
-        glossary = cache_stage.file_key(self.site_dir / GLOSSARY_FILE)
-        site_key = cache_stage.digest(setup, glossary, *(f"{name}\0{key}" for name, key in folders.items()))
+        glossary = fingerprints.file_key(self.site_dir / GLOSSARY_FILE)
+        site_key = fingerprints.digest(setup, glossary, *(f"{name}\0{key}" for name, key in folders.items()))
         manifest = self.manifest(setup) if self.options.write else None
         if manifest is not None and self.unchanged(manifest, site_key):
             report = self.nothing_changed(manifest)
@@ -202,11 +202,11 @@ class Rebuild:
 
     def setup_key(self, config: SiteConfig, theme: theme_stage.Theme) -> str:
         """What every page depends on besides the content: sitegen, the config, the theme, the options."""
-        layers = [cache_stage.tree_key(layer, MAX_FILE_SIZE) or os.urandom(16).hex() for layer in theme.layers]
+        layers = [fingerprints.tree_key(layer, MAX_FILE_SIZE) or os.urandom(16).hex() for layer in theme.layers]
         pagefind = (search_stage.executable() or "") if config.search else ""
         people = PEOPLE_FILE if not sources.outside(self.site_dir, PEOPLE_FILE) else None
-        people_key = cache_stage.file_key(self.site_dir / people) if people is not None else ""
-        return cache_stage.digest(
+        people_key = fingerprints.file_key(self.site_dir / people) if people is not None else ""
+        return fingerprints.digest(
             cache_stage.FORMAT,
             repr(config),
             *map(str, theme.layers),
@@ -242,16 +242,16 @@ class Rebuild:
             if self.changed is not None and entry.name not in self.changed and old is not None:
                 signature = old[0]
             else:
-                signature = cache_stage.tree_signature(entry.path)
+                signature = fingerprints.tree_signature(entry.path)
             same = signature is not None and old is not None and old[0] == signature
-            if same and cache_stage.settled(signature, taken):
+            if same and fingerprints.settled(signature, taken):
                 keys[entry.name] = old[1]
             else:
-                keys[entry.name] = cache_stage.tree_key(entry.path, MAX_FILE_SIZE) or os.urandom(16).hex()
+                keys[entry.name] = fingerprints.tree_key(entry.path, MAX_FILE_SIZE) or os.urandom(16).hex()
             if signature is not None:
                 signed[entry.name] = (signature, keys[entry.name])
                 self.markdown_files += sum(item[0].endswith(".md") for item in signature)
-        if signed != known or any(not cache_stage.settled(sig, taken) for sig, _ in signed.values()):
+        if signed != known or any(not fingerprints.settled(sig, taken) for sig, _ in signed.values()):
             self.cache.store_folder_keys(now, signed)
         self.memory.folders = signed
         return keys
@@ -269,7 +269,7 @@ class Rebuild:
         if manifest.today != self.today and (manifest.dated or manifest.today is None or manifest.today > self.today):
             return False
         out = os.path.join(self.out, "")
-        return all(cache_stage.same_file(out, path, entry) for path, entry in manifest.files.items())
+        return all(fingerprints.same_file(out, path, entry) for path, entry in manifest.files.items())
 
     # -- reading ----------------------------------------------------------
 
@@ -294,14 +294,14 @@ class Rebuild:
     def article_keys(
         self, paths: Sequence[Path], folders: Mapping[str, str], registry: Mapping[str, Person]
     ) -> list[str | None]:
-        base = cache_stage.digest(
+        base = fingerprints.digest(
             cache_stage.FORMAT,
             self.config_key,
             repr(sorted(registry.items())),
             f"drafts={self.options.drafts}",
             str(self.site_dir.resolve()),
         )
-        return [cache_stage.digest(base, folders[path.name]) if path.name in folders else None for path in paths]
+        return [fingerprints.digest(base, folders[path.name]) if path.name in folders else None for path in paths]
 
     def remembered(self, path: Path, key: str | None) -> Read | None:
         """The folder as the engine or the cache last read it under the same key; None: read it."""

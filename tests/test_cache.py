@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen import cache, output, search
+from sitegen import cache, fingerprints, output, search
 from sitegen.build import build
 
 from .conftest import CONFIG, REPO, article, generated_site, snapshot, write_articles
@@ -308,7 +308,7 @@ def test_an_article_changed_while_building_fails_the_build_cleanly(tmp_path: Pat
     site = write_site(tmp_path / "site", articles=5)
     rebuild(site)
     before = tree(site / "output")
-    entry = site / cache.FOLDER / "articles" / f"{cache.digest('piece-00')}.pickle"
+    entry = site / cache.FOLDER / "articles" / f"{fingerprints.digest('piece-00')}.pickle"
     data = entry.read_bytes()  # its HTML is cut off, so the build reads the article again to render it
     entry.write_bytes(data[: cache._HEADER.size + cache._HEADER.unpack(data[: cache._HEADER.size])[1]])
     edit(site, EN.format(2), "A says 2 in en.", "A says 2, edited.")  # the listings that show piece-00 again
