@@ -79,8 +79,24 @@ def read(
             )
         )
         return Site(config, (), tuple(registry.values())), problems, None
-    folders = []
-    names = []  # every folder, hidden ones too: what links to articles may name
+    folders, names = _folders(root, problems)
+    if reader is None:
+        results = [load_article(config, site_dir, folder, drafts, registry, today) for folder in folders]
+    else:
+        results = reader(folders, registry)
+    articles = []
+    left_out: list[str] = []
+    for article, found, drafts in results:
+        problems += found
+        left_out += drafts
+        if article is not None:
+            articles.append(article)
+    return Site(config, tuple(articles), tuple(registry.values()), tuple(left_out)), problems, names
+
+
+def _folders(root: Path, problems: list[Diagnostic]) -> tuple[list[Path], list[str]]:
+    """The article folders under ``root``, and the name of every folder (hidden ones too: links may name them)."""
+    folders, names = [], []
     prefix = ARTICLES.as_posix()
     for entry in sorted(os.scandir(root), key=lambda entry: entry.name):
         if entry.name.startswith("."):
@@ -99,18 +115,7 @@ def read(
             continue
         folders.append(root / entry.name)
         names.append(entry.name)
-    if reader is None:
-        results = [load_article(config, site_dir, folder, drafts, registry, today) for folder in folders]
-    else:
-        results = reader(folders, registry)
-    articles = []
-    left_out: list[str] = []
-    for article, found, drafts in results:
-        problems += found
-        left_out += drafts
-        if article is not None:
-            articles.append(article)
-    return Site(config, tuple(articles), tuple(registry.values()), tuple(left_out)), problems, names
+    return folders, names
 
 
 def check(site: Site, names: list[str] | None, site_dir: Path) -> list[Diagnostic]:
@@ -185,10 +190,37 @@ def _article(reading: _Reading, folder: Path, problems: list[Diagnostic]) -> Art
     config = reading.config
     rel = folder.relative_to(reading.site_dir).as_posix()
     before = len(problems)
+    if not _folder_checked(reading, folder, rel, problems):
+        return None
+    translations: list[Translation] = []
+    sound: list[agreement.Source] = []
+    assets: list[str] = []
+    for path in _listing(folder):
+        file_rel = f"{rel}/{path.relative_to(folder).as_posix()}"
+        lang = _language_file(reading, folder, path, file_rel, problems, assets)
+        mark = len(problems)
+        source = _translation(reading, path, file_rel, lang, problems) if lang is not None else None
+        if source is not None:
+            translations.append(source.translation)
+            if not any(p.is_error for p in problems[mark:]):
+                sound.append(source)  # compared with its translations; a broken file is not
+    if not translations and len(problems) == before:
+        hint = f"add {rel}/{config.default_language}.md"
+        problems.append(warning(Location(rel), "the article folder has no language files", hint))
+    translations.sort(key=lambda t: config.languages.index(t.lang))
+    sound.sort(key=lambda s: config.languages.index(s.translation.lang))
+    problems.extend(agreement.check(sound))
+    if any(p.is_error for p in problems[before:]) or not translations:
+        return None
+    return Article(folder.name, tuple(translations), tuple(assets), folder=str(folder))
+
+
+def _folder_checked(reading: _Reading, folder: Path, rel: str, problems: list[Diagnostic]) -> bool:
+    """The folder's name checked (problems added); False when it is a link out of the site, not to be read."""
     articles = reading.site_dir / ARTICLES
     if folder.is_symlink() and (problem := sources.link_problem(folder, articles, "articles folder")):
         problems.append(error(Location(rel), problem, f"move the article folder into {ARTICLES.as_posix()}/ instead"))
-        return None
+        return False
     if not slugs.is_slug(folder.name):
         problems.append(_slug_problem(folder.name, rel))
     elif folder.name in RESERVED_SLUGS:
@@ -200,60 +232,43 @@ def _article(reading: _Reading, folder: Path, problems: list[Diagnostic]) -> Art
                 f"rename the folder, e.g. '{folder.name}-article'; reserved: {', '.join(sorted(RESERVED_SLUGS))}",
             )
         )
-    translations: list[Translation] = []
-    sound: list[agreement.Source] = []
-    assets: list[str] = []
-    for path in _listing(folder):
-        name = path.relative_to(folder).as_posix()
-        file_rel = f"{rel}/{name}"
-        if any(part.startswith(".") for part in path.relative_to(folder).parts) or path.is_dir():
-            continue
-        if path.is_symlink() and (problem := sources.link_problem(path, folder, "article folder")):
-            problems.append(error(Location(file_rel), problem, "copy the file into the folder instead"))
-            continue
-        if not path.is_file():
-            problems.append(
-                error(Location(file_rel), "not a regular file (a pipe, socket or device?)", "remove it from the folder")
-            )
-            continue
-        if path.suffix.lower() != ".md":
-            refused = assets_stage.problems(file_rel, name, _svg_bytes(path))
-            problems.extend(refused)
-            if not refused:
-                assets.append(name)
-            continue
-        lang = path.stem
-        if path.parent != folder or lang not in config.languages or path.suffix != ".md":
-            choices = [f"{code}.md" for code in config.languages]
-            listed = ", ".join(map(described, config.languages))
-            problems.append(
-                error(
-                    Location(file_rel),
-                    f"'{name}' is not a configured language",
-                    did_you_mean(name, choices) + f" (languages in sitegen.toml: {listed})",
-                )
-            )
-            continue
-        mark = len(problems)
-        source = _translation(reading, path, file_rel, lang, problems)
-        if source is not None:
-            translations.append(source.translation)
-            if not any(p.is_error for p in problems[mark:]):
-                sound.append(source)  # compared with its translations; a broken file is not
-    if not translations and len(problems) == before:
+    return True
+
+
+def _language_file(
+    reading: _Reading, folder: Path, path: Path, file_rel: str, problems: list[Diagnostic], assets: list[str]
+) -> str | None:
+    """The language of a translation file; None for anything else (a hidden file, a link out, an asset,
+    which goes into ``assets`` once it passes the asset rules, a misnamed file, which is a problem)."""
+    name = path.relative_to(folder).as_posix()
+    if any(part.startswith(".") for part in path.relative_to(folder).parts) or path.is_dir():
+        return None
+    if path.is_symlink() and (problem := sources.link_problem(path, folder, "article folder")):
+        problems.append(error(Location(file_rel), problem, "copy the file into the folder instead"))
+        return None
+    if not path.is_file():
+        hint = "remove it from the folder"
+        problems.append(error(Location(file_rel), "not a regular file (a pipe, socket or device?)", hint))
+        return None
+    if path.suffix.lower() != ".md":
+        refused = assets_stage.problems(file_rel, name, _svg_bytes(path))
+        problems.extend(refused)
+        if not refused:
+            assets.append(name)
+        return None
+    languages = reading.config.languages
+    if path.parent != folder or path.stem not in languages or path.suffix != ".md":
+        choices = [f"{code}.md" for code in languages]
+        listed = ", ".join(map(described, languages))
         problems.append(
-            warning(
-                Location(rel), "the article folder has no language files", f"add {rel}/{config.default_language}.md"
+            error(
+                Location(file_rel),
+                f"'{name}' is not a configured language",
+                did_you_mean(name, choices) + f" (languages in sitegen.toml: {listed})",
             )
         )
-    translations.sort(key=lambda t: config.languages.index(t.lang))
-    sound.sort(key=lambda s: config.languages.index(s.translation.lang))
-    problems.extend(agreement.check(sound))
-    if any(p.is_error for p in problems[before:]):
         return None
-    if not translations:
-        return None
-    return Article(folder.name, tuple(translations), tuple(assets), folder=str(folder))
+    return path.stem
 
 
 def _listing(folder: Path) -> list[Path]:
@@ -328,34 +343,15 @@ def _translation(
     body = markup.parse_body(document.body, rel, document.body_line, config.raw_html, quotes)
     problems.extend(body.problems)
     reader = fields.Fields(front, problems)
-    for key in front.data:
-        if key not in fields.NAMES:
-            problems.append(warning(front.at(key), f"unknown field '{key}'", did_you_mean(key, fields.NAMES)))
     title = reader.text("title", required=True)
     date = reader.date()
-    day = date.date() if isinstance(date, dt.datetime) else date
-    if day > reading.today and "date" not in front.invalid:
-        problems.append(
-            warning(
-                front.at("date"),
-                f"the date {date.isoformat()} {FUTURE}",
-                "the article is published anyway; is the year right?",
-            )
-        )
     voices = fields.voices(config, front, reading.registry, lang, problems)
     points = fields.points(front, problems)
     checks.passages(body.passages, voices, points, problems)
     draft = reader.flag("draft")
     tags = reader.tags(lang)
-    if not draft and (placeholder := checks.placeholder_line(text)):
-        problems.append(
-            warning(
-                Location(rel, placeholder),
-                "a 'TODO' placeholder is left in an article that is not a draft",
-                "write the text, or put 'draft: true' back",
-            )
-        )
     summary = reader.text("summary")
+    _doubts(reading, front, text, (date, draft), problems)
     translation = Translation(
         lang=lang,
         title=title,
@@ -380,6 +376,33 @@ def _translation(
         ),
     )
     return agreement.Source(translation, front.at("voices"), front.at("points"))
+
+
+def _doubts(
+    reading: _Reading, front: frontmatter.FrontMatter, text: str, dated: tuple, problems: list[Diagnostic]
+) -> None:
+    """The warnings about a translation file as a whole: unknown fields, a date to come, a TODO left."""
+    date, draft = dated
+    for key in front.data:
+        if key not in fields.NAMES:
+            problems.append(warning(front.at(key), f"unknown field '{key}'", did_you_mean(key, fields.NAMES)))
+    day = date.date() if isinstance(date, dt.datetime) else date
+    if day > reading.today and "date" not in front.invalid:
+        problems.append(
+            warning(
+                front.at("date"),
+                f"the date {date.isoformat()} {FUTURE}",
+                "the article is published anyway; is the year right?",
+            )
+        )
+    if not draft and (placeholder := checks.placeholder_line(text)):
+        problems.append(
+            warning(
+                Location(front.path, placeholder),
+                "a 'TODO' placeholder is left in an article that is not a draft",
+                "write the text, or put 'draft: true' back",
+            )
+        )
 
 
 def _digest(text: str, voices: tuple[Voice, ...], raw_html: bool, quotes: str = "") -> str:
