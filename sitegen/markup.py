@@ -187,6 +187,30 @@ def parse_body(text: str, path: str, first_line: int, raw_html: bool = False, qu
     def at(token: Token) -> Location:
         return Location(path, first_line + (token.map[0] if token.map else 0))
 
+    def render(part: Sequence[Token]) -> str:
+        return md.renderer.render(part, md.options, env)
+
+    lead, passages, notes, problems = _parts(tokens, source_lines, at, lambda part: _finish(render(part), raw_html))
+    problems.extend(_stray_closers(tokens, source_lines, path, first_line))
+    problems.extend(_limits(env, path, first_line))
+
+    def render_tokens(part: list[Token]) -> str:
+        return _finish(render(part), raw_html) if part else ""
+
+    return Body(
+        lead_html=render_tokens(lead),
+        passages=tuple(passages),
+        notes_html=render_tokens(notes),
+        links=tuple(_links(tokens, at)),
+        problems=tuple(problems),
+        lead_text=wording(lead, at),
+    )
+
+
+def _parts(
+    tokens: list[Token], source_lines: list[str], at, html
+) -> tuple[list[Token], list[Passage], list[Token], list[Diagnostic]]:
+    """The body's tokens sorted: the lead, the passages (``html`` renders theirs), the footnotes, the problems."""
     problems: list[Diagnostic] = []
     lead: list[Token] = []
     notes: list[Token] = []
@@ -209,13 +233,16 @@ def parse_body(text: str, path: str, first_line: int, raw_html: bool = False, qu
             problems.extend(_container_problems(token, inner, source_lines, at))
         voice, point = _words(token.info)
         if voice:
-            html = _finish(md.renderer.render(_without_containers(inner), md.options, env), raw_html)
-            passages.append(Passage(voice, point, html, at(token)))
+            passages.append(Passage(voice, point, html(_without_containers(inner)), at(token)))
         index = end + 1
+    return lead, passages, notes, problems
 
-    problems.extend(_stray_closers(tokens, source_lines, path, first_line))
+
+def _limits(env: dict, path: str, first_line: int) -> list[Diagnostic]:
+    """The parse's guards that tripped (noted in its env): where a file stops being read as prose."""
+    found = []
     if _TOO_MANY_BLOCKS in env:
-        problems.append(
+        found.append(
             error(
                 Location(path, first_line + env[_TOO_MANY_BLOCKS]),
                 f"too many blocks: here the file passes {MAX_BLOCKS:,} paragraphs, list items, quotes, headings, "
@@ -224,7 +251,7 @@ def parse_body(text: str, path: str, first_line: int, raw_html: bool = False, qu
             )
         )
     if _TOO_MANY_MARKS in env:
-        problems.append(
+        found.append(
             error(
                 Location(path, first_line + env[_TOO_MANY_MARKS]),
                 f"too much Markdown markup: with this block the file holds more than {MAX_MARKS:,} of the "
@@ -233,25 +260,14 @@ def parse_body(text: str, path: str, first_line: int, raw_html: bool = False, qu
             )
         )
     if _TOO_DEEP in env:
-        problems.append(
+        found.append(
             error(
                 Location(path, first_line + env[_TOO_DEEP]),
                 "lists or quotes are nested too deeply here: the rest of the file would be lost",
                 "nest lists and quotes a few levels deep at most",
             )
         )
-
-    def render_tokens(part: list[Token]) -> str:
-        return _finish(md.renderer.render(part, md.options, env), raw_html) if part else ""
-
-    return Body(
-        lead_html=render_tokens(lead),
-        passages=tuple(passages),
-        notes_html=render_tokens(notes),
-        links=tuple(_links(tokens, at)),
-        problems=tuple(problems),
-        lead_text=wording(lead, at),
-    )
+    return found
 
 
 def wording(tokens: Sequence[Token], at) -> tuple[tuple[str, Location], ...]:
