@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from urllib.parse import unquote, urlsplit
 
 from . import keys
@@ -68,24 +68,59 @@ def passages(
                     hint + " (declare points in the front matter)",
                 )
             )
-    for voice in voices:
-        if voice.id not in spoken:
-            problems.append(
+    problems += _silent(voices, points, spoken, answered)
+
+
+def _silent(voices: Sequence[Voice], points: Sequence[Point], spoken: set, answered: set) -> list[Diagnostic]:
+    """A warning for each voice that never speaks and each point never answered."""
+    found = [
+        warning(
+            voice.location, f"voice '{voice.id}' never speaks", f"add a passage '::: {voice.id}' or remove the voice"
+        )
+        for voice in voices
+        if voice.id not in spoken
+    ]
+    found += [
+        warning(
+            point.location,
+            f"point '{point.id}' is never answered",
+            f"add a passage '::: <voice> {point.id}' or remove the point",
+        )
+        for point in points
+        if point.id not in answered
+    ]
+    return found
+
+
+def _missing_translations(article: Article, languages: Iterable[str], drafts: set[str]) -> list[Diagnostic]:
+    """A warning for each configured language the article lacks, or holds only as a draft left out."""
+    found = []
+    present = set(article.languages)
+    for lang in languages:
+        if lang in present or not article.translations:
+            continue
+        first = article.translations[0].source
+        folder = posixpath.dirname(first.path)
+        draft = f"{folder}/{lang}.md"
+        if draft in drafts:
+            found.append(
                 warning(
-                    voice.location,
-                    f"voice '{voice.id}' never speaks",
-                    f"add a passage '::: {voice.id}' or remove the voice",
+                    Location(draft, 1),
+                    f"the {lang} version is a draft: this build leaves it out",
+                    "delete its 'draft: true' line to publish it, or build with --drafts; "
+                    f"until then the article's pages say it is not available in {lang}",
                 )
             )
-    for point in points:
-        if point.id not in answered:
-            problems.append(
-                warning(
-                    point.location,
-                    f"point '{point.id}' is never answered",
-                    f"add a passage '::: <voice> {point.id}' or remove the point",
-                )
+            continue
+        found.append(
+            warning(
+                Location(first.path, 1),
+                f"the article has no {described(lang)} translation yet",
+                f"add {folder}/{lang}.md; until then /{lang}/{article.slug}/ says it is not available"
+                f" in {described(lang)} and links to the versions that exist",
             )
+        )
+    return found
 
 
 def site(site: Site, folders: Iterable[str]) -> list[Diagnostic]:
@@ -100,30 +135,7 @@ def site(site: Site, folders: Iterable[str]) -> list[Diagnostic]:
     drafts = set(site.drafts_left_out)
     near = Suggestions(known)  # one per site: an article can hold thousands of broken links
     for article in site.articles:
-        present = set(article.languages)
-        for lang in languages:
-            if lang not in present and article.translations:
-                first = article.translations[0].source
-                folder = posixpath.dirname(first.path)
-                draft = f"{folder}/{lang}.md"
-                if draft in drafts:
-                    problems.append(
-                        warning(
-                            Location(draft, 1),
-                            f"the {lang} version is a draft: this build leaves it out",
-                            "delete its 'draft: true' line to publish it, or build with --drafts; "
-                            f"until then the article's pages say it is not available in {lang}",
-                        )
-                    )
-                    continue
-                problems.append(
-                    warning(
-                        Location(first.path, 1),
-                        f"the article has no {described(lang)} translation yet",
-                        f"add {folder}/{lang}.md; until then /{lang}/{article.slug}/ says it is not available"
-                        f" in {described(lang)} and links to the versions that exist",
-                    )
-                )
+        problems += _missing_translations(article, languages, drafts)
         near_asset = Suggestions(article.assets)
         for translation in article.translations:
             for href, where in translation.links:
