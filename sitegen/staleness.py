@@ -48,6 +48,8 @@ class Stale:
     #: The source text the translation was made from ("" for a text the source did not have then), and now.
     old: str
     new: str
+    #: The day the translation was marked as made from ``old``.
+    marked: str = ""
 
     @property
     def location(self) -> Location:
@@ -64,8 +66,8 @@ class Stale:
         lines = difflib.unified_diff(
             self.old.splitlines(),
             self.new.splitlines(),
-            f"{name} (translated)",
-            f"{name} (now)",
+            f"{name} as translated" + (f" ({self.marked})" if self.marked else ""),
+            f"{name} now",
             lineterm="",
         )
         return "\n".join(lines)
@@ -108,6 +110,7 @@ def stale_texts(site_dir: Path, article: Article) -> list[Stale]:
                     changed,
                     old,
                     text.text,
+                    marked.marked,
                 )
             )
     return found
