@@ -118,7 +118,10 @@ def check(site: Site, site_dir: Path) -> list[Diagnostic]:
         return problems  # a site that does not sign off pays nothing for it
     for article in site.articles:
         path, front = _source_front(site_dir, site.config, article, needed=bool(site.config.require_review))
-        if path is None or front is None:
+        if path is None:
+            continue
+        problems += _elsewhere(site_dir, article, path)
+        if front is None:
             continue
         problems += _entries(site.config, front, known)
         published = any(not t.draft for t in article.translations)
@@ -181,6 +184,29 @@ def _without_block(lines: list[str]) -> list[str]:
         skipping = False
         kept.append(line)
     return kept
+
+
+def _elsewhere(site_dir: Path, article: Article, source: str) -> list[Diagnostic]:
+    """``reviewed:`` in a translation's file signs nothing: the sign-off is read from the source file only."""
+    problems = []
+    name = source.rpartition("/")[2]
+    for translation in article.translations:
+        if translation.source.path == source:
+            continue
+        try:
+            text = (site_dir / translation.source.path).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            continue
+        if match := re.search(rf"^{FIELD}[ \t]*:", text, re.M):
+            line = text.count("\n", 0, match.start()) + 1
+            problems.append(
+                warning(
+                    Location(translation.source.path, line),
+                    f"'{FIELD}' is read from {name} only: here it signs nothing",
+                    f"remove it: a sign-off covers every language, and 'sitegen review sign' writes it into {name}",
+                )
+            )
+    return problems
 
 
 def _unsigned(config: SiteConfig, slug: str, side: Side, published: bool) -> Diagnostic:

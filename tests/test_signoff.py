@@ -176,3 +176,30 @@ def test_review_status_lists_what_waits_for_whom(make_site):
         },
         {"city": "baku", "editor": None, "valid": False, "required": True, "signed": None, "problem": "unsigned"},
     ]
+
+
+def test_reviewed_in_a_translation_signs_nothing(make_site):
+    site = make_site(site_files(ru_extra="reviewed: {baku: leyla}\n"))
+    _, _, problems = load(site)
+    assert [str(p) for p in problems] == [
+        f"{SLUG}/ru.md:4: warning: 'reviewed' is read from en.md only: here it signs nothing "
+        "(remove it: a sign-off covers every language, and 'sitegen review sign' writes it into en.md)"
+    ]
+
+
+def test_require_review_names_configured_cities(make_site):
+    site = make_site(site_files(), config=REQUIRED.replace('"baku"]', '"bak"]'))
+    result = invoke("check", "--site", str(site))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[:2] == [
+        "sitegen.toml:4:30: error: 'require_review' names 'bak', which is not a city",
+        "    hint: did you mean 'baku'?",
+    ]
+
+
+def test_the_lock_is_never_published(make_site):
+    site = make_site(site_files())
+    assert invoke("review", "sign", "claim", "baku", "leyla", "--site", str(site)).exit_code == 0
+    assert invoke("build", "--site", str(site)).exit_code == 0
+    assert (site / SLUG / lockfile.FILE).is_file()
+    assert not list((site / "output").rglob("sitegen.lock")), "the lock stays in content/"
