@@ -236,28 +236,18 @@ def _unsigned(config: SiteConfig, slug: str, side: Side, published: bool) -> Dia
 
 
 def _entries(config: SiteConfig, front: FrontMatter, known: dict[str, editors_stage.Editor]) -> list[Diagnostic]:
-    """``reviewed:`` maps configured cities to editors of that city."""
-    value = front.data.get(FIELD)
-    if value is None:
-        return []
-    example = f"e.g. {FIELD}: {{{config.cities[0].id}: <editor id from content/editors.yaml>}}"
-    if not isinstance(value, dict):
-        return [error(front.at(FIELD), f"'{FIELD}' must map city ids to editor ids", example)]
+    """Each editor ``reviewed:`` names edits for its city (the field's shape is :func:`fields.reviewed`'s check)."""
     problems = []
-    for city, editor in value.items():
-        if config.city(city) is None:
-            hint = did_you_mean(city, [c.id for c in config.cities])
-            problems.append(error(front.at(FIELD, city), f"'{city}' in '{FIELD}' is not a configured city", hint))
+    for city, editor in _named(front).items():
+        if config.city(city) is None or (editor in known and known[editor].city == city):
             continue
         ours = [e.id for e in known.values() if e.city == city]
-        if not isinstance(editor, str) or editor not in known or known[editor].city != city:
-            shown = editor if isinstance(editor, str) else repr(editor)
-            hint = (did_you_mean(shown, ours) if ours else "") or f"add the editor to {editors_stage.FILE.as_posix()}"
-            if isinstance(editor, str) and editor in known:
-                hint = f"'{editor}' edits for {known[editor].city}; " + (expected_one_of(ours) or hint)
-            problems.append(
-                error(front.at(FIELD, city), f"'{shown}' is not an editor for {city} in content/editors.yaml", hint)
-            )
+        hint = (did_you_mean(editor, ours) if ours else "") or f"add the editor to {editors_stage.FILE.as_posix()}"
+        if editor in known:
+            hint = f"'{editor}' edits for {known[editor].city}; " + (expected_one_of(ours) or hint)
+        problems.append(
+            error(front.at(FIELD, city), f"'{editor}' is not an editor for {city} in content/editors.yaml", hint)
+        )
     return problems
 
 

@@ -203,3 +203,13 @@ def test_the_lock_is_never_published(make_site):
     assert invoke("build", "--site", str(site)).exit_code == 0
     assert (site / SLUG / lockfile.FILE).is_file()
     assert not list((site / "output").rglob("sitegen.lock")), "the lock stays in content/"
+
+
+def test_the_shape_of_reviewed_is_checked_on_every_site(make_site):
+    site = make_site({f"{SLUG}/en.md": article(extra="reviewed:\n  yerevn: anna\n  baku: [leyla]\n")})
+    _, _, problems = load(site)
+    assert [str(p) for p in problems if p.is_error] == [
+        f"{SLUG}/en.md:5:3: error: 'yerevn' in 'reviewed' is not a configured city (did you mean 'yerevan'?)",
+        f"{SLUG}/en.md:6:3: error: 'reviewed.baku' must be an editor id, got ['leyla'] "
+        "(e.g. reviewed: {yerevan: <editor id>}, written by 'sitegen review sign')",
+    ]

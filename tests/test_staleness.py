@@ -312,3 +312,16 @@ def test_mark_translated_says_what_is_wrong(make_site):
     source = invoke("i18n", "mark-translated", "washington", "en", "--site", str(site))
     assert source.exit_code == 2 and "'en' is the language the other versions are translated from" in source.output
     assert not (site / SLUG / lockfile.FILE).exists()
+
+
+def test_mark_translated_all_marks_every_article(make_site):
+    site = make_site({**files(), "content/articles/other/en.md": article(), "content/articles/other/ru.md": article()})
+    result = invoke("i18n", "mark-translated", "--all", "--site", str(site))
+    assert result.exit_code == 0, result.output
+    assert [line.split(" as ")[0] for line in result.output.splitlines()] == [
+        "marked content/articles/other/ru.md",
+        f"marked {SLUG}/ru.md",
+    ]
+    for folder in ("other", "washington"):
+        lock = json.loads((site / "content/articles" / folder / lockfile.FILE).read_text(encoding="utf-8"))
+        assert list(lock["translations"]) == ["ru"] and lock["translations"]["ru"]["from"] == "en"
