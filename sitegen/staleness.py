@@ -27,7 +27,7 @@ from pathlib import Path
 
 from . import lockfile, texts
 from .errors import Diagnostic, Location, warning
-from .model import Article, Translation
+from .model import Article, Passage, Translation
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +114,15 @@ def stale_texts(site_dir: Path, article: Article) -> list[Stale]:
                 )
             )
     return found
+
+
+def stale_passages(stale: list[Stale], translation: Translation) -> tuple[Passage, ...]:
+    """The passages of ``translation`` that ``stale`` (from :func:`stale_texts`) names: for marking them in a page.
+
+    A passage is found by its file and line (its ``:::`` line), as its ``Location`` holds them.
+    """
+    lines = {s.line for s in stale if s.path == translation.source.path}
+    return tuple(p for p in translation.passages if p.location.line in lines)
 
 
 def check(site_dir: Path, article: Article) -> list[Diagnostic]:

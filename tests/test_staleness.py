@@ -325,3 +325,16 @@ def test_mark_translated_all_marks_every_article(make_site):
     for folder in ("other", "washington"):
         lock = json.loads((site / "content/articles" / folder / lockfile.FILE).read_text(encoding="utf-8"))
         assert list(lock["translations"]) == ["ru"] and lock["translations"]["ru"]["from"] == "en"
+
+
+def test_stale_passages_are_the_models_passages(make_site):
+    site = make_site(files())
+    marked(site)
+    edit(site, "He calls it a message planted by the Kremlin.", "He calls it a Kremlin plant.")
+    edit(site, "title: Is Washington threatening an operation?", "title: Is Washington threatening Karabakh?")
+    _, article = load(site)
+    stale = staleness.stale_texts(site, article)
+    assert [s.label for s in stale] == ["the title", "passage 'namazov credible'"]
+    [passage] = staleness.stale_passages(stale, article.translation("ru"))
+    assert (passage.voice, passage.point, passage.location.line) == ("namazov", "credible", 27)
+    assert staleness.stale_passages(stale, article.translation("en")) == ()
