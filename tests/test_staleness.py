@@ -7,6 +7,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 from sitegen import config as config_stage
@@ -338,3 +339,21 @@ def test_stale_passages_are_the_models_passages(make_site):
     [passage] = staleness.stale_passages(stale, article.translation("ru"))
     assert (passage.voice, passage.point, passage.location.line) == ("namazov", "credible", 27)
     assert staleness.stale_passages(stale, article.translation("en")) == ()
+
+
+def test_the_date_is_the_last_commit_where_git_tracks_the_source(make_site):
+    site = make_site(files())
+    marked(site)
+    edit(site, "The agency wrote that.", "The agency wrote that on Monday.", saved=dt.date(2024, 1, 9))
+    environment = {
+        **os.environ,
+        "GIT_AUTHOR_DATE": "2023-06-07T10:00:00+00:00",
+        "GIT_COMMITTER_DATE": "2023-06-07T10:00:00+00:00",
+    }
+    for command in (["init", "-q"], ["add", "-A"], ["-c", "user.name=E", "-c", "user.email=e@x", "commit", "-qm", "x"]):
+        subprocess.run(["git", *command], cwd=site, env=environment, check=True)
+    _, article = load(site)
+    assert [s.changed for s in staleness.stale_texts(site, article)] == [dt.date(2023, 6, 7)], "the commit's day"
+    edit(site, "on Monday.", "on Tuesday.", saved=dt.date(2024, 1, 10))
+    _, article = load(site)
+    assert [s.changed for s in staleness.stale_texts(site, article)] == [dt.date(2024, 1, 10)], "changed since"
