@@ -14,7 +14,20 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import agreement, checks, contested, fields, frontmatter, glossary, markup, people, slugs, sources
+from . import (
+    agreement,
+    checks,
+    contested,
+    fields,
+    frontmatter,
+    glossary,
+    markup,
+    people,
+    signoff,
+    slugs,
+    sources,
+    staleness,
+)
 from . import assets as assets_stage
 from .errors import Diagnostic, Location, did_you_mean, error, warning
 from .localization import described
@@ -123,7 +136,9 @@ def check(site: Site, names: list[str] | None, site_dir: Path) -> list[Diagnosti
 
     ``names`` are the article folders' names (:func:`read` gives them): a link to a draft is not a link to nothing.
     """
-    return [] if names is None else checks.site(site, names) + _contested_names(site, site_dir)
+    if names is None:
+        return []
+    return checks.site(site, names) + _contested_names(site, site_dir) + signoff.check(site, site_dir)
 
 
 def _contested_names(site: Site, site_dir: Path) -> list[Diagnostic]:
@@ -152,6 +167,9 @@ def load_article(
     reading = _Reading(config, site_dir, registry or {}, today or dt.date.today())
     problems: list[Diagnostic] = []
     article = _article(reading, folder, problems)
+    if article is not None:
+        problems += staleness.check(site_dir, article)
+        article = staleness.behind(site_dir, article) if config.stale_notice else article
     if article is None or drafts:
         return article, problems, ()
     published = tuple(t for t in article.translations if not t.draft)
@@ -250,6 +268,8 @@ def _language_file(
         hint = "remove it from the folder"
         problems.append(error(Location(file_rel), "not a regular file (a pipe, socket or device?)", hint))
         return None
+    if name in assets_stage.KEPT:  # sitegen's own record beside the article (its lock), never published
+        return None
     if path.suffix.lower() != ".md":
         refused = assets_stage.problems(file_rel, name, _svg_bytes(path))
         problems.extend(refused)
@@ -347,6 +367,7 @@ def _translation(
     date = reader.date()
     voices = fields.voices(config, front, reading.registry, lang, problems)
     points = fields.points(front, problems)
+    fields.reviewed(config, front, problems)
     checks.passages(body.passages, voices, points, problems)
     draft = reader.flag("draft")
     tags = reader.tags(lang)

@@ -25,7 +25,7 @@ from . import config as config_stage
 from . import search as search_stage
 from . import theme as theme_stage
 from .errors import Diagnostic, Location, error, has_errors, sort
-from .model import ARTICLES, GLOSSARY_FILE, MAX_FILE_SIZE, PEOPLE_FILE, Article, Person, SiteConfig
+from .model import ARTICLES, EDITORS_FILE, GLOSSARY_FILE, MAX_FILE_SIZE, PEOPLE_FILE, Article, Person, SiteConfig
 from .report import BuildReport, Prepared, Progress
 
 if TYPE_CHECKING:
@@ -119,9 +119,9 @@ class Rebuild:
             return self.report()
         setup = self.setup_key(config, theme)
         folders = self.folder_keys()
-        # The glossary is a source of the checks' results, not of any page: a site key, not a setup key.
-        glossary = fingerprints.file_key(self.site_dir / GLOSSARY_FILE)
-        site_key = fingerprints.digest(setup, glossary, *(f"{name}\0{key}" for name, key in folders.items()))
+        # The glossary and the editors list are sources of the checks' results, not of any page: site keys.
+        checked = [fingerprints.file_key(self.site_dir / name) for name in (GLOSSARY_FILE, EDITORS_FILE)]
+        site_key = fingerprints.digest(setup, *checked, *(f"{name}\0{key}" for name, key in folders.items()))
         manifest = self.manifest(setup) if self.options.write else None
         if manifest is not None and self.unchanged(manifest, site_key):
             report = self.nothing_changed(manifest)
@@ -134,7 +134,7 @@ class Rebuild:
         site, found, self.names = content.read(config, self.site_dir, self.options.drafts, self.today, reader)
         collector.frozen()  # the Site lives as long as the rebuild: later collections need not walk it
         self.problems += found
-        registries = (PEOPLE_FILE, GLOSSARY_FILE)
+        registries = (PEOPLE_FILE, GLOSSARY_FILE, EDITORS_FILE)
         self.sources = 1 + self.markdown_files + sum((self.site_dir / file).is_file() for file in registries)
         environments = None if has_errors(self.problems) else self.environments(setup, config, theme)
         if environments is None:
