@@ -31,11 +31,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import enum
 import hmac
+import io
 import os
 import pickle
 import struct
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, is_dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -204,8 +206,8 @@ class Cache:
         if not hmac.compare_digest(mac, _sign(secret, part, payload)):
             return None  # not written by this user's sitegen: never unpickled
         try:
-            tag, stored_key, value = pickle.loads(payload)
-        except Exception:  # truncated or of an older shape: not trusted
+            tag, stored_key, value = _DataOnly(io.BytesIO(payload)).load()
+        except Exception:  # truncated, of an older shape or not data: not trusted
             return None
         return value if tag == FORMAT and stored_key == key else None
 
@@ -280,3 +282,36 @@ def _user_secret() -> bytes | None:
         if len(data) == 32:
             return data
     return None
+
+
+#: The plain types an entry may hold besides sitegen's own data classes.
+_PLAIN = frozenset(
+    {
+        ("datetime", "date"),
+        ("datetime", "datetime"),
+        ("datetime", "timedelta"),
+        ("datetime", "timezone"),
+        ("builtins", "frozenset"),
+        ("builtins", "set"),
+    }
+)
+#: The modules whose data classes and enums an entry may hold.
+_DATA = frozenset({"sitegen.cache", "sitegen.errors", "sitegen.model"})
+
+
+class _DataOnly(pickle.Unpickler):
+    """Loads data, never code: only sitegen's frozen data classes, its enums and a few plain types.
+
+    Pickle calls whatever an entry names; the signature keeps out entries
+    this user's sitegen did not write, and this keeps out any that names
+    something other than data, should a signed one ever be forged.
+    """
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) in _PLAIN:
+            return super().find_class(module, name)
+        if module in _DATA:
+            found = super().find_class(module, name)
+            if isinstance(found, type) and (is_dataclass(found) or issubclass(found, enum.Enum)):
+                return found
+        raise pickle.UnpicklingError(f"{module}.{name} is not data")

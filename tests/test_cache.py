@@ -254,6 +254,25 @@ def test_a_cache_that_came_with_the_site_is_never_unpickled(tmp_path: Path, monk
     assert tree(site / "output") == clean(site)
 
 
+def test_a_signed_entry_that_names_code_is_not_loaded(tmp_path: Path) -> None:
+    """Even signed with this user's key (as if forged), an entry loads only data: naming a function fails it."""
+    site = write_site(tmp_path / "site", articles=2)
+    rebuild(site)
+    proof = tmp_path / "proof"
+
+    class Payload:
+        def __reduce__(self):
+            return (os.system, (f"touch {proof}",))
+
+    store = cache.Cache(site)
+    for path in (site / cache.FOLDER / "articles").rglob("*.pickle"):
+        store._write(path, "any key", Payload())
+    edit(site, EN.format(1), "A says 1 in en.", "A says something else.")
+    rebuild(site)
+    assert not proof.exists()
+    assert tree(site / "output") == clean(site)
+
+
 def test_a_rebuild_loads_the_html_only_of_the_articles_it_renders(tmp_path: Path, monkeypatch) -> None:
     site = write_site(tmp_path / "site", articles=30)
     rebuild(site)
