@@ -529,8 +529,8 @@ class _Build:
             return made
 
         # The slowest jobs (the sitemap, feeds) first and one by one, so no worker is left with them at the end.
-        slow = [[job] for job in jobs if job.kind in _SLOW]
-        chunks = slow + parallel.chunked([job for job in jobs if job.kind not in _SLOW], processes, 40)
+        slow = [[job] for job in jobs if job.slow]
+        chunks = slow + parallel.chunked([job for job in jobs if not job.slow], processes, 40)
         self.progress.start("Rendering", len(jobs))
         for made in parallel.run(make, chunks, processes):
             yield from made
@@ -573,10 +573,6 @@ def _search_failed(problem: Diagnostic) -> Diagnostic:
     )
 
 
-#: Jobs that each take much longer than a page.
-_SLOW = frozenset({"sitemap", "sitemap-index", "feed", "city-feed"})
-
-
 class _ReportedError(Exception):
     """A problem already made a diagnostic: a template error in a worker (a traceback does not cross
     processes), an article that changed while the site was built."""
@@ -614,7 +610,7 @@ def _job_key(job: render.Job) -> str:
     if job.kind != "copy":
         return job.key
     try:
-        stat = os.stat(job.ref[0])
+        stat = os.stat(job.source)
     except OSError:
         return job.key + "\0missing"
     return f"{job.key}\0{stat.st_size}:{stat.st_mtime_ns}"
