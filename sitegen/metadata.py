@@ -20,7 +20,7 @@ from urllib.parse import urljoin, urlsplit
 
 from . import listings
 from .model import Article, Site, Translation, Voice
-from .routes import absolute_url, article_path, listing_path
+from .routes import absolute_url, article_path, home_path, listing_path
 
 #: Files Open Graph and Twitter cards show as a preview image.
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
@@ -78,7 +78,8 @@ def news_article(site: Site, article: Article, translation: Translation) -> dict
     config = site.config
     lang = translation.lang
     url = absolute_url(config.base_url, article_path(lang, article.slug))
-    newsroom = {"@type": "NewsMediaOrganization", "name": config.title_in(lang), "url": f"{config.base_url}{lang}/"}
+    home = absolute_url(config.base_url, home_path(lang))
+    newsroom = {"@type": "NewsMediaOrganization", "name": config.title_in(lang), "url": home}
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",

@@ -87,6 +87,11 @@ def sitemap_path(part: int = 0) -> str:
     return f"sitemap-{part}.xml" if part else "sitemap.xml"
 
 
+def static_path(name: str) -> str:
+    """A theme's static file, under the name it is published with: ``static/style.3f9a1c2b7e.css``."""
+    return f"static/{name}"
+
+
 def file_for(page_path: str) -> str:
     """The output file of a page path: folders get an ``index.html``."""
     return page_path + "index.html" if page_path == "" or page_path.endswith("/") else page_path
