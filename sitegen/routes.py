@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from . import listings
-from .model import Site
+from .model import Article, Site
 
 # -- The URL scheme ----------------------------------------------------------
 
@@ -197,10 +197,10 @@ class Route:
     """One output file of a site."""
 
     kind: Kind
-    lang: str  # "" for the site's own files (the sitemap, robots.txt, theme files)
+    lang: str  # "" for the site's own files (the sitemap, robots.txt, the theme's files)
     url: str  # the page path from the site root: "en/slug/", "" for the root, "en/feed.xml"
     path: str  # the file in the output: "en/slug/index.html"
-    key: str = ""  # what it shows: an article's slug, a listing's key, a city, a theme file
+    key: str = ""  # what it shows: an article's slug (its page, its files), a listing's key, a city
     section: str = ""  # a listing's kind (tags, cities, people, archive), for sections and listings
     page_no: int = 1  # which page of a paginated list, or which sitemap part
     pages: int = 1
@@ -224,8 +224,9 @@ def of(site: Site, grouped: listings.Index, static: Iterable[str] = ()) -> list[
             found += article_routes(lang, article)
         found += (lacking(lang, article.slug) for article in site.articles if article.translation(lang) is None)
         found += _listings(site, grouped, lang)
-    found.append(Route(Kind.ROOT, config.default_language, ROOT, file_for(ROOT), pages=_count(site, None)))
-    found.append(_page(Kind.NOT_FOUND, config.default_language, not_found_path()))
+    default = config.default_language
+    found.append(Route(Kind.ROOT, default, ROOT, file_for(ROOT), pages=_count(site, default)))
+    found.append(_page(Kind.NOT_FOUND, default, not_found_path()))
     if config.search:
         found += (_page(Kind.SEARCH, lang, search_path(lang)) for lang in config.languages)
     found += (_page(Kind.NOT_FOUND, lang, not_found_path(lang)) for lang in config.languages)
@@ -239,8 +240,8 @@ def of(site: Site, grouped: listings.Index, static: Iterable[str] = ()) -> list[
     return found
 
 
-def article_routes(lang: str, article) -> list[Route]:
-    """An article's pages in one language and the files of its folder (``article``: a :class:`model.Article`)."""
+def article_routes(lang: str, article: Article) -> list[Route]:
+    """An article's pages in one language, and the files of its folder beside them."""
     slug, path = article.slug, article_path(lang, article.slug)
     found = [Route(Kind.ARTICLE, lang, path, path + "index.html", slug)]
     if len(article.translations) > 1:
@@ -256,7 +257,7 @@ def lacking(lang: str, slug: str) -> Route:
 
 def sitemaps(size: int) -> list[Route]:
     """The sitemap's files for ``size`` URLs: one ``sitemap.xml``, or an index and its parts."""
-    parts = max(1, math.ceil(size / SITEMAP_LIMIT))
+    parts = page_count(size, SITEMAP_LIMIT)
     if parts == 1:
         return [_page(Kind.SITEMAP, "", sitemap_path())]
     return [
@@ -291,8 +292,7 @@ def _page(kind: Kind, lang: str, url: str, key: str = "") -> Route:
     return Route(kind, lang, url, file_for(url), key)
 
 
-def _count(site: Site, lang: str | None) -> int:
-    lang = site.config.default_language if lang is None else lang
+def _count(site: Site, lang: str) -> int:
     return page_count(len(site.in_language(lang)), site.config.per_page)
 
 
