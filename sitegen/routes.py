@@ -266,9 +266,10 @@ def sitemaps(size: int) -> list[Route]:
     ]
 
 
-def indexed(route: Route, grouped: listings.Index) -> bool:
-    """Whether the sitemap lists ``route``: homes, articles, listings, and sections with something in them."""
-    return route.kind in INDEXED and (route.kind is not Kind.SECTION or bool(grouped[(route.section, route.lang)]))
+def indexed(found: Iterable[Route], grouped: listings.Index) -> list[Route]:
+    """The routes the sitemap lists, in order: homes, articles, listings, and sections with something in them."""
+    empty = {which for which, items in grouped.items() if not items}  # (section, lang): only a section is in none
+    return [route for route in found if route.kind in INDEXED and (route.section, route.lang) not in empty]
 
 
 def published(site: Site) -> Site:
@@ -320,4 +321,4 @@ def _sitemap_size(site: Site, grouped: listings.Index, found: list[Route]) -> in
     if shown is not site:
         grouped = listings.index(shown)
         found = of(shown, grouped)
-    return sum(1 for route in found if indexed(route, grouped))
+    return len(indexed(found, grouped))

@@ -47,7 +47,7 @@ def pages(site: Site, grouped: listings.Index | None = None, found: list[Route] 
     if found is None or shown is not site:
         found = routes.of(shown, grouped)
     site = shown
-    chosen = [route for route in found if routes.indexed(route, grouped)]
+    chosen = routes.indexed(found, grouped)
     versions: dict[tuple, dict[str, str]] = {}
     for route in chosen:
         versions.setdefault(route.identity, {})[route.lang] = route.url

@@ -75,9 +75,10 @@ def test_the_sitemap_lists_the_indexed_routes_with_their_versions(tmp_path: Path
     site, grouped, _ = load(every_kind_of_page(tmp_path))
     found = routes.of(site, grouped)
     listed = {page.loc: page for page in sitemap.pages(site, grouped)}
-    expected = [route for route in found if routes.indexed(route, grouped)]
+    expected = routes.indexed(found, grouped)
     assert list(listed) == [site.config.base_url + route.url for route in expected]
-    assert not {Kind.PARALLEL, Kind.LACKING, Kind.ROOT, Kind.SEARCH} & {route.kind for route in expected}
+    assert {route.kind for route in expected} == {Kind.HOME, Kind.ARTICLE, Kind.SECTION, Kind.LISTING}
+    assert len(expected) == len({route.url for route in expected}) == len(listed)
     first = listed["https://example.org/news/ru/tags/border/"]
     assert dict(first.alternates) == {
         "en": "https://example.org/news/en/tags/border/",
@@ -116,3 +117,12 @@ def test_templates_link_through_the_url_helper() -> None:
         for match in GLUED.finditer(path.read_text(encoding="utf-8"))
     ]
     assert glued == []
+
+
+def test_a_section_with_nothing_in_it_is_written_but_not_in_the_sitemap(make_site) -> None:
+    site_dir = make_site({"content/articles/untagged/en.md": article(), "content/articles/untagged/ru.md": article()})
+    site, grouped, _ = load(site_dir)
+    tags = [route for route in routes.of(site, grouped) if route.kind is Kind.SECTION and route.section == "tags"]
+    assert [route.url for route in tags] == ["en/tags/", "ru/tags/"]
+    listed = [page.loc for page in sitemap.pages(site, grouped)]
+    assert "https://example.org/news/en/cities/" in listed and "https://example.org/news/en/tags/" not in listed
