@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from sitegen import config, content, listings, render, routes, sitemap, theme
+from sitegen import config, content, listings, render, routes, search, sitemap, theme
 from sitegen.routes import Kind, Links
 
 from .conftest import REPO, TWO_PASSAGES, TWO_VOICES, article, build_ok, example_site, snapshot
@@ -103,6 +103,7 @@ def test_the_url_helper_links_from_the_page_or_from_the_site_path() -> None:
     assert routes.article_at("en/a-slug") == ("en", "a-slug") == routes.article_at("en/a-slug/")
     assert routes.article_at("en/a-slug/parallel") is None and routes.article_at("en") is None
     assert routes.in_article_glob("en/a-slug/index.html") and not routes.in_article_glob("en/page/2/index.html")
+    assert routes.BUNDLE == search.BUNDLE + "/" and search.ARTICLE_GLOB == routes.article_glob() == "*/*/index.html"
 
 
 #: A URL glued in a template: more after an expression in a link (a fragment aside), or a path joined with ``~``.
