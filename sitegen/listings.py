@@ -1,7 +1,7 @@
 """Listings: the site's articles and passages grouped by tag, city, person and year.
 
-Pure. :func:`index` groups the whole site once; render turns every listing
-into paginated pages. A city or person listing holds passages (what was said,
+Pure. :func:`index` groups the whole site once; :mod:`sitegen.routes` gives
+every listing its paginated pages and their URLs. A city or person listing holds passages (what was said,
 with the article it was said in), newest first, so a reader can follow what
 Baku said, or what one commentator said, over time.
 """
