@@ -207,7 +207,7 @@ class Route:
 
     @property
     def identity(self) -> tuple[str, str, str, int]:
-        """Equal for a page's versions in each language (the sitemap's and the switcher's alternates)."""
+        """Equal for a page's versions in each language: the sitemap lists them as each other's alternates."""
         return (self.kind, self.section, self.key, self.page_no)
 
 
