@@ -200,7 +200,7 @@ class Route:
     lang: str  # "" for the site's own files (the sitemap, robots.txt, the theme's files)
     url: str  # the page path from the site root: "en/slug/", "" for the root, "en/feed.xml"
     path: str  # the file in the output: "en/slug/index.html"
-    key: str = ""  # what it shows: an article's slug (its page, its files), a listing's key, a city
+    key: str = ""  # what it shows: an article's slug (its page, its files), a listing's key, a city, a theme file
     section: str = ""  # a listing's kind (tags, cities, people, archive), for sections and listings
     page_no: int = 1  # which page of a paginated list, or which sitemap part
     pages: int = 1
