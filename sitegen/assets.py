@@ -18,7 +18,7 @@ from pathlib import PurePosixPath
 from xml.etree import ElementTree
 
 from .errors import Diagnostic, Location, error
-from .model import ARTICLE_PAGES, file_for
+from .routes import ARTICLE_PAGES, file_for
 
 #: The types an article folder publishes, by lowercase suffix.
 PUBLISHED = frozenset(

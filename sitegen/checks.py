@@ -16,9 +16,9 @@ from . import keys
 from .errors import Diagnostic, Location, Suggestions, did_you_mean, error, warning
 from .localization import described
 from .model import Article, Passage, Point, Site, Voice
+from .routes import article_at, article_path
 from .slugs import slugify
 
-_ARTICLE_URL = re.compile(r"^([^/]+)/([^/]+)/?\Z")
 _PLACEHOLDER = re.compile(r"\bTODO:")
 
 
@@ -116,8 +116,8 @@ def _missing_translations(article: Article, languages: Iterable[str], drafts: se
             warning(
                 Location(first.path, 1),
                 f"the article has no {described(lang)} translation yet",
-                f"add {folder}/{lang}.md; until then /{lang}/{article.slug}/ says it is not available"
-                f" in {described(lang)} and links to the versions that exist",
+                f"add {folder}/{lang}.md; until then /{article_path(lang, article.slug)} says it is not"
+                f" available in {described(lang)} and links to the versions that exist",
             )
         )
     return found
@@ -174,15 +174,15 @@ def _target(slug: str, lang: str, href: str) -> str | None:
     parts = urlsplit(href)
     if parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/"):
         return None
-    return posixpath.normpath(posixpath.join(f"{lang}/{slug}/", unquote(parts.path)))
+    return posixpath.normpath(posixpath.join(article_path(lang, slug), unquote(parts.path)))
 
 
 def _draft_target(site: Site, slug: str, lang: str, href: str) -> str | None:
     """The slug of the draft that a resolving link in article ``slug``'s ``lang`` page leads to, if any."""
-    match = _ARTICLE_URL.match(_target(slug, lang, href) or "")
-    if not match:
+    found = article_at(_target(slug, lang, href) or "")
+    if found is None:
         return None
-    target_lang, target_slug = match.groups()
+    target_lang, target_slug = found
     article = site.article(target_slug)
     translation = article.translation(target_lang) if article is not None else None
     return target_slug if translation is not None and translation.draft else None
@@ -199,18 +199,19 @@ def _link_problem(
     target = _target(slug, lang, href)
     if target is None:
         return None
-    if target.startswith(f"{lang}/{slug}/") or target == f"{lang}/{slug}":
-        name = target[len(f"{lang}/{slug}/") :]
+    own = article_path(lang, slug)
+    if target.startswith(own) or target + "/" == own:
+        name = target[len(own) :]
         if not name or name in assets or name == "index.html":
             return None
         return (
             f"'{href}' points to a file that is not in the article folder",
             near[1].hint(name) if assets else "put the file next to the article's .md files",
         )
-    match = _ARTICLE_URL.match(target)
-    if not match:
+    found = article_at(target)
+    if found is None:
         return None
-    target_lang, target_slug = match.groups()
+    target_lang, target_slug = found
     if target_lang not in site.config.languages:
         return None
     article = site.article(target_slug)

@@ -35,7 +35,6 @@ from .model import (
     ARTICLES,
     FUTURE,
     MAX_FILE_SIZE,
-    RESERVED_SLUGS,
     Article,
     Person,
     Site,
@@ -43,6 +42,7 @@ from .model import (
     Translation,
     Voice,
 )
+from .routes import RESERVED_SLUGS
 
 #: Reads article folders given the people registry: one ``(article, problems, drafts left out)`` per
 #: folder, in order (see :func:`load_article`). The build's reader takes what it can from its cache

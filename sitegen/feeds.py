@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from . import compare, listings
-from .model import City, Site, Translation, absolute_url, article_path
+from .model import City, Site, Translation
+from .routes import absolute_url, article_path, feed_path, home_path, listing_path
 
 #: Characters XML 1.0 forbids; Markdown passes most control characters through.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -57,23 +57,14 @@ class Feed:
     city: City | None = None
 
 
-def path(lang: str, city: str = "") -> str:
-    """Where a feed lives: ``en/feed.xml``, ``en/cities/baku/feed.xml``."""
-    return f"{lang}/cities/{city}/feed.xml" if city else f"{lang}/feed.xml"
+def shown(site: Site, grouped: listings.Index, lang: str, city: str = "") -> tuple:
+    """What the language's feed, or ``city``'s, shows as plain data (slugs, digests, passage numbers).
 
-
-def sources(site: Site, grouped: listings.Index) -> Iterator[tuple[str, str, str, tuple]]:
-    """``(path, lang, city id or "", what it shows)`` for every feed of the site.
-
-    What it shows is plain data (slugs, translation digests, passage numbers),
-    for fingerprinting: equal values mean equal feeds under one config and theme.
+    For fingerprinting: equal values mean equal feeds under one config and theme.
     """
-    for lang in site.config.languages:
-        shown = tuple((article.slug, translation.digest) for article, translation in _articles(site, lang))
-        yield path(lang), lang, "", shown
-        for listing in grouped[("cities", lang)]:
-            said = _said(site, grouped, lang, listing.key)
-            yield path(lang, listing.key), lang, listing.key, tuple(_said_key(item) for item in said)
+    if city:
+        return tuple(_said_key(item) for item in _said(site, grouped, lang, city))
+    return tuple((article.slug, translation.digest) for article, translation in _articles(site, lang))
 
 
 def articles_in(site: Site, grouped: listings.Index, lang: str, city: str = "") -> set[str]:
@@ -88,15 +79,15 @@ def feed(site: Site, grouped: listings.Index, lang: str, city: str = "") -> Feed
     config = site.config
     if city:
         entries = tuple(_passage_entry(site, item) for item in _said(site, grouped, lang, city))
-        page = absolute_url(config.base_url, f"{lang}/cities/{city}/")
+        page = absolute_url(config.base_url, listing_path(lang, "cities", city))
     else:
         entries = tuple(
             _article_entry(site, article.slug, translation) for article, translation in _articles(site, lang)
         )
-        page = absolute_url(config.base_url, f"{lang}/")
-    self_url = absolute_url(config.base_url, path(lang, city))
+        page = absolute_url(config.base_url, home_path(lang))
+    self_url = absolute_url(config.base_url, feed_path(lang, city))
     updated = entries[0].updated if entries else EPOCH
-    return Feed(lang, path(lang, city), self_url, page, updated, entries, config.city(city) if city else None)
+    return Feed(lang, feed_path(lang, city), self_url, page, updated, entries, config.city(city) if city else None)
 
 
 def rfc3339(value: dt.date | dt.datetime) -> str:

@@ -9,7 +9,7 @@ name, everything a registry id names. Two *different* tags or people that
 still meet on one page (``Ա`` and ``A``, a written-out voice whose name spells
 a registry id) are an error at the second one, never a merge: a merged page
 would count both and show one. (An article folder named like a section of a
-language is refused where folders are read: see ``model.RESERVED_SLUGS``.)
+language is refused where folders are read: see ``routes.RESERVED_SLUGS``.)
 """
 
 from __future__ import annotations

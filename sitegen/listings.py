@@ -1,7 +1,7 @@
 """Listings: the site's articles and passages grouped by tag, city, person and year.
 
-Pure. :func:`index` groups the whole site once; render turns every listing
-into paginated pages. A city or person listing holds passages (what was said,
+Pure. :func:`index` groups the whole site once; :mod:`sitegen.routes` gives
+every listing its paginated pages and their URLs. A city or person listing holds passages (what was said,
 with the article it was said in), newest first, so a reader can follow what
 Baku said, or what one commentator said, over time.
 """
@@ -12,9 +12,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from .keys import person_key, tag_key
-from .model import SECTIONS, Article, Passage, Site, Translation, Voice
+from .model import Article, Passage, Site, Translation, Voice
 
-KINDS = SECTIONS
+#: The listings every language has under its prefix (``/<lang>/tags/``, ...), in the order they are planned.
+KINDS = ("tags", "cities", "people", "archive")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,10 +39,6 @@ class Listing:
     title: str
     articles: tuple[tuple[Article, Translation], ...] = ()
     said: tuple[Said, ...] = ()
-
-    @property
-    def path(self) -> str:
-        return f"{self.lang}/{self.kind}/{self.key}/"
 
     @property
     def size(self) -> int:

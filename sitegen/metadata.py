@@ -19,7 +19,8 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from . import listings
-from .model import Article, Site, Translation, Voice, absolute_url, article_path
+from .model import Article, Site, Translation, Voice
+from .routes import absolute_url, article_path, home_path, listing_path
 
 #: Files Open Graph and Twitter cards show as a preview image.
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
@@ -77,7 +78,8 @@ def news_article(site: Site, article: Article, translation: Translation) -> dict
     config = site.config
     lang = translation.lang
     url = absolute_url(config.base_url, article_path(lang, article.slug))
-    newsroom = {"@type": "NewsMediaOrganization", "name": config.title_in(lang), "url": f"{config.base_url}{lang}/"}
+    home = absolute_url(config.base_url, home_path(lang))
+    newsroom = {"@type": "NewsMediaOrganization", "name": config.title_in(lang), "url": home}
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -124,7 +126,7 @@ def _voice(
 ) -> dict[str, Any]:
     city = site.config.city(voice.city)
     place = {"@type": "Place", "name": city.name_in(translation.lang) if city else voice.city}
-    person_page = f"{translation.lang}/people/{listings.person_key(site, article, voice)}/"
+    person_page = listing_path(translation.lang, "people", listings.person_key(site, article, voice))
     found: dict[str, Any] = {"name": voice.name, "url": absolute_url(site.config.base_url, person_page)}
     if is_organisation(voice, default.voice(voice.id) if default else None):
         found.update({"@type": "Organization", "location": place})

@@ -1,4 +1,4 @@
-"""The site as plain, immutable data, and the URL scheme as pure functions.
+"""The site as plain, immutable data (its URLs are :mod:`sitegen.routes`'s).
 
 Everything here pickles, holds no I/O and links objects by id rather than by
 back-pointers, so later stages can fan out over processes and a rebuild can
@@ -294,44 +294,3 @@ def _sort_key(value: dt.date | dt.datetime) -> dt.datetime:
     if isinstance(value, dt.datetime):
         return value.replace(tzinfo=None) if value.tzinfo is None else value.astimezone(dt.UTC).replace(tzinfo=None)
     return dt.datetime(value.year, value.month, value.day)
-
-
-# -- The URL scheme --------------------------------------------------------
-# A page path is relative to the site root and ends with "/" ("" is the root).
-
-
-#: The listings every language has under its prefix (``/<lang>/tags/``, ...).
-SECTIONS = ("tags", "cities", "people", "archive")
-#: What no article may be called: the sections, the search page and the home's later pages (``/<lang>/page/2/``).
-RESERVED_SLUGS = frozenset({*SECTIONS, "search", "page"})
-
-
-#: An article's pages under its own folder of the output (``/<lang>/<slug>/``): the comparison and
-#: the parallel view. Its files (images) stand beside them and may not take their places.
-ARTICLE_PAGES = ("", "parallel/")
-
-
-def parallel_path(lang: str, slug: str) -> str:
-    return article_path(lang, slug) + ARTICLE_PAGES[1]
-
-
-def article_path(lang: str, slug: str) -> str:
-    return f"{lang}/{slug}/"
-
-
-def home_path(lang: str, page: int = 1) -> str:
-    return f"{lang}/" if page <= 1 else f"{lang}/page/{page}/"
-
-
-def file_for(page_path: str) -> str:
-    """The output file of a page path: folders get an ``index.html``."""
-    return page_path + "index.html" if page_path == "" or page_path.endswith("/") else page_path
-
-
-def absolute_url(base_url: str, path: str) -> str:
-    return base_url + path
-
-
-def relative_url(from_page: str, to_path: str) -> str:
-    """A link from page ``from_page`` to ``to_path`` that works under any prefix."""
-    return ("../" * from_page.count("/") + to_path) or "./"

@@ -35,8 +35,6 @@ if TYPE_CHECKING:
 PATCH_SHARE = 0.1
 #: Pages that make one more worker process worth forking.
 PAGES_PER_WORKER = 150
-#: Jobs that each take much longer than a page.
-_SLOW = frozenset({"sitemap", "sitemap-index", "feed", "city-feed"})
 
 Entry = fingerprints.Entry
 
@@ -197,8 +195,7 @@ def _first_pages(run: Rebuild, prepared: Prepared, previous: dict[str, Entry]) -
 
     site = prepared.site
     found = [article for name in sorted(run.changed or ()) if (article := site.article(name)) is not None]
-    jobs = [job for article in found for t in article.translations for job in render.article_jobs(t.lang, article)]
-    jobs += [job for article in found for job in render.lacking_jobs(site, article)]
+    jobs = render.own_jobs(site, prepared.theme.static_files, found)
     keys = {job.path: job_key(job) for job in jobs}
     kept = _kept(run, jobs, keys, previous)
     todo = [job for job in jobs if job.path not in kept]
@@ -319,8 +316,8 @@ def render_into(
         return made
 
     # The slowest jobs (the sitemap, feeds) first and one by one, so no worker is left with them at the end.
-    slow = [[job] for job in jobs if job.kind in _SLOW]
-    chunks = slow + parallel.chunked([job for job in jobs if job.kind not in _SLOW], processes, 40)
+    slow = [[job] for job in jobs if job.slow]
+    chunks = slow + parallel.chunked([job for job in jobs if not job.slow], processes, 40)
     run.progress.start("Rendering", len(jobs))
     for made in parallel.run(make, chunks, processes):
         yield from made
@@ -370,7 +367,7 @@ def job_key(job: render.Job) -> str:
     if job.kind != "copy":
         return job.key
     try:
-        stat = os.stat(job.ref[0])
+        stat = os.stat(job.source)
     except OSError:
         return job.key + "\0missing"
     return f"{job.key}\0{stat.st_size}:{stat.st_mtime_ns}"

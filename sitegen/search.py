@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import subprocess
 
-from . import output, parallel
+from . import output, parallel, routes
 from .errors import Diagnostic, Location, warning
 
 #: Environment variable naming the pagefind program to run; it wins over the installed one.
@@ -143,7 +143,7 @@ def _update(folder: Path, fresh: Path, program: str | None, languages: Collectio
         for lang in sorted(languages):
             part = fresh.with_name(f"{fresh.name}-{lang}")
             parts[part] = lang
-            if _run(folder, part, program, glob=f"{lang}/*/index.html"):
+            if _run(folder, part, program, glob=routes.article_glob(lang)):
                 return None
             found = json.loads((part / ENTRY).read_text(encoding="utf-8"))
             if list(found["languages"]) != [lang] or found.get("version") != entry.get("version"):
@@ -309,7 +309,7 @@ def _run(folder: Path, bundle: Path, program: str | None, glob: str | None = Non
 
 
 #: Where the default theme marks pages for the index (``data-pagefind-body``): the article pages.
-ARTICLE_GLOB = "*/*/index.html"
+ARTICLE_GLOB = routes.article_glob()
 _MARKED = b"data-pagefind-body"
 
 
@@ -345,7 +345,7 @@ def _narrowest_glob(folder: Path) -> str | None:
 
 def _marked_in(folder: Path, lang: str) -> bool:
     """Whether any article page of ``lang`` in ``folder`` is marked for the index."""
-    for page in (folder / lang).glob("*/index.html"):
+    for page in folder.glob(routes.article_glob(lang)):
         try:
             if _MARKED in page.read_bytes():
                 return True
@@ -356,8 +356,7 @@ def _marked_in(folder: Path, lang: str) -> bool:
 
 def article_page(rel: str) -> bool:
     """Whether an output path (``/``-separated) is one :data:`ARTICLE_GLOB` matches: ``<lang>/<slug>/index.html``."""
-    parts = rel.split("/")
-    return len(parts) == 3 and parts[2] == "index.html"
+    return routes.in_article_glob(rel)
 
 
 #: Pagefind runs under way, so that :func:`stop` can end them when sitegen stops.

@@ -14,18 +14,17 @@ from the site as it would be built without them.
 The protocol allows 50,000 URLs a file. A larger site (about 8,000 articles
 in two languages) gets ``sitemap-1.xml``, ``sitemap-2.xml``, … and a
 ``sitemap.xml`` that is their index, so ``robots.txt`` names one file either way.
+Which pages there are, and the sitemap's own files, are :mod:`sitegen.routes`'s.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-import math
-from collections.abc import Iterator
 from dataclasses import dataclass
 
-from . import listings
-from .model import Site, Translation, absolute_url, article_path, home_path
+from . import listings, routes
+from .model import Site, Translation
+from .routes import Kind, Route, absolute_url
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,67 +34,57 @@ class Page:
     alternates: tuple[tuple[str, str], ...]  # (hreflang, absolute URL), x-default last; empty for one language
 
 
-def published(site: Site) -> Site:
-    """The site without its drafts: what a build without ``--drafts`` would hold."""
-    if not any(t.draft for a in site.articles for t in a.translations):
-        return site
-    articles = []
-    for article in site.articles:
-        kept = tuple(t for t in article.translations if not t.draft)
-        if kept:
-            articles.append(dataclasses.replace(article, translations=kept))
-    return dataclasses.replace(site, articles=tuple(articles))
+def pages(site: Site, grouped: listings.Index | None = None, found: list[Route] | None = None) -> tuple[Page, ...]:
+    """Every page of the sitemap, language by language, in a stable order: the indexed routes.
 
-
-def pages(site: Site, grouped: listings.Index | None = None) -> tuple[Page, ...]:
-    """Every page of the sitemap, language by language, in a stable order.
-
-    ``grouped`` is the site's listings index when the caller has it; it is
-    made again when the site holds drafts, since the sitemap leaves them out.
+    ``grouped`` is the site's listings index and ``found`` its routes, when
+    the caller has them; both are made again when the site holds drafts,
+    since the sitemap leaves them out.
     """
-    shown = published(site)
-    grouped = listings.index(shown) if grouped is None or shown is not site else grouped
+    shown = routes.published(site)
+    if grouped is None or shown is not site:
+        grouped = listings.index(shown)
+    if found is None or shown is not site:
+        found = routes.of(shown, grouped)
     site = shown
-    found = list(_pages(site, grouped))
+    chosen = routes.indexed(found, grouped)
     versions: dict[tuple, dict[str, str]] = {}
-    for identity, lang, path, _ in found:
-        versions.setdefault(identity, {})[lang] = path
+    for route in chosen:
+        versions.setdefault(route.identity, {})[route.lang] = route.url
     config = site.config
     shared: dict[tuple, tuple[tuple[str, str], ...]] = {}  # the same for every translation of a page
+    keyed = listings.keyed(grouped)
     result = []
-    for identity, _, path, lastmod in found:
-        alternates = shared.get(identity)
+    for route in chosen:
+        alternates = shared.get(route.identity)
         if alternates is None:
-            paths = versions[identity]
-            alternates = ()
-            if len(paths) > 1:
-                default = paths.get(config.default_language) or next(iter(paths.values()))
-                alternates = (
-                    *((code, absolute_url(config.base_url, paths[code])) for code in config.languages if code in paths),
-                    ("x-default", absolute_url(config.base_url, default)),
-                )
-            shared[identity] = alternates
-        result.append(Page(absolute_url(config.base_url, path), lastmod, alternates))
+            alternates = shared[route.identity] = _alternates(config, versions[route.identity])
+        result.append(Page(absolute_url(config.base_url, route.url), _lastmod(site, grouped, keyed, route), alternates))
     return tuple(result)
 
 
-#: URLs a sitemap file may list (sitemaps.org).
-LIMIT = 50_000
+def _alternates(config, paths: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    """A page's versions as ``(hreflang, absolute URL)``, ``x-default`` last; none for a page in one language."""
+    if len(paths) < 2:
+        return ()
+    default = paths.get(config.default_language) or next(iter(paths.values()))
+    return (
+        *((code, absolute_url(config.base_url, paths[code])) for code in config.languages if code in paths),
+        ("x-default", absolute_url(config.base_url, default)),
+    )
 
 
 def parts(pages: tuple[Page, ...]) -> list[tuple[Page, ...]]:
-    """The sitemap split into files of at most :data:`LIMIT` URLs (one part for most sites)."""
-    return [pages[start : start + LIMIT] for start in range(0, len(pages), LIMIT)] or [()]
-
-
-def part_path(number: int) -> str:
-    return f"sitemap-{number}.xml"
+    """The sitemap split into files of at most :data:`routes.SITEMAP_LIMIT` URLs (one part for most sites)."""
+    limit = routes.SITEMAP_LIMIT
+    return [pages[start : start + limit] for start in range(0, len(pages), limit)] or [()]
 
 
 def index_entry(part: tuple[Page, ...], number: int, base_url: str) -> Page:
     """One file of a sitemap index: where it is and the newest date among its pages."""
     dates = [page.lastmod for page in part if page.lastmod]
-    return Page(absolute_url(base_url, part_path(number)), max(dates, key=_lastmod_order) if dates else "", ())
+    loc = absolute_url(base_url, routes.sitemap_path(number))
+    return Page(loc, max(dates, key=_lastmod_order) if dates else "", ())
 
 
 def _lastmod_order(value: str) -> dt.datetime:
@@ -109,30 +98,23 @@ def w3c_datetime(value: dt.date | dt.datetime) -> str:
     return value.isoformat()
 
 
-def _pages(site: Site, grouped: listings.Index) -> Iterator[tuple[tuple, str, str, str]]:
-    """``(identity, lang, path, lastmod)``: pages with equal identities are translations of each other.
+def _lastmod(site: Site, grouped: listings.Index, keyed: dict, route: Route) -> str:
+    """The date of the newest article ``route`` shows.
 
     Every list here is newest first (see ``Site.in_language``), so the newest
     article a page shows is its first one: no page needs all its dates looked at.
     """
     per_page = site.config.per_page
-    for lang in site.config.languages:
-        entries = site.in_language(lang)
-        for number in range(1, _count(len(entries), per_page) + 1):
-            shown = entries[(number - 1) * per_page : number * per_page]
-            yield ("home", number), lang, home_path(lang, number), _lastmod(shown[0][1] if shown else None)
-        for article, translation in entries:
-            yield ("article", article.slug), lang, article_path(lang, article.slug), w3c_datetime(translation.date)
-        for kind in listings.KINDS:
-            shown_kind = grouped[(kind, lang)]
-            if shown_kind:
-                newest = max((_first(item, 0) for item in shown_kind), key=lambda t: _comparable(t.date))
-                yield ("section", kind), lang, f"{lang}/{kind}/", _lastmod(newest)
-            for item in shown_kind:
-                for number in range(1, _count(item.size, per_page) + 1):
-                    path = item.path + (f"page/{number}/" if number > 1 else "")
-                    newest = _first(item, (number - 1) * per_page)
-                    yield ("listing", kind, item.key, number), lang, path, _lastmod(newest)
+    start = (route.page_no - 1) * per_page
+    if route.kind is Kind.ARTICLE:
+        return w3c_datetime(site.article(route.key).translation(route.lang).date)
+    if route.kind is Kind.HOME:
+        shown = site.in_language(route.lang)[start : start + 1]
+        return _date(shown[0][1] if shown else None)
+    if route.kind is Kind.SECTION:
+        items = grouped[(route.section, route.lang)]
+        return _date(max((_first(item, 0) for item in items), key=lambda t: _comparable(t.date)))
+    return _date(_first(keyed[(route.section, route.lang, route.key)], start))
 
 
 def _first(item: listings.Listing, start: int) -> Translation:
@@ -141,7 +123,7 @@ def _first(item: listings.Listing, start: int) -> Translation:
     return entry.translation if isinstance(entry, listings.Said) else entry[1]
 
 
-def _lastmod(newest: Translation | None) -> str:
+def _date(newest: Translation | None) -> str:
     return w3c_datetime(newest.date) if newest is not None else ""
 
 
@@ -149,7 +131,3 @@ def _comparable(value: dt.date | dt.datetime) -> dt.datetime:
     if isinstance(value, dt.datetime):
         return value.astimezone(dt.UTC).replace(tzinfo=None) if value.tzinfo else value
     return dt.datetime(value.year, value.month, value.day)
-
-
-def _count(size: int, per_page: int) -> int:
-    return max(1, math.ceil(size / per_page))

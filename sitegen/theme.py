@@ -16,6 +16,7 @@ from pathlib import Path
 from . import sources
 from .errors import Diagnostic, Location, error, warning
 from .model import SiteConfig
+from .routes import static_path
 
 #: Static files whose output name carries a digest of their content (``style.3f9a1c2b7e.css``).
 FINGERPRINTED = (".css", ".js")
@@ -61,7 +62,7 @@ class Theme:
                 name_out = f"{stem}.{hashlib.sha256(source.read_bytes()).hexdigest()[:10]}.{suffix}"
             else:
                 name_out = name
-            paths[name] = "static/" + name_out
+            paths[name] = static_path(name_out)
         return paths
 
     @cached_property

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .model import Article, Site, article_path
+from .model import Article, Site
+from .routes import article_path
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ import feedparser
 import pytest
 import xmlschema
 
-from sitegen import config, content, feeds, listings, localization, metadata, render, sitemap
+from sitegen import config, content, feeds, listings, localization, metadata, render, routes, sitemap
 from sitegen.build import build
 from sitegen.errors import Location
 from sitegen.model import Voice
@@ -276,7 +276,7 @@ def test_a_site_over_the_url_limit_gets_a_sitemap_index(
     basic: Path, schema: xmlschema.XMLSchema, tmp_path: Path, monkeypatch
 ) -> None:
     """Past 50,000 URLs (here, 7) sitemap.xml becomes an index of sitemap-N.xml files listing the same URLs."""
-    monkeypatch.setattr(sitemap, "LIMIT", 7)
+    monkeypatch.setattr(routes, "SITEMAP_LIMIT", 7)
     site = tmp_path / "basic"
     shutil.copytree(SITES / "basic", site)
     out = build_ok(site, search=False, cache=False).out
@@ -553,7 +553,7 @@ def test_each_sitemap_date_is_the_newest_of_what_its_page_shows(tmp_path: Path) 
         for item in shown:
             entries = item.said or item.articles
             for start in range(0, len(entries), 3):
-                path = item.path + (f"page/{start // 3 + 1}/" if start else "")
+                path = f"{lang}/{kind}/{item.key}/" + (f"page/{start // 3 + 1}/" if start else "")
                 assert by_url[BASE + path] == newest(entries[start : start + 3]), path
                 checked += 1
     assert checked > 50

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sitegen import compare, config, content, listings, slugs
 from sitegen.markup import rebase
-from sitegen.model import RESERVED_SLUGS
+from sitegen.routes import RESERVED_SLUGS
 
 from .conftest import CONFIG, article, build_ok
 
@@ -177,7 +177,7 @@ def test_keys_are_the_same_in_every_process() -> None:
 
 
 def test_the_reserved_sections_are_every_folder_of_a_language_but_articles(copy_site) -> None:
-    """model.RESERVED_SLUGS, which no article folder may be named, lists every folder a build makes beside articles."""
+    """routes.RESERVED_SLUGS, which no article folder may be named, lists every folder a build makes beside articles."""
     site_dir = copy_site("basic")
     toml = site_dir / "sitegen.toml"
     toml.write_text(toml.read_text(encoding="utf-8").replace("per_page = 2", "per_page = 1"), encoding="utf-8")
