@@ -7,6 +7,10 @@
   const script = document.currentScript;
   const version = script ? script.dataset.version : "";
   const events = script ? script.dataset.events : "/_sitegen/events";
+  // A review page lists the problems itself: no overlay, and it reloads when they change.
+  const reviewing = script ? script.dataset.mode === "review" : false;
+  // What the server added to an article page: its stale passages' notes, the link to its review page.
+  const marks = document.getElementById("sitegen-marks");
   const SCROLL = "sitegen-preview-scroll";
   const HIDDEN = "sitegen-preview-hidden-warnings";
   const OPEN = "sitegen-preview-warnings-open";
@@ -58,6 +62,11 @@
     .list { overflow: auto; padding: 0 1rem .75rem 1rem; border-top: 1px dashed #8a5a00; }
     .list p { margin: .6rem 0 .4rem; }
     .list .hint { color: #5c4a1f; }
+    .review { align-self: flex-start; padding: .3rem .75rem; background: #fff; color: #24103a;
+      border: 1px solid #6b3fa0; border-radius: 999px; box-shadow: 0 4px 16px rgba(0, 0, 0, .18);
+      font-weight: 600; text-decoration: none; }
+    .review:hover { background: #f6f1fc; }
+    .review:focus-visible { outline: 3px solid #1d4ed8; outline-offset: 2px; }
     [hidden] { display: none !important; }`;
 
   let overlay = null;
@@ -152,6 +161,15 @@
     return part;
   }
 
+  function reviewLink() {
+    const link = document.createElement("a");
+    link.className = "review";
+    link.href = marks.dataset.review;
+    link.textContent = marks.dataset.reviewLabel;
+    link.title = marks.dataset.reviewTitle;
+    return link;
+  }
+
   function render() {
     const errors = state.errors || [];
     const warnings = state.warnings || [];
@@ -159,7 +177,8 @@
     const key = JSON.stringify([count, warnings]);
     const showErrors = errors.length > 0 && hiddenErrors !== JSON.stringify(errors);
     const showWarnings = count > 0 && sessionStorage.getItem(HIDDEN) !== key;
-    if (!showErrors && !showWarnings) {
+    const showReview = Boolean(marks && marks.dataset.review);
+    if (!showErrors && !showWarnings && !showReview) {
       if (overlay) overlay.remove();
       overlay = null;
       return;
@@ -167,11 +186,31 @@
     const root = ensureOverlay();
     root.innerHTML = `<style>${STYLE}</style><div class="dock"></div>`;
     const dock = root.querySelector(".dock");
+    if (showReview) dock.append(reviewLink());
     if (showWarnings) dock.append(warningBar(warnings, count, key));
     if (showErrors) dock.append(errorBox(errors));
   }
 
+  // Each note goes into the page: at its passage (#passage-N), or under the title ("head").
+  function placeMarks() {
+    for (const link of marks.content.querySelectorAll("link")) document.head.append(link);
+    for (const mark of marks.content.querySelectorAll("[data-passage]")) {
+      const where = mark.dataset.passage;
+      if (where === "head") {
+        const title = document.querySelector("main h1");
+        if (title) title.after(mark);
+        continue;
+      }
+      const passage = document.getElementById(`passage-${where}`);
+      if (!passage) continue;
+      passage.classList.add("sitegen-stale");
+      passage.prepend(mark);
+    }
+  }
+  if (marks) placeMarks();
+
   function show(problems) {
+    if (reviewing) return;
     state = problems;
     if (hiddenErrors !== null && hiddenErrors !== JSON.stringify(problems.errors || [])) hiddenErrors = null;
     render();
@@ -180,7 +219,8 @@
   const here = location.pathname.replace(/index\.html$/, "");
   // The server says whether this page changed after the version it was served with: a page
   // reloaded for the first half of a rebuild (the article) must not reload for the second (listings).
-  const query = `?since=${encodeURIComponent(version)}&page=${encodeURIComponent(here)}`;
+  // A review page is made from the whole site: any rebuild since it was served makes it stale.
+  const query = `?since=${encodeURIComponent(version)}&page=${reviewing ? "" : encodeURIComponent(here)}`;
   const source = new EventSource(events + query);
   source.addEventListener("hello", (event) => {
     const hello = JSON.parse(event.data);
@@ -189,7 +229,7 @@
   });
   source.addEventListener("reload", (event) => {
     const change = JSON.parse(event.data);
-    if (change.version !== version && (!change.pages || change.pages.includes(here))) reload();
+    if (change.version !== version && (reviewing || !change.pages || change.pages.includes(here))) reload();
   });
-  source.addEventListener("errors", (event) => show(JSON.parse(event.data)));
+  source.addEventListener("errors", (event) => (reviewing ? reload() : show(JSON.parse(event.data))));
 })();

@@ -139,9 +139,15 @@ class Channel:
         del self._events[:-32]
 
 
-def inject(html: bytes, version: str) -> bytes:
-    """``html`` with the live-reload script before its last ``</body>`` (or at its end)."""
-    tag = f'<script src="{SCRIPT_URL}" data-version="{version}" data-events="{EVENTS_URL}"></script>\n'.encode()
+def inject(html: bytes, version: str, before: bytes = b"", mode: str = "") -> bytes:
+    """``html`` with ``before`` and the live-reload script before its last ``</body>`` (or at its end).
+
+    ``mode="review"``: the page is a review page, which lists the problems itself: it shows no
+    overlay, and reloads when they change as it does after a rebuild.
+    """
+    kind = f' data-mode="{mode}"' if mode else ""
+    script = f'<script src="{SCRIPT_URL}" data-version="{version}" data-events="{EVENTS_URL}"{kind}></script>\n'
+    tag = before + script.encode()
     ends = list(_BODY_END.finditer(html))
     if not ends:
         return html + tag

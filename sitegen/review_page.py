@@ -1,0 +1,214 @@
+"""The review page: the preview's view of an article for its editors, made on request and never built.
+
+``sitegen serve`` answers, under its own namespace (never under the site's path):
+
+- ``/_sitegen/review/``: leads to ``/_sitegen/review/<default language>/``;
+- ``/_sitegen/review/<lang>/``: every article with what waits for its editors
+  (errors, warnings, stale translations, missing sign-offs);
+- ``/_sitegen/review/<lang>/<slug>/``: the article in every language side by
+  side, passage by passage (:mod:`sitegen.review`), each passage with its
+  notes, and at the top each language's balance figures, its problems and
+  the sign-offs. ``<lang>`` is the language the page speaks and the column
+  shown first.
+
+Pages are rendered from what the preview holds (the Site it shows, the theme's
+environments, the problems of the last rebuild) with the theme's templates
+under ``preview/``, so every string is in the theme's catalogs. The served
+article pages get their marks from here too (:func:`marks`): each stale passage
+is marked, and a link leads to the page's review.
+
+Notes come from three providers, one function each: the rebuild's problems
+(:func:`checks`), staleness (:func:`stale_notes`) and sign-off
+(:func:`signoff_notes`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from . import localization, render, review
+from .errors import Diagnostic
+from .live import PREFIX as INTERNAL
+from .model import ARTICLES, Article, Site, SiteConfig, article_path
+from .review import Check, Note
+
+#: The review pages' path under the preview's own namespace.
+PREFIX = INTERNAL + "review/"
+#: Their style sheet, served beside them (never part of a theme's static files, so never built).
+STYLE = Path(__file__).with_name("review.css")
+STYLE_URL = INTERNAL + "review.css"
+
+
+@dataclass(frozen=True)
+class State:
+    """What the preview holds when a review page is asked for."""
+
+    site_dir: Path
+    site: Site
+    environments: Mapping[str, jinja2.Environment]
+    diagnostics: tuple[Diagnostic, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """A page to send (``status``, ``body``) or, with ``redirect``, the path segments to send the browser to."""
+
+    status: int = 200
+    body: bytes = b""
+    redirect: tuple[str, ...] = ()
+
+
+# -- Providers: where each kind of note comes from ------------------------------
+
+
+def checks(diagnostics: Iterable[Diagnostic]) -> dict[str, list[Note]]:
+    """The rebuild's problems by article folder name; those outside any article folder under ``""``."""
+    found: dict[str, list[Note]] = {}
+    prefix = ARTICLES.as_posix() + "/"
+    for diagnostic in diagnostics:
+        path = diagnostic.location.path
+        slug = path[len(prefix) :].split("/", 1)[0] if path.startswith(prefix) else ""
+        found.setdefault(slug, []).append(Check(diagnostic))
+    return found
+
+
+def stale_notes(site_dir: Path, site: Site, article: Article) -> list[Note]:
+    """The article's translated texts whose source changed since they were translated.
+
+    The one place where staleness (issue 15, section 1) plugs in: each of its
+    findings becomes a :class:`review.StaleMark`. Until a site records what
+    its translations were made from, nothing is stale.
+    """
+    return []
+
+
+def signoff_notes(site_dir: Path, config: SiteConfig, article: Article) -> list[Note]:
+    """Each city's sign-off of the article: the one place where sign-off (issue 15, section 3) plugs in."""
+    return []
+
+
+def article_notes(state: State, article: Article, found: Mapping[str, list[Note]]) -> list[Note]:
+    """Every note about ``article``: its problems (from ``found``, by :func:`checks`), staleness, sign-offs."""
+    stale = stale_notes(state.site_dir, state.site, article)
+    signed = signoff_notes(state.site_dir, state.site.config, article)
+    return review.notes_of(article.slug, [*found.get(article.slug, ()), *stale, *signed])
+
+
+# -- Requests -------------------------------------------------------------------
+
+
+def answer(state: State | None, segments: list[str]) -> Answer | None:
+    """The answer to ``/_sitegen/review/`` + ``segments``; None: there is no such page."""
+    if state is None:
+        return Answer(503, _nothing_yet()) if segments in ([], [""]) else None
+    config = state.site.config
+    if segments in ([], [""]):
+        return Answer(redirect=("_sitegen", "review", config.default_language, ""))
+    lang, *rest = segments
+    if lang not in config.languages or lang not in state.environments:
+        return None
+    if rest in ([], [""]):
+        return Answer(redirect=("_sitegen", "review", lang, "")) if not rest else Answer(body=index_page(state, lang))
+    if len(rest) == 1:
+        return Answer(redirect=("_sitegen", "review", lang, rest[0], ""))
+    if len(rest) != 2 or rest[1] or (article := state.site.article(rest[0])) is None:
+        return None
+    return Answer(body=article_page(state, lang, article))
+
+
+def review_url(lang: str, slug: str = "") -> str:
+    return f"{PREFIX}{lang}/" + (f"{slug}/" if slug else "")
+
+
+def index_page(state: State, lang: str) -> bytes:
+    """Every article, newest first in ``lang`` (then those it lacks), with its counts, and the other problems."""
+    site = state.site
+    found = checks(state.diagnostics)
+    shown = [article for article, _ in site.in_language(lang)]
+    shown += [article for article in site.articles if article.translation(lang) is None]
+    items = []
+    for article in shown:
+        t = article.translation(lang) or article.translations[0]
+        notes = article_notes(state, article, found)
+        items.append(
+            {
+                "slug": article.slug,
+                "translation": t,
+                "url": review_url(lang, article.slug),
+                "counts": review.count(notes),
+                "languages": [localization.language_name(code, lang, menu=False) for code in article.languages],
+            }
+        )
+    known = {article.slug for article in site.articles}
+    others = [note for slug, notes in sorted(found.items()) if slug not in known for note in notes]
+    context = _context(state, lang, lambda code: review_url(code))
+    context.update(items=items, others=others)
+    return _render(state, lang, "preview/reviews.html", context)
+
+
+def article_page(state: State, lang: str, article: Article) -> bytes:
+    """The review of ``article`` in the language ``lang``."""
+    notes = article_notes(state, article, checks(state.diagnostics))
+    shown = review.review(state.site, article.slug, lang, notes)
+    assert shown is not None  # the article has translations: the Site holds no article without one
+    context = _context(state, lang, lambda code: review_url(code, article.slug))
+    first = shown.languages[0].translation
+    context.update(
+        review=shown,
+        article_urls={t.lang: context["url"](article_path(t.lang, article.slug)) for t in article.translations},
+        index_url=review_url(lang),
+        first=first,
+    )
+    return _render(state, lang, "preview/review.html", context)
+
+
+def marks(state: State | None, names: list[str]) -> bytes:
+    """What the preview adds to the served page at ``names`` (its path under the site): for an article page,
+    its stale passages and the link to its review; nothing for another page."""
+    if state is None or len(names) not in (2, 3) or names[2:] not in ([], ["index.html"]):
+        return b""
+    lang, slug = names[0], names[1]
+    article = state.site.article(slug)
+    translation = article.translation(lang) if article is not None else None
+    if article is None or translation is None or lang not in state.environments:
+        return b""
+    numbers = {id(passage): n for n, passage in enumerate(translation.passages, 1)}
+    shown = review.review(state.site, slug, lang, stale_notes(state.site_dir, state.site, article))
+    assert shown is not None
+    stale: list[tuple[int, tuple[Note, ...]]] = []
+    for line in shown.lines:
+        cell = line.cells[0] if line.cells else None
+        if cell is not None and cell.passage is not None and cell.notes:
+            stale.append((numbers[id(cell.passage)], cell.notes))
+    context = {"review_url": review_url(lang, slug), "style_url": STYLE_URL, "head": shown.languages[0].notes}
+    context.update(passages=stale, lang=lang)
+    return _render(state, lang, "preview/marks.html", context)
+
+
+def _context(state: State, lang: str, address: Callable[[str], str]) -> dict[str, Any]:
+    """What base.html needs, with links to the site's own pages absolute (the page is outside the site's path),
+    and a language switcher that leads to the same review page in each language."""
+    site = state.site
+    context = render._context(site, lang, "", {}, absolute_links=True)
+    context["switcher"] = [
+        render.Link(code, localization.language_name(code), address(code), None, code == lang)
+        for code in site.config.languages
+    ]
+    context.update(canonical="", alternates=[], robots="noindex", style_url=STYLE_URL)
+    return context
+
+
+def _render(state: State, lang: str, name: str, context: dict[str, Any]) -> bytes:
+    return state.environments[lang].get_template(name).render(context).encode("utf-8")
+
+
+def _nothing_yet() -> bytes:
+    return (
+        b"<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>sitegen review</title></head>\n"
+        b"<body><p>The site has not built yet: the problems are shown over this page.</p></body></html>\n"
+    )
