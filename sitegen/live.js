@@ -62,12 +62,17 @@
     .list { overflow: auto; padding: 0 1rem .75rem 1rem; border-top: 1px dashed #8a5a00; }
     .list p { margin: .6rem 0 .4rem; }
     .list .hint { color: #5c4a1f; }
-    .review { align-self: flex-start; padding: .3rem .75rem; background: #fff; color: #24103a;
-      border: 1px solid #6b3fa0; border-radius: 999px; box-shadow: 0 4px 16px rgba(0, 0, 0, .18);
-      font-weight: 600; text-decoration: none; }
-    .review:hover { background: #f6f1fc; }
-    .review:focus-visible { outline: 3px solid #1d4ed8; outline-offset: 2px; }
     [hidden] { display: none !important; }`;
+
+  // The link to the article's review page: its own corner, under the problems, which stand above it.
+  const REVIEW_STYLE = `
+    :host { all: initial; }
+    a { position: fixed; left: 1rem; bottom: 1rem; z-index: 2147483646; padding: .3rem .75rem;
+      font: 600 15px/1.45 system-ui, sans-serif; background: #fff; color: #24103a; text-decoration: none;
+      border: 1px solid #6b3fa0; border-radius: 999px; box-shadow: 0 4px 16px rgba(0, 0, 0, .18); }
+    a:hover { background: #f6f1fc; }
+    a:focus-visible { outline: 3px solid #1d4ed8; outline-offset: 2px; }`;
+  let reviewHost = null;
 
   let overlay = null;
   let state = { errors: [], warnings: [], warning_count: 0 };
@@ -161,13 +166,16 @@
     return part;
   }
 
-  function reviewLink() {
-    const link = document.createElement("a");
-    link.className = "review";
+  function addReviewLink() {
+    reviewHost = document.createElement("sitegen-review");
+    reviewHost.id = "sitegen-review";
+    const root = reviewHost.attachShadow({ mode: "open" });
+    root.innerHTML = `<style>${REVIEW_STYLE}</style><a></a>`;
+    const link = root.querySelector("a");
     link.href = marks.dataset.review;
     link.textContent = marks.dataset.reviewLabel;
     link.title = marks.dataset.reviewTitle;
-    return link;
+    document.documentElement.appendChild(reviewHost);
   }
 
   function render() {
@@ -177,8 +185,7 @@
     const key = JSON.stringify([count, warnings]);
     const showErrors = errors.length > 0 && hiddenErrors !== JSON.stringify(errors);
     const showWarnings = count > 0 && sessionStorage.getItem(HIDDEN) !== key;
-    const showReview = Boolean(marks && marks.dataset.review);
-    if (!showErrors && !showWarnings && !showReview) {
+    if (!showErrors && !showWarnings) {
       if (overlay) overlay.remove();
       overlay = null;
       return;
@@ -186,7 +193,7 @@
     const root = ensureOverlay();
     root.innerHTML = `<style>${STYLE}</style><div class="dock"></div>`;
     const dock = root.querySelector(".dock");
-    if (showReview) dock.append(reviewLink());
+    if (reviewHost) dock.style.bottom = `calc(1.5rem + ${reviewHost.shadowRoot.querySelector("a").offsetHeight}px)`;
     if (showWarnings) dock.append(warningBar(warnings, count, key));
     if (showErrors) dock.append(errorBox(errors));
   }
@@ -208,6 +215,7 @@
     }
   }
   if (marks) placeMarks();
+  if (marks && marks.dataset.review) addReviewLink();
 
   function show(problems) {
     if (reviewing) return;

@@ -151,9 +151,10 @@ def index_page(state: State, lang: str) -> bytes:
     return _render(state, lang, "preview/reviews.html", context)
 
 
-def article_page(state: State, lang: str, article: Article) -> bytes:
-    """The review of ``article`` in the language ``lang``."""
-    notes = article_notes(state, article, checks(state.diagnostics))
+def article_page(state: State, lang: str, article: Article, notes: list[Note] | None = None) -> bytes:
+    """The review of ``article`` in the language ``lang``, with ``notes`` (by default, those the providers give)."""
+    if notes is None:
+        notes = article_notes(state, article, checks(state.diagnostics))
     shown = review.review(state.site, article.slug, lang, notes)
     assert shown is not None  # the article has translations: the Site holds no article without one
     context = _context(state, lang, lambda code: review_url(code, article.slug))
@@ -169,24 +170,29 @@ def article_page(state: State, lang: str, article: Article) -> bytes:
 
 def marks(state: State | None, names: list[str]) -> bytes:
     """What the preview adds to the served page at ``names`` (its path under the site): for an article page,
-    its stale passages and the link to its review; nothing for another page."""
+    its stale texts and the link to its review; nothing for another page."""
     if state is None or len(names) not in (2, 3) or names[2:] not in ([], ["index.html"]):
         return b""
     lang, slug = names[0], names[1]
     article = state.site.article(slug)
-    translation = article.translation(lang) if article is not None else None
-    if article is None or translation is None or lang not in state.environments:
+    if article is None or article.translation(lang) is None or lang not in state.environments:
         return b""
-    numbers = {id(passage): n for n, passage in enumerate(translation.passages, 1)}
-    shown = review.review(state.site, slug, lang, stale_notes(state.site_dir, state.site, article))
+    return article_marks(state, lang, article, stale_notes(state.site_dir, state.site, article))
+
+
+def article_marks(state: State, lang: str, article: Article, notes: list[Note]) -> bytes:
+    """The marks of ``article``'s page in ``lang``: the ``notes`` of its passages (by their number on the page,
+    ``#passage-<n>``) and of its header, for the preview's script to put in place."""
+    shown = review.review(state.site, article.slug, lang, review.notes_of(article.slug, notes))
     assert shown is not None
-    stale: list[tuple[int, tuple[Note, ...]]] = []
-    for line in shown.lines:
-        cell = line.cells[0] if line.cells else None
-        if cell is not None and cell.passage is not None and cell.notes:
-            stale.append((numbers[id(cell.passage)], cell.notes))
-    context = {"review_url": review_url(lang, slug), "style_url": STYLE_URL, "head": shown.languages[0].notes}
-    context.update(passages=stale, lang=lang)
+    numbers = {id(passage): n for n, passage in enumerate(shown.languages[0].translation.passages, 1)}
+    marked = [
+        (numbers[id(cell.passage)], cell.notes)
+        for line in shown.lines
+        if line.cells and (cell := line.cells[0]).passage is not None and cell.notes
+    ]
+    context = {"review_url": review_url(lang, article.slug), "style_url": STYLE_URL, "lang": lang}
+    context.update(head=shown.languages[0].notes, passages=marked)
     return _render(state, lang, "preview/marks.html", context)
 
 

@@ -1,0 +1,302 @@
+"""The review pages: what they show of an article (sitegen/review.py), and how the real preview serves them.
+
+The data tests build a fixture site with :class:`sitegen.preview.Preview`, as ``sitegen serve`` does;
+the HTTP tests talk to a real ``sitegen serve`` process (tests/serving.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import urllib.parse
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from sitegen import review, review_page
+from sitegen.errors import Location, error, warning
+from sitegen.preview import Preview
+
+from .conftest import SITES, build_ok, snapshot
+from .serving import Events, Server, raw_get, serving, static_server, wait_until
+
+ARTICLE = "content/articles/karabakh-claim"
+
+
+def state_of(site: Path, diagnostics: tuple = ()) -> review_page.State:
+    """What the preview holds after building ``site``, as a review page gets it."""
+    preview = Preview(site, site / ".sitegen" / "preview")
+    assert preview.build().ok
+    shown = preview.shown()
+    assert shown is not None
+    return review_page.State(preview.site_dir, shown[0], shown[1], diagnostics)
+
+
+@pytest.fixture(scope="module")
+def basic(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    site = tmp_path_factory.mktemp("review") / "basic"
+    shutil.copytree(SITES / "basic", site)
+    return site
+
+
+def test_each_note_goes_with_the_passage_or_header_its_line_is_in(basic: Path) -> None:
+    notes = [
+        review.Check(warning(Location(f"{ARTICLE}/en.md", 4), "about the summary")),
+        review.Check(warning(Location(f"{ARTICLE}/en.md", 25), "about the lead")),
+        review.Check(error(Location(f"{ARTICLE}/ru.md", 33), "inside the ru passage of simonyan on credible")),
+        review.Check(warning(Location(f"{ARTICLE}/en.md", 36), "inside namazov on credible")),
+        review.Check(error(Location(f"{ARTICLE}/rus.md"), "a file that is no translation")),
+        review.Check(warning(Location("content/articles/water-dispute/en.md", 3), "another article's")),
+    ]
+    state = state_of(basic)
+    shown = review.review(state.site, "karabakh-claim", "ru", review.notes_of("karabakh-claim", notes))
+    assert shown is not None
+    assert [language.translation.lang for language in shown.languages] == ["ru", "en"], "the page's language first"
+    en = shown.languages[1]
+    assert [note.diagnostic.message for note in en.notes] == ["about the summary", "about the lead"]
+    found = {
+        (line.voice.id, line.point.id if line.point else None, cell.lang): [n.diagnostic.message for n in cell.notes]
+        for line in shown.lines
+        for cell in line.cells
+        if cell.notes
+    }
+    assert found == {
+        ("simonyan", "credible", "ru"): ["inside the ru passage of simonyan on credible"],
+        ("namazov", "credible", "en"): ["inside namazov on credible"],
+    }
+    assert [note.diagnostic.message for note in shown.notes] == ["a file that is no translation"]
+    assert shown.counts == review.Counts(errors=2, warnings=3)
+
+
+def test_lines_pair_each_passage_with_its_translation_and_name_the_silent_cities(basic: Path) -> None:
+    state = state_of(basic)
+    shown = review.review(state.site, "karabakh-claim", "en", [])
+    assert shown is not None
+    keyed = [(line.voice.id if line.voice else None, line.point.id if line.point else None) for line in shown.lines]
+    assert keyed[:3] == [("ria", "claim"), ("simonyan", "credible"), ("namazov", "credible")]
+    assert shown.lines[0].reported
+    for line in shown.lines:
+        if line.cells:
+            assert [cell.lang for cell in line.cells] == ["en", "ru"]
+            assert all(cell.passage is not None and cell.passage.voice == line.voice.id for cell in line.cells)
+    silent = [line for line in shown.lines if line.silent]
+    assert [(line.point, [city.id for city in line.silent]) for line in silent] == [
+        (state.site.article("karabakh-claim").translations[0].point("next"), ["baku"]),
+        (None, ["yerevan"]),
+    ]
+    sides = {side.city.id: side.count.passages for side in shown.languages[0].balance.sides}
+    assert sides == {"yerevan": 2, "baku": 2}
+
+
+def test_stale_marks_and_signoffs_are_notes_like_the_others(basic: Path) -> None:
+    """Staleness and sign-off plug in as notes: a stale passage is marked where it stands."""
+    state = state_of(basic)
+    article = state.site.article("karabakh-claim")
+    stale = review.StaleMark(
+        Location(f"{ARTICLE}/ru.md", 31),
+        Location(f"{ARTICLE}/en.md", 31),
+        "passage 'simonyan credible'",
+        dt.date(2023, 6, 7),
+        old="He calls the report part of a war.",
+        new="He calls the report part of an information war.",
+    )
+    city = state.site.config.city("baku")
+    signed = review.Signoff(city, None, valid=False, required=True)
+    shown = review.review(state.site, "karabakh-claim", "en", review.notes_of("karabakh-claim", [stale, signed]))
+    assert shown.counts == review.Counts(stale=1, waiting=1)
+    assert shown.notes == (signed,)
+    marked = [cell for line in shown.lines for cell in line.cells if cell.notes]
+    assert [(cell.lang, cell.passage.voice, cell.notes) for cell in marked] == [("ru", "simonyan", (stale,))]
+    page = review_page.article_page(state, "en", article, [stale, signed]).decode()
+    assert page.count('class="review-cell is-stale"') == 1
+    assert 'class="review-cell is-stale" data-lang="ru"' in page
+    assert "en.md:31 changed on 7 June 2023, after this was translated." in page.replace("<bdi>", "").replace(
+        "</bdi>", ""
+    )
+    assert "Baku: waiting for sign-off" in page.replace("<bdi>", "").replace("</bdi>", "")
+    # the article page in Russian gets the mark at its passage, by its number on the page
+    marks = review_page.article_marks(state, "ru", article, [stale]).decode()
+    number = [p.voice for p in article.translation("ru").passages].index("simonyan") + 1
+    assert f'data-passage="{number}"' in marks and "Устаревший перевод" in marks
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The basic site served by ``sitegen serve``, with a warning in an article; these tests only read it."""
+    folder = tmp_path_factory.mktemp("served")
+    site = folder / "basic"
+    shutil.copytree(SITES / "basic", site)
+    source = site / ARTICLE / "ru.md"
+    source.write_text(source.read_text(encoding="utf-8").replace("title:", "sumary: x\ntitle:", 1), encoding="utf-8")
+    with serving(site) as running:
+        yield running
+
+
+def get(server: Server, path: str) -> tuple[int, dict[str, str], str]:
+    status, headers, body = raw_get(server.port, path)
+    return status, headers, body.decode()
+
+
+def test_the_review_pages_are_under_the_previews_own_address(server: Server) -> None:
+    assert (
+        f"Review pages (every language side by side, with the checks): http://127.0.0.1:{server.port}/_sitegen/review/"
+        in server.terminal
+    )
+    status, headers, _ = get(server, "/_sitegen/review/")
+    assert status == 302 and headers["location"] == "/_sitegen/review/en/"
+    assert get(server, "/_sitegen/review/ru")[1]["location"] == "/_sitegen/review/ru/"
+    assert get(server, "/_sitegen/review/en/karabakh-claim")[1]["location"] == "/_sitegen/review/en/karabakh-claim/"
+    for missing in ("/_sitegen/review/de/", "/_sitegen/review/en/no-such/", "/_sitegen/review/en/karabakh-claim/x/"):
+        assert get(server, missing)[0] == 404, missing
+    assert get(server, "/news/_sitegen/review/en/")[0] == 404, "not under the site's own path"
+
+
+def test_the_index_lists_every_article_with_its_counts(server: Server) -> None:
+    status, headers, page = get(server, "/_sitegen/review/en/")
+    assert status == 200 and headers["content-type"] == "text/html; charset=utf-8"
+    assert headers["cache-control"] == "no-store"
+    slugs = re.findall(r'<li class="review-item" data-slug="([^"]+)"', page)
+    assert sorted(slugs) == ["a-draft", "karabakh-claim", "only-english", "water-dispute"]
+    item = page[page.index('data-slug="karabakh-claim"') :]
+    item = item[: item.index("</li>")]
+    assert 'href="/_sitegen/review/en/karabakh-claim/"' in item
+    assert '<span class="review-count warning">1 warning</span>' in item
+    assert '<meta name="robots" content="noindex">' in page
+    assert '<script src="/_sitegen/live.js"' in page and 'data-mode="review"' in page
+
+
+def test_the_article_review_shows_every_language_passage_by_passage_with_its_problems(server: Server) -> None:
+    status, _, page = get(server, "/_sitegen/review/en/karabakh-claim/")
+    assert status == 200
+    assert '<html lang="en" dir="ltr">' in page
+    assert page.count('data-lang="en"') >= 6 and page.count('data-lang="ru"') >= 6
+    assert "He calls the report part of an information war." in page
+    assert "Он называет сообщение частью информационной войны." in page
+    assert "unknown field &#39;sumary&#39;" in page, "the problem, escaped, in the Russian header"
+    assert "ru.md:2" in page
+    assert '<li data-city="yerevan">Yerevan: 43%, 15 words · 2 passages</li>' in page, "balance figures per city"
+    assert '<li data-city="baku">Baku: 52%, 13 words · 2 passages</li>' in page, "in each language"
+    assert 'href="/news/en/karabakh-claim/"' in page and 'href="/news/static/' in page, "site links work from here"
+    assert 'href="/_sitegen/review/ru/karabakh-claim/" hreflang="ru"' in page, "the switcher leads to the same review"
+    assert '<link rel="stylesheet" href="/_sitegen/review.css">' in page
+    status, headers, css = get(server, "/_sitegen/review.css")
+    assert status == 200 and headers["content-type"] == "text/css; charset=utf-8" and ".review-cells" in css
+
+
+def test_the_review_speaks_the_language_it_is_asked_in(server: Server) -> None:
+    page = get(server, "/_sitegen/review/ru/karabakh-claim/")[2]
+    assert '<html lang="ru" dir="ltr">' in page
+    assert "Проверка" in page and "Все статьи" in page
+    assert page.index('data-lang="ru"') < page.index('data-lang="en"'), "its own language first"
+
+
+def test_a_served_article_page_links_to_its_review_and_the_file_does_not(server: Server) -> None:
+    status, _, page = get(server, "/news/ru/karabakh-claim/")
+    assert status == 200
+    assert '<template id="sitegen-marks" data-review="/_sitegen/review/ru/karabakh-claim/"' in page
+    assert 'data-review-label="Проверить статью"' in page
+    on_disk = (server.out / "ru" / "karabakh-claim" / "index.html").read_text(encoding="utf-8")
+    assert "sitegen-marks" not in on_disk
+    assert "sitegen-marks" not in get(server, "/news/ru/")[2], "only article pages get marks"
+
+
+def test_other_hosts_get_no_review(server: Server) -> None:
+    status, _, body = raw_get(server.port, "/_sitegen/review/en/karabakh-claim/", {"Host": "evil.example"})
+    assert status == 403 and b"Gurgen" not in body
+
+
+def test_a_plain_server_over_a_folder_has_no_review_pages(tmp_path: Path) -> None:
+    site = tmp_path / "basic"
+    shutil.copytree(SITES / "basic", site)
+    with static_server(build_ok(site).out) as url:
+        port = urllib.parse.urlsplit(url).port
+        assert raw_get(port, "/_sitegen/review/")[0] == 404
+        assert raw_get(port, "/_sitegen/review.css")[0] == 404
+
+
+def test_a_build_writes_no_review_page(tmp_path: Path) -> None:
+    site = tmp_path / "basic"
+    shutil.copytree(SITES / "basic", site)
+    files = snapshot(build_ok(site, drafts=True).out)
+    assert not [path for path in files if "_sitegen" in path or "review" in path]
+    assert not [path for path, data in files.items() if b"sitegen-marks" in data or b"review.css" in data]
+
+
+HOSTILE = """\
+---
+title: "<img src=x onerror=alert(1)> title"
+date: 2023-06-05
+summary: "<script>alert(2)</script>"
+voices:
+  simonyan:
+    city: yerevan
+    name: "<b onmouseover=alert(3)>Gurgen</b>"
+    role: "</code><script>alert(4)</script>"
+points:
+  credible: "Is it <i>credible</i>?"
+---
+
+::: simonyan credible
+A passage with <script>alert(5)</script> in it.
+:::
+
+::: <svg/onload=alert(6)> credible
+A passage for a voice nobody declared.
+:::
+"""
+
+
+def test_every_editor_supplied_text_is_escaped(tmp_path: Path) -> None:
+    site = tmp_path / "basic"
+    shutil.copytree(SITES / "basic", site)
+    hostile = site / "content" / "articles" / "hostile"
+    hostile.mkdir()
+    (hostile / "en.md").write_text(
+        HOSTILE.replace("::: <svg/onload=alert(6)> credible\nA passage for a voice nobody declared.\n:::\n", ""),
+        encoding="utf-8",
+    )
+    with serving(site) as running:
+        events = Events(running.port)
+        try:
+            events.next()
+            (hostile / "en.md").write_text(HOSTILE, encoding="utf-8")
+            events.next(lambda name, data: name == "errors" and bool(data["errors"]))
+        finally:
+            events.close()
+        pages = [
+            raw_get(running.port, path)[2].decode() for path in ("/_sitegen/review/en/hostile/", "/_sitegen/review/en/")
+        ]
+    for page in pages:
+        for attack in ("<img src=x", "<script>alert", "<b onmouseover", "<svg/onload", "<i>credible"):
+            assert attack not in page, attack
+    review_of = pages[0]
+    assert "&lt;img src=x onerror=alert(1)&gt; title" in review_of
+    assert "&lt;b onmouseover=alert(3)&gt;Gurgen&lt;/b&gt;" in review_of
+    assert "&lt;svg/onload=alert(6)&gt;" in review_of, "the problem quotes it, escaped"
+    assert "&lt;script&gt;alert(5)&lt;/script&gt;" in review_of, "raw HTML in a passage stays text"
+
+
+def test_the_review_follows_each_save(tmp_path: Path) -> None:
+    """A save changes the review, and a broken save shows its error there, at its line, over the last good text."""
+    site = tmp_path / "basic"
+    shutil.copytree(SITES / "basic", site)
+    source = site / ARTICLE / "en.md"
+    text = source.read_text(encoding="utf-8")
+    with serving(site) as running:
+
+        def review_page_text() -> str:
+            return raw_get(running.port, "/_sitegen/review/en/karabakh-claim/")[2].decode()
+
+        source.write_text(text.replace("part of an information war", "a freshly saved sentence"), encoding="utf-8")
+        wait_until(lambda: "a freshly saved sentence" in review_page_text(), "the review shows the save")
+        source.write_text(text.replace("::: namazov credible", "::: namazof credible"), encoding="utf-8")
+        wait_until(lambda: "undeclared voice &#39;namazof&#39;" in review_page_text(), "the review shows the error")
+        page = review_page_text()
+        assert f"{ARTICLE}/en.md:35" in page
+        assert "The text below is the last version that built" in page
+        assert "a freshly saved sentence" in page, "the last good text stays"
+        source.write_text(text, encoding="utf-8")
+        wait_until(lambda: "namazof" not in review_page_text(), "the fix clears it")
+        assert "Nothing to fix" in review_page_text()
