@@ -233,14 +233,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def _review(self, segments: list[str], head: bool) -> None:
         """A review page, made from what the preview holds now (see :mod:`sitegen.review_page`)."""
-        version = self.server.channel.version  # before the state: a newer one only costs a reload
+        channel = self.server.channel
+        version, problems = channel.version, channel.problem_changes  # before the state: newer costs a reload
         found = review_page.answer(self.server.review(), segments) if self.server.review else None
         if found is None:
             self._plain(404, "Not found\n", head)
         elif found.redirect:
             self._redirect(302, list(found.redirect), head)
         else:
-            self._file(found.status, found.body, TYPES[".html"], version, head, mode="review")
+            self._file(found.status, found.body, TYPES[".html"], version, head, problems=problems)
 
     def _events(self) -> None:
         """The live-reload stream. Everything is read and checked before its 200: after it, a failure ends it."""
@@ -279,10 +280,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
             seen, written = (events[-1].number if events else seen), time.monotonic()
 
     def _file(
-        self, status: int, body: bytes, kind: str, version: str, head: bool, marks: bytes = b"", mode: str = ""
+        self,
+        status: int,
+        body: bytes,
+        kind: str,
+        version: str,
+        head: bool,
+        marks: bytes = b"",
+        problems: int | None = None,
     ) -> None:
         if kind.startswith("text/html") and self.server.live_reload:
-            body = live.inject(body, version, marks, mode)
+            body = live.inject(body, version, marks, problems)
         self.send_response(status)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))

@@ -232,7 +232,7 @@
   const source = new EventSource(events + query);
   source.addEventListener("hello", (event) => {
     const hello = JSON.parse(event.data);
-    if (hello.stale) reload();
+    if (hello.stale || (reviewing && String(hello.problems) !== script.dataset.problems)) reload();
     else show(hello);
   });
   source.addEventListener("reload", (event) => {

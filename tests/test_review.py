@@ -134,16 +134,18 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         yield running
 
 
+def origin(server: Server) -> str:
+    return f"http://127.0.0.1:{server.port}"
+
+
 def get(server: Server, path: str) -> tuple[int, dict[str, str], str]:
     status, headers, body = raw_get(server.port, path)
     return status, headers, body.decode()
 
 
 def test_the_review_pages_are_under_the_previews_own_address(server: Server) -> None:
-    assert (
-        f"Review pages (every language side by side, with the checks): http://127.0.0.1:{server.port}/_sitegen/review/"
-        in server.terminal
-    )
+    printed = f"Review pages (every language side by side, with the checks): {origin(server)}/_sitegen/review/"
+    wait_until(lambda: printed in server.terminal, "the terminal names the review pages")
     status, headers, _ = get(server, "/_sitegen/review/")
     assert status == 302 and headers["location"] == "/_sitegen/review/en/"
     assert get(server, "/_sitegen/review/ru")[1]["location"] == "/_sitegen/review/ru/"
