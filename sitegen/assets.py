@@ -29,6 +29,9 @@ PUBLISHED = frozenset(
         *(".pdf", ".txt", ".csv"),  # documents
     }
 )
+#: Files of an article folder that sitegen reads and never publishes: the lock that records what the
+#: translations were made from and who signed the article off (see :mod:`sitegen.lockfile`).
+KEPT = frozenset({"sitegen.lock"})
 _KINDS = "images, audio, video, PDF, plain text and CSV"
 #: SVG elements that run code or embed another document.
 _ACTIVE = frozenset({"script", "foreignobject", "iframe", "object", "embed", "handler", "listener"})

@@ -29,7 +29,18 @@ from . import output, parallel, sources
 from . import search as search_stage
 from . import theme as theme_stage
 from .errors import Diagnostic, Location, error, has_errors, sort
-from .model import ARTICLES, FUTURE, GLOSSARY_FILE, MAX_FILE_SIZE, PEOPLE_FILE, Article, Person, Site, SiteConfig
+from .model import (
+    ARTICLES,
+    EDITORS_FILE,
+    FUTURE,
+    GLOSSARY_FILE,
+    MAX_FILE_SIZE,
+    PEOPLE_FILE,
+    Article,
+    Person,
+    Site,
+    SiteConfig,
+)
 
 if TYPE_CHECKING:
     import jinja2
@@ -208,7 +219,8 @@ class _Build:
         folders = self.folder_keys()
         # The glossary is a source of the checks' results, not of any page: a site key, not a setup key.
         glossary = cache_stage.file_key(self.site_dir / GLOSSARY_FILE)
-        site_key = cache_stage.digest(setup, glossary, *(f"{name}\0{key}" for name, key in folders.items()))
+        editors = cache_stage.file_key(self.site_dir / EDITORS_FILE)
+        site_key = cache_stage.digest(setup, glossary, editors, *(f"{name}\0{key}" for name, key in folders.items()))
         manifest = self.cache.manifest(setup, self.out) if self.write else None
         if manifest is not None and self.unchanged(manifest, site_key):
             self.problems += manifest.diagnostics
@@ -228,7 +240,7 @@ class _Build:
         site, found = content.load(config, self.site_dir, self.drafts, self.today, self.reader(config, folders))
         gc.freeze()  # the Site lives as long as the build: later collections need not walk it
         self.problems += found
-        registries = (PEOPLE_FILE, GLOSSARY_FILE)
+        registries = (PEOPLE_FILE, GLOSSARY_FILE, EDITORS_FILE)
         self.sources = 1 + self.markdown_files + sum((self.site_dir / file).is_file() for file in registries)
         if has_errors(self.problems):
             return self.report()

@@ -53,6 +53,7 @@ class _Commands(CommandGroup):
         "new": ("sitegen.commands.new", "new_command"),
         "i18n": ("sitegen.commands.i18n", "i18n_group"),
         "balance": ("sitegen.commands.balance", "balance_command"),
+        "review": ("sitegen.commands.review", "review_group"),
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -91,6 +92,11 @@ def main() -> None:
     help="Processes that read and render, this one included. Default: one per CPU when the site is big enough to pay.",
 )
 @click.option("--no-cache", is_flag=True, help="Neither use nor update the build cache in .sitegen/cache/.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Treat warnings as errors (stale translations, one-sided names...): publish nothing while there are any.",
+)
 @quiet_option
 @verbose_option
 def build_command(
@@ -101,6 +107,7 @@ def build_command(
     no_search: bool,
     jobs: int | None,
     no_cache: bool,
+    strict: bool,
     quiet: bool,
     verbose: bool,
 ) -> None:
@@ -118,6 +125,8 @@ def build_command(
     """
     site = _site(site_dir)
     out = _out(site, out_dir, force)
+    if strict:
+        _refuse_warnings(site, drafts, quiet, verbose)
     with BarProgress(enabled=not quiet and sys.stderr.isatty()) as progress:
         report = build(
             site,
@@ -130,6 +139,15 @@ def build_command(
             progress=progress,
         )
     _finish(report, quiet, verbose, site)
+
+
+def _refuse_warnings(site: Path, drafts: bool, quiet: bool, verbose: bool) -> None:
+    """--strict: the site is checked first (reading the cache, writing nothing); any warning is an error, and
+    then the build stops there, the previous output left as it was."""
+    checked = build(site, drafts=drafts, write=False)
+    if checked.diagnostics:
+        report = dataclasses.replace(checked, diagnostics=tuple(promote(checked.diagnostics)))
+        _finish(report, quiet, verbose, site)
 
 
 class BarProgress(Progress):
@@ -176,8 +194,13 @@ class BarProgress(Progress):
     show_default=True,
     help="json prints one object with every problem, for editors and CI tools.",
 )
+@click.option(
+    "--diff", "show_diff", is_flag=True, help="Show how the source changed under each stale-translation warning."
+)
 @quiet_option
-def check_command(site_dir: str | None, no_drafts: bool, strict: bool, output_format: str, quiet: bool) -> None:
+def check_command(
+    site_dir: str | None, no_drafts: bool, strict: bool, output_format: str, show_diff: bool, quiet: bool
+) -> None:
     """Check the whole site and report every problem, writing nothing.
 
     Runs every check that `sitegen build` runs. Each problem is printed as
@@ -189,12 +212,14 @@ def check_command(site_dir: str | None, no_drafts: bool, strict: bool, output_fo
     diagnostics = tuple(promote(report.diagnostics)) if strict else report.diagnostics
     errors = sum(d.is_error for d in diagnostics)
     warnings = len(diagnostics) - errors
+    diffs = _stale_diffs(site) if show_diff else {}
     if output_format == "json":
-        click.echo(_json_text(_as_json(diagnostics, report.sources)))
+        click.echo(_json_text(_as_json(diagnostics, report.sources, diffs)))
     else:
         for diagnostic in diagnostics:
             if not (quiet and not diagnostic.is_error):
                 _show(diagnostic)
+                _show_diff(diffs.get(_diff_key(diagnostic), ""))
         if not quiet or errors:
             counts = f"{_count(errors, 'error')}, {_count(warnings, 'warning')} in {_count(report.sources, 'file')}"
             held = f" ({_count(report.drafts, 'draft')})" if report.drafts else ""
@@ -223,7 +248,28 @@ def _json_text(value: dict) -> str:
     return re.sub(r"[^\x00-\x7e]", lambda m: m[0] if printable(m[0]) == m[0] else f"\\u{ord(m[0]):04x}", text)
 
 
-def _as_json(diagnostics: tuple[Diagnostic, ...], sources: int) -> dict:
+def _stale_diffs(site: Path) -> dict[tuple[str, int, str], str]:
+    from .commands.common import stale_diffs
+
+    return stale_diffs(site)
+
+
+def _diff_key(diagnostic: Diagnostic) -> tuple[str, int, str]:
+    return (diagnostic.location.path, diagnostic.location.line, diagnostic.message)
+
+
+def _show_diff(diff: str) -> None:
+    """A stale text's diff under its warning, indented; content escaped like every message."""
+    colours = {"-": "red", "+": "green", "@": "cyan"}
+    for line in diff.splitlines():
+        colour = None if line.startswith(("---", "+++")) else colours.get(line[:1])
+        click.echo("    " + click.style(printable(line), fg=colour), err=True)
+
+
+def _as_json(
+    diagnostics: tuple[Diagnostic, ...], sources: int, diffs: dict[tuple[str, int, str], str] | None = None
+) -> dict:
+    diffs = diffs or {}
     return {
         "errors": sum(d.is_error for d in diagnostics),
         "warnings": sum(not d.is_error for d in diagnostics),
@@ -236,6 +282,7 @@ def _as_json(diagnostics: tuple[Diagnostic, ...], sources: int) -> dict:
                 "severity": d.severity.value,
                 "message": d.message,
                 "hint": d.hint or None,
+                **({"diff": diffs[_diff_key(d)]} if _diff_key(d) in diffs else {}),
             }
             for d in diagnostics
         ],

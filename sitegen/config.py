@@ -73,6 +73,14 @@ KEYS: dict[str, Key] = {
     "balance_bar": Key(
         "bool", "true shows readers, on each article, the share of words each city is given (default false)."
     ),
+    "stale_notice": Key(
+        "bool",
+        "true tells readers, on a translation's page, when a text of it is older than its source (default false).",
+    ),
+    "require_review": Key(
+        "cities-list",
+        'City ids whose editor must sign each published article off, e.g. ["yerevan", "baku"] (default none).',
+    ),
     "locales": Key(
         "table", 'Babel locale used to format dates per language, e.g. en = "en_US" (default en_GB for en).'
     ),
@@ -138,6 +146,8 @@ def _validate(data: dict[str, Any], lines: KeyLines) -> tuple[SiteConfig | None,
     raw_html = _flag(_table(data, "markdown", lines, problems), "raw_html", False, ("markdown",), lines, problems)
     search = _flag(data, "search", True, (), lines, problems)
     balance_bar = _flag(data, "balance_bar", False, (), lines, problems)
+    stale_notice = _flag(data, "stale_notice", False, (), lines, problems)
+    require_review = _required_sides(data.get("require_review", []), cities, lines, problems)
     locales = _locales(_table(data, "locales", lines, problems), languages, lines, problems)
     params = _table(data, "params", lines, problems)
 
@@ -155,6 +165,8 @@ def _validate(data: dict[str, Any], lines: KeyLines) -> tuple[SiteConfig | None,
         locales=locales,
         search=search,
         balance_bar=balance_bar,
+        stale_notice=stale_notice,
+        require_review=require_review,
         params=params,
         language_at={code: lines.value_at(code, "languages") for code in languages},
         tags=tags,
@@ -169,6 +181,25 @@ def _whole_number(data: dict[str, Any], name: str, default: int, lines: KeyLines
         problems.append(error(lines.at(name), f"'{name}' must be a whole number of at least 1, got {value!r}"))
         return default
     return value
+
+
+def _required_sides(
+    value: Any, cities: tuple[City, ...], lines: KeyLines, problems: list[Diagnostic]
+) -> tuple[str, ...]:
+    """``require_review``: configured city ids, each once."""
+    ids = [city.id for city in cities]
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        problems.append(
+            error(lines.at("require_review"), "'require_review' must be a list of city ids", 'e.g. ["yerevan", "baku"]')
+        )
+        return ()
+    for item in value:
+        if ids and item not in ids:
+            where = lines.value_at(item, "require_review")
+            problems.append(
+                error(where, f"'require_review' names '{item}', which is not a city", did_you_mean(item, ids))
+            )
+    return tuple(dict.fromkeys(item for item in value if item in ids))
 
 
 def _flag(

@@ -14,7 +14,20 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import agreement, checks, contested, fields, frontmatter, glossary, markup, people, slugs, sources
+from . import (
+    agreement,
+    checks,
+    contested,
+    fields,
+    frontmatter,
+    glossary,
+    markup,
+    people,
+    signoff,
+    slugs,
+    sources,
+    staleness,
+)
 from . import assets as assets_stage
 from .errors import Diagnostic, Location, did_you_mean, error, warning
 from .localization import described
@@ -97,7 +110,7 @@ def load(
         if article is not None:
             articles.append(article)
     site = Site(config, tuple(articles), tuple(registry.values()), tuple(left_out))
-    return site, problems + checks.site(site, names) + _contested_names(site, site_dir)
+    return site, problems + checks.site(site, names) + _contested_names(site, site_dir) + signoff.check(site, site_dir)
 
 
 def check_site(site: Site, site_dir: Path) -> list[Diagnostic]:
@@ -106,7 +119,7 @@ def check_site(site: Site, site_dir: Path) -> list[Diagnostic]:
     if (refused := sources.problem(site_dir, ARTICLES)) is not None:
         return [refused]
     folders = [f.name for f in root.iterdir() if f.is_dir()] if root.is_dir() else []
-    return checks.site(site, folders) + _contested_names(site, site_dir)
+    return checks.site(site, folders) + _contested_names(site, site_dir) + signoff.check(site, site_dir)
 
 
 def _contested_names(site: Site, site_dir: Path) -> list[Diagnostic]:
@@ -135,6 +148,9 @@ def load_article(
     reading = _Reading(config, site_dir, registry or {}, today or dt.date.today())
     problems: list[Diagnostic] = []
     article = _article(reading, folder, problems)
+    if article is not None:
+        problems += staleness.check(site_dir, article)
+        article = staleness.behind(site_dir, article) if config.stale_notice else article
     if article is None or drafts:
         return article, problems, ()
     published = tuple(t for t in article.translations if not t.draft)
@@ -203,6 +219,8 @@ def _article(reading: _Reading, folder: Path, problems: list[Diagnostic]) -> Art
             problems.append(
                 error(Location(file_rel), "not a regular file (a pipe, socket or device?)", "remove it from the folder")
             )
+            continue
+        if name in assets_stage.KEPT:
             continue
         if path.suffix.lower() != ".md":
             refused = assets_stage.problems(file_rel, name, _svg_bytes(path))

@@ -15,7 +15,7 @@ from .errors import Diagnostic, Location, did_you_mean, error, warning
 from .frontmatter import ID, FrontMatter
 from .model import Person, Point, SiteConfig, Voice
 
-NAMES = ("title", "date", "summary", "tags", "voices", "points", "draft")
+NAMES = ("title", "date", "summary", "tags", "voices", "points", "draft", "reviewed")
 
 
 class Fields:

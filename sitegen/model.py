@@ -19,6 +19,8 @@ ARTICLES = Path("content") / "articles"
 PEOPLE_FILE = Path("content") / "people.yaml"
 #: The contested-names glossary (see :mod:`sitegen.glossary`).
 GLOSSARY_FILE = Path("content") / "glossary.yaml"
+#: The editors who sign articles off, per city (see :mod:`sitegen.editors`).
+EDITORS_FILE = Path("content") / "editors.yaml"
 #: Article files larger than this are refused: no article is that long, and
 #: Markdown parsing of hostile megabytes can take minutes.
 MAX_FILE_SIZE = 2 * 2**20
@@ -61,6 +63,10 @@ class SiteConfig:
     search: bool = True
     #: The "space given" bar on article pages: each city's share of the words (``balance_bar = true``).
     balance_bar: bool = False
+    #: A notice on a translation's page when a text of it is older than its source (``stale_notice = true``).
+    stale_notice: bool = False
+    #: The cities whose editor must sign each published article off (``require_review``).
+    require_review: tuple[str, ...] = ()
     #: Quotation marks per language (double open, close, single open, close) for straight quotes in articles.
     quotes: dict[str, str] = field(default_factory=dict)
     #: How tags are shown per language, by the tag's slug: ``{"karabakh": {"ru": "Карабах"}}``.
@@ -156,6 +162,9 @@ class Translation:
     #: heading or cell of the lead (its lines joined by newlines), each point's question. Passages,
     #: the commentators' words, are not among them. The contested-names check reads these.
     own_words: tuple[tuple[str, Location], ...] = ()
+    #: A text of this translation is older than its source (see :mod:`sitegen.staleness`); set only
+    #: when the site shows readers a notice of it (``stale_notice = true``).
+    behind: bool = False
     #: Voices and points by id, made once from ``voices`` and ``points`` (the first of an id wins):
     #: templates look one up for every passage, and a linear search made pages quadratic.
     _voices: dict[str, Voice] = field(init=False, repr=False, compare=False)

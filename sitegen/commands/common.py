@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
 from ..config import FILENAME
+
+if TYPE_CHECKING:
+    from ..errors import Diagnostic
+    from ..model import Article, SiteConfig
 
 
 def find_site(start: Path) -> Path | None:
@@ -58,3 +65,56 @@ class CommandGroup(click.Group):
         if rows:
             with formatter.section("Commands"):
                 formatter.write_dl(rows)
+
+
+def load_article(site_dir: Path, slug: str) -> tuple[SiteConfig, Article]:
+    """One article of the site, drafts too, for a command that records something about it.
+
+    A usage error when there is no such article; its errors and exit 1 when it has any.
+    """
+    from .. import config as config_stage
+    from .. import content, people
+    from ..errors import did_you_mean
+    from ..model import ARTICLES
+
+    config, problems = config_stage.load(site_dir)
+    if config is None:
+        fail(problems, "fix sitegen.toml first")
+    root = site_dir / ARTICLES
+    folder = root / slug
+    if "/" in slug or slug.startswith(".") or not folder.is_dir():
+        known = [p.name for p in root.iterdir() if p.is_dir()] if root.is_dir() else []
+        hint = did_you_mean(slug, known)
+        raise click.UsageError(f"no article '{slug}' in {ARTICLES.as_posix()}/" + (f"; {hint}" if hint else ""))
+    registry, _ = people.load(config, site_dir)
+    article, found, _ = content.load_article(config, site_dir, folder, drafts=True, registry=registry)
+    if article is None or any(p.is_error for p in found):
+        fail(found, "fix the article's errors first ('sitegen check' lists them)")
+    return config, article
+
+
+def fail(problems: Iterable[Diagnostic], then: str) -> NoReturn:
+    """Print the errors among ``problems`` and what to do, then exit 1."""
+    for problem in problems:
+        if problem.is_error:
+            click.echo(str(problem), err=True)
+    click.secho(then, fg="red", err=True)
+    sys.exit(1)
+
+
+def stale_diffs(site_dir: Path) -> dict[tuple[str, int, str], str]:
+    """For ``sitegen check --diff``: each stale text's diff, by its warning's path, line and message."""
+    from .. import config as config_stage
+    from .. import content, lockfile, people, staleness
+    from ..model import ARTICLES
+
+    config, _ = config_stage.load(site_dir)
+    if config is None:
+        return {}
+    registry, _ = people.load(config, site_dir)
+    found = {}
+    for lock in sorted((site_dir / ARTICLES).glob(f"*/{lockfile.FILE}")):
+        article, _, _ = content.load_article(config, site_dir, lock.parent, drafts=True, registry=registry)
+        for stale in staleness.stale_texts(site_dir, article) if article is not None else ():
+            found[(stale.path, stale.line, stale.message)] = stale.diff()
+    return found

@@ -95,3 +95,49 @@ def status_command(site_dir: str | None, strict: bool) -> None:
         for text in state.untranslated:
             click.echo(f"    untranslated: {text}")
     sys.exit(1 if strict and incomplete else 0)
+
+
+@i18n_group.command("mark-translated")
+@click.argument("slug", required=False)
+@click.argument("languages", nargs=-1, metavar="[LANG]...")
+@click.option("--all", "every", is_flag=True, help="Every translation of SLUG; without SLUG, of every article.")
+@site_option
+def mark_translated_command(slug: str | None, languages: tuple[str, ...], every: bool, site_dir: str | None) -> None:
+    """Record that translations are made from their source's texts as they are now.
+
+    Writes content/articles/SLUG/sitegen.lock (commit it with the article).
+    From then on, `sitegen check` warns at each text of the translation whose
+    source text changes, until the translation is updated and marked again.
+    The source is the article's first language in the site's order.
+    """
+    import datetime as dt
+
+    from .. import lockfile, staleness
+    from ..model import ARTICLES
+    from .common import load_article
+
+    site = resolve_site(site_dir)
+    if slug is None and not every:
+        raise click.UsageError("name the article and the languages: mark-translated SLUG LANG..., or use --all")
+    if slug is not None and not languages and not every:
+        raise click.UsageError(f"name the languages translated: mark-translated {slug} LANG..., or use --all")
+    root = site / ARTICLES
+    slugs = [slug] if slug else sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+    today = dt.date.today()
+    for name in slugs:
+        config, article = load_article(site, name)
+        source = staleness.source_of(article)
+        chosen = languages or tuple(t.lang for t in article.translations[1:])
+        for lang in chosen:
+            if lang not in config.languages:
+                raise click.UsageError(f"'{lang}' is not a language of this site ({', '.join(config.languages)})")
+            try:
+                lock = staleness.mark(site, article, lang, today)
+            except ValueError as exc:
+                raise click.UsageError(str(exc)) from None
+            path = lockfile.write(root / name, lock)
+            where = f"{ARTICLES.as_posix()}/{name}"
+            click.echo(
+                f"marked {where}/{lang}.md as translated from {source.lang if source else '?'}.md "
+                f"({len(lock.translations[lang].texts)} texts) -> {path.relative_to(site).as_posix()}"
+            )

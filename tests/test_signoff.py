@@ -1,0 +1,117 @@
+"""Per-side sign-off: editors per city, ``reviewed:`` in front matter, the digest recorded by the command."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from sitegen import config as config_stage
+from sitegen import content, lockfile, signoff
+
+from .conftest import CONFIG, TWO_PASSAGES, TWO_VOICES, article
+
+SLUG = "content/articles/claim"
+EDITORS = """\
+anna:
+  city: yerevan
+  name: Anna Hakobyan
+leyla:
+  city: baku
+  name: Leyla Mammadova
+"""
+REQUIRED = CONFIG.replace(
+    'languages = ["en", "ru"]\n', 'languages = ["en", "ru"]\nrequire_review = ["yerevan", "baku"]\n'
+)
+
+
+def site_files(extra: str = "", ru_extra: str = "") -> dict[str, str]:
+    return {
+        "content/editors.yaml": EDITORS,
+        f"{SLUG}/en.md": article(voices=TWO_VOICES, body=TWO_PASSAGES, extra=extra),
+        f"{SLUG}/ru.md": article(title="Заявление", voices=TWO_VOICES, body=TWO_PASSAGES, extra=ru_extra),
+    }
+
+
+def load(site: Path, drafts: bool = True):
+    config, problems = config_stage.load(site)
+    assert config is not None, problems
+    loaded, found = content.load(config, site, drafts=drafts)
+    return config, loaded, found
+
+
+def sign(site: Path, city: str, editor: str) -> None:
+    config, loaded, _ = load(site)
+    path, text, lock = signoff.sign(site, config, loaded.article("claim"), city, editor, dt.date(2023, 6, 8))
+    (site / path).write_text(text, encoding="utf-8")
+    lockfile.write(site / SLUG, lock)
+
+
+def state(site: Path) -> list[tuple]:
+    config, loaded, _ = load(site)
+    return [
+        (s.city, s.editor, s.valid, s.required, s.problem)
+        for s in signoff.signoff_state(site, config, loaded.article("claim"))
+    ]
+
+
+def test_required_sides_start_unsigned(make_site):
+    site = make_site(site_files(), config=REQUIRED)
+    assert state(site) == [("yerevan", None, False, True, "unsigned"), ("baku", None, False, True, "unsigned")]
+
+
+def test_signing_writes_front_matter_and_lock(make_site):
+    site = make_site(site_files(), config=REQUIRED)
+    sign(site, "baku", "leyla")
+    sign(site, "yerevan", "anna")
+    text = (site / SLUG / "en.md").read_text(encoding="utf-8")
+    assert "reviewed:\n  yerevan: anna\n  baku: leyla\n---\n" in text
+    assert state(site) == [("yerevan", "anna", True, True, ""), ("baku", "leyla", True, True, "")]
+    _, _, problems = load(site)
+    assert [str(p) for p in problems] == []
+
+
+def test_front_matter_alone_signs_nothing(make_site):
+    site = make_site(site_files(extra="reviewed: {yerevan: anna}\n"), config=REQUIRED)
+    assert state(site)[0] == ("yerevan", "anna", False, True, "unrecorded")
+
+
+def test_a_change_in_any_language_voids_the_sign_off(make_site):
+    site = make_site(site_files(), config=REQUIRED)
+    sign(site, "yerevan", "anna")
+    ru = site / SLUG / "ru.md"
+    ru.write_text(ru.read_text(encoding="utf-8").replace("In Baku.", "In Baku, he said."), encoding="utf-8")
+    assert state(site)[0] == ("yerevan", "anna", False, True, "changed")
+
+
+def test_required_sign_offs_are_errors_at_the_file(make_site):
+    site = make_site(site_files(extra="reviewed:\n  yerevan: anna\n"), config=REQUIRED)
+    _, _, problems = load(site)
+    shown = sorted(str(p) for p in problems)
+    assert shown == [
+        f"{SLUG}/en.md:1: error: not signed off for Baku (require_review in sitegen.toml) "
+        "(an editor for Baku reads it, then runs: sitegen review sign claim baku EDITOR)",
+        f"{SLUG}/en.md:5:3: error: the sign-off for Yerevan by 'anna' was not recorded by 'sitegen review sign' "
+        "(require_review in sitegen.toml) (the editor runs: sitegen review sign claim yerevan anna)",
+    ]
+
+
+def test_an_unknown_editor_is_an_error_at_its_line(make_site):
+    site = make_site(site_files(extra="reviewed:\n  yerevan: anna\n  baku: anan\n"))
+    _, _, problems = load(site)
+    bad = [str(p) for p in problems if p.is_error]
+    assert bad == [
+        f"{SLUG}/en.md:6:3: error: 'anan' is not an editor for baku in content/editors.yaml (expected one of: leyla)"
+    ]
+
+
+def test_drafts_are_exempt(make_site):
+    files = site_files(extra="draft: true\n", ru_extra="draft: true\n")
+    site = make_site(files, config=REQUIRED)
+    _, _, problems = load(site)
+    assert [p for p in problems if p.is_error] == []
+
+
+def test_without_require_review_an_unsigned_article_says_nothing(make_site):
+    site = make_site(site_files())
+    _, _, problems = load(site)
+    assert problems == []
