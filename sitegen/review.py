@@ -53,6 +53,13 @@ class StaleMark:
     changed: dt.date | None = None
     old: str = ""
     new: str = ""
+    #: How ``sitegen check`` words it (the same text is one of its warnings).
+    message: str = ""
+
+    @property
+    def source_lang(self) -> str:
+        """The language of the source file (``en`` for ``en.md``), for the texts quoted from it."""
+        return self.source.path.rsplit("/", 1)[-1].removesuffix(".md")
 
     @property
     def source_name(self) -> str:

@@ -18,8 +18,8 @@ article pages get their marks from here too (:func:`marks`): each stale passage
 is marked, and a link leads to the page's review.
 
 Notes come from three providers, one function each: the rebuild's problems
-(:func:`checks`), staleness (:func:`stale_notes`) and sign-off
-(:func:`signoff_notes`).
+(:func:`checks`), staleness (:func:`stale_notes`, from :mod:`sitegen.staleness`)
+and sign-off (:func:`signoff_notes`, from :mod:`sitegen.signoff`).
 """
 
 from __future__ import annotations
@@ -31,11 +31,11 @@ from typing import Any
 
 import jinja2
 
-from . import localization, render, review
-from .errors import Diagnostic
+from . import editors, localization, render, review, signoff, staleness
+from .errors import Diagnostic, Location
 from .live import PREFIX as INTERNAL
 from .model import ARTICLES, Article, Site, SiteConfig, article_path
-from .review import Check, Note
+from .review import Check, Note, Signoff, StaleMark
 
 #: The review pages' path under the preview's own namespace.
 PREFIX = INTERNAL + "review/"
@@ -78,25 +78,45 @@ def checks(diagnostics: Iterable[Diagnostic]) -> dict[str, list[Note]]:
 
 
 def stale_notes(site_dir: Path, site: Site, article: Article) -> list[Note]:
-    """The article's translated texts whose source changed since they were translated.
-
-    The one place where staleness (issue 15, section 1) plugs in: each of its
-    findings becomes a :class:`review.StaleMark`. Until a site records what
-    its translations were made from, nothing is stale.
-    """
-    return []
+    """The article's translated texts whose source changed since they were translated (:mod:`sitegen.staleness`)."""
+    return [
+        StaleMark(
+            found.location,
+            Location(found.source_path, found.source_line),
+            found.label,
+            found.changed,
+            found.old,
+            found.new,
+            found.message,
+        )
+        for found in staleness.stale_texts(site_dir, article)
+    ]
 
 
 def signoff_notes(site_dir: Path, config: SiteConfig, article: Article) -> list[Note]:
-    """Each city's sign-off of the article: the one place where sign-off (issue 15, section 3) plugs in."""
-    return []
+    """Each city's sign-off of the article, required or given (:mod:`sitegen.signoff`), editors by name."""
+    known, _ = editors.load(config, site_dir)
+    return [
+        Signoff(city, known[side.editor].name if side.editor in known else side.editor, side.valid, side.required)
+        for side in signoff.signoff_state(site_dir, config, article)
+        if (city := config.city(side.city)) is not None
+    ]
 
 
 def article_notes(state: State, article: Article, found: Mapping[str, list[Note]]) -> list[Note]:
-    """Every note about ``article``: its problems (from ``found``, by :func:`checks`), staleness, sign-offs."""
+    """Every note about ``article``: its problems (from ``found``, by :func:`checks`), staleness, sign-offs.
+
+    A stale text is a warning of the check too: it is shown once, as what it is.
+    """
     stale = stale_notes(state.site_dir, state.site, article)
     signed = signoff_notes(state.site_dir, state.site.config, article)
-    return review.notes_of(article.slug, [*found.get(article.slug, ()), *stale, *signed])
+    told = {(note.location, note.message) for note in stale if isinstance(note, StaleMark)}
+    checked = [
+        note
+        for note in found.get(article.slug, ())
+        if not (isinstance(note, Check) and (note.location, note.diagnostic.message) in told)
+    ]
+    return review.notes_of(article.slug, [*checked, *stale, *signed])
 
 
 # -- Requests -------------------------------------------------------------------

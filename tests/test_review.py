@@ -19,7 +19,7 @@ from sitegen import review, review_page
 from sitegen.errors import Location, error, warning
 from sitegen.preview import Preview
 
-from .conftest import SITES, build_ok, snapshot
+from .conftest import SITES, build_ok, example_site, invoke, snapshot
 from .serving import Events, Server, raw_get, serving, static_server, wait_until
 
 ARTICLE = "content/articles/karabakh-claim"
@@ -302,3 +302,37 @@ def test_the_review_follows_each_save(tmp_path: Path) -> None:
         source.write_text(text, encoding="utf-8")
         wait_until(lambda: "namazof" not in review_page_text(), "the fix clears it")
         assert "Nothing to fix" in review_page_text()
+
+
+WASHINGTON = "content/articles/washington-karabakh-operation"
+
+
+def test_the_example_sites_stale_passage_and_signoffs_are_shown_where_they_belong(tmp_path: Path) -> None:
+    """The example site marks its Russian translations; one passage's English source changed since."""
+    site = example_site(tmp_path)
+    with serving(site) as running:
+        page = raw_get(running.port, "/_sitegen/review/en/washington-karabakh-operation/")[2].decode()
+        line = page[page.index('data-voice="simonyan" data-city="yerevan"') :]
+        line = line[: line.index("</section>")]
+        ru = line[line.index('data-lang="ru"') :]
+        assert ru.startswith('data-lang="ru"') and 'class="review-cell is-stale" data-lang="ru"' in line
+        assert "Stale translation" in ru and "en.md:36" in ru and "What changed" in ru
+        assert "is older than" not in page, "the stale text is not listed again as a warning"
+        assert '<span class="review-count stale">1 stale translation</span>' in page
+        signed = raw_get(running.port, "/_sitegen/review/en/peace-treaty-draft/")[2].decode()
+        assert "Yerevan: signed off by Ani Grigoryan" in signed.replace("<bdi>", "").replace("</bdi>", "")
+        article = raw_get(running.port, "/news/ru/washington-karabakh-operation/")[2].decode()
+        assert 'data-passage="' in article and "Устаревший перевод" in article, "the article page gets the mark"
+        assert "Устаревший перевод" not in raw_get(running.port, "/news/en/washington-karabakh-operation/")[2].decode()
+
+        assert (
+            invoke("i18n", "mark-translated", "washington-karabakh-operation", "ru", "--site", str(site)).exit_code == 0
+        )
+        wait_until(
+            lambda: (
+                "is-stale"
+                not in raw_get(running.port, "/_sitegen/review/en/washington-karabakh-operation/")[2].decode()
+            ),
+            "marking the translation clears the mark",
+        )
+        assert "Устаревший перевод" not in raw_get(running.port, "/news/ru/washington-karabakh-operation/")[2].decode()

@@ -19,9 +19,9 @@ from sitegen import review, review_page
 from sitegen.errors import Location
 from sitegen.serve import PreviewServer
 
-from .conftest import SITES
+from .conftest import SITES, example_site
 from .serving import Server, serving
-from .test_browser import shot
+from .test_browser import SHOTS, shot
 from .test_review import state_of
 
 pytestmark = pytest.mark.browser
@@ -183,3 +183,34 @@ def test_a_stale_passage_is_marked_in_the_article_page(browser: Browser, tmp_pat
             assert page.evaluate(SIDEWAYS) <= 0
             shot(page, f"stale-mark-fa-{width}")
             page.close()
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The example site, whose Russian translation of one passage is behind its English source, served."""
+    with serving(example_site(tmp_path_factory.mktemp("review-example"))) as running:
+        yield running
+
+
+@pytest.mark.parametrize("width", [1280, 390, 320])
+def test_the_stale_passage_is_marked_in_the_previews_article_page(
+    browser: Browser, example: Server, width: int
+) -> None:
+    page = open_page(browser, f"{example.url}ru/washington-karabakh-operation/", width)
+    marked = page.locator(".passage.sitegen-stale")
+    marked.wait_for()
+    assert marked.count() == 1
+    assert (marked.get_attribute("data-voice"), marked.get_attribute("data-point")) == ("simonyan", "credible")
+    note = marked.locator(".review-note.stale")
+    assert note.is_visible() and "Устаревший перевод" in note.inner_text() and "en.md:36" in note.inner_text()
+    note.get_by_text("Что изменилось").click()
+    assert marked.locator(".review-diff ins").is_visible()
+    assert page.evaluate(SIDEWAYS) <= 0
+    marked.scroll_into_view_if_needed()
+    if SHOTS:
+        page.screenshot(path=f"{SHOTS}/stale-mark-ru-{width}.png")  # the viewport: the mark where it stands
+    english = open_page(browser, f"{example.url}en/washington-karabakh-operation/", width)
+    english.locator("#sitegen-review").wait_for(state="attached")
+    assert english.locator(".sitegen-stale").count() == 0, "the source is not stale"
+    english.close()
+    page.close()
