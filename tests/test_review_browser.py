@@ -20,7 +20,7 @@ from sitegen.errors import Location
 from sitegen.serve import PreviewServer
 
 from .conftest import SITES, example_site
-from .serving import Server, serving
+from .serving import Events, Server, serving
 from .test_browser import SHOTS, shot
 from .test_review import state_of
 
@@ -213,4 +213,27 @@ def test_the_stale_passage_is_marked_in_the_previews_article_page(
     english.locator("#sitegen-review").wait_for(state="attached")
     assert english.locator(".sitegen-stale").count() == 0, "the source is not stale"
     english.close()
+    page.close()
+
+
+def test_a_review_page_that_missed_a_change_of_the_problems_reloads_when_it_connects(
+    browser: Browser, preview: Server
+) -> None:
+    """The problems changed after the page was made and before its event stream opened: no event will say
+    so, and the version did not change (nothing was rebuilt); the page compares the count it was made with."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    held = {"on": True}
+    page.route("**/_sitegen/events*", lambda route: route.abort() if held["on"] else route.continue_())
+    page.goto(f"{origin(preview)}/_sitegen/review/en/karabakh-claim/")
+    assert page.locator(".review-note.error").count() == 0
+    events = Events(preview.port)
+    try:
+        events.next()
+        source = preview.site / "content" / "articles" / "karabakh-claim" / "en.md"
+        source.write_text(source.read_text(encoding="utf-8").replace("::: namazov", "::: namazof", 1), encoding="utf-8")
+        events.next(lambda name, data: name == "errors" and bool(data["errors"]))
+    finally:
+        events.close()
+    held["on"] = False
+    page.locator(".review-note.error").first.wait_for()
     page.close()
