@@ -237,7 +237,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         version, problems = channel.version, channel.problem_changes  # before the state: newer costs a reload
         found = review_page.answer(self.server.review(), segments) if self.server.review else None
         if found is None:
-            self._plain(404, "Not found\n", head)
+            self._not_found([], head)
         elif found.redirect:
             self._redirect(302, list(found.redirect), head)
         else:

@@ -123,9 +123,10 @@ def article_notes(state: State, article: Article, found: Mapping[str, list[Note]
 
 
 def answer(state: State | None, segments: list[str]) -> Answer | None:
-    """The answer to ``/_sitegen/review/`` + ``segments``; None: there is no such page."""
+    """The answer to ``/_sitegen/review/`` + ``segments``; None: there is no such page (or, while the config
+    or the theme is broken, no page at all: the preview's 404 then shows the problems over it)."""
     if state is None:
-        return Answer(503, _nothing_yet()) if segments in ([], [""]) else None
+        return None
     config = state.site.config
     if segments in ([], [""]):
         return Answer(redirect=("_sitegen", "review", config.default_language, ""))
@@ -179,7 +180,9 @@ def article_page(state: State, lang: str, article: Article, notes: list[Note] | 
     assert shown is not None  # the article has translations: the Site holds no article without one
     context = _context(state, lang, lambda code: review_url(code, article.slug))
     first = shown.languages[0].translation
+    elsewhere = [d for d in state.diagnostics if d.is_error and not review.notes_of(article.slug, [Check(d)])]
     context.update(
+        elsewhere=len(elsewhere),
         review=shown,
         article_urls={t.lang: context["url"](article_path(t.lang, article.slug)) for t in article.translations},
         index_url=review_url(lang),
@@ -190,13 +193,16 @@ def article_page(state: State, lang: str, article: Article, notes: list[Note] | 
 
 def marks(state: State | None, names: list[str]) -> bytes:
     """What the preview adds to the served page at ``names`` (its path under the site): for an article page,
-    its stale texts and the link to its review; nothing for another page."""
-    if state is None or len(names) not in (2, 3) or names[2:] not in ([], ["index.html"]):
+    its stale texts and the link to its review; for its parallel view, the link; nothing for another page."""
+    names = names[:-1] if names[-1:] == ["index.html"] else names
+    if state is None or len(names) not in (2, 3) or names[2:] not in ([], ["parallel"]):
         return b""
     lang, slug = names[0], names[1]
     article = state.site.article(slug)
     if article is None or article.translation(lang) is None or lang not in state.environments:
         return b""
+    if names[2:]:  # the parallel view: its passages have no numbers to mark, but it leads to the review too
+        return article_marks(state, lang, article, [])
     return article_marks(state, lang, article, stale_notes(state.site_dir, state.site, article))
 
 
@@ -231,10 +237,3 @@ def _context(state: State, lang: str, address: Callable[[str], str]) -> dict[str
 
 def _render(state: State, lang: str, name: str, context: dict[str, Any]) -> bytes:
     return state.environments[lang].get_template(name).render(context).encode("utf-8")
-
-
-def _nothing_yet() -> bytes:
-    return (
-        b"<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>sitegen review</title></head>\n"
-        b"<body><p>The site has not built yet: the problems are shown over this page.</p></body></html>\n"
-    )

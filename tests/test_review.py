@@ -336,3 +336,51 @@ def test_the_example_sites_stale_passage_and_signoffs_are_shown_where_they_belon
             "marking the translation clears the mark",
         )
         assert "Устаревший перевод" not in raw_get(running.port, "/news/ru/washington-karabakh-operation/")[2].decode()
+
+
+@pytest.fixture(scope="module")
+def polyglot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    site = tmp_path_factory.mktemp("review-languages") / "polyglot"
+    shutil.copytree(SITES / "polyglot", site)
+    with serving(site) as running:
+        yield running
+
+
+@pytest.mark.parametrize(
+    ("lang", "direction", "heading"),
+    [
+        ("en", "ltr", "Title, summary and lead"),
+        ("ru", "ltr", "Заголовок, аннотация и вступление"),
+        ("hy", "ltr", "Վերնագիր, ամփոփում և ներածություն"),
+        ("az", "ltr", "Başlıq, xülasə və giriş"),
+        ("ka", "ltr", "სათაური, რეზიუმე და შესავალი"),
+        ("fa", "rtl", "عنوان، خلاصه و مقدمه"),
+    ],
+)
+def test_every_shipped_language_speaks_on_the_review_pages(
+    polyglot: Server, lang: str, direction: str, heading: str
+) -> None:
+    status, _, page = get(polyglot, f"/_sitegen/review/{lang}/trade-corridor/")
+    assert status == 200 and f'<html lang="{lang}" dir="{direction}">' in page
+    assert f'<h2 class="review-line-title">{heading}</h2>' in page
+    status, _, index = get(polyglot, f"/_sitegen/review/{lang}/")
+    assert status == 200 and f'<html lang="{lang}" dir="{direction}">' in index
+    parallel = get(polyglot, f"/news/{lang}/trade-corridor/parallel/")[2]
+    assert f'data-review="/_sitegen/review/{lang}/trade-corridor/"' in parallel, "the parallel view leads there too"
+
+
+def test_an_article_review_counts_the_errors_elsewhere_that_stop_the_build(tmp_path: Path) -> None:
+    site = tmp_path / "basic"
+    shutil.copytree(SITES / "basic", site)
+    with serving(site) as running:
+        (site / "content" / "people.yaml").write_text("someone: [\n", encoding="utf-8")
+        wait_until(
+            lambda: "1 error elsewhere in the site" in get(running, "/_sitegen/review/en/karabakh-claim/")[2],
+            "the review says the site does not build",
+        )
+        page = get(running, "/_sitegen/review/en/karabakh-claim/")[2]
+        assert "The text below is the last version that built" in page
+        index = get(running, "/_sitegen/review/en/")[2]
+        assert "Problems outside the articles" in index and "content/people.yaml:2" in index
+        (site / "sitegen.toml").write_text("title = \n", encoding="utf-8")
+        wait_until(lambda: get(running, "/_sitegen/review/en/")[0] == 404, "a broken config leaves no review")
