@@ -209,13 +209,13 @@ class Preview:
             self._generation += 1
             return self._update(paths, early)
 
-    def shown(self) -> tuple[Site, dict[str, jinja2.Environment]] | None:
-        """The Site the preview folder shows (else the articles as read) and the theme's environments, for
+    def shown(self) -> tuple[Site, theme_stage.Theme, dict[str, jinja2.Environment]] | None:
+        """The Site the preview folder shows (else the articles as read), the theme and its environments, for
         pages made on request (the review pages); None while the config or the theme is broken."""
         sources = self._sources
         if sources is None:
             return None
-        return self._site or sources.site(), sources.environments
+        return self._site or sources.site(), sources.theme, sources.environments
 
     def refresh_search(self) -> list[Diagnostic]:
         """Index the preview folder for search again, as a clean build would (slow: Pagefind reads every page).

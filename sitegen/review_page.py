@@ -24,6 +24,7 @@ and sign-off (:func:`signoff_notes`, from :mod:`sitegen.signoff`).
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,11 +32,12 @@ from typing import Any
 
 import jinja2
 
-from . import editors, localization, render, review, signoff, staleness
+from . import editors, localization, render, review, signoff, staleness, templating
 from .errors import Diagnostic, Location
 from .live import PREFIX as INTERNAL
 from .model import ARTICLES, Article, Site, SiteConfig, article_path
 from .review import Check, Note, Signoff, StaleMark
+from .theme import Theme
 
 #: The review pages' path under the preview's own namespace.
 PREFIX = INTERNAL + "review/"
@@ -50,6 +52,7 @@ class State:
 
     site_dir: Path
     site: Site
+    theme: Theme
     environments: Mapping[str, jinja2.Environment]
     diagnostics: tuple[Diagnostic, ...]
 
@@ -134,12 +137,25 @@ def answer(state: State | None, segments: list[str]) -> Answer | None:
     if lang not in config.languages or lang not in state.environments:
         return None
     if rest in ([], [""]):
-        return Answer(redirect=("_sitegen", "review", lang, "")) if not rest else Answer(body=index_page(state, lang))
+        return (
+            Answer(redirect=("_sitegen", "review", lang, ""))
+            if not rest
+            else _made(state, lambda: index_page(state, lang))
+        )
     if len(rest) == 1:
         return Answer(redirect=("_sitegen", "review", lang, rest[0], ""))
     if len(rest) != 2 or rest[1] or (article := state.site.article(rest[0])) is None:
         return None
-    return Answer(body=article_page(state, lang, article))
+    return _made(state, lambda: article_page(state, lang, article))
+
+
+def _made(state: State, page: Callable[[], bytes]) -> Answer:
+    """The page, or a 500 that names the template line a theme broke (a site's theme may override the pages)."""
+    try:
+        return Answer(body=page())
+    except templating.TemplateError as exc:
+        problem = html.escape(str(templating.template_problem(exc, state.theme)))
+        return Answer(500, f"<!DOCTYPE html>\n<title>sitegen</title>\n<pre>{problem}</pre>\n".encode())
 
 
 def review_url(lang: str, slug: str = "") -> str:
@@ -201,9 +217,11 @@ def marks(state: State | None, names: list[str]) -> bytes:
     article = state.site.article(slug)
     if article is None or article.translation(lang) is None or lang not in state.environments:
         return b""
-    if names[2:]:  # the parallel view: its passages have no numbers to mark, but it leads to the review too
-        return article_marks(state, lang, article, [])
-    return article_marks(state, lang, article, stale_notes(state.site_dir, state.site, article))
+    notes = [] if names[2:] else stale_notes(state.site_dir, state.site, article)  # the parallel view: a link
+    try:
+        return article_marks(state, lang, article, notes)
+    except templating.TemplateError:
+        return b""  # a broken preview template must not cost the page itself; the review page names the line
 
 
 def article_marks(state: State, lang: str, article: Article, notes: list[Note]) -> bytes:

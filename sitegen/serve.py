@@ -107,8 +107,7 @@ class Session:
         shown = self.preview.shown()
         if shown is None:
             return None
-        site, environments = shown
-        return review_page.State(self.preview.site_dir, site, environments, self.problems)
+        return review_page.State(self.preview.site_dir, *shown, self.problems)
 
     def start(self) -> Update:
         """Watch, build, serve. Saves made during the first build are rebuilt right after it."""

@@ -31,7 +31,7 @@ def state_of(site: Path, diagnostics: tuple = ()) -> review_page.State:
     assert preview.build().ok
     shown = preview.shown()
     assert shown is not None
-    return review_page.State(preview.site_dir, shown[0], shown[1], diagnostics)
+    return review_page.State(preview.site_dir, *shown, diagnostics)
 
 
 @pytest.fixture(scope="module")
@@ -384,3 +384,22 @@ def test_an_article_review_counts_the_errors_elsewhere_that_stop_the_build(tmp_p
         assert "Problems outside the articles" in index and "content/people.yaml:2" in index
         (site / "sitegen.toml").write_text("title = \n", encoding="utf-8")
         wait_until(lambda: get(running, "/_sitegen/review/en/")[0] == 404, "a broken config leaves no review")
+
+
+def test_a_theme_that_breaks_the_review_templates_costs_the_review_only(tmp_path: Path) -> None:
+    """A site's theme may override the review templates; a mistake there names its line and spares the pages."""
+    site = tmp_path / "basic"
+    shutil.copytree(SITES / "basic", site)
+    override = site / "theme" / "templates" / "preview" / "_notes.html"
+    override.parent.mkdir(parents=True)
+    default = (Path(review_page.__file__).parent.parent / "theme" / "templates" / "preview" / "_notes.html").read_text(
+        encoding="utf-8"
+    )
+    override.write_text(default.replace("{% macro counts(c) %}", "{% macro counts(c) %}{{ 1 // 0 }}"), encoding="utf-8")
+    (override.parent / "marks.html").write_text("{{ 1 // 0 }}\n", encoding="utf-8")
+    with serving(site) as running:
+        status, _, page = get(running, "/news/en/karabakh-claim/")
+        assert status == 200 and "sitegen-marks" not in page, "the article page is served, without its marks"
+        status, _, page = get(running, "/_sitegen/review/en/karabakh-claim/")
+        assert status == 500
+        assert "theme/templates/preview/_notes.html:6: error: template error: ZeroDivisionError" in page
