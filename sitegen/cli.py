@@ -13,7 +13,7 @@ import click
 
 from . import __version__, output
 from .build import DEFAULT_OUT, PREVIEW_OUT, BuildReport, Progress, build
-from .commands.common import CommandGroup, site_option
+from .commands.common import CommandGroup, diff_key, show_diff, site_option, stale_diffs
 from .commands.common import resolve_site as _site
 from .errors import Diagnostic, Severity, printable
 
@@ -195,11 +195,11 @@ class BarProgress(Progress):
     help="json prints one object with every problem, for editors and CI tools.",
 )
 @click.option(
-    "--diff", "show_diff", is_flag=True, help="Show how the source changed under each stale-translation warning."
+    "--diff", "with_diff", is_flag=True, help="Show how the source changed under each stale-translation warning."
 )
 @quiet_option
 def check_command(
-    site_dir: str | None, no_drafts: bool, strict: bool, output_format: str, show_diff: bool, quiet: bool
+    site_dir: str | None, no_drafts: bool, strict: bool, output_format: str, with_diff: bool, quiet: bool
 ) -> None:
     """Check the whole site and report every problem, writing nothing.
 
@@ -212,14 +212,14 @@ def check_command(
     diagnostics = tuple(promote(report.diagnostics)) if strict else report.diagnostics
     errors = sum(d.is_error for d in diagnostics)
     warnings = len(diagnostics) - errors
-    diffs = _stale_diffs(site) if show_diff else {}
+    diffs = stale_diffs(site) if with_diff else {}
     if output_format == "json":
         click.echo(_json_text(_as_json(diagnostics, report.sources, diffs)))
     else:
         for diagnostic in diagnostics:
             if not (quiet and not diagnostic.is_error):
                 _show(diagnostic)
-                _show_diff(diffs.get(_diff_key(diagnostic), ""))
+                show_diff(diffs.get(diff_key(diagnostic), ""))
         if not quiet or errors:
             counts = f"{_count(errors, 'error')}, {_count(warnings, 'warning')} in {_count(report.sources, 'file')}"
             held = f" ({_count(report.drafts, 'draft')})" if report.drafts else ""
@@ -248,24 +248,6 @@ def _json_text(value: dict) -> str:
     return re.sub(r"[^\x00-\x7e]", lambda m: m[0] if printable(m[0]) == m[0] else f"\\u{ord(m[0]):04x}", text)
 
 
-def _stale_diffs(site: Path) -> dict[tuple[str, int, str], str]:
-    from .commands.common import stale_diffs
-
-    return stale_diffs(site)
-
-
-def _diff_key(diagnostic: Diagnostic) -> tuple[str, int, str]:
-    return (diagnostic.location.path, diagnostic.location.line, diagnostic.message)
-
-
-def _show_diff(diff: str) -> None:
-    """A stale text's diff under its warning, indented; content escaped like every message."""
-    colours = {"-": "red", "+": "green", "@": "cyan"}
-    for line in diff.splitlines():
-        colour = None if line.startswith(("---", "+++")) else colours.get(line[:1])
-        click.echo("    " + click.style(printable(line), fg=colour), err=True)
-
-
 def _as_json(
     diagnostics: tuple[Diagnostic, ...], sources: int, diffs: dict[tuple[str, int, str], str] | None = None
 ) -> dict:
@@ -282,7 +264,7 @@ def _as_json(
                 "severity": d.severity.value,
                 "message": d.message,
                 "hint": d.hint or None,
-                **({"diff": diffs[_diff_key(d)]} if _diff_key(d) in diffs else {}),
+                **({"diff": diffs[diff_key(d)]} if diff_key(d) in diffs else {}),
             }
             for d in diagnostics
         ],

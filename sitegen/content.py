@@ -350,6 +350,7 @@ def _translation(
         )
     voices = fields.voices(config, front, reading.registry, lang, problems)
     points = fields.points(front, problems)
+    fields.reviewed(config, front, problems)
     checks.passages(body.passages, voices, points, problems)
     draft = reader.flag("draft")
     tags = reader.tags(lang)

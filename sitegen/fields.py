@@ -288,3 +288,22 @@ def points(front: FrontMatter, problems: list[Diagnostic]) -> tuple[Point, ...]:
             question = ""
         points.append(Point(point_id, str(question).strip(), where))
     return tuple(points)
+
+
+def reviewed(config: SiteConfig, front: FrontMatter, problems: list[Diagnostic]) -> None:
+    """``reviewed:`` maps configured city ids to editor ids (whether each is an editor of that city is
+    :mod:`sitegen.signoff`'s check, against ``content/editors.yaml``)."""
+    value = front.data.get("reviewed")
+    if value is None or "reviewed" in front.invalid:
+        return
+    example = f"e.g. reviewed: {{{config.cities[0].id}: <editor id>}}, written by 'sitegen review sign'"
+    if not isinstance(value, dict):
+        problems.append(error(front.at("reviewed"), "'reviewed' must map city ids to editor ids", example))
+        return
+    for city, editor in value.items():
+        where = front.at("reviewed", city)
+        if config.city(city) is None:
+            hint = did_you_mean(city, [c.id for c in config.cities])
+            problems.append(error(where, f"'{city}' in 'reviewed' is not a configured city", hint))
+        elif not isinstance(editor, str) or not ID.fullmatch(editor):
+            problems.append(error(where, f"'reviewed.{city}' must be an editor id, got {editor!r}", example))

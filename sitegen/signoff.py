@@ -118,7 +118,10 @@ def check(site: Site, site_dir: Path) -> list[Diagnostic]:
         return problems  # a site that does not sign off pays nothing for it
     for article in site.articles:
         path, front = _source_front(site_dir, site.config, article, needed=bool(site.config.require_review))
-        if path is None or front is None:
+        if path is None:
+            continue
+        problems += _elsewhere(site_dir, article, path)
+        if front is None:
             continue
         problems += _entries(site.config, front, known)
         published = any(not t.draft for t in article.translations)
@@ -183,6 +186,29 @@ def _without_block(lines: list[str]) -> list[str]:
     return kept
 
 
+def _elsewhere(site_dir: Path, article: Article, source: str) -> list[Diagnostic]:
+    """``reviewed:`` in a translation's file signs nothing: the sign-off is read from the source file only."""
+    problems = []
+    name = source.rpartition("/")[2]
+    for translation in article.translations:
+        if translation.source.path == source:
+            continue
+        try:
+            text = (site_dir / translation.source.path).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            continue
+        if match := re.search(rf"^{FIELD}[ \t]*:", text, re.M):
+            line = text.count("\n", 0, match.start()) + 1
+            problems.append(
+                warning(
+                    Location(translation.source.path, line),
+                    f"'{FIELD}' is read from {name} only: here it signs nothing",
+                    f"remove it: a sign-off covers every language, and 'sitegen review sign' writes it into {name}",
+                )
+            )
+    return problems
+
+
 def _unsigned(config: SiteConfig, slug: str, side: Side, published: bool) -> Diagnostic:
     city = config.city(side.city)
     name = city.name_in("en") if city else side.city
@@ -210,28 +236,18 @@ def _unsigned(config: SiteConfig, slug: str, side: Side, published: bool) -> Dia
 
 
 def _entries(config: SiteConfig, front: FrontMatter, known: dict[str, editors_stage.Editor]) -> list[Diagnostic]:
-    """``reviewed:`` maps configured cities to editors of that city."""
-    value = front.data.get(FIELD)
-    if value is None:
-        return []
-    example = f"e.g. {FIELD}: {{{config.cities[0].id}: <editor id from content/editors.yaml>}}"
-    if not isinstance(value, dict):
-        return [error(front.at(FIELD), f"'{FIELD}' must map city ids to editor ids", example)]
+    """Each editor ``reviewed:`` names edits for its city (the field's shape is :func:`fields.reviewed`'s check)."""
     problems = []
-    for city, editor in value.items():
-        if config.city(city) is None:
-            hint = did_you_mean(city, [c.id for c in config.cities])
-            problems.append(error(front.at(FIELD, city), f"'{city}' in '{FIELD}' is not a configured city", hint))
+    for city, editor in _named(front).items():
+        if config.city(city) is None or (editor in known and known[editor].city == city):
             continue
         ours = [e.id for e in known.values() if e.city == city]
-        if not isinstance(editor, str) or editor not in known or known[editor].city != city:
-            shown = editor if isinstance(editor, str) else repr(editor)
-            hint = (did_you_mean(shown, ours) if ours else "") or f"add the editor to {editors_stage.FILE.as_posix()}"
-            if isinstance(editor, str) and editor in known:
-                hint = f"'{editor}' edits for {known[editor].city}; " + (expected_one_of(ours) or hint)
-            problems.append(
-                error(front.at(FIELD, city), f"'{shown}' is not an editor for {city} in content/editors.yaml", hint)
-            )
+        hint = (did_you_mean(editor, ours) if ours else "") or f"add the editor to {editors_stage.FILE.as_posix()}"
+        if editor in known:
+            hint = f"'{editor}' edits for {known[editor].city}; " + (expected_one_of(ours) or hint)
+        problems.append(
+            error(front.at(FIELD, city), f"'{editor}' is not an editor for {city} in content/editors.yaml", hint)
+        )
     return problems
 
 

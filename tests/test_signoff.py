@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 from sitegen import config as config_stage
 from sitegen import content, lockfile, signoff
 
-from .conftest import CONFIG, TWO_PASSAGES, TWO_VOICES, article
+from .conftest import CONFIG, TWO_PASSAGES, TWO_VOICES, article, invoke
 
 SLUG = "content/articles/claim"
 EDITORS = """\
@@ -115,3 +116,100 @@ def test_without_require_review_an_unsigned_article_says_nothing(make_site):
     site = make_site(site_files())
     _, _, problems = load(site)
     assert problems == []
+
+
+# -- the commands ----------------------------------------------------------------------------------
+
+
+def test_review_sign_then_build_with_require_review(make_site):
+    site = make_site(site_files(), config=REQUIRED)
+    refused = invoke("build", "--site", str(site))
+    assert refused.exit_code == 1
+    assert refused.stderr.splitlines()[0] == (
+        f"{SLUG}/en.md:1: error: not signed off for Baku (require_review in sitegen.toml)"
+    )
+    assert not (site / "output").exists()
+    signed = invoke("review", "sign", "claim", "yerevan", "anna", "--site", str(site))
+    assert signed.exit_code == 0, signed.output
+    assert signed.output == f"signed {SLUG} off for yerevan as anna: {SLUG}/en.md, {SLUG}/sitegen.lock\n"
+    assert invoke("review", "sign", "claim", "baku", "leyla", "--site", str(site)).exit_code == 0
+    assert invoke("build", "--site", str(site)).exit_code == 0
+    ru = site / SLUG / "ru.md"
+    ru.write_text(ru.read_text(encoding="utf-8").replace("In Baku.", "In Baku, later."), encoding="utf-8")
+    changed = invoke("build", "--site", str(site))
+    assert changed.exit_code == 1
+    assert f"{SLUG}/en.md:13:3: error: the text changed after Baku's sign-off by 'leyla' on " in changed.stderr
+
+
+def test_review_sign_refuses_an_editor_of_another_city(make_site):
+    site = make_site(site_files())
+    wrong = invoke("review", "sign", "claim", "baku", "anna", "--site", str(site))
+    assert wrong.exit_code == 2
+    assert "'anna' is not an editor for baku in content/editors.yaml; expected one of: leyla" in wrong.output
+    city = invoke("review", "sign", "claim", "bak", "leyla", "--site", str(site))
+    assert city.exit_code == 2 and "did you mean 'baku'?" in city.output
+    assert not (site / SLUG / lockfile.FILE).exists()
+
+
+def test_review_status_lists_what_waits_for_whom(make_site):
+    site = make_site(site_files(), config=REQUIRED)
+    invoke("review", "sign", "claim", "yerevan", "anna", "--site", str(site))
+    status = invoke("review", "status", "--site", str(site))
+    assert status.exit_code == 0
+    assert status.stdout.splitlines() == [
+        "Waiting for Yerevan (required; editors: anna): 0",
+        "Waiting for Baku (required; editors: leyla): 1",
+        f"  {'claim':<40} not signed off",
+        "Translations behind their source: 0",
+        "Signed off by every side: 0",
+    ]
+    data = json.loads(invoke("review", "status", "--format", "json", "--site", str(site)).stdout)
+    [entry] = data["articles"]
+    assert entry["sides"] == [
+        {
+            "city": "yerevan",
+            "editor": "anna",
+            "valid": True,
+            "required": True,
+            "signed": dt.date.today().isoformat(),
+            "problem": None,
+        },
+        {"city": "baku", "editor": None, "valid": False, "required": True, "signed": None, "problem": "unsigned"},
+    ]
+
+
+def test_reviewed_in_a_translation_signs_nothing(make_site):
+    site = make_site(site_files(ru_extra="reviewed: {baku: leyla}\n"))
+    _, _, problems = load(site)
+    assert [str(p) for p in problems] == [
+        f"{SLUG}/ru.md:4: warning: 'reviewed' is read from en.md only: here it signs nothing "
+        "(remove it: a sign-off covers every language, and 'sitegen review sign' writes it into en.md)"
+    ]
+
+
+def test_require_review_names_configured_cities(make_site):
+    site = make_site(site_files(), config=REQUIRED.replace('"baku"]', '"bak"]'))
+    result = invoke("check", "--site", str(site))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[:2] == [
+        "sitegen.toml:4:30: error: 'require_review' names 'bak', which is not a city",
+        "    hint: did you mean 'baku'?",
+    ]
+
+
+def test_the_lock_is_never_published(make_site):
+    site = make_site(site_files())
+    assert invoke("review", "sign", "claim", "baku", "leyla", "--site", str(site)).exit_code == 0
+    assert invoke("build", "--site", str(site)).exit_code == 0
+    assert (site / SLUG / lockfile.FILE).is_file()
+    assert not list((site / "output").rglob("sitegen.lock")), "the lock stays in content/"
+
+
+def test_the_shape_of_reviewed_is_checked_on_every_site(make_site):
+    site = make_site({f"{SLUG}/en.md": article(extra="reviewed:\n  yerevn: anna\n  baku: [leyla]\n")})
+    _, _, problems = load(site)
+    assert [str(p) for p in problems if p.is_error] == [
+        f"{SLUG}/en.md:5:3: error: 'yerevn' in 'reviewed' is not a configured city (did you mean 'yerevan'?)",
+        f"{SLUG}/en.md:6:3: error: 'reviewed.baku' must be an editor id, got ['leyla'] "
+        "(e.g. reviewed: {yerevan: <editor id>}, written by 'sitegen review sign')",
+    ]

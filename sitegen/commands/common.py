@@ -118,3 +118,18 @@ def stale_diffs(site_dir: Path) -> dict[tuple[str, int, str], str]:
         for stale in staleness.stale_texts(site_dir, article) if article is not None else ():
             found[(stale.path, stale.line, stale.message)] = stale.diff()
     return found
+
+
+def diff_key(diagnostic: Diagnostic) -> tuple[str, int, str]:
+    """What :func:`stale_diffs` files a diff under: its warning's path, line and message."""
+    return (diagnostic.location.path, diagnostic.location.line, diagnostic.message)
+
+
+def show_diff(diff: str) -> None:
+    """A stale text's diff under its warning, indented; content escaped like every message."""
+    from ..errors import printable
+
+    colours = {"-": "red", "+": "green", "@": "cyan"}
+    for line in diff.splitlines():
+        colour = None if line.startswith(("---", "+++")) else colours.get(line[:1])
+        click.echo("    " + click.style(printable(line), fg=colour), err=True)
