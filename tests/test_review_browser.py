@@ -22,6 +22,7 @@ from sitegen.serve import PreviewServer
 from .conftest import SITES, example_site
 from .serving import Events, Server, serving
 from .test_browser import SHOTS, shot
+from .test_quality import AXE, AXE_RUN, AXE_TAGS, FAILING
 from .test_review import state_of
 
 pytestmark = pytest.mark.browser
@@ -237,3 +238,24 @@ def test_a_review_page_that_missed_a_change_of_the_problems_reloads_when_it_conn
     held["on"] = False
     page.locator(".review-note.error").first.wait_for()
     page.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_review_pages_and_the_marks_pass_axe(browser: Browser, example: Server, width: int) -> None:
+    """No serious or critical axe-core violation on the review pages, and on an article page with its marks."""
+    found = []
+    pages = (
+        "/_sitegen/review/en/",
+        "/_sitegen/review/ru/washington-karabakh-operation/",
+        "/news/ru/washington-karabakh-operation/",
+    )
+    for path in pages:
+        page = open_page(browser, origin(example) + path, width)
+        if path.startswith("/news/"):
+            page.locator(".sitegen-stale").wait_for()
+        page.add_script_tag(path=str(AXE))
+        for violation in page.evaluate(AXE_RUN, AXE_TAGS):
+            if violation["impact"] in FAILING:
+                found.append(f"{path} @{width}px: {violation['id']}: {violation['nodes'][:3]}")
+        page.close()
+    assert found == [], "\n".join(found)
