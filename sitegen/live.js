@@ -198,7 +198,9 @@
     if (showErrors) dock.append(errorBox(errors));
   }
 
-  // Each note goes into the page: at its passage (#passage-N), or under the title ("head").
+  // Each note goes into the page: at its passage (#passage-N), or under the title ("head"). The notes
+  // say what the problems say (a stale text is a warning): when those change, the page reloads for new ones.
+  let placed = 0;
   function placeMarks() {
     for (const link of marks.content.querySelectorAll("link")) document.head.append(link);
     for (const mark of marks.content.querySelectorAll("[data-passage]")) {
@@ -206,12 +208,14 @@
       if (where === "head") {
         const title = document.querySelector("main h1");
         if (title) title.after(mark);
+        placed += 1;
         continue;
       }
       const passage = document.getElementById(`passage-${where}`);
       if (!passage) continue;
       passage.classList.add("sitegen-stale");
       passage.prepend(mark);
+      placed += 1;
     }
   }
   if (marks) placeMarks();
@@ -239,5 +243,5 @@
     const change = JSON.parse(event.data);
     if (change.version !== version && (reviewing || !change.pages || change.pages.includes(here))) reload();
   });
-  source.addEventListener("errors", (event) => (reviewing ? reload() : show(JSON.parse(event.data))));
+  source.addEventListener("errors", (event) => (reviewing || placed ? reload() : show(JSON.parse(event.data))));
 })();

@@ -19,7 +19,7 @@ from sitegen import review, review_page
 from sitegen.errors import Location
 from sitegen.serve import PreviewServer
 
-from .conftest import SITES, example_site
+from .conftest import SITES, example_site, invoke
 from .serving import Events, Server, serving
 from .test_browser import SHOTS, shot
 from .test_quality import AXE, AXE_RUN, AXE_TAGS, FAILING
@@ -259,3 +259,15 @@ def test_the_review_pages_and_the_marks_pass_axe(browser: Browser, example: Serv
                 found.append(f"{path} @{width}px: {violation['id']}: {violation['nodes'][:3]}")
         page.close()
     assert found == [], "\n".join(found)
+
+
+def test_marking_the_translation_takes_the_mark_off_the_open_page(browser: Browser, tmp_path: Path) -> None:
+    """``sitegen i18n mark-translated`` changes no page, only the problems: the open page still follows."""
+    site = example_site(tmp_path)
+    with serving(site) as running:
+        page = open_page(browser, f"{running.url}ru/washington-karabakh-operation/", 1280)
+        page.locator(".sitegen-stale").wait_for()
+        result = invoke("i18n", "mark-translated", "washington-karabakh-operation", "ru", "--site", str(site))
+        assert result.exit_code == 0, result.output
+        page.locator(".sitegen-stale").wait_for(state="detached")
+        page.close()
