@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import difflib
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
@@ -57,6 +59,11 @@ class StaleMark:
     message: str = ""
 
     @property
+    def changes(self) -> tuple[tuple[str, str], ...]:
+        """The source's change word by word: ``("same" | "gone" | "new", text)`` runs, from ``old`` to ``new``."""
+        return word_diff(self.old, self.new)
+
+    @property
     def source_lang(self) -> str:
         """The language of the source file (``en`` for ``en.md``), for the texts quoted from it."""
         return self.source.path.rsplit("/", 1)[-1].removesuffix(".md")
@@ -84,6 +91,24 @@ class Signoff:
 
 
 Note = Check | StaleMark | Signoff
+
+_WORDS = re.compile(r"\s+|[^\s]+")
+
+
+def word_diff(old: str, new: str) -> tuple[tuple[str, str], ...]:
+    """``old`` to ``new`` as runs of words that stayed, went and came, spaces kept (what a translator carries over)."""
+    before, after = _WORDS.findall(old), _WORDS.findall(new)
+    runs: list[tuple[str, str]] = []
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            runs.append(("same", "".join(before[i1:i2])))
+            continue
+        if i2 > i1:
+            runs.append(("gone", "".join(before[i1:i2])))
+        if j2 > j1:
+            runs.append(("new", "".join(after[j1:j2])))
+    return tuple(runs)
 
 
 @dataclass(frozen=True, slots=True)

@@ -403,3 +403,16 @@ def test_a_theme_that_breaks_the_review_templates_costs_the_review_only(tmp_path
         status, _, page = get(running, "/_sitegen/review/en/karabakh-claim/")
         assert status == 500
         assert "theme/templates/preview/_notes.html:6: error: template error: ZeroDivisionError" in page
+
+
+def test_what_changed_in_the_source_is_shown_word_by_word() -> None:
+    old = "He says it is not credible.\n\nUltimatums belong to the toolkit."
+    new = 'He says it is not credible, and the point is to "rock" it.\n\nUltimatums belong to the toolkit.'
+    assert review.word_diff(old, new) == (
+        ("same", "He says it is not "),
+        ("gone", "credible."),
+        ("new", 'credible, and the point is to "rock" it.'),
+        ("same", "\n\nUltimatums belong to the toolkit."),
+    )
+    assert review.word_diff("", "all new") == (("new", "all new"),)
+    assert review.word_diff("<b>x</b> y", "<b>x</b> z")[-1] == ("new", "z")

@@ -205,7 +205,7 @@ def test_the_stale_passage_is_marked_in_the_previews_article_page(
     note = marked.locator(".review-note.stale")
     assert note.is_visible() and "Устаревший перевод" in note.inner_text() and "en.md:36" in note.inner_text()
     note.get_by_text("Что изменилось").click()
-    assert marked.locator(".review-diff ins").is_visible()
+    assert marked.locator(".review-diff-words ins").get_by_text("rock the situation").is_visible()
     assert page.evaluate(SIDEWAYS) <= 0
     marked.scroll_into_view_if_needed()
     if SHOTS:
