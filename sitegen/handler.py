@@ -1,4 +1,5 @@
-"""How the preview server answers one request: a site file, a redirect, a 404 page, the live script, the event stream.
+"""How the preview server answers one request: a site file, a redirect, a 404 page, the live script, the event
+stream, a review page (made by :mod:`sitegen.review_page` from what the preview holds, never from a file).
 
 Requests are answered only with files inside the preview folder: the path is
 decoded once (:mod:`sitegen.request`), split into segments, refused when a

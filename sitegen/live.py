@@ -2,7 +2,8 @@
 
 The preview server adds ``<script src="/_sitegen/live.js">`` to every HTML
 page as it sends it (never to a file on disk, so the preview folder stays what
-a build writes). The script opens a Server-Sent Events stream at
+a build writes), after an article page's marks (:mod:`sitegen.review_page`),
+which the script puts in place. The script opens a Server-Sent Events stream at
 ``/_sitegen/events`` and gets:
 
 - ``hello`` on connecting: ``{"version", "errors", "warnings", "stale"}``; ``stale``
