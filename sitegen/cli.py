@@ -43,7 +43,7 @@ verbose_option = click.option(
 
 
 class _Commands(CommandGroup):
-    """The command group, with ``new``, ``i18n`` and ``balance`` loaded only when they run (or help lists them).
+    """The command group; ``new``, ``i18n``, ``balance`` and ``review`` load only when they run (or help lists them).
 
     Their modules import the whole reading pipeline; ``sitegen build`` on an
     unchanged site should not pay for that.

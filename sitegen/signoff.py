@@ -166,7 +166,7 @@ def with_reviewed(text: str, named: dict[str, str]) -> str:
     if start is None:
         return "\n".join([*lines[:end], *block, *lines[end:]])
     stop = start + 1
-    while stop < end and (not lines[stop].strip() or lines[stop][0] in " \t#"):
+    while stop < end and (not lines[stop].strip() or lines[stop][0] in " \t"):
         stop += 1
     return "\n".join([*lines[:start], *block, *lines[stop:]])
 

@@ -11,7 +11,8 @@ readers.
 
 A translation that was never marked is not compared text by text: a site that
 has not started marking is not drowned in warnings. The date shown is the day
-the source file was last saved (its modification time, in UTC).
+of the source file's last commit when git tracks it with no change since, else
+the day it was last saved (its modification time, in UTC).
 
 :func:`stale_texts` and :func:`mark` are the API that commands, checks and
 the preview's review page share. They read the article's files and its lock
@@ -22,12 +23,13 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import lockfile, texts
 from .errors import Diagnostic, Location, warning
-from .model import Article, Translation
+from .model import Article, Passage, Translation
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +118,15 @@ def stale_texts(site_dir: Path, article: Article) -> list[Stale]:
     return found
 
 
+def stale_passages(stale: list[Stale], translation: Translation) -> tuple[Passage, ...]:
+    """The passages of ``translation`` that ``stale`` (from :func:`stale_texts`) names: for marking them in a page.
+
+    A passage is found by its file and line (its ``:::`` line), as its ``Location`` holds them.
+    """
+    lines = {s.line for s in stale if s.path == translation.source.path}
+    return tuple(p for p in translation.passages if p.location.line in lines)
+
+
 def check(site_dir: Path, article: Article) -> list[Diagnostic]:
     """A warning at each stale text (``sitegen build --strict`` makes them errors), and the lock's own problems."""
     source = source_of(article)
@@ -175,11 +186,40 @@ def _texts(site_dir: Path, translation: Translation) -> tuple[texts.Text, ...] |
 
 
 def _saved(site_dir: Path, translation: Translation) -> dt.date:
+    """When the source file last changed: its last commit when git tracks it unchanged, else its modification day.
+
+    A checkout gives every file the day of the checkout, so git's date is the better one where there is git.
+    """
+    path = site_dir / translation.source.path
     try:
-        seconds = (site_dir / translation.source.path).stat().st_mtime
+        seconds = path.stat().st_mtime
     except OSError:
         return dt.date.today()
-    return dt.datetime.fromtimestamp(seconds, dt.UTC).date()
+    return _committed(path) or dt.datetime.fromtimestamp(seconds, dt.UTC).date()
+
+
+def _committed(path: Path) -> dt.date | None:
+    """The day of the last commit of ``path`` when git tracks it and it has no change since; else None."""
+    import subprocess
+
+    def git(*args: str) -> str:
+        done = subprocess.run(
+            ["git", "-C", str(path.parent), *args, "--", path.name],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"},
+            check=True,
+        )
+        return done.stdout.strip()
+
+    try:
+        if git("status", "--porcelain"):
+            return None  # changed since its last commit, or not tracked
+        day = git("log", "-1", "--format=%cs")
+        return dt.date.fromisoformat(day) if day else None
+    except (OSError, ValueError, subprocess.SubprocessError):
+        return None
 
 
 def _folder(site_dir: Path, translation: Translation) -> Path:

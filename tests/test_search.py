@@ -170,7 +170,7 @@ def test_the_command_line_warns_and_exits_0_without_pagefind(tmp_path: Path) -> 
     assert result.exit_code == 0, result.output
     assert "search: warning: no search index was built" in result.output
     assert "hint: install it with pip install 'sitegen[search]'" in result.output
-    assert "3 warnings" in result.output  # and the example's two contested names (see test_glossary)
+    assert "4 warnings" in result.output  # and the example's two contested names and one stale passage
 
 
 FAILING = 'mkdir -p "$4" && touch "$4/half.js"\necho "Error: disk on fire" >&2\nexit 3\n'

@@ -213,3 +213,17 @@ def test_the_shape_of_reviewed_is_checked_on_every_site(make_site):
         f"{SLUG}/en.md:6:3: error: 'reviewed.baku' must be an editor id, got ['leyla'] "
         "(e.g. reviewed: {yerevan: <editor id>}, written by 'sitegen review sign')",
     ]
+
+
+def test_with_reviewed_replaces_the_block_in_any_style():
+    flow = "---\ntitle: A\nreviewed: {baku: leyla}\n# kept\ndate: 2023-06-05\n---\nBody\n"
+    assert signoff.with_reviewed(flow, {"yerevan": "anna", "baku": "leyla"}) == (
+        "---\ntitle: A\nreviewed:\n  yerevan: anna\n  baku: leyla\n# kept\ndate: 2023-06-05\n---\nBody\n"
+    )
+    block = "---\ntitle: A\nreviewed:\n  baku: leyla\n\n  # old\ndate: 2023-06-05\n---\n"
+    assert signoff.with_reviewed(block, {"baku": "rashad"}) == (
+        "---\ntitle: A\nreviewed:\n  baku: rashad\ndate: 2023-06-05\n---\n"
+    )
+    assert signoff.with_reviewed("---\ntitle: A\n---\n", {"baku": "leyla"}) == (
+        "---\ntitle: A\nreviewed:\n  baku: leyla\n---\n"
+    )

@@ -7,6 +7,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 from sitegen import config as config_stage
@@ -325,3 +326,34 @@ def test_mark_translated_all_marks_every_article(make_site):
     for folder in ("other", "washington"):
         lock = json.loads((site / "content/articles" / folder / lockfile.FILE).read_text(encoding="utf-8"))
         assert list(lock["translations"]) == ["ru"] and lock["translations"]["ru"]["from"] == "en"
+
+
+def test_stale_passages_are_the_models_passages(make_site):
+    site = make_site(files())
+    marked(site)
+    edit(site, "He calls it a message planted by the Kremlin.", "He calls it a Kremlin plant.")
+    edit(site, "title: Is Washington threatening an operation?", "title: Is Washington threatening Karabakh?")
+    _, article = load(site)
+    stale = staleness.stale_texts(site, article)
+    assert [s.label for s in stale] == ["the title", "passage 'namazov credible'"]
+    [passage] = staleness.stale_passages(stale, article.translation("ru"))
+    assert (passage.voice, passage.point, passage.location.line) == ("namazov", "credible", 27)
+    assert staleness.stale_passages(stale, article.translation("en")) == ()
+
+
+def test_the_date_is_the_last_commit_where_git_tracks_the_source(make_site):
+    site = make_site(files())
+    marked(site)
+    edit(site, "The agency wrote that.", "The agency wrote that on Monday.", saved=dt.date(2024, 1, 9))
+    environment = {
+        **os.environ,
+        "GIT_AUTHOR_DATE": "2023-06-07T10:00:00+00:00",
+        "GIT_COMMITTER_DATE": "2023-06-07T10:00:00+00:00",
+    }
+    for command in (["init", "-q"], ["add", "-A"], ["-c", "user.name=E", "-c", "user.email=e@x", "commit", "-qm", "x"]):
+        subprocess.run(["git", *command], cwd=site, env=environment, check=True)
+    _, article = load(site)
+    assert [s.changed for s in staleness.stale_texts(site, article)] == [dt.date(2023, 6, 7)], "the commit's day"
+    edit(site, "on Monday.", "on Tuesday.", saved=dt.date(2024, 1, 10))
+    _, article = load(site)
+    assert [s.changed for s in staleness.stale_texts(site, article)] == [dt.date(2024, 1, 10)], "changed since"

@@ -1,4 +1,5 @@
-"""``sitegen i18n``: keep the theme's interface catalogs in step with its templates."""
+"""``sitegen i18n``: keep the theme's interface catalogs in step with its templates, and record what
+each article translation was made from (``mark-translated``)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,10 @@ def i18n_group() -> None:
       sitegen i18n update    add new strings to each language's messages.po
       (translate the empty msgstr entries)
       sitegen i18n status    see what is still untranslated
+
+    \b
+    Article translations:
+      sitegen i18n mark-translated SLUG LANG   record that LANG is translated from the source as it is now
     """
 
 
