@@ -58,10 +58,10 @@ def environment() -> dict[str, str]:
     return {key: value for key, value in os.environ.items() if not key.startswith("PYTHON")} | {"PYTHONUNBUFFERED": "1"}
 
 
-def wait_for_url(process: subprocess.Popen[bytes], seen: bytearray | None = None) -> tuple[str, int]:
-    """Read the process's output until it names its URL (kept in ``seen``); fail fast when it exits."""
+def wait_for_url(process: subprocess.Popen[bytes]) -> tuple[str, int]:
+    """Read the process's output until it names its URL; fail fast when it exits."""
     assert process.stdout is not None
-    seen = bytearray() if seen is None else seen
+    seen = b""
     deadline = time.monotonic() + TIMEOUT
     while time.monotonic() < deadline:
         ready, _, _ = select.select([process.stdout], [], [], 0.2)
@@ -69,7 +69,7 @@ def wait_for_url(process: subprocess.Popen[bytes], seen: bytearray | None = None
             chunk = os.read(process.stdout.fileno(), 4096)
             if not chunk:
                 break
-            seen.extend(chunk)
+            seen += chunk
             if match := URL.search(seen):
                 return match[1].decode(), int(match[2])
         elif process.poll() is not None:
@@ -105,9 +105,8 @@ def serving(site: Path, *args: str, preexec_fn: Callable[[], None] | None = None
         preexec_fn=preexec_fn,
     )
     try:
-        printed = bytearray()
-        url, port = wait_for_url(process, printed)
-        server = Server(url, port, site, process, printed)
+        url, port = wait_for_url(process)
+        server = Server(url, port, site, process)
         threading.Thread(target=_keep_output, args=(process, server.printed), daemon=True).start()
         yield server
     finally:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen import review_page
+from sitegen import review_page, serve
 
 from .conftest import SITES, build_ok, example_site, invoke, snapshot
 from .serving import Events, Server, raw_get, serving, static_server, wait_until
@@ -41,8 +41,6 @@ def get(server: Server, path: str) -> tuple[int, dict[str, str], str]:
 
 
 def test_the_review_pages_are_under_the_previews_own_address(server: Server) -> None:
-    printed = f"Review pages (every language side by side, with the checks): {origin(server)}/_sitegen/review/"
-    wait_until(lambda: printed in server.terminal, "the terminal names the review pages")
     status, headers, _ = get(server, "/_sitegen/review/")
     assert status == 302 and headers["location"] == "/_sitegen/review/en/"
     assert get(server, "/_sitegen/review/ru")[1]["location"] == "/_sitegen/review/ru/"
@@ -297,3 +295,14 @@ def test_a_theme_that_breaks_the_review_templates_costs_the_review_only(tmp_path
         status, _, page = get(running, "/_sitegen/review/en/karabakh-claim/")
         assert status == 500
         assert "theme/templates/preview/_notes.html:6: error: template error: ZeroDivisionError" in page
+
+
+def test_the_session_names_where_the_review_pages_start(tmp_path: Path) -> None:
+    """``sitegen serve`` prints it under the preview's own address."""
+    site = tmp_path / "basic"
+    shutil.copytree(SITES / "basic", site)
+    session = serve.open_session(site, site / ".sitegen" / "preview", port=0)
+    try:
+        assert session.review_url == f"http://127.0.0.1:{session.server.port}/_sitegen/review/"
+    finally:
+        session.server.server_close()
