@@ -330,6 +330,7 @@ def serve_command(
     terminal = _Rebuilds(quiet, verbose)
     terminal.show(session.start())
     click.echo(f"Serving {_shown(out, site)} at {session.url}  (Ctrl+C to stop)")
+    click.echo(f"Review pages (every language side by side, with the checks): {session.review_url}")
     if open_browser:
         click.launch(session.url)
     session.run(terminal.show)

@@ -1,4 +1,5 @@
-"""How the preview server answers one request: a site file, a redirect, a 404 page, the live script, the event stream.
+"""How the preview server answers one request: a site file, a redirect, a 404 page, the live script, the event
+stream, a review page (made by :mod:`sitegen.review_page` from what the preview holds, never from a file).
 
 Requests are answered only with files inside the preview folder: the path is
 decoded once (:mod:`sitegen.request`), split into segments, refused when a
@@ -19,10 +20,11 @@ import socket
 import threading
 import time
 import urllib.parse
+from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
-from . import connections, live, request
+from . import connections, live, request, review_page
 
 
 class Server(Protocol):
@@ -34,6 +36,8 @@ class Server(Protocol):
     live_reload: bool
     verbose: bool
     streams: threading.BoundedSemaphore
+    #: What the review pages are made from; None where there are none (a plain server over a folder).
+    review: Callable[[], review_page.State | None] | None
 
     def allows(self, name: str, port: int | None) -> bool: ...
 
@@ -202,7 +206,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self._not_found(names, head)
             return
         version = self.server.channel.version  # before reading: a newer file only costs a reload
-        self._file(200, found.read_bytes(), content_type(found), version, head)
+        kind = content_type(found)
+        marks = review_page.marks(self.server.review(), names) if self.server.review and kind == TYPES[".html"] else b""
+        self._file(200, found.read_bytes(), kind, version, head, marks)
 
     def _not_found(self, names: list[str], head: bool) -> None:
         """The theme's 404 page in the language of the first segment, else the site's."""
@@ -219,8 +225,24 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self._file(200, live.SCRIPT.read_bytes(), TYPES[".js"], "", head)
         elif segments == ["events"] and not head:
             self._events()
+        elif segments == ["review.css"] and self.server.review:
+            self._file(200, review_page.STYLE.read_bytes(), TYPES[".css"], "", head)
+        elif segments[:1] == ["review"] and self.server.review:
+            self._review(segments[1:], head)
         else:
             self._plain(404, "Not found\n", head)
+
+    def _review(self, segments: list[str], head: bool) -> None:
+        """A review page, made from what the preview holds now (see :mod:`sitegen.review_page`)."""
+        channel = self.server.channel
+        version, problems = channel.version, channel.problem_changes  # before the state: newer costs a reload
+        found = review_page.answer(self.server.review(), segments) if self.server.review else None
+        if found is None:
+            self._not_found([], head)
+        elif found.redirect:
+            self._redirect(302, list(found.redirect), head)
+        else:
+            self._file(found.status, found.body, TYPES[".html"], version, head, problems=problems)
 
     def _events(self) -> None:
         """The live-reload stream. Everything is read and checked before its 200: after it, a failure ends it."""
@@ -258,9 +280,18 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.wfile.flush()
             seen, written = (events[-1].number if events else seen), time.monotonic()
 
-    def _file(self, status: int, body: bytes, kind: str, version: str, head: bool) -> None:
+    def _file(
+        self,
+        status: int,
+        body: bytes,
+        kind: str,
+        version: str,
+        head: bool,
+        marks: bytes = b"",
+        problems: int | None = None,
+    ) -> None:
         if kind.startswith("text/html") and self.server.live_reload:
-            body = live.inject(body, version)
+            body = live.inject(body, version, marks, problems)
         self.send_response(status)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))

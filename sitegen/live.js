@@ -7,6 +7,10 @@
   const script = document.currentScript;
   const version = script ? script.dataset.version : "";
   const events = script ? script.dataset.events : "/_sitegen/events";
+  // A review page lists the problems itself: no overlay, and it reloads when they change.
+  const reviewing = script ? script.dataset.mode === "review" : false;
+  // What the server added to an article page: its stale passages' notes, the link to its review page.
+  const marks = document.getElementById("sitegen-marks");
   const SCROLL = "sitegen-preview-scroll";
   const HIDDEN = "sitegen-preview-hidden-warnings";
   const OPEN = "sitegen-preview-warnings-open";
@@ -59,6 +63,16 @@
     .list p { margin: .6rem 0 .4rem; }
     .list .hint { color: #5c4a1f; }
     [hidden] { display: none !important; }`;
+
+  // The link to the article's review page: its own corner, under the problems, which stand above it.
+  const REVIEW_STYLE = `
+    :host { all: initial; }
+    a { position: fixed; left: 1rem; bottom: 1rem; z-index: 2147483646; padding: .3rem .75rem;
+      font: 600 15px/1.45 system-ui, sans-serif; background: #fff; color: #24103a; text-decoration: none;
+      border: 1px solid #6b3fa0; border-radius: 999px; box-shadow: 0 4px 16px rgba(0, 0, 0, .18); }
+    a:hover { background: #f6f1fc; }
+    a:focus-visible { outline: 3px solid #1d4ed8; outline-offset: 2px; }`;
+  let reviewHost = null;
 
   let overlay = null;
   let state = { errors: [], warnings: [], warning_count: 0 };
@@ -152,6 +166,18 @@
     return part;
   }
 
+  function addReviewLink() {
+    reviewHost = document.createElement("sitegen-review");
+    reviewHost.id = "sitegen-review";
+    const root = reviewHost.attachShadow({ mode: "open" });
+    root.innerHTML = `<style>${REVIEW_STYLE}</style><a></a>`;
+    const link = root.querySelector("a");
+    link.href = marks.dataset.review;
+    link.textContent = marks.dataset.reviewLabel;
+    link.title = marks.dataset.reviewTitle;
+    document.documentElement.appendChild(reviewHost);
+  }
+
   function render() {
     const errors = state.errors || [];
     const warnings = state.warnings || [];
@@ -167,11 +193,36 @@
     const root = ensureOverlay();
     root.innerHTML = `<style>${STYLE}</style><div class="dock"></div>`;
     const dock = root.querySelector(".dock");
+    if (reviewHost) dock.style.bottom = `calc(1.5rem + ${reviewHost.shadowRoot.querySelector("a").offsetHeight}px)`;
     if (showWarnings) dock.append(warningBar(warnings, count, key));
     if (showErrors) dock.append(errorBox(errors));
   }
 
+  // Each note goes into the page: at its passage (#passage-N), or under the title ("head"). The notes
+  // say what the problems say (a stale text is a warning): when those change, the page reloads for new ones.
+  let placed = 0;
+  function placeMarks() {
+    for (const link of marks.content.querySelectorAll("link")) document.head.append(link);
+    for (const mark of marks.content.querySelectorAll("[data-passage]")) {
+      const where = mark.dataset.passage;
+      if (where === "head") {
+        const title = document.querySelector("main h1");
+        if (title) title.after(mark);
+        placed += 1;
+        continue;
+      }
+      const passage = document.getElementById(`passage-${where}`);
+      if (!passage) continue;
+      passage.classList.add("sitegen-stale");
+      passage.prepend(mark);
+      placed += 1;
+    }
+  }
+  if (marks) placeMarks();
+  if (marks && marks.dataset.review) addReviewLink();
+
   function show(problems) {
+    if (reviewing) return;
     state = problems;
     if (hiddenErrors !== null && hiddenErrors !== JSON.stringify(problems.errors || [])) hiddenErrors = null;
     render();
@@ -180,16 +231,17 @@
   const here = location.pathname.replace(/index\.html$/, "");
   // The server says whether this page changed after the version it was served with: a page
   // reloaded for the first half of a rebuild (the article) must not reload for the second (listings).
-  const query = `?since=${encodeURIComponent(version)}&page=${encodeURIComponent(here)}`;
+  // A review page is made from the whole site: any rebuild since it was served makes it stale.
+  const query = `?since=${encodeURIComponent(version)}&page=${reviewing ? "" : encodeURIComponent(here)}`;
   const source = new EventSource(events + query);
   source.addEventListener("hello", (event) => {
     const hello = JSON.parse(event.data);
-    if (hello.stale) reload();
+    if (hello.stale || (reviewing && String(hello.problems) !== script.dataset.problems)) reload();
     else show(hello);
   });
   source.addEventListener("reload", (event) => {
     const change = JSON.parse(event.data);
-    if (change.version !== version && (!change.pages || change.pages.includes(here))) reload();
+    if (change.version !== version && (reviewing || !change.pages || change.pages.includes(here))) reload();
   });
-  source.addEventListener("errors", (event) => show(JSON.parse(event.data)));
+  source.addEventListener("errors", (event) => (reviewing || placed ? reload() : show(JSON.parse(event.data))));
 })();

@@ -2,7 +2,8 @@
 
 The preview server adds ``<script src="/_sitegen/live.js">`` to every HTML
 page as it sends it (never to a file on disk, so the preview folder stays what
-a build writes). The script opens a Server-Sent Events stream at
+a build writes), after an article page's marks (:mod:`sitegen.review_page`),
+which the script puts in place. The script opens a Server-Sent Events stream at
 ``/_sitegen/events`` and gets:
 
 - ``hello`` on connecting: ``{"version", "errors", "warnings", "stale"}``; ``stale``
@@ -19,7 +20,10 @@ a build writes). The script opens a Server-Sent Events stream at
   "warnings": [...], "warning_count": n}``, each ``{"location", "message",
   "hint"}``. Errors fill the overlay; warnings (the first :data:`WARNINGS` of
   ``warning_count``) sit collapsed in a bar that opens into their list. Empty
-  lists clear both. ``hello`` carries the same three keys.
+  lists clear both. ``hello`` carries the same three keys, and ``problems``:
+  how many times they have changed, which a review page (served with the
+  count it shows, ``data-problems``) compares to reload when they changed
+  while it loaded.
 
 The version names the server process too, so pages reload after a restart.
 """
@@ -67,6 +71,8 @@ class Channel:
         self._token = uuid.uuid4().hex[:8]
         self._builds = 0
         self._problems: dict = {"errors": [], "warnings": [], "warning_count": 0}
+        #: How many times the problems have changed.
+        self.problem_changes = 0
         self._events: list[Event] = []
         #: The pages each recent rebuild changed (None: all), by build number, for :meth:`hello`.
         self._changes: list[tuple[int, frozenset[str] | None]] = []
@@ -77,16 +83,20 @@ class Channel:
     def version(self) -> str:
         return f"{self._token}-{self._builds}"
 
-    def publish(self, changed: bool, diagnostics: Iterable[Diagnostic], pages: Iterable[str] | None = None) -> None:
-        """After a rebuild: whether the served files ``changed``, the problems now known, and which pages changed.
+    def publish(
+        self, changed: bool, diagnostics: Iterable[Diagnostic] | None, pages: Iterable[str] | None = None
+    ) -> None:
+        """After a rebuild: whether the served files ``changed``, the problems now known (None: as they were),
+        and which pages changed.
 
         ``pages`` are URL paths (``/news/en/slug/``): only the open pages among
         them reload. None: every open page does (a full build, a changed image).
         """
-        problems = _problems(diagnostics)
+        problems = self._problems if diagnostics is None else _problems(diagnostics)
         with self._changed:
             if problems != self._problems:
                 self._problems = problems
+                self.problem_changes += 1
                 self._add("errors", problems)
             if changed:
                 self._builds += 1
@@ -104,7 +114,8 @@ class Channel:
         """
         with self._changed:
             number = self._events[-1].number if self._events else 0
-            state = {"version": self.version, **self._problems, "stale": self._stale(since, page)}
+            stale = self._stale(since, page)
+            state = {"version": self.version, **self._problems, "problems": self.problem_changes, "stale": stale}
             return Event(number, "hello", json.dumps(state))
 
     def _stale(self, since: str, page: str) -> bool:
@@ -139,9 +150,16 @@ class Channel:
         del self._events[:-32]
 
 
-def inject(html: bytes, version: str) -> bytes:
-    """``html`` with the live-reload script before its last ``</body>`` (or at its end)."""
-    tag = f'<script src="{SCRIPT_URL}" data-version="{version}" data-events="{EVENTS_URL}"></script>\n'.encode()
+def inject(html: bytes, version: str, before: bytes = b"", problems: int | None = None) -> bytes:
+    """``html`` with ``before`` and the live-reload script before its last ``</body>`` (or at its end).
+
+    With ``problems`` (:attr:`Channel.problem_changes` when it was made), the page is a review
+    page, which lists the problems itself: it shows no overlay, and reloads when they change
+    as it does after any rebuild.
+    """
+    review = f' data-mode="review" data-problems="{problems}"' if problems is not None else ""
+    script = f'<script src="{SCRIPT_URL}" data-version="{version}" data-events="{EVENTS_URL}"{review}></script>\n'
+    tag = before + script.encode()
     ends = list(_BODY_END.finditer(html))
     if not ends:
         return html + tag

@@ -48,7 +48,7 @@ def article(site: Site, grouped: listings.Index | None, route: Route, env: jinja
     if found is None or translation is None:
         raise LookupError(f"no article '{slug}' in '{lang}'")
     alternates = {t.lang: article_path(t.lang, slug) for t in found.translations}
-    context = _context(site, lang, route.url, alternates, elsewhere=_lacking_paths(site, slug))
+    context = base_context(site, lang, route.url, alternates, elsewhere=_lacking_paths(site, slug))
     link: Links = context["url"]
     context.update(
         article=found,
@@ -84,7 +84,7 @@ def parallel(site: Site, grouped: listings.Index | None, route: Route, env: jinj
         raise LookupError(f"no article '{slug}' in '{lang}'")
     ordered = (found.translation(lang), *(t for t in found.translations if t.lang != lang))
     alternates = {t.lang: parallel_path(t.lang, slug) for t in found.translations}
-    context = _context(site, lang, route.url, alternates, elsewhere=_lacking_paths(site, slug))
+    context = base_context(site, lang, route.url, alternates, elsewhere=_lacking_paths(site, slug))
     context.update(
         article=found,
         translations=ordered,
@@ -104,7 +104,8 @@ def lacking(site: Site, grouped: listings.Index | None, route: Route, env: jinja
     if found is None or found.translation(lang) is not None or not found.translations:
         raise LookupError(f"article '{slug}' is not one that lacks '{lang}'")
     existing = versions.existing(site, found)
-    context = _context(site, lang, route.url, {v.lang: v.path for v in existing}, elsewhere=_lacking_paths(site, slug))
+    versions_at = {v.lang: v.path for v in existing}
+    context = base_context(site, lang, route.url, versions_at, elsewhere=_lacking_paths(site, slug))
     link = context["url"]
     context.update(
         versions=[{"lang": v.lang, "title": v.title, "url": link(v.path)} for v in existing],
@@ -124,7 +125,7 @@ def _lacking_paths(site: Site, slug: str) -> dict[str, str]:
 def search(site: Site, grouped: listings.Index | None, route: Route, env: jinja2.Environment) -> bytes:
     """A language's search page: the browser loads Pagefind's interface and index from ``pagefind/``."""
     lang = route.lang
-    context = _context(site, lang, route.url, {code: routes.search_path(code) for code in site.config.languages})
+    context = base_context(site, lang, route.url, {code: routes.search_path(code) for code in site.config.languages})
     context.update(bundle=context["url"].bundle(), root=context["url"](routes.ROOT))
     return _render(env, "search.html", context)
 
@@ -132,7 +133,7 @@ def search(site: Site, grouped: listings.Index | None, route: Route, env: jinja2
 def not_found(site: Site, grouped: listings.Index | None, route: Route, env: jinja2.Environment) -> bytes:
     """A 404 page: shown at any depth, so its links start from the site's path; every language leads home."""
     homes = {code: home_path(code) for code in site.config.languages}
-    context = _context(site, route.lang, route.url, {}, absolute_links=True, elsewhere=homes)
+    context = base_context(site, route.lang, route.url, {}, absolute_links=True, elsewhere=homes)
     return _render(env, "404.html", context)
 
 
@@ -141,7 +142,7 @@ def home(site: Site, grouped: listings.Index | None, route: Route, env: jinja2.E
     lang, number, per_page = route.lang, route.page_no, site.config.per_page
     totals = {code: routes.page_count(len(site.in_language(code)), per_page) for code in site.config.languages}
     alternates = {code: home_path(code, number) for code in site.config.languages if number <= totals[code]}
-    context = _context(site, lang, route.url, alternates)
+    context = base_context(site, lang, route.url, alternates)
     if route.kind is Kind.ROOT:
         context["canonical"] = absolute_url(site.config.base_url, home_path(lang))
     link: Links = context["url"]
@@ -187,7 +188,7 @@ def section(site: Site, grouped: listings.Index, route: Route, env: jinja2.Envir
     kind, lang = route.section, route.lang
     alternates = {code: routes.section_path(code, kind) for code in site.config.languages if grouped[(kind, code)]}
     alternates[lang] = route.url
-    context = _context(site, lang, route.url, alternates)
+    context = base_context(site, lang, route.url, alternates)
     link: Links = context["url"]
     context.update(
         section=kind,
@@ -210,7 +211,7 @@ def listing(site: Site, grouped: listings.Index, route: Route, env: jinja2.Envir
         code: routes.listing_path(code, kind, key, number) for code, pages in others.items() if number <= pages
     }
     sections = {code: routes.section_path(code, kind) for code in site.config.languages if grouped[(kind, code)]}
-    context = _context(site, lang, route.url, alternates, elsewhere=sections)
+    context = base_context(site, lang, route.url, alternates, elsewhere=sections)
     link: Links = context["url"]
     entries = page_of(item, number, site.config.per_page)
     pages = others[lang]
@@ -276,7 +277,7 @@ def sitemap_parts(
     return _last_sitemap[1]
 
 
-def _context(
+def base_context(
     site: Site,
     lang: str,
     path: str,

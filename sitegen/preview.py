@@ -32,12 +32,13 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import config as config_stage
 from . import content, people, search
 from .build import PREVIEW_OUT
 from .engine import Engine, Options
 from .errors import Diagnostic, has_errors
 from .model import Site
-from .report import BuildReport
+from .report import BuildReport, Prepared
 
 __all__ = ["PREVIEW_OUT", "Changes", "Preview", "Update", "classify"]
 
@@ -138,8 +139,8 @@ class Preview:
         # One process: forking a server that runs threads could copy a lock another thread holds.
         options = Options(drafts=drafts, force=force, jobs=1, keep=True, search_patches=False)
         self.engine = Engine(self.site_dir, self.out, options)
-        #: The Site the preview folder shows, and a count of the changes made to the folder.
-        self._site: Site | None = None
+        #: What the preview folder was last built from, and a count of the changes made to the folder.
+        self._prepared: Prepared | None = None
         self._generation = 0
         #: Held while the folder changes; the search index is swapped in only under it.
         self._lock = threading.Lock()
@@ -147,7 +148,7 @@ class Preview:
     @property
     def site(self) -> Site | None:
         """The site as the preview folder shows it (None before the first good build)."""
-        return self._site
+        return self._prepared.site if self._prepared is not None else None
 
     def build(self, sources: tuple[str, ...] = ()) -> Update:
         """Bring the preview folder up to date with every source (the first build, or after a config change)."""
@@ -168,6 +169,11 @@ class Preview:
             self._generation += 1
             return self._rebuild(folders, changes.sources, full=changes.full, early=early)
 
+    def shown(self) -> Prepared | None:
+        """What the preview folder was last built from (the Site, the theme, its environments), for pages
+        made on request (the review pages); None before the first build that succeeded."""
+        return self._prepared
+
     def refresh_search(self) -> list[Diagnostic]:
         """Index the preview folder for search again, as a clean build would (slow: Pagefind reads every page).
 
@@ -176,7 +182,7 @@ class Preview:
         changed the folder meanwhile (then the caller runs it again).
         """
         with self._lock:
-            generation, site = self._generation, self._site
+            generation, site = self._generation, self.site
         wanted = site is not None and site.config.search and bool(site.articles)
         fresh, problems = search.prepare(self.out) if wanted else (None, [])
         with self._lock:
@@ -196,7 +202,9 @@ class Preview:
         first = (lambda report: early(_update(report, sources, False))) if early is not None else None
         report = self.engine.rebuild(folders, early=first)
         if report.ok and report.rendered_from is not None:
-            self._site = report.rendered_from.site
+            self._prepared = report.rendered_from
+        elif any(d.is_error and d.location.path == config_stage.FILENAME for d in report.diagnostics):
+            self._prepared = None  # no site to speak of until the config reads again
         return _update(report, sources, full)
 
 

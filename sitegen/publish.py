@@ -170,6 +170,14 @@ def _all_pages(run: Rebuild, prepared: Prepared, previous: dict[str, Entry]) -> 
     kept = _kept(run, jobs, keys, previous)
     todo = [job for job in jobs if job.path not in kept]
     removed = [path for path in previous if path not in keys]
+    if previous and not todo and not removed:  # every file is there already: nothing to commit
+        if run.options.keep:
+            try:
+                hydrate(run, site, None)
+            except ReportedError as failure:
+                run.problems.append(failure.diagnostic)
+                raise PublishError(run.report()) from None
+        return Written({job.path: previous[job.path] for job in jobs})
     patch = bool(previous) and len(todo) + len(removed) <= PATCH_SHARE * len(jobs)
     searched = prepared.site.config.search and bool(site.articles)
     files: dict[str, Entry] = {}

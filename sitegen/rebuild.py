@@ -123,7 +123,8 @@ class Rebuild:
         checked = [fingerprints.file_key(self.site_dir / name) for name in (GLOSSARY_FILE, EDITORS_FILE)]
         site_key = fingerprints.digest(setup, *checked, *(f"{name}\0{key}" for name, key in folders.items()))
         manifest = self.manifest(setup) if self.options.write else None
-        if manifest is not None and self.unchanged(manifest, site_key):
+        # An engine that keeps the site (the preview) reads it even then: its next rebuild starts from memory.
+        if manifest is not None and not self.options.keep and self.unchanged(manifest, site_key):
             report = self.nothing_changed(manifest)
             if self.early is not None and self.changed:
                 self.early(report)  # the edited articles' pages are as they were: told so at once
@@ -136,7 +137,11 @@ class Rebuild:
         self.problems += found
         registries = (PEOPLE_FILE, GLOSSARY_FILE, EDITORS_FILE)
         self.sources = 1 + self.markdown_files + sum((self.site_dir / file).is_file() for file in registries)
-        environments = None if has_errors(self.problems) else self.environments(setup, config, theme)
+        if has_errors(self.problems):
+            # Nothing is rendered, but the site-wide warnings are still news to the editor.
+            self.problems += content.check(site, self.names, self.site_dir)
+            return self.report()
+        environments = self.environments(setup, config, theme)
         if environments is None:
             return self.report()
         self.setup_digest, self.site_key, self.manifest_found = setup, site_key, manifest

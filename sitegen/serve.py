@@ -31,7 +31,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from . import config as config_stage
-from . import connections, live, search, watch
+from . import connections, live, review_page, search, watch
+from .errors import Diagnostic
 from .handler import Handler
 from .preview import Preview, Update
 
@@ -58,6 +59,7 @@ class PreviewServer(connections.Bounded, http.server.HTTPServer):
         self.root, self.prefix, self.verbose = root.resolve(), prefix, verbose
         self.live_reload = live_reload
         self.channel = live.Channel()
+        self.review: Callable[[], review_page.State | None] | None = None
         self.host = host
         self.port = self.server_address[1]
 
@@ -71,9 +73,13 @@ class PreviewServer(connections.Bounded, http.server.HTTPServer):
 
     @property
     def url(self) -> str:
+        return self.origin + "/" + "".join(part + "/" for part in self.prefix)
+
+    @property
+    def origin(self) -> str:
         host = "127.0.0.1" if self.host in ("0.0.0.0", "", "localhost") else "[::1]" if self.host == "::" else self.host
         host = f"[{host}]" if ":" in host and not host.startswith("[") else host
-        return f"http://{host}:{self.port}/" + "".join(part + "/" for part in self.prefix)
+        return f"http://{host}:{self.port}"
 
 
 class Session:
@@ -83,10 +89,25 @@ class Session:
         self.preview, self.server = preview, server
         self.watcher = watch.Watcher(preview.site_dir)
         self.indexer = Indexer(preview)
+        #: The problems of the last rebuild, which the review pages show.
+        self.problems: tuple[Diagnostic, ...] = ()
+        server.review = self.review_state
 
     @property
     def url(self) -> str:
         return self.server.url
+
+    @property
+    def review_url(self) -> str:
+        """Where the review pages start: every article with what waits for its editors."""
+        return self.server.origin + review_page.PREFIX
+
+    def review_state(self) -> review_page.State | None:
+        """What a review page is made from now: the Site the preview shows and the last rebuild's problems."""
+        shown = self.preview.shown()
+        if shown is None:
+            return None
+        return review_page.State.of(self.preview.site_dir, shown, self.problems)
 
     def start(self) -> Update:
         """Watch, build, serve. Saves made during the first build are rebuilt right after it."""
@@ -116,15 +137,22 @@ class Session:
     def _rebuild(self, batch: set[Path]) -> Update:
         """One batch of saves: the edited pages are announced as soon as they are written, the rest after."""
         early: list[Update] = []
-        update = self.preview.update(batch, early=lambda first: early.append(self._publish(first)))
+        update = self.preview.update(batch, early=lambda first: early.append(self._publish(first, first=True)))
         return self._publish(update, shown=early[0].written if early else ())
 
-    def _publish(self, update: Update, shown: tuple[str, ...] = ()) -> Update:
-        """Tell the open pages: the errors, and which of them changed (those ``shown`` early are not told twice)."""
+    def _publish(self, update: Update, shown: tuple[str, ...] = (), first: bool = False) -> Update:
+        """Tell the open pages: the errors, and which of them changed (those ``shown`` early are not told twice).
+
+        The ``first`` pages of a save are written before the site-wide checks run: the
+        problems shown stay as they were until the whole rebuild has been checked.
+        """
         if update.full:
             self.server.prefix = base_path(self.preview.site_dir) or self.server.prefix
         changed = [path for path in (*update.written, *update.removed, *update.reverted) if path not in shown]
-        self.server.channel.publish(bool(changed) or update.changed, update.diagnostics, self._pages(update, changed))
+        problems = None if first else update.diagnostics
+        if problems is not None:
+            self.problems = problems  # before the pages hear of it: a review page reloads to show them
+        self.server.channel.publish(bool(changed) or update.changed, problems, self._pages(update, changed))
         if changed and not update.full:
             self.indexer.wanted()
         return update

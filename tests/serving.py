@@ -21,7 +21,10 @@ from sitegen.serve import make_server
 
 TIMEOUT = 20
 URL = re.compile(rb"Serving .+ at (http://127\.0\.0\.1:(\d+)/\S*)")
-LIVE_SCRIPT = re.compile(rb'<script src="/_sitegen/live\.js"[^>]*></script>\n')
+#: What the preview adds to a served page: an article page's marks (review_page.marks), then the live script.
+LIVE_SCRIPT = re.compile(
+    rb'(<template id="sitegen-marks".*?</template>\n)?<script src="/_sitegen/live\.js"[^>]*></script>\n', re.S
+)
 
 
 @dataclass
@@ -155,7 +158,7 @@ def raw_get(port: int, path: str, headers: dict[str, str] | None = None) -> tupl
 
 
 def without_live_script(body: bytes) -> bytes:
-    """A served page as it is on disk: the live-reload script taken out again."""
+    """A served page as it is on disk: the live-reload script (and an article page's marks) taken out again."""
     return LIVE_SCRIPT.sub(b"", body, count=1)
 
 

@@ -272,6 +272,9 @@ def test_errors_name_the_file_and_line(tmp_path: Path) -> None:
     assert [str(d.location) for d in update.errors] == [f"{WATER}/en.md:21"]
     assert "undeclared voice 'aliyev'" in update.errors[0].message
     assert not update.changed
+    # The site-wide warnings stay listed beside the error: fixing one file does not hide the others.
+    warned = {str(d.location) for d in update.diagnostics if not d.is_error}
+    assert {"content/articles/a-draft/en.md:1", "content/articles/only-english/en.md:1"} <= warned
 
 
 def test_content_linked_out_of_the_site_while_previewing_is_refused_unread(tmp_path: Path) -> None:
