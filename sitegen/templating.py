@@ -230,7 +230,10 @@ def _isolation(direction: str) -> tuple[Callable[[object], object], Callable[[ob
     """
 
     def needed(value: object) -> bool:
-        return direction == "rtl" or any(unicodedata.bidirectional(char) in ("R", "AL") for char in str(value))
+        if direction == "rtl":
+            return True
+        text = str(value)  # no ASCII letter is right-to-left: most values are done with one test
+        return not text.isascii() and any(unicodedata.bidirectional(char) in ("R", "AL") for char in text)
 
     def bdi(value: object) -> object:
         return markupsafe.Markup("<bdi>%s</bdi>") % value if needed(value) else value
