@@ -13,7 +13,7 @@ import hashlib
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from types import TracebackType
+from types import FunctionType, MethodType, TracebackType
 from typing import NoReturn
 
 import jinja2
@@ -111,6 +111,30 @@ class _Template(jinja2.Template):
         return super()._from_namespace(environment, namespace, globals)
 
 
+class _Context(jinja2.runtime.Context):
+    """A template context that calls plain functions and methods straight away.
+
+    Every call in a template (``url(...)``, ``site.title_in(lang)``, a filter
+    that takes arguments) goes through :meth:`call`, which asks each callable
+    three ways whether it wants the context passed; a plain function or
+    method that was not marked with ``pass_context`` and the like wants
+    nothing, and is called as Jinja2 would call it.
+    """
+
+    def call(__self, __obj, *args, **kwargs):  # type: ignore[no-untyped-def]  # noqa: N805
+        kind = type(__obj)
+        if (kind is FunctionType or kind is MethodType) and not hasattr(__obj, "jinja_pass_arg"):
+            kwargs.pop("_block_vars", None)
+            kwargs.pop("_loop_vars", None)
+            try:
+                return __obj(*args, **kwargs)
+            except StopIteration:
+                return __self.environment.undefined(
+                    "value was undefined because a callable raised a StopIteration exception"
+                )
+        return super().call(__obj, *args, **kwargs)
+
+
 class _Environment(jinja2.Environment):
     """An environment whose templates fail only with :class:`TemplateError`, at their own line.
 
@@ -122,6 +146,7 @@ class _Environment(jinja2.Environment):
     """
 
     template_class = _Template
+    context_class = _Context
 
     def handle_exception(self, source: str | None = None) -> NoReturn:
         try:
