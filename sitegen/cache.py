@@ -116,6 +116,8 @@ class Cache:
         self.enabled = enabled
         self.writable = enabled and writable
         self._key: bytes | None = None
+        #: Folders this process made or found for entries (one mkdir each, not one per entry).
+        self._folders: set[Path] = set()
 
     # -- articles ---------------------------------------------------------
 
@@ -222,11 +224,20 @@ class Cache:
             data += payload
         temporary = path.with_name(f".{path.name}.{os.getpid()}-{os.urandom(4).hex()}")
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with open(temporary, "wb") as file:
-                file.write(data)
+            if path.parent not in self._folders:  # a clean build stores thousands of entries in one folder
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self._folders.add(path.parent)
+            # os.open, not open(): no terminal test, no seek, for each of thousands of entries
+            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view) :]
+            finally:
+                os.close(fd)
             os.replace(temporary, path)
         except OSError:  # a cache that cannot be written only makes the next build slower
+            self._folders.discard(path.parent)  # removed meanwhile, perhaps: the next entry makes it again
             with contextlib.suppress(OSError):
                 temporary.unlink()
 

@@ -12,8 +12,12 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import sources
+
+if TYPE_CHECKING:
+    from .output import Stat
 
 
 def digest(*parts: bytes | str) -> str:
@@ -137,7 +141,7 @@ def file_key(path: Path) -> str:
 Entry = tuple[str, int, int, int]
 
 
-def entry(key: str, stat: os.stat_result) -> Entry:
+def entry(key: str, stat: os.stat_result | Stat) -> Entry:
     return (key, stat.st_size, stat.st_mtime_ns, stat.st_ino)
 
 

@@ -140,7 +140,9 @@ def territory_locale(code: str) -> str:
     return f"{locale.language}_{territory}" if territory else locale.language
 
 
+@lru_cache(maxsize=4096, typed=True)  # typed: 1 and 1.0 are written differently
 def format_number(value: int | float, locale: str) -> str:
+    # Babel takes tens of microseconds a number; pages count the same few numbers again and again.
     from babel import numbers
 
     return numbers.format_decimal(value, locale=_locale(locale))
@@ -223,6 +225,7 @@ def _translated(string: str | tuple[str, ...]) -> bool:
     return all(string) if isinstance(string, tuple) else bool(string)
 
 
+@lru_cache(maxsize=1024, typed=True)
 def format_percent(value: int, locale: str) -> str:
     """Whole percents (``62``) as the language writes them: ``62%``, ``62 %``, ``۶۲٪``."""
     from babel import numbers
@@ -232,7 +235,12 @@ def format_percent(value: int, locale: str) -> str:
 
 def format_list(items: Iterable[str], locale: str) -> str:
     """``Yerevan, Baku and Moscow`` / ``Ереван, Баку и Москва``."""
+    values = tuple(items)
+    return _format_list(values, locale) if values else ""
+
+
+@lru_cache(maxsize=4096)
+def _format_list(values: tuple[str, ...], locale: str) -> str:
     from babel import lists
 
-    values = list(items)
-    return lists.format_list(values, locale=_locale(locale)) if values else ""
+    return lists.format_list(list(values), locale=_locale(locale))

@@ -26,6 +26,7 @@ import os
 import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
 from . import sources
 from .errors import Diagnostic, Location, error
@@ -133,15 +134,16 @@ class Stage:
         with contextlib.suppress(BaseException):
             _apply(self.folder, self.out)
 
-    def write(self, rel: str, content: bytes | Path) -> os.stat_result:
+    def write(self, rel: str, content: bytes | Path) -> Stat:
         """Write one output; returns its stat, for the build cache."""
         return write_file(self.folder, rel, content)
 
-    def link(self, rel: str) -> os.stat_result:
+    def link(self, rel: str) -> Stat:
         """Take ``rel`` over from the current output unchanged: a hard link, or a copy where links fail."""
         target = _prepared(self.folder, rel)
         link_or_copy(_inside(self.out, safe_relative(rel)), target)
-        return target.stat()
+        stat = os.stat(target)
+        return Stat(stat.st_size, stat.st_mtime_ns, stat.st_ino)
 
     def differs(self, rel: str) -> bool:
         """Whether ``rel`` will change when the folder is applied: written anew with other bytes, or removed."""
@@ -172,7 +174,7 @@ class Stage:
         _apply(self.folder, self.out)
 
 
-def link_or_copy(source: Path, target: Path) -> None:
+def link_or_copy(source: Path, target: Path | str) -> None:
     """``target`` as a hard link to ``source`` (files in a built site are never changed in place), or a copy."""
     try:
         os.link(source, target)
@@ -180,39 +182,79 @@ def link_or_copy(source: Path, target: Path) -> None:
         shutil.copy2(source, target)
 
 
-def write_file(folder: Path, rel: str, content: bytes | Path) -> os.stat_result:
+class Stat(NamedTuple):
+    """What the build cache keeps of a file just written: the three fields of its ``stat`` it compares.
+
+    A plain tuple crosses from a worker process in a fraction of the time an ``os.stat_result`` takes.
+    """
+
+    st_size: int
+    st_mtime_ns: int
+    st_ino: int
+
+
+def write_file(folder: Path, rel: str, content: bytes | Path) -> Stat:
     """Write one output file under ``folder`` (a new folder of this module's); returns its stat."""
     target = _prepared(folder, rel)
     if not isinstance(content, bytes):
         shutil.copyfile(content, target)
-        return target.stat()
+        stat = os.stat(target)
+        return Stat(stat.st_size, stat.st_mtime_ns, stat.st_ino)
     # os.open, not open(): a build writes tens of thousands of files, and the built-in open asks
     # each one whether it is a terminal and where it starts, three system calls more per page.
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
+    # O_EXCL: the folder is new and this module's own, so no file is there to replace or to follow.
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
     try:
         view = memoryview(content)
         while view:
             view = view[os.write(fd, view) :]
-        return os.fstat(fd)
+        stat = os.fstat(fd)
     finally:
         os.close(fd)
+    return Stat(stat.st_size, stat.st_mtime_ns, stat.st_ino)
 
 
 #: The folders made so far in the folder being written (one at a time per process), to skip mkdir calls.
 _made: dict[str, set[str]] = {}
 
 
-def _prepared(folder: Path, rel: str) -> Path:
-    target = folder.joinpath(*safe_relative(rel).parts)
-    made = _made.get(str(folder))
+def _prepared(folder: Path, rel: str) -> str:
+    """Where ``rel`` goes under ``folder``, its folders made: a string (a build does this for every page).
+
+    Each folder is made once with one ``mkdir``: the ones this process made
+    are remembered, and one another process made first is taken as it is.
+    """
+    parts = rel.split("/")
+    if rel.startswith("/") or "\0" in rel or any(part in _ODD_PARTS for part in parts):
+        parts = list(safe_relative(rel).parts)  # refuses what leaves the folder; normalises the rest
+    base = os.fspath(folder)
+    made = _made.get(base)
     if made is None:
         _made.clear()
-        made = _made[str(folder)] = set()
-    parent = str(target.parent)
-    if parent not in made:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        made.add(parent)
-    return target
+        made = _made[base] = set()
+    if len(parts) > 1:
+        parent = "/".join(parts[:-1])
+        if parent not in made:
+            _make_folders(base, parts[:-1], made)
+    return os.path.join(base, *parts)
+
+
+#: Path segments that :func:`safe_relative` refuses or drops; paths without them need no pathlib.
+_ODD_PARTS = frozenset({"", ".", ".."})
+
+
+def _make_folders(base: str, parts: list[str], made: set[str]) -> None:
+    """Make the folders ``parts`` leads through under ``base``, outermost first, skipping those known."""
+    for depth in range(1, len(parts) + 1):
+        rel = "/".join(parts[:depth])
+        if rel in made:
+            continue
+        try:
+            os.mkdir(os.path.join(base, *parts[:depth]))
+        except FileExistsError:
+            if not os.path.isdir(os.path.join(base, *parts[:depth])):
+                raise
+        made.add(rel)
 
 
 def build_of(out: Path) -> str:

@@ -302,7 +302,7 @@ def hydrate(run: Rebuild, site: Site, slugs: Iterable[str] | None) -> None:
 
 def render_into(
     run: Rebuild, prepared: Prepared, grouped: listings.Index | None, jobs: Sequence[render.Job], folder: Path
-) -> Iterator[tuple[str, os.stat_result]]:
+) -> Iterator[tuple[str, output.Stat]]:
     """Render ``jobs`` and write them into ``folder``, in worker processes when there are enough."""
     from . import render, templating
 
@@ -313,7 +313,7 @@ def render_into(
             for name in env.list_templates(filter_func=lambda name: not name.startswith(".")):
                 env.get_template(name)
 
-    def make(chunk: Sequence[render.Job]) -> list[tuple[str, os.stat_result]]:
+    def make(chunk: Sequence[render.Job]) -> list[tuple[str, output.Stat]]:
         made = []
         for job in chunk:
             try:

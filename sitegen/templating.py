@@ -13,7 +13,7 @@ import hashlib
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from types import TracebackType
+from types import FunctionType, MethodType, TracebackType
 from typing import NoReturn
 
 import jinja2
@@ -78,6 +78,63 @@ def environment(theme: Theme, lang: str) -> jinja2.Environment:
     return env
 
 
+def _page_escape(value: object) -> object:
+    """``{{ value }}`` as Jinja2's generated code escapes it, without making a Markup of each piece.
+
+    What this returns is only ever joined into the page (or a macro's or
+    block's text, which Jinja2 marks safe as a whole), so plain text with the
+    same characters escaped gives the same page; MarkupSafe's ``escape`` spends
+    most of its time building the Markup object. Anything but a plain string
+    or a Markup goes to ``escape`` itself.
+    """
+    kind = type(value)
+    if kind is str:
+        return _escape_text(value)
+    if kind is markupsafe.Markup:
+        return value
+    return markupsafe.escape(value)
+
+
+try:  # MarkupSafe's own C routine for a plain string, the one its ``escape`` calls
+    from markupsafe._speedups import _escape_inner as _escape_text
+except ImportError:  # another MarkupSafe: plain strings take the usual way too
+    _escape_text = markupsafe.escape  # type: ignore[assignment]
+
+
+class _Template(jinja2.Template):
+    """A template whose ``{{ }}`` escape with :func:`_page_escape` (a page has about two hundred of them)."""
+
+    @classmethod
+    def _from_namespace(cls, environment, namespace, globals):  # type: ignore[no-untyped-def]
+        if namespace.get("escape") is markupsafe.escape:
+            namespace["escape"] = _page_escape
+        return super()._from_namespace(environment, namespace, globals)
+
+
+class _Context(jinja2.runtime.Context):
+    """A template context that calls plain functions and methods straight away.
+
+    Every call in a template (``url(...)``, ``site.title_in(lang)``, a filter
+    that takes arguments) goes through :meth:`call`, which asks each callable
+    three ways whether it wants the context passed; a plain function or
+    method that was not marked with ``pass_context`` and the like wants
+    nothing, and is called as Jinja2 would call it.
+    """
+
+    def call(__self, __obj, *args, **kwargs):  # type: ignore[no-untyped-def]  # noqa: N805
+        kind = type(__obj)
+        if (kind is FunctionType or kind is MethodType) and not hasattr(__obj, "jinja_pass_arg"):
+            kwargs.pop("_block_vars", None)
+            kwargs.pop("_loop_vars", None)
+            try:
+                return __obj(*args, **kwargs)
+            except StopIteration:
+                return __self.environment.undefined(
+                    "value was undefined because a callable raised a StopIteration exception"
+                )
+        return super().call(__obj, *args, **kwargs)
+
+
 class _Environment(jinja2.Environment):
     """An environment whose templates fail only with :class:`TemplateError`, at their own line.
 
@@ -87,6 +144,9 @@ class _Environment(jinja2.Environment):
     it runs becomes a ``TemplateRuntimeError`` naming the template line it
     came from.
     """
+
+    template_class = _Template
+    context_class = _Context
 
     def handle_exception(self, source: str | None = None) -> NoReturn:
         try:
@@ -230,7 +290,10 @@ def _isolation(direction: str) -> tuple[Callable[[object], object], Callable[[ob
     """
 
     def needed(value: object) -> bool:
-        return direction == "rtl" or any(unicodedata.bidirectional(char) in ("R", "AL") for char in str(value))
+        if direction == "rtl":
+            return True
+        text = str(value)  # no ASCII letter is right-to-left: most values are done with one test
+        return not text.isascii() and any(unicodedata.bidirectional(char) in ("R", "AL") for char in text)
 
     def bdi(value: object) -> object:
         return markupsafe.Markup("<bdi>%s</bdi>") % value if needed(value) else value

@@ -378,7 +378,22 @@ def test_output_paths_cannot_leave_the_output_folder(rel: str) -> None:
         output.safe_relative(rel)
 
 
-def test_inside_paths_are_kept() -> None:
+@pytest.mark.parametrize(
+    "rel", ["../x", "/etc/passwd", "a/../../b", "en/../../x", "..", "", ".", "a\0b", "en/x\0/../../y"]
+)
+def test_writing_refuses_the_same_paths(rel: str, tmp_path: Path) -> None:
+    """The write path takes its quick way only for plain paths: every other one meets safe_relative."""
+    stage = tmp_path / "stage"
+    stage.mkdir()
+    with pytest.raises(ValueError, match="refusing to write outside the output folder"):
+        output.write_file(stage, rel, b"x")
+    assert [p.name for p in tmp_path.rglob("*")] == ["stage"]
+
+
+def test_inside_paths_are_kept(tmp_path: Path) -> None:
+    written = output.write_file(tmp_path, "en/./x//index.html", b"page")
+    assert (tmp_path / "en" / "x" / "index.html").read_bytes() == b"page"
+    assert written.st_size == 4
     assert output.safe_relative("en/x/index.html").parts == ("en", "x", "index.html")
 
 
