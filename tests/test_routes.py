@@ -114,7 +114,8 @@ def test_templates_link_through_the_url_helper() -> None:
     """``url.listing(lang, "cities", id)``, not ``{{ sections.cities }}{{ id }}/`` or ``url(lang ~ '/feed.xml')``."""
     glued = [
         f"{path.name}: {match.group(0)}"
-        for path in sorted(TEMPLATES.iterdir())
+        for path in sorted(TEMPLATES.rglob("*"))
+        if path.is_file()
         for match in GLUED.finditer(path.read_text(encoding="utf-8"))
     ]
     assert glued == []
