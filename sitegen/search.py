@@ -22,7 +22,7 @@ import importlib
 import os
 import shutil
 import threading
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -93,9 +93,34 @@ def _index(folder: Path, bundle: Path, program: str | None) -> list[Diagnostic]:
         return _run([(folder, bundle, None)], program, bundle)
     plan = shards.assign(pages)
     problems = _index_shards(plan, [folder], bundle, program, interfaces=True)
+    problems = problems or _index_words(shards.manifest(plan), lambda name: bundle / name, bundle, program, folder)
     if not problems:
         shards.write_manifest(bundle, plan)
     return problems
+
+
+def _index_words(
+    languages: Mapping[str, list[str]], folder: Callable[[str], Path], bundle: Path, program: str | None, beside: Path
+) -> list[Diagnostic]:
+    """Index the vocabulary of each language with several shards into ``bundle/<lang>/words/``.
+
+    ``folder`` gives where each shard's files are (see :func:`shards.vocabulary`).
+    """
+    views = beside.parent / f".{beside.name}.words-{os.getpid()}-{os.urandom(4).hex()}"
+    runs = []
+    try:
+        for lang, names in languages.items():
+            if len(names) > 1:
+                key = shards.language(folder(names[0]), lang)
+                shards.vocabulary({name: folder(name) for name in names}, key, views / lang)
+                runs.append((views / lang, bundle / lang / shards.VOCABULARY, None))
+        if problems := _run(runs, program, bundle):
+            return problems
+        for _, target, _ in runs:
+            shards.strip(target)
+        return []
+    finally:
+        shutil.rmtree(views, ignore_errors=True)
 
 
 def _index_shards(
@@ -167,15 +192,17 @@ def patch(out: Path, pending: Path, removed: Collection[str], changed: Collectio
         problems = _index_shards({name: after[name] for name in sorted(again)}, [pending, out], fresh, None)
         if problems:
             raise SearchFailedError(problems)
+        now = {name for names in listed.values() for name in names} - dropped_shards | set(after)
+        touched = {lang: names for lang, names in shards.manifest(now).items() if lang in languages}
+        where = lambda name: fresh / name if name in again else current / name  # noqa: E731
+        if problems := _index_words(touched, where, fresh, None, out):
+            raise SearchFailedError(problems)
+        changed = [*again, *dropped_shards, *(f"{lang}/{shards.VOCABULARY}" for lang in languages)]
         dropped = []
-        for name in sorted(again):
+        for name in sorted(changed):
             dropped += _changes(fresh / name, current / name, pending / BUNDLE / name, f"{BUNDLE}/{name}")
-        for name in sorted(dropped_shards):
-            dropped += _changes(fresh / name, current / name, pending / BUNDLE / name, f"{BUNDLE}/{name}")
-        every = {name for names in listed.values() for name in names}
-        if (now := (every - dropped_shards) | set(after)) != every:
-            shards.write_manifest(fresh, now)
-            _changes(fresh, current, pending / BUNDLE, BUNDLE, only=[shards.MANIFEST])
+        shards.write_manifest(fresh, now)
+        _changes(fresh, current, pending / BUNDLE, BUNDLE, only=[shards.MANIFEST, shards.SCRIPT])
         return sorted(dropped)
     finally:
         shutil.rmtree(fresh, ignore_errors=True)

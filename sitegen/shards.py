@@ -20,9 +20,12 @@ out the shards; :mod:`search` runs Pagefind.
 
 from __future__ import annotations
 
+import gzip
+import html
 import json
 import os
 import re
+import shutil
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
@@ -34,8 +37,16 @@ from . import output
 LIMIT = 500
 #: The list of shards per language, at the root of the bundle: what the search page merges.
 MANIFEST = "shards.json"
+#: Beside it, the script the search page loads as Pagefind's: it searches the shards as one index.
+SCRIPT = "pagefind.js"
 #: In each shard: its pages (output paths) and their dates.
 PAGES = "pages.json"
+#: In each shard: every word it indexes, once, for its language's vocabulary index.
+WORDS = "words.txt"
+#: A language's vocabulary index, beside its shards (``pagefind/<lang>/words/``).
+VOCABULARY = "words"
+#: The filter naming a vocabulary page's shard.
+FILTER = "sitegen_words"
 #: A page's period when it states no date (a theme without ``article:published_time``).
 UNDATED = "undated"
 #: The period of a language's only shard, when it has no more than :data:`LIMIT` pages.
@@ -44,6 +55,7 @@ WHOLE = "all"
 INTERFACE = re.compile(r"pagefind-(?!worker\.js$).*\.(?:js|css)$")
 
 MARKED = b"data-pagefind-body"
+_SIGNATURE = b"pagefind_dcd"
 _DATE = re.compile(rb'<meta property="article:published_time" content="(\d{4})-(\d{2})')
 _LANGUAGE = re.compile(r"[A-Za-z0-9-]+")
 
@@ -155,16 +167,54 @@ def view(pages: Iterable[str], layers: Collection[Path], into: Path) -> None:
 
 
 def finish(bundle: Path, shard: str, pages: Mapping[str, str | None]) -> None:
-    """Make Pagefind's bundle for one shard a shard: its page list comes, its interfaces go (the root has
-    them) and the WebAssembly of languages it does not hold (the search page loads its language's from
-    the first shard only)."""
+    """Make Pagefind's bundle for one shard a shard: its page list and its words come, its interfaces go."""
     folder = bundle / shard
-    entry = json.loads((folder / "pagefind-entry.json").read_text(encoding="utf-8"))
-    wasm = {f"wasm.{info.get('wasm') or 'unknown'}.pagefind" for info in entry["languages"].values()}
-    for name in os.listdir(folder):
-        if INTERFACE.fullmatch(name) or (name.startswith("wasm.") and name not in wasm):
-            os.unlink(folder / name)
+    strip(folder)
     _write_json(folder / PAGES, pages)
+    words: set[str] = set()
+    for fragment in (folder / "fragment").glob("*.pf_fragment"):
+        words.update(_fragment(fragment).get("content", "").split())
+    (folder / WORDS).write_text("\n".join(sorted(words)) + "\n", encoding="utf-8")
+
+
+def strip(folder: Path) -> None:
+    """Remove Pagefind's interfaces from a bundle (the root has them) and the WebAssembly of languages it lacks."""
+    try:
+        entry = json.loads((folder / "pagefind-entry.json").read_text(encoding="utf-8"))
+        wasm = {f"wasm.{info.get('wasm') or 'unknown'}.pagefind" for info in entry["languages"].values()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        wasm = None  # not the format this was written for: keep every WebAssembly file
+    for name in os.listdir(folder):
+        if INTERFACE.fullmatch(name) or (wasm is not None and name.startswith("wasm.") and name not in wasm):
+            os.unlink(folder / name)
+
+
+def _fragment(path: Path) -> dict:
+    """A Pagefind fragment (one page's text and metadata): gzip, a signature, then JSON; {} when unreadable."""
+    try:
+        data = gzip.decompress(path.read_bytes())
+        found = json.loads(data[len(_SIGNATURE) :] if data.startswith(_SIGNATURE) else data)
+    except (OSError, ValueError, EOFError):
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def vocabulary(shards: Mapping[str, Path], language: str, into: Path) -> None:
+    """The pages of a language's vocabulary index: one per shard, holding every word it indexes once.
+
+    Searched before the shards, the vocabulary says which of them hold the
+    words of a query: Pagefind, given a word that no page of an index
+    starts with, falls back to the longest word of that index that starts
+    the query, so a shard without the word would answer with pages that a
+    single index never gives. The search is made in the shards that have
+    it, and the results are the single index's (tested in a browser).
+    """
+    for number, (name, folder) in enumerate(sorted(shards.items())):
+        words = html.escape((folder / WORDS).read_text(encoding="utf-8").replace("\n", " "))
+        page = into / str(number) / "index.html"
+        page.parent.mkdir(parents=True, exist_ok=True)
+        marks = f'data-pagefind-body data-pagefind-filter="{FILTER}:{html.escape(name)}"'
+        page.write_text(f'<!DOCTYPE html><html lang="{language}"><body><main {marks}>{words}</main></body></html>')
 
 
 def interfaces(bundle: Path, shard: Path) -> None:
@@ -183,7 +233,21 @@ def manifest(shards: Iterable[str]) -> dict[str, list[str]]:
 
 
 def write_manifest(bundle: Path, shards: Iterable[str]) -> None:
-    _write_json(bundle / MANIFEST, {"version": 1, "languages": manifest(shards)})
+    """``shards.json`` (each language's shards, and the vocabulary of each language that has several) and
+    ``pagefind.js``, the script that searches them as one index (``sitegen/shards.js``)."""
+    languages = manifest(shards)
+    words = {lang: f"{lang}/{VOCABULARY}" for lang, names in languages.items() if len(names) > 1}
+    _write_json(bundle / MANIFEST, {"version": 1, "languages": languages, "words": words})
+    shutil.copyfile(Path(__file__).with_name("shards.js"), bundle / SCRIPT)
+
+
+def language(folder: Path, default: str) -> str:
+    """The language Pagefind gave a shard's pages (from their ``<html lang>``), for its vocabulary's page."""
+    try:
+        entry = json.loads((folder / "pagefind-entry.json").read_text(encoding="utf-8"))
+        return str(next(iter(entry["languages"])))
+    except (OSError, ValueError, KeyError, TypeError, StopIteration):
+        return default
 
 
 def read_manifest(bundle: Path) -> dict[str, list[str]] | None:

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from sitegen import search
+from sitegen import search, shards
 from sitegen.build import build
 from sitegen.cli import main
 
@@ -69,14 +69,22 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @needs_pagefind
 def test_an_index_per_language(built: Path) -> None:
-    entry = json.loads((built / search.BUNDLE / search.ENTRY).read_text(encoding="utf-8"))
-    assert set(entry["languages"]) == {"en", "ru"}
+    """A small site has one shard per language: its whole index, listed for the search page to merge."""
+    bundle = built / search.BUNDLE
+    manifest = json.loads((bundle / shards.MANIFEST).read_text(encoding="utf-8"))
+    assert manifest == {"version": 1, "languages": {"en": ["en/all"], "ru": ["ru/all"]}}
     articles = len(list((REPO / "content" / "articles").iterdir()))
-    assert {lang: info["page_count"] for lang, info in entry["languages"].items()} == {"en": articles, "ru": articles}
-    for lang, info in entry["languages"].items():
-        assert (built / "pagefind" / f"pagefind.{info['hash']}.pf_meta").is_file(), lang
-    assert (built / "pagefind" / "pagefind-ui.js").is_file()
-    assert (built / "pagefind" / "pagefind-ui.css").is_file()
+    for lang in ("en", "ru"):
+        entry = json.loads((bundle / lang / "all" / search.ENTRY).read_text(encoding="utf-8"))
+        assert {key: info["page_count"] for key, info in entry["languages"].items()} == {lang: articles}
+        info = entry["languages"][lang]
+        assert (bundle / lang / "all" / f"pagefind.{info['hash']}.pf_meta").is_file()
+        assert (bundle / lang / "all" / "pagefind.js").is_file(), "each shard can be the search page's first"
+        assert not (bundle / lang / "all" / "pagefind-ui.js").exists(), "the interface is kept once, at the root"
+        pages = json.loads((bundle / lang / "all" / shards.PAGES).read_text(encoding="utf-8"))
+        assert len(pages) == articles and all(rel.startswith(f"{lang}/") for rel in pages)
+    assert (bundle / "pagefind-ui.js").is_file()
+    assert (bundle / "pagefind-ui.css").is_file()
 
 
 @needs_pagefind
@@ -216,27 +224,34 @@ def test_a_program_that_writes_no_index_is_a_failure_too(tmp_path: Path, monkeyp
 
 
 def test_pagefind_runs_on_the_staging_folder_before_the_swap(tmp_path: Path, monkeypatch) -> None:
-    """The index is part of the new site when it appears: the old output is untouched while Pagefind runs."""
+    """The index is part of the new site when it appears: the old output is untouched while Pagefind runs.
+
+    Each run reads one shard's pages of the staging folder, through a folder of links made beside it.
+    """
     site = example_site(tmp_path)
     monkeypatch.setenv(search.ENV, str(tmp_path / "missing"))
     build_ok(site)
     out = site / "output"
     (out / "old-page.html").write_text("from the previous build", encoding="utf-8")
-    log = tmp_path / "seen.txt"
+    log = tmp_path / "seen"
+    log.mkdir()
     program = fake_pagefind(
         tmp_path,
-        f'echo "$2" > {log}\n'
-        f'test -f "{out}/old-page.html" && echo old-output-untouched >> {log}\n'
-        f'test -f "$2/ru/border-villages-water/index.html" && echo pages-written >> {log}\n'
+        f'seen="{log}/$$"\necho "$2" > "$seen"\n'
+        f'test -f "{out}/old-page.html" && echo old-output-untouched >> "$seen"\n'
+        'ls "$2" >> "$seen"\n'
         'mkdir -p "$4" && echo "{}" > "$4/pagefind-entry.json"\n',
     )
     monkeypatch.setenv(search.ENV, str(program))
     report = build_ok(site)
     assert not search_warnings(report)
-    folder, *seen = log.read_text(encoding="utf-8").split()
-    assert Path(folder).resolve() != out.resolve() and ".staging-" in Path(folder).name
-    assert seen == ["old-output-untouched", "pages-written"]
-    assert (out / "pagefind" / "pagefind-entry.json").is_file() and not (out / "old-page.html").exists()
+    runs = sorted(seen.read_text(encoding="utf-8").split() for seen in log.iterdir())
+    assert len(runs) == 2, "one run per shard: en/all and ru/all"
+    for folder, *seen in runs:
+        assert Path(folder).resolve().parent.parent == out.resolve().parent and ".staging-" in Path(folder).parent.name
+        assert seen[0] == "old-output-untouched"
+    assert sorted(seen for _, _, *seen in runs) == [["en"], ["ru"]], "each run sees one language's pages only"
+    assert (out / "pagefind" / "en" / "all" / "pagefind-entry.json").is_file() and not (out / "old-page.html").exists()
 
 
 def test_a_site_without_articles_is_not_indexed(make_site, monkeypatch, tmp_path: Path) -> None:

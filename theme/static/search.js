@@ -1,6 +1,6 @@
-// The search page. Loads Pagefind's interface and this language's index shards
-// from the site's own pagefind/ folder, found relative to this page so the site
-// works under any path. Runs the query
+// The search page. Loads Pagefind's interface and index from the site's own
+// pagefind/ folder, found relative to this page so the site works under any
+// path; Pagefind picks the index of the page's <html lang>. Runs the query
 // from ?q= (the header's search box) and keeps ?q= in step with the input.
 // When the build made no index, says that search is unavailable.
 (() => {
@@ -54,26 +54,14 @@
   style.href = bundle + "pagefind-ui.css";
   document.head.append(style);
 
-  // The index comes in shards, one per language and period (pagefind/shards.json lists them):
-  // the first of this page's language is the primary index, the others are merged into it,
-  // so a search covers them all. A bundle without that list is one index (a theme that marks
-  // other pages for search).
-  const shards = () =>
-    fetch(bundle + "shards.json")
-      .then((response) => (response.ok ? response.json() : null))
-      .then((manifest) => manifest?.languages?.[box.dataset.lang] || null)
-      .catch(() => null);
-
   const script = document.createElement("script");
   script.src = bundle + "pagefind-ui.js";
   script.onerror = unavailable;
-  script.onload = async () => {
+  script.onload = () => {
     if (typeof PagefindUI !== "function") return unavailable();
-    const [first, ...others] = (await shards()) || [""];
     const ui = new PagefindUI({
       element: box,
-      bundlePath: bundle + (first ? first + "/" : ""),
-      mergeIndex: others.map((shard) => ({ bundlePath: bundle + shard + "/", baseUrl: root })),
+      bundlePath: bundle,
       baseUrl: root,
       showImages: false,
       showSubResults: true,
