@@ -107,17 +107,18 @@ def _index_words(
     ``folder`` gives where each shard's files are (see :func:`shards.vocabulary`).
     """
     views = beside.parent / f".{beside.name}.words-{os.getpid()}-{os.urandom(4).hex()}"
-    runs = []
+    runs, order = [], []
     try:
         for lang, names in languages.items():
             if len(names) > 1:
                 key = shards.language(folder(names[0]), lang)
-                shards.vocabulary({name: folder(name) for name in names}, key, views / lang)
+                order.append(shards.vocabulary({name: folder(name) for name in names}, key, views / lang))
                 runs.append((views / lang, bundle / lang / shards.VOCABULARY, None))
         if problems := _run(runs, program, bundle):
             return problems
-        for _, target, _ in runs:
+        for (_, target, _), names in zip(runs, order, strict=True):
             shards.strip(target)
+            shards.label(target, names)
         return []
     finally:
         shutil.rmtree(views, ignore_errors=True)

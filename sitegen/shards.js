@@ -6,8 +6,9 @@
 // filter naming it. Pagefind answers a word that no page of an index starts with
 // by the longest word of that index that starts the query, so a shard without the
 // word would add pages a single index never gives: each search therefore asks the
-// language's vocabulary index (one page per shard, holding its words) first, and
-// searches only the shards that hold every word of the query. Exact "quoted"
+// language's vocabulary index (one page per shard, holding its words; words/pages.json
+// says which page stands for which shard) first, and searches only the shards that
+// hold every word of the query. Exact "quoted"
 // searches and filter-only ones need no such step.
 const here = new URL(".", import.meta.url);
 const manifest = await fetch(new URL("shards.json", here)).then((response) => response.json());
@@ -18,15 +19,15 @@ const lang =
   Object.keys(manifest.languages)[0];
 const shards = manifest.languages[lang] || [];
 const SHARD = "sitegen_shard";
-const WORDS = "sitegen_words";
 const path = (name) => new URL(name + "/", here).pathname;
 const pagefind = await import(new URL(shards[0] + "/pagefind.js", here).href);
-let words = null;
+let words = null; // the vocabulary index, when the language has several shards
+let labels = {}; // its pages' ids, to the shards they stand for
 let merged = null;
 
 const hidden = (filters) => {
   if (!filters) return filters;
-  const { [SHARD]: _shard, [WORDS]: _words, ...rest } = filters;
+  const { [SHARD]: _shard, ...rest } = filters;
   return rest;
 };
 
@@ -37,6 +38,7 @@ const ready = (options) => {
       await pagefind.mergeIndex(path(name), { baseUrl: options.baseUrl, mergeFilter: { [SHARD]: name } });
     }
     if (manifest.words?.[lang]) {
+      labels = await fetch(new URL("pages.json", new URL(path(manifest.words[lang]), location.href))).then((r) => r.json());
       words = pagefind.createInstance({ basePath: path(manifest.words[lang]), baseUrl: options.baseUrl });
     }
   })();
@@ -45,10 +47,8 @@ const ready = (options) => {
 
 const scoped = async (term, options) => {
   if (!words || term === null || /^\s*".+"\s*$/.test(term)) return options;
-  const found = await words.search(term, { filters: { [WORDS]: { any: shards } } }); // asked for, so counted
-  const holding = Object.entries(found?.filters?.[WORDS] || {})
-    .filter(([, count]) => count > 0)
-    .map(([name]) => name);
+  const found = await words.search(term);
+  const holding = [...new Set((found?.results || []).map((result) => labels[result.id]).filter(Boolean))];
   return { ...options, filters: { ...(options.filters || {}), [SHARD]: { any: holding } } };
 };
 

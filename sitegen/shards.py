@@ -45,8 +45,6 @@ PAGES = "pages.json"
 WORDS = "words.txt"
 #: A language's vocabulary index, beside its shards (``pagefind/<lang>/words/``).
 VOCABULARY = "words"
-#: The filter naming a vocabulary page's shard.
-FILTER = "sitegen_words"
 #: A page's period when it states no date (a theme without ``article:published_time``).
 UNDATED = "undated"
 #: The period of a language's only shard, when it has no more than :data:`LIMIT` pages.
@@ -199,7 +197,7 @@ def _fragment(path: Path) -> dict:
     return found if isinstance(found, dict) else {}
 
 
-def vocabulary(shards: Mapping[str, Path], language: str, into: Path) -> None:
+def vocabulary(shards: Mapping[str, Path], language: str, into: Path) -> list[str]:
     """The pages of a language's vocabulary index: one per shard, holding every word it indexes once.
 
     Searched before the shards, the vocabulary says which of them hold the
@@ -208,13 +206,27 @@ def vocabulary(shards: Mapping[str, Path], language: str, into: Path) -> None:
     the query, so a shard without the word would answer with pages that a
     single index never gives. The search is made in the shards that have
     it, and the results are the single index's (tested in a browser).
+    Returns the shards in the order of their pages (``<number>/index.html``).
     """
-    for number, (name, folder) in enumerate(sorted(shards.items())):
-        words = html.escape((folder / WORDS).read_text(encoding="utf-8").replace("\n", " "))
+    names = sorted(shards)
+    for number, name in enumerate(names):
+        words = html.escape((shards[name] / WORDS).read_text(encoding="utf-8").replace("\n", " "))
         page = into / str(number) / "index.html"
         page.parent.mkdir(parents=True, exist_ok=True)
-        marks = f'data-pagefind-body data-pagefind-filter="{FILTER}:{html.escape(name)}"'
-        page.write_text(f'<!DOCTYPE html><html lang="{language}"><body><main {marks}>{words}</main></body></html>')
+        page.write_text(
+            f'<!DOCTYPE html><html lang="{language}"><body><main data-pagefind-body>{words}</main></body></html>'
+        )
+    return names
+
+
+def label(folder: Path, names: list[str]) -> None:
+    """Write which shard each page of a vocabulary index stands for (``pages.json``: page id to shard)."""
+    labels = {}
+    for fragment in sorted((folder / "fragment").glob("*.pf_fragment")):
+        number = str(_fragment(fragment).get("url", "")).strip("/")
+        if number.isdigit() and int(number) < len(names):
+            labels[fragment.name.removesuffix(".pf_fragment")] = names[int(number)]
+    _write_json(folder / PAGES, labels)
 
 
 def interfaces(bundle: Path, shard: Path) -> None:
