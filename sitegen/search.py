@@ -3,9 +3,12 @@
 Pagefind is a separate program (``pip install 'sitegen[search]'`` brings it
 with the ``pagefind[bin]`` package). It reads the built pages, keeps the text
 of the elements marked ``data-pagefind-body`` (article pages only; headers,
-navigation and footers are outside it), and writes one index per
-``<html lang>`` into ``pagefind/`` at the root of the site, with the script
-that the theme's search page loads. Nothing runs on a server.
+navigation and footers are outside it), and writes the index into
+``pagefind/`` at the root of the site: in shards, one Pagefind bundle per
+language (and per period in a large archive), so that a publish indexes
+again only the shard of the article it changes (:mod:`shards` decides them),
+with the script that the theme's search page loads to search them as one
+index. Nothing runs on a server.
 
 Search is an extra: when the program is missing, the problem comes back as a
 *warning* and the site is published without an index (its search page then
@@ -173,15 +176,7 @@ def patch(out: Path, pending: Path, removed: Collection[str], changed: Collectio
     listed = shards.read_manifest(current)
     if listed is None or _marks_others(pending):
         return _patch_whole(out, pending, set(removed))
-    indexed: dict[str, str | None] = {}
-    gone: set[str] = set()
-    for rel in changed:
-        new = pending / rel if (pending / rel).is_file() else None if rel in removed else out / rel
-        marked, date = shards.read_page(new) if new is not None else (False, None)
-        if marked:
-            indexed[rel] = date
-        else:
-            gone.add(rel)
+    indexed, gone = _classify(out, pending, removed, changed)
     languages = {rel.split("/")[0] for rel in (*indexed, *gone)}
     try:
         old = {name: shards.read_pages(current, name) for lang in languages for name in listed.get(lang, [])}
@@ -201,12 +196,28 @@ def patch(out: Path, pending: Path, removed: Collection[str], changed: Collectio
         changed = [*again, *dropped_shards, *(f"{lang}/{shards.VOCABULARY}" for lang in languages)]
         dropped = []
         for name in sorted(changed):
-            dropped += _changes(fresh / name, current / name, pending / BUNDLE / name, f"{BUNDLE}/{name}")
+            dropped += shards.changes(fresh / name, current / name, pending / BUNDLE / name, f"{BUNDLE}/{name}")
         shards.write_manifest(fresh, now)
-        _changes(fresh, current, pending / BUNDLE, BUNDLE, only=[shards.MANIFEST, shards.SCRIPT])
+        shards.changes(fresh, current, pending / BUNDLE, BUNDLE, only=[shards.MANIFEST, shards.SCRIPT])
         return sorted(dropped)
     finally:
         shutil.rmtree(fresh, ignore_errors=True)
+
+
+def _classify(
+    out: Path, pending: Path, removed: Collection[str], changed: Collection[str]
+) -> tuple[dict[str, str | None], set[str]]:
+    """The changed pages the new site indexes, with their months, and those it no longer indexes."""
+    indexed: dict[str, str | None] = {}
+    gone: set[str] = set()
+    for rel in changed:
+        new = pending / rel if (pending / rel).is_file() else None if rel in removed else out / rel
+        marked, date = shards.read_page(new) if new is not None else (False, None)
+        if marked:
+            indexed[rel] = date
+        else:
+            gone.add(rel)
+    return indexed, gone
 
 
 def _marks_others(pending: Path) -> bool:
@@ -227,11 +238,11 @@ def _patch_whole(out: Path, pending: Path, removed: set[str]) -> list[str]:
     view = out.parent / f".{out.name}.staging-{os.getpid()}-{os.urandom(4).hex()}"
     site = view / "site"
     try:
-        _mirror(out, pending, removed, site)
+        shards.mirror(out, pending, removed, site)
         fresh, problems = prepare(site)
         if problems or fresh is None:
             raise SearchFailedError(problems)
-        return _changes(fresh, out / BUNDLE, pending / BUNDLE, BUNDLE)
+        return shards.changes(fresh, out / BUNDLE, pending / BUNDLE, BUNDLE)
     finally:
         shutil.rmtree(view, ignore_errors=True)
 
@@ -242,52 +253,6 @@ class SearchFailedError(Exception):
     def __init__(self, problems: list[Diagnostic]):
         super().__init__(problems)
         self.problems = problems
-
-
-def _mirror(out: Path, pending: Path, removed: set[str], site: Path) -> None:
-    """``site`` as hard links to the new site's pages: the patch's files over the output's."""
-    layers = [(pending, set()), (out, removed)]  # the patch's files win over the output's
-    for layer, left_out in layers:
-        for here, folders, names in os.walk(layer):
-            rel_here = os.path.relpath(here, layer)
-            if rel_here == ".":
-                folders[:] = [name for name in folders if name != BUNDLE]
-            for name in names:
-                rel = os.path.normpath(os.path.join(rel_here, name)).replace(os.sep, "/")
-                target = site / rel
-                if name.endswith(".html") and rel not in left_out and not target.exists():
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    output.link_or_copy(Path(here) / name, target)
-
-
-def _changes(fresh: Path, current: Path, into: Path, prefix: str, only: Collection[str] | None = None) -> list[str]:
-    """Link ``fresh``'s files that ``current`` lacks or has otherwise into ``into``; return what it drops.
-
-    ``only``: compare just these files (the folders hold others). Dropped
-    files are named with ``prefix``, from the output's root.
-    """
-    kept: set[str] = set()
-    for here, _, names in os.walk(fresh):
-        for name in names:
-            rel = (Path(here) / name).relative_to(fresh)
-            if only is not None and rel.as_posix() not in only:
-                continue
-            kept.add(rel.as_posix())
-            new, old = Path(here) / name, current / rel
-            with contextlib.suppress(OSError):
-                if os.path.samefile(new, old) or new.read_bytes() == old.read_bytes():
-                    continue
-            (into / rel).parent.mkdir(parents=True, exist_ok=True)
-            output.link_or_copy(new, into / rel)
-    if only is not None:
-        return []
-    dropped = []
-    for here, _, names in os.walk(current):
-        for name in names:
-            rel = (Path(here) / name).relative_to(current).as_posix()
-            if rel not in kept:
-                dropped.append(f"{prefix}/{rel}")
-    return sorted(dropped)
 
 
 def install(folder: Path, fresh: Path | None) -> None:

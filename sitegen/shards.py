@@ -20,6 +20,7 @@ out the shards; :mod:`search` runs Pagefind.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import html
 import json
@@ -284,3 +285,49 @@ def read_pages(bundle: Path, shard: str) -> dict[str, str | None]:
 
 def _write_json(path: Path, data: object) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+
+
+def mirror(out: Path, pending: Path, removed: set[str], site: Path) -> None:
+    """``site`` as hard links to the new site's pages: the patch's files over the output's."""
+    layers = [(pending, set()), (out, removed)]  # the patch's files win over the output's
+    for layer, left_out in layers:
+        for here, folders, names in os.walk(layer):
+            rel_here = os.path.relpath(here, layer)
+            if rel_here == ".":
+                folders[:] = [name for name in folders if name != "pagefind"]
+            for name in names:
+                rel = os.path.normpath(os.path.join(rel_here, name)).replace(os.sep, "/")
+                target = site / rel
+                if name.endswith(".html") and rel not in left_out and not target.exists():
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    output.link_or_copy(Path(here) / name, target)
+
+
+def changes(fresh: Path, current: Path, into: Path, prefix: str, only: Collection[str] | None = None) -> list[str]:
+    """Link ``fresh``'s files that ``current`` lacks or has otherwise into ``into``; return what it drops.
+
+    ``only``: compare just these files (the folders hold others). Dropped
+    files are named with ``prefix``, from the output's root.
+    """
+    kept: set[str] = set()
+    for here, _, names in os.walk(fresh):
+        for name in names:
+            rel = (Path(here) / name).relative_to(fresh)
+            if only is not None and rel.as_posix() not in only:
+                continue
+            kept.add(rel.as_posix())
+            new, old = Path(here) / name, current / rel
+            with contextlib.suppress(OSError):
+                if os.path.samefile(new, old) or new.read_bytes() == old.read_bytes():
+                    continue
+            (into / rel).parent.mkdir(parents=True, exist_ok=True)
+            output.link_or_copy(new, into / rel)
+    if only is not None:
+        return []
+    dropped = []
+    for here, _, names in os.walk(current):
+        for name in names:
+            rel = (Path(here) / name).relative_to(current).as_posix()
+            if rel not in kept:
+                dropped.append(f"{prefix}/{rel}")
+    return sorted(dropped)
