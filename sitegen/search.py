@@ -25,9 +25,10 @@ import importlib
 import os
 import shutil
 import threading
+import time
 from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import subprocess
@@ -317,47 +318,57 @@ _lock = threading.Lock()
 def _pagefind(commands: list[list[str]]) -> list[subprocess.CompletedProcess]:
     """Run each command to the end (or :data:`TIMEOUT`), one per CPU at a time, where :func:`stop` can reach them.
 
-    Pagefind's output goes to temporary files, not pipes, so that no run
-    waits on a pipe this process is not reading.
+    What the runs say is read as they say it, from all of them at once, so
+    none waits on a full pipe and each is collected as soon as it ends.
     """
+    import selectors
     import subprocess
-    import tempfile
 
     # Pagefind dies with a build that is killed (SIGKILL leaves no time to stop it). Only where
     # this process has one thread: the preview, which has more, stops its runs itself (stop()).
     die = parallel.dying_with(os.getpid()) if threading.active_count() == 1 else None
     width = max(1, min(len(commands), os.cpu_count() or 1))
-    results: list[subprocess.CompletedProcess] = []
-    started: list[tuple[list[str], subprocess.Popen, IO[str]]] = []
-    with contextlib.ExitStack() as files:
+    results: list[subprocess.CompletedProcess] = [subprocess.CompletedProcess([], 0)] * len(commands)
+    waiting = list(enumerate(commands))
+    running: dict[int, tuple[subprocess.Popen, list[bytes], float]] = {}
+    with selectors.DefaultSelector() as selector:
         try:
-            for command in commands:
-                said = files.enter_context(tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace"))
-                process = subprocess.Popen(command, stdout=said, stderr=subprocess.STDOUT, text=True, preexec_fn=die)
-                with _lock:
-                    _running.add(process)
-                started.append((command, process, said))
-                while len(started) - len(results) >= width:
-                    results.append(_finish(*started[len(results)]))
-            while len(results) < len(started):
-                results.append(_finish(*started[len(results)]))
+            while waiting or running:
+                while waiting and len(running) < width:
+                    number, command = waiting.pop(0)
+                    pipe, joined = subprocess.PIPE, subprocess.STDOUT
+                    process = subprocess.Popen(command, stdout=pipe, stderr=joined, preexec_fn=die)
+                    with _lock:
+                        _running.add(process)
+                    running[number] = (process, [], time.monotonic() + TIMEOUT)
+                    selector.register(process.stdout, selectors.EVENT_READ, number)  # type: ignore[arg-type]
+                for key, _ in selector.select(timeout=1.0):
+                    process, said, _ = running[key.data]
+                    if chunk := os.read(key.fd, 65536):
+                        said.append(chunk)
+                        continue
+                    selector.unregister(key.fileobj)
+                    results[key.data] = _ended(process, b"".join(said))
+                    del running[key.data]
+                if late := [process for process, _, deadline in running.values() if time.monotonic() > deadline]:
+                    raise subprocess.TimeoutExpired(late[0].args, TIMEOUT)
         finally:
-            for _, process, _ in started:
-                if process.poll() is None:
-                    process.kill()
-                    process.wait()
-                with _lock:
-                    _running.discard(process)
+            for process, _, _ in running.values():
+                process.kill()
+                _ended(process, b"")
     return results
 
 
-def _finish(command: list[str], process: subprocess.Popen, said: IO[str]) -> subprocess.CompletedProcess:
-    """Wait for one run; its output is read back from its file."""
+def _ended(process: subprocess.Popen, said: bytes) -> subprocess.CompletedProcess:
+    """Collect a run whose output has ended."""
     import subprocess
 
-    process.wait(timeout=TIMEOUT)
-    said.seek(0)
-    return subprocess.CompletedProcess(command, process.returncode, said.read(), "")
+    process.wait()
+    if process.stdout:
+        process.stdout.close()
+    with _lock:
+        _running.discard(process)
+    return subprocess.CompletedProcess(process.args, process.returncode, said.decode(errors="replace"), "")
 
 
 def stop() -> None:
