@@ -280,6 +280,8 @@ def _run(runs: list[tuple[Path, Path, str | None]], program: str | None, bundle:
     """Run Pagefind once per ``(site, output, glob)``, several at a time; on any failure ``bundle`` goes."""
     import subprocess  # here, not at the top: a build that runs no Pagefind need not load it
 
+    if not runs:
+        return []
     program = program if program is not None else executable()
     if not program:
         return [warning(_WHERE, "no search index was built: Pagefind is not installed", _INSTALL)]
