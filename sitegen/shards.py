@@ -42,8 +42,9 @@ MANIFEST = "shards.json"
 SCRIPT = "pagefind.js"
 #: In each shard: its pages (output paths) and their dates.
 PAGES = "pages.json"
-#: In each shard: every word it indexes, once, for its language's vocabulary index.
-WORDS = "words.txt"
+#: In each shard: every word it indexes, once, for its language's vocabulary index (JSON, with
+#: ``<``, ``>`` and ``&`` escaped: the words are the articles' text, and stay inert wherever served).
+WORDS = "words.json"
 #: A language's vocabulary index, beside its shards (``pagefind/<lang>/words/``).
 VOCABULARY = "words"
 #: A page's period when it states no date (a theme without ``article:published_time``).
@@ -173,7 +174,10 @@ def finish(bundle: Path, shard: str, pages: Mapping[str, str | None]) -> None:
     words: set[str] = set()
     for fragment in (folder / "fragment").glob("*.pf_fragment"):
         words.update(_fragment(fragment).get("content", "").split())
-    (folder / WORDS).write_text("\n".join(sorted(words)) + "\n", encoding="utf-8")
+    listed = json.dumps(sorted(words), ensure_ascii=False, separators=(",", ":"))
+    for raw, escaped in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e")):
+        listed = listed.replace(raw, escaped)
+    (folder / WORDS).write_text(listed + "\n", encoding="utf-8")
 
 
 def strip(folder: Path) -> None:
@@ -211,7 +215,7 @@ def vocabulary(shards: Mapping[str, Path], language: str, into: Path) -> list[st
     """
     names = sorted(shards)
     for number, name in enumerate(names):
-        words = html.escape((shards[name] / WORDS).read_text(encoding="utf-8").replace("\n", " "))
+        words = html.escape(" ".join(json.loads((shards[name] / WORDS).read_text(encoding="utf-8"))))
         page = into / str(number) / "index.html"
         page.parent.mkdir(parents=True, exist_ok=True)
         page.write_text(
