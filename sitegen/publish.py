@@ -344,19 +344,20 @@ def index_search(run: Rebuild, staging: Path) -> None:
 def patch_search(run: Rebuild, stage: output.Stage, written: Sequence[str], removed: Sequence[str]) -> list[str]:
     """Put the search index's changes into a patch; returns the bundle files the patch deletes.
 
-    Only the languages whose article pages really change (one article's
-    pages are rendered again in every language) or go are indexed again.
+    Only the article pages that really change (one article's pages are
+    rendered again in every language) or go are indexed again, with the
+    shards that hold them.
     """
     indexed = [path for path in (*written, *removed) if search_stage.article_page(path)]
-    languages = {path.split("/", 1)[0] for path in indexed if stage.differs(path)}
-    if not languages:
+    changed = [path for path in indexed if stage.differs(path)]
+    if not changed:
         return []
     if not search_stage.installed():
         run.problems.extend(search_stage.index(stage.folder))  # says Pagefind is not installed
         return []
     try:
-        return search_stage.patch(run.out, stage.folder, removed, languages)
-    except search_stage.SearchPublishErrorError as failed:
+        return search_stage.patch(run.out, stage.folder, removed, changed)
+    except search_stage.SearchFailedError as failed:
         raise ReportedError(_search_failed(failed.problems[0])) from None
 
 

@@ -72,7 +72,7 @@ def test_run_prints_the_table_and_measures_every_step(tmp_path: Path):
     hugo_page = (runs / "hugo" / "en" / "articles" / "article-00000" / "index.html").read_text(encoding="utf-8")
     assert '<div class="passage" data-voice="yerevan" data-point="p0">' in hugo_page
     assert (runs / "hugo" / "ru" / "tags" / "index.html").is_file()
-    assert (runs / "sitegen" / "pagefind" / "pagefind-entry.json").is_file(), "--search: the edit was indexed"
+    assert (runs / "sitegen" / "pagefind" / "shards.json").is_file(), "--search: the edit was indexed"
     # The last sitegen build saw the edit; the article is then put back as generated, so runs time the same corpus.
     assert "appended by the benchmark" in (runs / "sitegen" / "en" / "article-00010" / "index.html").read_text("utf-8")
     site = tmp_path / "work" / f"corpus-{ARTICLES}"

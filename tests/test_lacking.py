@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen import search
+from sitegen import search, shards
 
 from .conftest import THREE_LANGUAGES, article, build_ok, generated_site
 from .linkcheck import broken_links
@@ -138,12 +138,13 @@ def test_a_small_rebuild_does_not_index_a_language_that_has_only_pages_saying_so
     config = site / "sitegen.toml"
     config.write_text(config.read_text(encoding="utf-8").replace('["en", "ru"]', '["en", "ru", "hy"]'), "utf-8")
     out = build_ok(site).out
-    entry = out / search.BUNDLE / search.ENTRY
-    assert set(json.loads(entry.read_text(encoding="utf-8"))["languages"]) == {"en", "ru"}
+    listed = out / search.BUNDLE / shards.MANIFEST  # the shards of each language
+    assert set(json.loads(listed.read_text(encoding="utf-8"))["languages"]) == {"en", "ru"}
     source = site / "content" / "articles" / "article-00007" / "en.md"
     text = source.read_text(encoding="utf-8")
     source.write_text(re.sub(r"(?m)^title: .*$", 'title: "An edited title"', text, count=1), encoding="utf-8")
     report = build_ok(site)
     assert 0 < report.rendered < report.files / 10, "a patch, not a new folder"
     assert "An edited title" in (out / "hy" / "article-00007" / "index.html").read_text(encoding="utf-8")
-    assert set(json.loads(entry.read_text(encoding="utf-8"))["languages"]) == {"en", "ru"}
+    assert set(json.loads(listed.read_text(encoding="utf-8"))["languages"]) == {"en", "ru"}
+    assert not (out / search.BUNDLE / "hy").exists()

@@ -147,7 +147,7 @@ def url_mix(out: Path) -> list[dict]:
         "robots.txt",
         *(f"static/{name}" for name in assets),
         "pagefind/pagefind.js",
-        "pagefind/pagefind-entry.json",
+        "pagefind/shards.json",
     ]
     # The pages that show the edited article, more often than the rest.
     edited = [

@@ -7,8 +7,10 @@ pointing ``SITEGEN_PAGEFIND`` at another program, never by patching sitegen.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -20,7 +22,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from sitegen import search
+from sitegen import output, search, shards
 from sitegen.build import build
 from sitegen.cli import main
 
@@ -69,14 +71,23 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @needs_pagefind
 def test_an_index_per_language(built: Path) -> None:
-    entry = json.loads((built / search.BUNDLE / search.ENTRY).read_text(encoding="utf-8"))
-    assert set(entry["languages"]) == {"en", "ru"}
+    """A small site has one shard per language: its whole index, listed for the search page to merge."""
+    bundle = built / search.BUNDLE
+    manifest = json.loads((bundle / shards.MANIFEST).read_text(encoding="utf-8"))
+    assert manifest == {"version": 1, "languages": {"en": ["en/all"], "ru": ["ru/all"]}, "words": {}}
+    assert (bundle / "pagefind.js").read_bytes() == (REPO / "sitegen" / "shards.js").read_bytes()
     articles = len(list((REPO / "content" / "articles").iterdir()))
-    assert {lang: info["page_count"] for lang, info in entry["languages"].items()} == {"en": articles, "ru": articles}
-    for lang, info in entry["languages"].items():
-        assert (built / "pagefind" / f"pagefind.{info['hash']}.pf_meta").is_file(), lang
-    assert (built / "pagefind" / "pagefind-ui.js").is_file()
-    assert (built / "pagefind" / "pagefind-ui.css").is_file()
+    for lang in ("en", "ru"):
+        entry = json.loads((bundle / lang / "all" / search.ENTRY).read_text(encoding="utf-8"))
+        assert {key: info["page_count"] for key, info in entry["languages"].items()} == {lang: articles}
+        info = entry["languages"][lang]
+        assert (bundle / lang / "all" / f"pagefind.{info['hash']}.pf_meta").is_file()
+        assert (bundle / lang / "all" / "pagefind.js").is_file(), "each shard can be the search page's first"
+        assert not (bundle / lang / "all" / "pagefind-ui.js").exists(), "the interface is kept once, at the root"
+        pages = json.loads((bundle / lang / "all" / shards.PAGES).read_text(encoding="utf-8"))
+        assert len(pages) == articles and all(rel.startswith(f"{lang}/") for rel in pages)
+    assert (bundle / "pagefind-ui.js").is_file()
+    assert (bundle / "pagefind-ui.css").is_file()
 
 
 @needs_pagefind
@@ -216,27 +227,34 @@ def test_a_program_that_writes_no_index_is_a_failure_too(tmp_path: Path, monkeyp
 
 
 def test_pagefind_runs_on_the_staging_folder_before_the_swap(tmp_path: Path, monkeypatch) -> None:
-    """The index is part of the new site when it appears: the old output is untouched while Pagefind runs."""
+    """The index is part of the new site when it appears: the old output is untouched while Pagefind runs.
+
+    Each run reads one shard's pages of the staging folder, through a folder of links made beside it.
+    """
     site = example_site(tmp_path)
     monkeypatch.setenv(search.ENV, str(tmp_path / "missing"))
     build_ok(site)
     out = site / "output"
     (out / "old-page.html").write_text("from the previous build", encoding="utf-8")
-    log = tmp_path / "seen.txt"
+    log = tmp_path / "seen"
+    log.mkdir()
     program = fake_pagefind(
         tmp_path,
-        f'echo "$2" > {log}\n'
-        f'test -f "{out}/old-page.html" && echo old-output-untouched >> {log}\n'
-        f'test -f "$2/ru/border-villages-water/index.html" && echo pages-written >> {log}\n'
+        f'seen="{log}/$$"\necho "$2" > "$seen"\n'
+        f'test -f "{out}/old-page.html" && echo old-output-untouched >> "$seen"\n'
+        'ls "$2" >> "$seen"\n'
         'mkdir -p "$4" && echo "{}" > "$4/pagefind-entry.json"\n',
     )
     monkeypatch.setenv(search.ENV, str(program))
     report = build_ok(site)
     assert not search_warnings(report)
-    folder, *seen = log.read_text(encoding="utf-8").split()
-    assert Path(folder).resolve() != out.resolve() and ".staging-" in Path(folder).name
-    assert seen == ["old-output-untouched", "pages-written"]
-    assert (out / "pagefind" / "pagefind-entry.json").is_file() and not (out / "old-page.html").exists()
+    runs = sorted(seen.read_text(encoding="utf-8").split() for seen in log.iterdir())
+    assert len(runs) == 2, "one run per shard: en/all and ru/all"
+    for folder, *seen in runs:
+        assert Path(folder).resolve().parent.parent == out.resolve().parent and ".staging-" in Path(folder).parent.name
+        assert seen[0] == "old-output-untouched"
+    assert sorted(seen for _, _, *seen in runs) == [["en"], ["ru"]], "each run sees one language's pages only"
+    assert (out / "pagefind" / "en" / "all" / "pagefind-entry.json").is_file() and not (out / "old-page.html").exists()
 
 
 def test_a_site_without_articles_is_not_indexed(make_site, monkeypatch, tmp_path: Path) -> None:
@@ -403,70 +421,176 @@ def test_the_same_site_gives_the_same_index(tmp_path: Path) -> None:
 
 
 @needs_pagefind
-def test_pointing_pagefind_at_the_article_pages_gives_the_same_index(built: Path, tmp_path: Path) -> None:
-    """Pagefind is told where the marked pages are (much faster); it must index exactly what it finds alone.
-
-    The reference is Pagefind itself, run by hand on the whole output with no glob.
-    """
+def test_each_shard_is_what_pagefind_makes_of_its_pages_alone(built: Path, tmp_path: Path) -> None:
+    """Pagefind reads each shard's pages through a folder of links; its index must be what it makes of them
+    in place. The reference is Pagefind itself, run by hand on the whole output for one language."""
     alone = tmp_path / "alone"
-    command = [search.executable(), "--site", str(built), "--output-path", str(alone), "--quiet"]
+    glob = "en/*/index.html"
+    command = [search.executable(), "--site", str(built), "--output-path", str(alone), "--glob", glob, "--quiet"]
     subprocess.run(command, check=True, capture_output=True)
 
     def bundle(folder: Path) -> dict[str, object]:
-        """Each file's bytes; the JSON entry file as data, since sitegen writes its languages sorted."""
-        return {name: json.loads(data) if name.endswith(".json") else data for name, data in snapshot(folder).items()}
+        """Each index file's bytes; the JSON entry file as data, since sitegen writes its languages sorted."""
+        return {
+            name: json.loads(data) if name.endswith(".json") else data
+            for name, data in snapshot(folder).items()
+            if name.startswith(("fragment/", "index/", "pagefind.")) or name == search.ENTRY
+        }
 
     assert any(name.endswith(".pf_fragment") for name in bundle(alone))
-    assert bundle(alone) == bundle(built / search.BUNDLE)
+    assert bundle(alone) == bundle(built / search.BUNDLE / "en" / "all")
 
 
-def test_pages_marked_outside_the_articles_widen_the_glob_to_every_page(tmp_path: Path) -> None:
-    def page(rel: str, marked: bool) -> None:
+def test_the_survey_finds_the_marked_articles_and_their_months(tmp_path: Path) -> None:
+    def page(rel: str, marked: bool, date: str | None = None) -> None:
         path = tmp_path / rel
         path.parent.mkdir(parents=True, exist_ok=True)
+        meta = f'<meta property="article:published_time" content="{date}">' if date else ""
         body = '<main data-pagefind-body="">' if marked else "<main>"
-        path.write_text(f"<!DOCTYPE html><html><body>{body}</main></body></html>", encoding="utf-8")
+        path.write_text(f"<!DOCTYPE html><html><head>{meta}</head><body>{body}</main></body></html>", encoding="utf-8")
 
     page("en/index.html", marked=False)
     page("en/tags/water/index.html", marked=False)
-    assert search._narrowest_glob(tmp_path) is None, "nothing marked: Pagefind indexes every page"
-    page("en/one/index.html", marked=True)
+    assert shards.survey(tmp_path) == {}, "nothing marked: Pagefind indexes every page, as one bundle"
+    page("en/one/index.html", marked=True, date="2024-03-05")
     page("ru/one/index.html", marked=True)
-    assert search._narrowest_glob(tmp_path) == search.ARTICLE_GLOB
+    page("ru/gone/index.html", marked=False, date="2020-01-01")
+    assert shards.survey(tmp_path) == {"en/one/index.html": "2024-03", "ru/one/index.html": None}
     page("en/tags/water/page/2/index.html", marked=True)  # a theme that indexes its listings too
-    assert search._narrowest_glob(tmp_path) is None
+    assert shards.survey(tmp_path) is None, "one whole index"
 
 
-@needs_pagefind
-def test_a_small_rebuild_indexes_again_only_the_languages_it_changed(tmp_path: Path, monkeypatch) -> None:
-    """Pagefind keeps languages apart: after one English edit only English is indexed again, and the
-    bundle is byte for byte what indexing the whole site gives."""
+def test_shards_split_a_language_by_year_quarter_and_month_past_the_limit(monkeypatch) -> None:
+    monkeypatch.setattr(shards, "LIMIT", 3)
+
+    def pages(lang: str, *months: str) -> dict[str, str | None]:
+        return {f"{lang}/a{number}-{month}/index.html": month for number, month in enumerate(months)}
+
+    small = pages("ru", "2020-01", "2021-05", "2022-07")
+    assert list(shards.assign(small)) == ["ru/all"], "a language within the limit is one shard"
+    big = pages("en", "2020-01", "2020-02", "2021-01", "2021-02", "2021-05", "2021-06", "2021-07")
+    big |= pages("en", *["2022-03"] * 4) | {"en/undated/index.html": None}
+    plan = shards.assign({**small, **big})
+    assert {name: len(found) for name, found in plan.items()} == {
+        "en/2020": 2,
+        "en/2021-q1": 2,
+        "en/2021-q2": 2,
+        "en/2021-q3": 1,
+        "en/2022-03": 4,  # a month is never split
+        "en/undated": 1,
+        "ru/all": 3,
+    }
+    assert shards.assign(dict(reversed(list({**small, **big}.items())))) == plan, "the same pages, the same shards"
+
+
+def _edit(site: Path, slug: str, lang: str, date: str | None = None) -> None:
+    path = site / "content" / "articles" / slug / f"{lang}.md"
+    text = path.read_text(encoding="utf-8")
+    if date is not None:
+        text = re.sub(r"^date: .*$", f"date: {date}", text, count=1, flags=re.MULTILINE)
+    path.write_text(text + "\nA sentence added later.\n", encoding="utf-8")
+
+
+@pytest.fixture
+def sharded(tmp_path: Path, monkeypatch) -> tuple[Path, list[str]]:
+    """A generated site of 40 articles over five years, in shards of at most 5 pages, built; and a list
+    each later Pagefind run adds its output folder to (relative to the bundle)."""
+    _require_pagefind()
+    monkeypatch.setattr(shards, "LIMIT", 5)
     site = generated_site(40, tmp_path / "site")
-    out = build_ok(site).out
-    bundle = out / search.BUNDLE
-    russian = next((bundle / "fragment").glob("ru_*.pf_fragment"))
-    before = russian.stat().st_ino
-    globs: list[str | None] = []
+    build_ok(site)
+    runs: list[str] = []
     run = search._run
 
-    def recorded(folder: Path, target: Path, program: str | None, glob: str | None = None):
-        globs.append(glob)
-        return run(folder, target, program, glob)
+    def recorded(asked: list, program: str | None, bundle: Path):
+        runs.extend(target.relative_to(bundle).as_posix() for _, target, _ in asked)
+        return run(asked, program, bundle)
 
     monkeypatch.setattr(search, "_run", recorded)
-    article = site / "content" / "articles" / "article-00007" / "en.md"
-    article.write_text(article.read_text(encoding="utf-8") + "\nA sentence added later.\n", encoding="utf-8")
-    report = build_ok(site)
-    assert 0 < report.rendered < report.files / 10, "a patch, not a new folder"
-    assert globs == ["en/*/index.html"]
-    assert russian.stat().st_ino == before, "the Russian index was kept, not written again"
+    return site, runs
 
-    whole, problems = search.prepare(out)  # every language, as a clean build indexes
+
+def _same_as_a_clean_build(out: Path) -> None:
+    """The patched bundle is byte for byte the one indexing the whole site from scratch gives."""
+    whole, problems = search.prepare(out)
     assert not problems and whole is not None
     try:
-        assert snapshot(bundle) == snapshot(whole)
+        assert snapshot(out / search.BUNDLE) == snapshot(whole)
     finally:
         shutil.rmtree(whole)
+
+
+def _holding(bundle: Path) -> dict[str, str]:
+    """Each indexed page and the shard holding it."""
+    listed = json.loads((bundle / shards.MANIFEST).read_text(encoding="utf-8"))["languages"]
+    return {rel: name for names in listed.values() for name in names for rel in shards.read_pages(bundle, name)}
+
+
+def test_a_small_rebuild_indexes_again_only_the_shard_of_the_edited_article(sharded) -> None:
+    site, runs = sharded
+    out = site / "output"
+    bundle = out / search.BUNDLE
+    listed = json.loads((bundle / shards.MANIFEST).read_text(encoding="utf-8"))
+    assert len(listed["languages"]["en"]) > 5 and listed["words"] == {"en": "en/words", "ru": "ru/words"}
+    shard = _holding(bundle)["en/article-00007/index.html"]
+    others = [path for path in bundle.rglob("*.pf_fragment") if not path.is_relative_to(bundle / shard)]
+    inodes = {path: path.stat().st_ino for path in others if "words" not in path.parts}
+    _edit(site, "article-00007", "en")
+    report = build_ok(site)
+    assert 0 < report.rendered < report.files / 10, "a patch, not a new folder"
+    assert runs == [shard, "en/words"], "one shard, and the language's vocabulary"
+    assert all(path.stat().st_ino == inode for path, inode in inodes.items()), "the other shards were kept"
+    _same_as_a_clean_build(out)
+
+
+def _dates(site: Path) -> list[tuple[str, str]]:
+    """Each article's English date and slug, oldest first."""
+    found = []
+    for path in (site / "content" / "articles").glob("*/en.md"):
+        date = re.search(r"^date: (.*)$", path.read_text(encoding="utf-8"), flags=re.MULTILINE)
+        assert date
+        found.append((date[1], path.parent.name))
+    return sorted(found)
+
+
+def test_an_article_moving_to_another_year_indexes_again_the_shards_it_leaves_and_joins(sharded) -> None:
+    site, runs = sharded
+    bundle = site / "output" / search.BUNDLE
+    before = _holding(bundle)
+    dates = _dates(site)
+    # The last article of a year moves to the first of January: the order of every listing stays as it was.
+    (_, slug), (later, _) = next(pair for pair in itertools.pairwise(dates) if pair[0][0][:4] != pair[1][0][:4])
+    new_year = f"{later[:4]}-01-01"
+    assert later > new_year
+    _edit(site, slug, "en", date=new_year)
+    build_ok(site)
+    now = _holding(bundle)[f"en/{slug}/index.html"]
+    assert now != before[f"en/{slug}/index.html"] and now.startswith(f"en/{later[:4]}")
+    left = before[f"en/{slug}/index.html"]
+    assert sorted(runs) == sorted({now, "en/words"} | ({left} if (bundle / left).exists() else set()))
+    _same_as_a_clean_build(site / "output")
+
+
+def test_pages_removed_leave_their_shards_and_an_empty_shard_goes(sharded) -> None:
+    """The patch of a build that removes an article's pages, made as the build makes it (the index's
+    changes staged with the pages, then applied under one commit)."""
+    site, runs = sharded
+    out = site / "output"
+    bundle = out / search.BUNDLE
+    before = _holding(bundle)
+    single = next(name for name in sorted(set(before.values())) if len(shards.read_pages(bundle, name)) == 1)
+    slug = next(iter(shards.read_pages(bundle, single))).split("/")[1]  # an article alone in its shard
+    pages = [f"{lang}/{slug}/index.html" for lang in ("en", "ru")]
+    alone = {name for name in set(before.values()) if set(shards.read_pages(bundle, name)) <= set(pages)}
+    with output.Stage(out, patch=True) as stage:
+        dropped = search.patch(out, stage.folder, pages, pages)
+        stage.apply([*pages, *dropped])
+    assert not set(pages) & set(_holding(bundle))
+    assert sorted(runs) == sorted({before[page] for page in pages} - alone | {"en/words", "ru/words"})
+    assert alone and not any((bundle / name).exists() for name in alone), "a shard left without pages goes"
+    listed = json.loads((bundle / shards.MANIFEST).read_text(encoding="utf-8"))["languages"]
+    assert not alone & {name for names in listed.values() for name in names}
+    _same_as_a_clean_build(out)
 
 
 def test_pagefind_dies_with_a_build_killed_while_it_runs(tmp_path: Path) -> None:
@@ -504,3 +628,50 @@ def _alive(pid: int) -> bool:
             return status.read().split(") ", 1)[1][0] != "Z"
     except FileNotFoundError:
         return False
+
+
+# -- Shards searched as one index, in a real browser -------------------------------------
+
+#: Words some articles hold and others not, in other years: the case a shard answers differently alone.
+RARE = {7: "hydrologist Zangezur", 12: "Zangezur", 23: "hydrologist", 31: "Lachin corridor"}
+QUERIES = ["border", "water pipeline", "pipel", "hydrologist", "hydro", "zangezur", "lachin", "corridor lachin"]
+QUERIES += ["nowhere", '"border talks"']
+SEARCH = """async ([module, queries]) => {
+  const pagefind = await import(module);
+  await pagefind.options({ baseUrl: "/" });
+  const found = {};
+  for (const query of queries) {
+    const response = await pagefind.search(query);
+    found[query] = (await Promise.all(response.results.map((result) => result.data()))).map((data) => data.url).sort();
+  }
+  return found;
+}"""
+
+
+@needs_pagefind
+@pytest.mark.browser
+def test_the_shards_find_what_a_single_index_finds(browser, tmp_path: Path, monkeypatch) -> None:
+    """Every query gives the pages one whole index gives: the shards' pages, merged, with none of the pages
+    a shard without the word would answer with alone."""
+    monkeypatch.setattr(shards, "LIMIT", 5)
+    site = generated_site(40, tmp_path / "site")
+    for number, words in RARE.items():
+        path = site / "content" / "articles" / f"article-{number:05d}" / "en.md"
+        path.write_text(path.read_text(encoding="utf-8") + f"\nThe {words} question.\n", encoding="utf-8")
+    out = build_ok(site).out
+    assert len(json.loads((out / search.BUNDLE / shards.MANIFEST).read_text(encoding="utf-8"))["languages"]["en"]) > 5
+    whole = out / "whole"  # the reference: Pagefind run by hand on every article page at once
+    command = [search.executable(), "--site", str(out), "--output-path", str(whole), "--glob", "*/*/index.html"]
+    subprocess.run([*command, "--quiet"], check=True, capture_output=True)
+    with static_server(out) as url:
+        page = browser.new_page()
+        page.goto(url + "en/search/")
+        sharded = page.evaluate(SEARCH, [url + "pagefind/pagefind.js", QUERIES])
+        single = page.evaluate(SEARCH, [url + "whole/pagefind.js", QUERIES])
+        assert sharded == single
+        assert len(single["hydrologist"]) == 2 and len(single["zangezur"]) == 2 and single["nowhere"] == []
+        assert len(single["border"]) > 20
+        page.goto(url + "en/search/?q=zangezur")
+        page.wait_for_selector(RESULT)
+        assert page.locator(".pagefind-ui__message").inner_text().startswith("2 results for")
+        page.close()
