@@ -358,8 +358,7 @@ def _translation(
         return None
     document = frontmatter.split(text, rel)
     problems.extend(document.problems)
-    front = document.front
-    if front is None:
+    if (front := document.front) is None:
         return None
     quotes = config.quotes.get(lang, "")
     body = markup.parse_body(document.body, rel, document.body_line, config.raw_html, quotes)
