@@ -170,7 +170,7 @@ def load_article(
     if article is not None:
         problems += staleness.check(site_dir, article)
         article = staleness.behind(site_dir, article) if config.stale_notice else article
-    signs = article is not None and (config.require_review or any(t.reviewed_line for t in article.translations))
+    signs = article is not None and (bool(config.require_review) or any(t.reviewed_line for t in article.translations))
     left_out: tuple[str, ...] = ()
     if article is not None and not drafts and any(t.draft for t in article.translations):
         published = tuple(t for t in article.translations if not t.draft)

@@ -183,6 +183,21 @@ def test_review_sign_then_build_with_require_review(make_site):
     assert f"{SLUG}/en.md:13:3: error: the text changed after Baku's sign-off by 'leyla' on " in changed.stderr
 
 
+def test_an_edit_of_editors_yaml_alone_is_seen_by_a_cached_rebuild(make_site):
+    """editors.yaml is not part of an article folder's cache key: the check against it runs on every build."""
+    site = make_site(site_files(extra="reviewed:\n  baku: anan\n"))
+    refused = invoke("build", "--site", str(site))
+    assert refused.exit_code == 1
+    assert f"{SLUG}/en.md:5:3: error: 'anan' is not an editor for baku" in refused.stderr
+    editors = site / "content/editors.yaml"
+    editors.write_text(EDITORS + "anan:\n  city: baku\n  name: Anan Aliyev\n", encoding="utf-8")
+    built = invoke("build", "--site", str(site))
+    assert built.exit_code == 0, built.stderr
+    assert "not recorded by 'sitegen review sign'" in built.stderr  # a warning: the site requires none
+    editors.write_text(EDITORS, encoding="utf-8")
+    assert invoke("build", "--site", str(site)).exit_code == 1
+
+
 def test_review_sign_refuses_an_editor_of_another_city(make_site):
     site = make_site(site_files())
     wrong = invoke("review", "sign", "claim", "baku", "anna", "--site", str(site))
