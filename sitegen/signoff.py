@@ -21,8 +21,10 @@ so nobody has to sign it yet; publishing a draft language changes the signed
 text, so the article is signed again. Without ``require_review`` an invalid
 sign-off is a warning.
 
-:func:`signoff_state` is the API that commands, checks and the preview's
-review page share.
+:func:`signoff_state` is the API that commands and the preview's review page
+share. :func:`review` reads the same once per article, with the article
+(``Article.review``, kept by the build cache and the preview per folder), so
+the site-wide :func:`check` that runs on every save opens no article file.
 """
 
 from __future__ import annotations
