@@ -1,21 +1,20 @@
 """``sitegen.toml`` read against a declared schema into a :class:`SiteConfig`.
 
-Every key the generator understands is listed in :data:`KEYS` with what it
-means; README's "Site config" section is written from the same list.
+Every key the generator understands is declared in :mod:`sitegen.schema`
+(``KEYS``) with what it means; this module reads each value and checks it.
 """
 
 from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from . import localization, sources, tomllines
 from .errors import Diagnostic, Location, did_you_mean, error, warning
 from .model import MAX_DATA_SIZE, City, SiteConfig
+from .schema import KEYS, unknown_keys
 from .slugs import MAX_LENGTH, slugify
 from .tomllines import KeyLines
 
@@ -28,79 +27,6 @@ COLOUR = re.compile(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?")
 #: Formatting locale per language when the site names none: British English
 #: gives "5 June 2023", the form newsrooms in the region write.
 DEFAULT_LOCALES = {"en": "en_GB"}
-
-
-@dataclass(frozen=True, slots=True)
-class Key:
-    kind: str
-    doc: str
-    required: bool = False
-    #: A table whose keys are declared here; any other key in it is an error.
-    keys: Mapping[str, Key] | None = None
-    #: A table of tables (``[cities.<id>]``): every inner table may hold these keys only.
-    each: Mapping[str, Key] | None = None
-
-
-MARKDOWN_KEYS: dict[str, Key] = {
-    "raw_html": Key("bool", "true passes raw HTML in articles through, sanitised (default false)."),
-}
-
-CITY_KEYS: dict[str, Key] = {
-    "name": Key("localized", 'The city\'s name per language: { en = "Baku", ru = "Баку" }.', required=True),
-    "colour": Key("colour", "The city's colour in the comparison, #rgb or #rrggbb (default: from the theme)."),
-    "color": Key("colour", "Another spelling of 'colour'."),
-}
-
-TAG_KEYS: dict[str, Key] = {
-    "name": Key("localized", 'The tag\'s name per language: { en = "Karabakh", ru = "Карабах" }.', required=True),
-}
-
-KEYS: dict[str, Key] = {
-    "title": Key("localized", 'Site title per language: { en = "…", ru = "…" }.', required=True),
-    "base_url": Key("url", "Absolute URL the site is published at; may carry a sub-path.", required=True),
-    "languages": Key("languages", "Language codes Babel knows; the first is the default.", required=True),
-    "cities": Key(
-        "cities",
-        '[cities.<id>] tables with name = { <lang> = "…" }; table order = column order.',
-        required=True,
-        each=CITY_KEYS,
-    ),
-    "description": Key("localized", "One-line description per language, for the home page and metadata."),
-    "per_page": Key("int", "Articles per page on the language home pages (default 10)."),
-    "feed_size": Key("int", "Entries in each Atom feed, newest first (default 20)."),
-    "markdown": Key("table", "[markdown] raw_html = true passes raw HTML in articles through.", keys=MARKDOWN_KEYS),
-    "search": Key("bool", "false leaves out full-text search: no search box, page or index (default true)."),
-    "balance_bar": Key(
-        "bool", "true shows readers, on each article, the share of words each city is given (default false)."
-    ),
-    "stale_notice": Key(
-        "bool",
-        "true tells readers, on a translation's page, when a text of it is older than its source (default false).",
-    ),
-    "require_review": Key(
-        "cities-list",
-        'City ids whose editor must sign each published article off, e.g. ["yerevan", "baku"] (default none).',
-    ),
-    "locales": Key(
-        "table", 'Babel locale used to format dates per language, e.g. en = "en_US" (default en_GB for en).'
-    ),
-    "params": Key(
-        "table", "Free settings for themes (site.params in templates); sitegen reads none of them, so anything goes."
-    ),
-    "quotes": Key(
-        "table",
-        'Quotation marks per language, four: double open, close, single open, close, e.g. az = "«»„“"'
-        " (default: CLDR's for the language).",
-    ),
-    "tags": Key(
-        "tags",
-        '[tags.<slug>] tables with name = { <lang> = "…" }: how a tag is shown in each language.',
-        each=TAG_KEYS,
-    ),
-}
-
-#: Said with every unknown top-level key: where a setting that sitegen does not read belongs.
-PARAMS_HINT = "settings that sitegen does not read go in [params]"
 
 
 def load(site_dir: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
@@ -132,7 +58,7 @@ def _validate(data: dict[str, Any], lines: KeyLines) -> tuple[SiteConfig | None,
     for name, key in KEYS.items():
         if key.required and name not in data:
             problems.append(error(lines.at(), f"missing required key '{name}'", key.doc))
-    _unknown_keys(data, KEYS, (), lines, problems)
+    unknown_keys(data, KEYS, (), lines, problems)
 
     languages = _languages(data.get("languages"), lines, problems)
     base_url = _base_url(data.get("base_url"), lines, problems)
@@ -242,34 +168,6 @@ def _locales(
         else:
             locales[lang] = locale
     return {lang: locale for lang, locale in locales.items() if lang in languages}
-
-
-def _unknown_keys(
-    table: dict[str, Any],
-    schema: Mapping[str, Key],
-    path: tuple[str, ...],
-    lines: KeyLines,
-    problems: list[Diagnostic],
-) -> None:
-    """Every key of ``table`` (at ``path``) that ``schema`` does not declare is an error, nested tables included.
-
-    A typo must not pass as a default silently; ``[params]`` is the one table
-    where any key goes.
-    """
-    for name, value in table.items():
-        key = schema.get(name)
-        if key is None:
-            where = f" in [{'.'.join(path)}]" if path else ""
-            hint = did_you_mean(name, schema)
-            if not path:
-                hint += f" {PARAMS_HINT.capitalize()}." if hint.endswith("?") else f"; {PARAMS_HINT}"
-            problems.append(error(lines.at(*path, name), f"unknown key '{name}'{where}", hint))
-        elif key.keys is not None and isinstance(value, dict):
-            _unknown_keys(value, key.keys, (*path, name), lines, problems)
-        elif key.each is not None and isinstance(value, dict):
-            for inner, fields in value.items():
-                if isinstance(fields, dict):
-                    _unknown_keys(fields, key.each, (*path, name, inner), lines, problems)
 
 
 def _languages(value: Any, lines: KeyLines, problems: list[Diagnostic]) -> tuple[str, ...]:

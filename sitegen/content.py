@@ -170,13 +170,15 @@ def load_article(
     if article is not None:
         problems += staleness.check(site_dir, article)
         article = staleness.behind(site_dir, article) if config.stale_notice else article
-    if article is None or drafts:
-        return article, problems, ()
-    published = tuple(t for t in article.translations if not t.draft)
-    if len(published) == len(article.translations):
-        return article, problems, ()
-    left_out = tuple(t.source.path for t in article.translations if t.draft)
-    return (replace(article, translations=published) if published else None), problems, left_out
+    signs = article is not None and (bool(config.require_review) or any(t.reviewed_line for t in article.translations))
+    left_out: tuple[str, ...] = ()
+    if article is not None and not drafts and any(t.draft for t in article.translations):
+        published = tuple(t for t in article.translations if not t.draft)
+        left_out = tuple(t.source.path for t in article.translations if t.draft)
+        article = replace(article, translations=published) if published else None
+    if article is not None and signs:  # the sign-off's per-article part, so that the site-wide check reads no file
+        article = replace(article, review=signoff.review(site_dir, config, article))
+    return article, problems, left_out
 
 
 @dataclass(frozen=True, slots=True)
@@ -356,8 +358,7 @@ def _translation(
         return None
     document = frontmatter.split(text, rel)
     problems.extend(document.problems)
-    front = document.front
-    if front is None:
+    if (front := document.front) is None:
         return None
     quotes = config.quotes.get(lang, "")
     body = markup.parse_body(document.body, rel, document.body_line, config.raw_html, quotes)
@@ -389,6 +390,7 @@ def _translation(
         source=Location(rel, 1),
         links=body.links,
         digest=_digest(text, voices, config.raw_html, quotes),
+        reviewed_line=signoff.reviewed_line(text),
         own_words=(
             (title, front.at("title")),
             (summary, front.at("summary")),

@@ -112,30 +112,9 @@ def read(
     mapping it should be (by default, an article's front matter).
     """
     text = text.translate(_YAML_ONLY_BREAKS)
-    try:
-        node = yaml.compose(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = first_line + (mark.line if mark else 0)
-        problem = (exc.problem or "invalid YAML").strip()
-        source = text.split("\n")
-        bad_line = source[mark.line] if mark and mark.line < len(source) else ""
-        hint = (
-            "indent with spaces, not tabs"
-            if "\t" in bad_line
-            else "put text that holds ': ' or starts with a quote, '[' or '{' in double quotes"
-        )
-        return None, (error(Location(path, line), f"invalid YAML: {problem}", hint),)
-    except yaml.reader.ReaderError:  # a control character; PyYAML says where only as an offset
-        bad = yaml.reader.Reader.NON_PRINTABLE.search(text)
-        offset = bad.start() if bad else 0
-        where = Location(path, first_line + text.count("\n", 0, offset), offset - text.rfind("\n", 0, offset))
-        named = f"the control character U+{ord(bad.group()):04X}" if bad else "a control character"
-        return None, (error(where, f"invalid YAML: {named} is not allowed", "delete it (pasted text can hide one)"),)
-    except yaml.YAMLError as exc:
-        return None, (error(Location(path, first_line), f"invalid YAML: {exc}"),)
-    except RecursionError:
-        return None, (error(Location(path, first_line), f"{what} is nested too deeply"),)
+    node, problem = _compose(text, path, first_line, what)
+    if problem is not None:
+        return None, (problem,)
     if node is None:
         return None, (
             error(Location(path, first_line), "the front matter is empty", "it needs at least title, date and voices"),
@@ -155,6 +134,34 @@ def read(
         return None, (*converter.problems, error(exc.location, str(exc)))
     front = FrontMatter(data, converter.lines, frozenset(converter.invalid), path, first_line)
     return front, tuple(converter.problems)
+
+
+def _compose(text: str, path: str, first_line: int, what: str) -> tuple[yaml.Node | None, Diagnostic | None]:
+    """The YAML's node tree (``None`` when the text is empty), or the error that stops it being read, located."""
+    try:
+        return yaml.compose(text, Loader=_Loader), None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + (mark.line if mark else 0)
+        problem = (exc.problem or "invalid YAML").strip()
+        source = text.split("\n")
+        bad_line = source[mark.line] if mark and mark.line < len(source) else ""
+        hint = (
+            "indent with spaces, not tabs"
+            if "\t" in bad_line
+            else "put text that holds ': ' or starts with a quote, '[' or '{' in double quotes"
+        )
+        return None, error(Location(path, line), f"invalid YAML: {problem}", hint)
+    except yaml.reader.ReaderError:  # a control character; PyYAML says where only as an offset
+        bad = yaml.reader.Reader.NON_PRINTABLE.search(text)
+        offset = bad.start() if bad else 0
+        where = Location(path, first_line + text.count("\n", 0, offset), offset - text.rfind("\n", 0, offset))
+        named = f"the control character U+{ord(bad.group()):04X}" if bad else "a control character"
+        return None, error(where, f"invalid YAML: {named} is not allowed", "delete it (pasted text can hide one)")
+    except yaml.YAMLError as exc:
+        return None, error(Location(path, first_line), f"invalid YAML: {exc}")
+    except RecursionError:
+        return None, error(Location(path, first_line), f"{what} is nested too deeply")
 
 
 def _is_prose(keys: Path) -> bool:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .errors import Location, compact_pickle
+from .errors import Diagnostic, Location, compact_pickle
 
 #: Where a site keeps its articles and its people registry.
 ARTICLES = Path("content") / "articles"
@@ -165,6 +165,9 @@ class Translation:
     #: A text of this translation is older than its source (see :mod:`sitegen.staleness`); set only
     #: when the site shows readers a notice of it (``stale_notice = true``).
     behind: bool = False
+    #: The line of the file's first ``reviewed:`` line (0: none); only the article's source file signs
+    #: it off (see :mod:`sitegen.signoff`), so reading the article learns whether it has a sign-off at all.
+    reviewed_line: int = 0
     #: Voices and points by id, made once from ``voices`` and ``points`` (the first of an id wins):
     #: templates look one up for every passage, and a linear search made pages quadratic.
     _voices: dict[str, Voice] = field(init=False, repr=False, compare=False)
@@ -185,6 +188,41 @@ class Translation:
         return self.date.date() if isinstance(self.date, dt.datetime) else self.date
 
 
+@dataclass(frozen=True, slots=True)
+class Side:
+    """One city's sign-off of an article (see :mod:`sitegen.signoff`)."""
+
+    city: str
+    #: The editor the front matter names, or None.
+    editor: str | None
+    #: Recorded by ``sitegen review sign`` for this editor, and the text unchanged since.
+    valid: bool
+    #: The city is listed in ``require_review``.
+    required: bool
+    #: Where ``reviewed.<city>`` stands, or the source file's first line.
+    location: Location
+    #: The day the sign-off was recorded ("" when it was not).
+    signed: str = ""
+    #: Why it is not valid: "unsigned", "unrecorded" (front matter only, or another editor) or "changed".
+    problem: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """What an article's own files and lock say of its sign-off, read once with the article.
+
+    The editors list (``content/editors.yaml``) is not in it: whether each
+    named editor edits for that city is the site-wide check's, from these values.
+    """
+
+    #: Each ``reviewed.<city>: <editor>`` of the source file, with where it stands.
+    named: tuple[tuple[str, str, Location], ...]
+    #: A warning for each translation's file that holds ``reviewed:``, which signs nothing there.
+    elsewhere: tuple[Diagnostic, ...]
+    #: Each city that is required or named, in the config's city order.
+    sides: tuple[Side, ...]
+
+
 @compact_pickle
 @dataclass(frozen=True, slots=True)
 class Article:
@@ -194,6 +232,9 @@ class Article:
     translations: tuple[Translation, ...]
     assets: tuple[str, ...] = ()
     folder: str = ""
+    #: Its sign-off as its files say it (see :mod:`sitegen.signoff`); None when no file of it holds
+    #: ``reviewed:`` and the site requires none.
+    review: Review | None = None
 
     def translation(self, lang: str) -> Translation | None:
         for translation in self.translations:  # a loop: called for every article on every listing

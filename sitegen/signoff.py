@@ -21,8 +21,10 @@ so nobody has to sign it yet; publishing a draft language changes the signed
 text, so the article is signed again. Without ``require_review`` an invalid
 sign-off is a warning.
 
-:func:`signoff_state` is the API that commands, checks and the preview's
-review page share.
+:func:`signoff_state` is the API that commands and the preview's review page
+share. :func:`review` reads the same once per article, with the article
+(``Article.review``, kept by the build cache and the preview per folder), so
+the site-wide :func:`check` that runs on every save opens no article file.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -38,30 +40,12 @@ from . import editors as editors_stage
 from . import frontmatter, lockfile
 from .errors import Diagnostic, Location, did_you_mean, error, expected_one_of, warning
 from .frontmatter import FrontMatter
-from .model import Article, Site, SiteConfig
+from .model import Article, Review, Side, Site, SiteConfig
 
 FIELD = "reviewed"
 _BLOCK_START = re.compile(rf"^{FIELD}[ \t]*:")
+_ANY_LINE = re.compile(rf"^{FIELD}[ \t]*:", re.M)
 _FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
-
-
-@dataclass(frozen=True, slots=True)
-class Side:
-    """One city's sign-off of an article."""
-
-    city: str
-    #: The editor the front matter names, or None.
-    editor: str | None
-    #: Recorded by ``sitegen review sign`` for this editor, and the text unchanged since.
-    valid: bool
-    #: The city is listed in ``require_review``.
-    required: bool
-    #: Where ``reviewed.<city>`` stands, or the source file's first line.
-    location: Location
-    #: The day the sign-off was recorded ("" when it was not).
-    signed: str = ""
-    #: Why it is not valid: "unsigned", "unrecorded" (front matter only, or another editor) or "changed".
-    problem: str = ""
 
 
 def signoff_state(site_dir: Path, config: SiteConfig, article: Article) -> list[Side]:
@@ -69,6 +53,32 @@ def signoff_state(site_dir: Path, config: SiteConfig, article: Article) -> list[
     path, front = _source_front(site_dir, config, article)
     if path is None:
         return []
+    return _sides(site_dir, config, article, path, front)
+
+
+def review(site_dir: Path, config: SiteConfig, article: Article) -> Review | None:
+    """What the site-wide check needs of one article's files and lock; None when it has no source file.
+
+    Read once with the article (``content.load_article``), so that the check,
+    which runs on every build and save, reads no article file.
+    """
+    path, front = _source_front(site_dir, config, article, needed=bool(config.require_review))
+    if path is None:
+        return None
+    elsewhere = tuple(_elsewhere(site_dir, article, path))
+    if front is None:
+        return Review((), elsewhere, ())
+    named = tuple((city, editor, front.at(FIELD, city)) for city, editor in _named(front).items())
+    return Review(named, elsewhere, tuple(_sides(site_dir, config, article, path, front)))
+
+
+def reviewed_line(text: str) -> int:
+    """The line of the first ``reviewed:`` line in ``text``, 0 when there is none."""
+    match = _ANY_LINE.search(text)
+    return text.count("\n", 0, match.start()) + 1 if match else 0
+
+
+def _sides(site_dir: Path, config: SiteConfig, article: Article, path: str, front: FrontMatter | None) -> list[Side]:
     named = _named(front)
     lock, _ = lockfile.read(site_dir / path.rpartition("/")[0], path.rpartition("/")[0])
     current = signed_digest(site_dir, config, article)
@@ -112,20 +122,20 @@ def signed_digest(site_dir: Path, config: SiteConfig, article: Article) -> str:
 
 
 def check(site: Site, site_dir: Path) -> list[Diagnostic]:
-    """The editors list's problems, each ``reviewed:`` entry's, and each required sign-off that is missing."""
+    """The editors list's problems, each ``reviewed:`` entry's, and each required sign-off that is missing.
+
+    Each article's part comes from ``article.review``, read with the article: no article file is read here.
+    """
     known, problems = editors_stage.load(site.config, site_dir)
     if not site.config.require_review and not known and not problems:
         return problems  # a site that does not sign off pays nothing for it
     for article in site.articles:
-        path, front = _source_front(site_dir, site.config, article, needed=bool(site.config.require_review))
-        if path is None:
+        if article.review is None:
             continue
-        problems += _elsewhere(site_dir, article, path)
-        if front is None:
-            continue
-        problems += _entries(site.config, front, known)
+        problems += article.review.elsewhere
+        problems += _entries(site.config, article.review.named, known)
         published = any(not t.draft for t in article.translations)
-        for side in signoff_state(site_dir, site.config, article):
+        for side in article.review.sides:
             if side.valid or (side.editor is None and not (side.required and published)):
                 continue
             problems.append(_unsigned(site.config, article.slug, side, published))
@@ -197,8 +207,7 @@ def _elsewhere(site_dir: Path, article: Article, source: str) -> list[Diagnostic
             text = (site_dir / translation.source.path).read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError):
             continue
-        if match := re.search(rf"^{FIELD}[ \t]*:", text, re.M):
-            line = text.count("\n", 0, match.start()) + 1
+        if line := reviewed_line(text):
             problems.append(
                 warning(
                     Location(translation.source.path, line),
@@ -235,19 +244,19 @@ def _unsigned(config: SiteConfig, slug: str, side: Side, published: bool) -> Dia
     )
 
 
-def _entries(config: SiteConfig, front: FrontMatter, known: dict[str, editors_stage.Editor]) -> list[Diagnostic]:
+def _entries(
+    config: SiteConfig, named: tuple[tuple[str, str, Location], ...], known: dict[str, editors_stage.Editor]
+) -> list[Diagnostic]:
     """Each editor ``reviewed:`` names edits for its city (the field's shape is :func:`fields.reviewed`'s check)."""
     problems = []
-    for city, editor in _named(front).items():
+    for city, editor, where in named:
         if config.city(city) is None or (editor in known and known[editor].city == city):
             continue
         ours = [e.id for e in known.values() if e.city == city]
         hint = (did_you_mean(editor, ours) if ours else "") or f"add the editor to {editors_stage.FILE.as_posix()}"
         if editor in known:
             hint = f"'{editor}' edits for {known[editor].city}; " + (expected_one_of(ours) or hint)
-        problems.append(
-            error(front.at(FIELD, city), f"'{editor}' is not an editor for {city} in content/editors.yaml", hint)
-        )
+        problems.append(error(where, f"'{editor}' is not an editor for {city} in content/editors.yaml", hint))
     return problems
 
 
@@ -274,7 +283,7 @@ def _source_front(
         except (OSError, UnicodeDecodeError):
             continue
         rel_path = f"{rel}/{lang}.md"
-        if not needed and not re.search(rf"^{FIELD}[ \t]*:", text, re.M):
+        if not needed and not _ANY_LINE.search(text):
             return rel_path, None
         front: Any = frontmatter.split(text.replace("\r\n", "\n").replace("\r", "\n"), rel_path).front
         return rel_path, front

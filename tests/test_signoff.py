@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sys
 from pathlib import Path
 
 from sitegen import config as config_stage
@@ -118,6 +119,47 @@ def test_without_require_review_an_unsigned_article_says_nothing(make_site):
     assert problems == []
 
 
+#: Paths opened under content/articles/ while ``_OPENS`` is watching (an audit hook cannot be removed, so it
+#: is added once and records only while a test holds a list here).
+_OPENS: list[list[str]] = []
+
+
+def _record_opens(event: str, args: tuple) -> None:
+    if _OPENS and event == "open" and isinstance(args[0], str | bytes | Path):
+        path = Path(args[0] if not isinstance(args[0], bytes) else args[0].decode())
+        if "content/articles" in path.as_posix():
+            _OPENS[0].append(path.as_posix())
+
+
+sys.addaudithook(_record_opens)
+
+
+def test_the_site_wide_check_reads_no_article_file(make_site):
+    """The per-article sign-off is read with the article (and kept with it by the build cache and the
+    preview): the site-wide step, which runs on every build and save, only compares it with editors.yaml."""
+    files = site_files(extra="reviewed:\n  yerevan: anna\n  baku: anan\n", ru_extra="reviewed: {baku: leyla}\n")
+    site = make_site(files, config=REQUIRED)
+    config, _ = config_stage.load(site)
+    loaded, found, names = content.read(config, site, drafts=True)
+    assert found == [] and loaded.article("claim") is not None
+    opened: list[str] = []
+    _OPENS.append(opened)
+    try:
+        problems = content.check(loaded, names, site)
+    finally:
+        _OPENS.clear()
+    assert opened == []
+    assert sorted(str(p) for p in problems) == [
+        f"{SLUG}/en.md:5:3: error: the sign-off for Yerevan by 'anna' was not recorded by 'sitegen review sign' "
+        "(require_review in sitegen.toml) (the editor runs: sitegen review sign claim yerevan anna)",
+        f"{SLUG}/en.md:6:3: error: 'anan' is not an editor for baku in content/editors.yaml (expected one of: leyla)",
+        f"{SLUG}/en.md:6:3: error: the sign-off for Baku by 'anan' was not recorded by 'sitegen review sign' "
+        "(require_review in sitegen.toml) (the editor runs: sitegen review sign claim baku anan)",
+        f"{SLUG}/ru.md:4: warning: 'reviewed' is read from en.md only: here it signs nothing "
+        "(remove it: a sign-off covers every language, and 'sitegen review sign' writes it into en.md)",
+    ]
+
+
 # -- the commands ----------------------------------------------------------------------------------
 
 
@@ -139,6 +181,21 @@ def test_review_sign_then_build_with_require_review(make_site):
     changed = invoke("build", "--site", str(site))
     assert changed.exit_code == 1
     assert f"{SLUG}/en.md:13:3: error: the text changed after Baku's sign-off by 'leyla' on " in changed.stderr
+
+
+def test_an_edit_of_editors_yaml_alone_is_seen_by_a_cached_rebuild(make_site):
+    """editors.yaml is not part of an article folder's cache key: the check against it runs on every build."""
+    site = make_site(site_files(extra="reviewed:\n  baku: anan\n"))
+    refused = invoke("build", "--site", str(site))
+    assert refused.exit_code == 1
+    assert f"{SLUG}/en.md:5:3: error: 'anan' is not an editor for baku" in refused.stderr
+    editors = site / "content/editors.yaml"
+    editors.write_text(EDITORS + "anan:\n  city: baku\n  name: Anan Aliyev\n", encoding="utf-8")
+    built = invoke("build", "--site", str(site))
+    assert built.exit_code == 0, built.stderr
+    assert "not recorded by 'sitegen review sign'" in built.stderr  # a warning: the site requires none
+    editors.write_text(EDITORS, encoding="utf-8")
+    assert invoke("build", "--site", str(site)).exit_code == 1
 
 
 def test_review_sign_refuses_an_editor_of_another_city(make_site):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 
@@ -10,9 +9,9 @@ import click
 
 from .. import balance, balance_report, content
 from .. import config as config_stage
-from ..errors import Diagnostic, did_you_mean, printable
+from ..errors import did_you_mean
 from ..model import Site
-from .common import resolve_site, site_option
+from .common import json_text, resolve_site, show, site_option
 
 
 @click.command("balance")
@@ -54,7 +53,7 @@ def balance_command(
         _known(site, slug, lang)
     report = balance.site_balance(site, lang, tuple(dict.fromkeys(slugs)))
     if output_format == "json":
-        result = _json_text(balance_report.as_json(report))
+        result = json_text(balance_report.as_json(report)) + "\n"
     elif output_format == "html":
         result = balance_report.page(report, site.config, chosen=bool(slugs))
     else:
@@ -75,7 +74,7 @@ def _load(site_dir: Path, drafts: bool) -> Site:
     errors = [problem for problem in problems if problem.is_error]
     if site is None or errors:
         for problem in problems:
-            _show(problem)
+            show(problem)
         click.secho(
             f"{len(errors)} error{'' if len(errors) == 1 else 's'}: fix them, then count again", fg="red", err=True
         )
@@ -90,21 +89,3 @@ def _known(site: Site, slug: str, lang: str) -> None:
         raise click.UsageError(f"no article '{slug}' in content/articles/" + (f"; {hint}" if hint else ""))
     if article.translation(lang) is None:
         raise click.UsageError(f"article '{slug}' has no '{lang}' version; it has {', '.join(article.languages)}")
-
-
-def _show(diagnostic: Diagnostic) -> None:
-    """As ``sitegen check`` prints a problem: the line, then its hint; content escaped."""
-    colour = "red" if diagnostic.is_error else "yellow"
-    head = f"{printable(str(diagnostic.location))}: "
-    level = click.style(diagnostic.severity.value, fg=colour, bold=True)
-    click.echo(f"{head}{level}: {printable(diagnostic.message)}", err=True)
-    if diagnostic.hint:
-        click.echo(f"    hint: {printable(diagnostic.hint)}", err=True)
-
-
-def _json_text(value: dict) -> str:
-    """JSON with its strings exact, but nothing raw that could forge or reorder a terminal's lines (as ``check``)."""
-    import json
-
-    text = json.dumps(value, ensure_ascii=False, indent=2)
-    return re.sub(r"[^\x00-\x7e]", lambda m: m[0] if printable(m[0]) == m[0] else f"\\u{ord(m[0]):04x}", text) + "\n"

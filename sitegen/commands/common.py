@@ -133,3 +133,63 @@ def show_diff(diff: str) -> None:
     for line in diff.splitlines():
         colour = None if line.startswith(("---", "+++")) else colours.get(line[:1])
         click.echo("    " + click.style(printable(line), fg=colour), err=True)
+
+
+quiet_option = click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+verbose_option = click.option(
+    "-v", "--verbose", is_flag=True, help="Also print where the files went and how many were written."
+)
+
+
+def output_folder(site: Path, value: str | None, force: bool) -> Path:
+    """The output folder, refused as a usage error when writing there would destroy something."""
+    from .. import output
+    from ..build import DEFAULT_OUT
+
+    out = Path(value) if value else site / DEFAULT_OUT
+    for problem in output.check_target(out, site, force):
+        raise click.UsageError(f"--out {problem.location.path}: {problem.message}; {problem.hint}")
+    return out
+
+
+def show(diagnostic: Diagnostic) -> None:
+    """A diagnostic on one line and its hint on the next; content in either is escaped (``errors.printable``)."""
+    from ..errors import printable
+
+    colour = "red" if diagnostic.is_error else "yellow"
+    head = f"{printable(str(diagnostic.location))}: "
+    level = click.style(diagnostic.severity.value, fg=colour, bold=True)
+    click.echo(f"{head}{level}: {printable(diagnostic.message)}", err=True)
+    if diagnostic.hint:
+        click.echo(f"    hint: {printable(diagnostic.hint)}", err=True)
+
+
+def json_text(value: dict) -> str:
+    """JSON with its strings exact, but no character raw that ``errors.printable`` would escape.
+
+    ``json`` escapes C0 controls itself; C1 controls, line separators and
+    bidirectional overrides become ``\\u`` escapes, so the printed text cannot
+    forge or reorder lines in a log while a JSON reader gets the value back.
+    """
+    import json
+    import re
+
+    from ..errors import printable
+
+    text = json.dumps(value, ensure_ascii=False, indent=2)
+    return re.sub(r"[^\x00-\x7e]", lambda m: m[0] if printable(m[0]) == m[0] else f"\\u{ord(m[0]):04x}", text)
+
+
+def count(number: int, word: str) -> str:
+    """``1 file``, ``2 files``: the English counts of the terminal's summaries."""
+    return f"{number} {word}{'' if number == 1 else 's'}"
+
+
+def shown(path: Path | None, site: Path) -> str:
+    """A folder as the summary names it: relative to here when it is below, else as it is."""
+    if path is None:
+        return ""
+    try:
+        return path.relative_to(Path.cwd()).as_posix() + "/"
+    except ValueError:
+        return str(path)
