@@ -333,7 +333,8 @@ def _pagefind(commands: list[list[str]]) -> list[subprocess.CompletedProcess]:
     results: list[subprocess.CompletedProcess] = [subprocess.CompletedProcess([], 0)] * len(commands)
     waiting = list(enumerate(commands))
     running: dict[int, tuple[subprocess.Popen, list[bytes], float]] = {}
-    with selectors.DefaultSelector() as selector:
+    # poll() holds no descriptor of its own (epoll would), so nothing stays open beside the pipes.
+    with selectors.PollSelector() as selector:
         try:
             while waiting or running:
                 while waiting and len(running) < width:
