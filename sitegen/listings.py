@@ -9,10 +9,14 @@ Baku said, or what one commentator said, over time.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from .keys import person_key, tag_key
 from .model import Article, Passage, Site, Translation, Voice
+
+T = TypeVar("T")
 
 #: The listings every language has under its prefix (``/<lang>/tags/``, ...), in the order they are planned.
 KINDS = ("tags", "cities", "people", "archive")
@@ -45,12 +49,28 @@ class Listing:
         return len(self.said) or len(self.articles)
 
 
-Index = dict[tuple[str, str], tuple[Listing, ...]]
+class Index(dict[tuple[str, str], tuple[Listing, ...]]):
+    """Every listing of one site, ``(kind, lang) -> listings`` in display order, and what is worked out from them.
+
+    What several pages need of the whole index (a listing by its key, the
+    sitemap's files) is made once and kept here, so it lives and dies with
+    the index it came from: a new site makes a new index.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._derived: dict[str, Any] = {}
+
+    def derived(self, name: str, make: Callable[[], T]) -> T:
+        """What ``make`` returns, made the first time ``name`` is asked about on this index."""
+        if name not in self._derived:
+            self._derived[name] = make()
+        return self._derived[name]
 
 
 def index(site: Site) -> Index:
     """Every listing of the site: ``(kind, lang) -> listings`` in display order."""
-    found: Index = {}
+    found = Index()
     people: dict[tuple[str, str], str] = {}  # (slug, voice id) -> person key, shared by the languages
     for lang in site.config.languages:
         entries = site.in_language(lang)
@@ -63,14 +83,10 @@ def index(site: Site) -> Index:
 
 
 def keyed(grouped: Index) -> dict[tuple[str, str, str], Listing]:
-    """Every listing of an index by ``(kind, lang, key)``, made once per index (the last one asked about)."""
-    if _last_keyed[0] is not grouped:
-        found = {(item.kind, item.lang, item.key): item for shown in grouped.values() for item in shown}
-        _last_keyed[:] = [grouped, found]
-    return _last_keyed[1]
-
-
-_last_keyed: list = [None, {}]
+    """Every listing of an index by ``(kind, lang, key)``, made once per index."""
+    return grouped.derived(
+        "keyed", lambda: {(item.kind, item.lang, item.key): item for shown in grouped.values() for item in shown}
+    )
 
 
 def tag_name(site: Site, tag: str, lang: str) -> str:

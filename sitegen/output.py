@@ -115,6 +115,8 @@ class Stage:
         kind = "pending" if patch else "staging"
         self.folder = self.out.parent / f".{self.out.name}.{kind}-{os.getpid()}-{os.urandom(4).hex()}"
         self.folder.mkdir()
+        #: The folders made in it so far, to skip mkdir calls (a forked worker goes on with its own copy).
+        self.made: set[str] = set()
 
     def __enter__(self) -> Stage:
         return self
@@ -136,11 +138,11 @@ class Stage:
 
     def write(self, rel: str, content: bytes | Path) -> Stat:
         """Write one output; returns its stat, for the build cache."""
-        return write_file(self.folder, rel, content)
+        return write_file(self.folder, rel, content, self.made)
 
     def link(self, rel: str) -> Stat:
         """Take ``rel`` over from the current output unchanged: a hard link, or a copy where links fail."""
-        target = _prepared(self.folder, rel)
+        target = _prepared(self.folder, rel, self.made)
         link_or_copy(_inside(self.out, safe_relative(rel)), target)
         stat = os.stat(target)
         return Stat(stat.st_size, stat.st_mtime_ns, stat.st_ino)
@@ -193,9 +195,12 @@ class Stat(NamedTuple):
     st_ino: int
 
 
-def write_file(folder: Path, rel: str, content: bytes | Path) -> Stat:
-    """Write one output file under ``folder`` (a new folder of this module's); returns its stat."""
-    target = _prepared(folder, rel)
+def write_file(folder: Path, rel: str, content: bytes | Path, made: set[str] | None = None) -> Stat:
+    """Write one output file under ``folder`` (a new folder of this module's); returns its stat.
+
+    ``made`` are the folders under ``folder`` known to exist: the ones this call makes are added.
+    """
+    target = _prepared(folder, rel, set() if made is None else made)
     if not isinstance(content, bytes):
         shutil.copyfile(content, target)
         stat = os.stat(target)
@@ -214,24 +219,16 @@ def write_file(folder: Path, rel: str, content: bytes | Path) -> Stat:
     return Stat(stat.st_size, stat.st_mtime_ns, stat.st_ino)
 
 
-#: The folders made so far in the folder being written (one at a time per process), to skip mkdir calls.
-_made: dict[str, set[str]] = {}
-
-
-def _prepared(folder: Path, rel: str) -> str:
+def _prepared(folder: Path, rel: str, made: set[str]) -> str:
     """Where ``rel`` goes under ``folder``, its folders made: a string (a build does this for every page).
 
-    Each folder is made once with one ``mkdir``: the ones this process made
-    are remembered, and one another process made first is taken as it is.
+    Each folder is made once with one ``mkdir``: the ones in ``made`` are
+    skipped, and one another process made first is taken as it is.
     """
     parts = rel.split("/")
     if rel.startswith("/") or "\0" in rel or any(part in _ODD_PARTS for part in parts):
         parts = list(safe_relative(rel).parts)  # refuses what leaves the folder; normalises the rest
     base = os.fspath(folder)
-    made = _made.get(base)
-    if made is None:
-        _made.clear()
-        made = _made[base] = set()
     if len(parts) > 1:
         parent = "/".join(parts[:-1])
         if parent not in made:

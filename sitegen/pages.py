@@ -264,17 +264,14 @@ def robots(site: Site, grouped: listings.Index | None, route: Route, env: jinja2
     return _render(env, "robots.txt", {"site": site.config, "lang": site.config.default_language})
 
 
-#: The sitemap of the last site asked about: the plan and each sitemap file need it, and it takes a while.
-_last_sitemap: list = [None, None]
-
-
 def sitemap_parts(
     site: Site, grouped: listings.Index, found: list[Route] | None = None
 ) -> list[tuple[sitemap.Page, ...]]:
-    """The sitemap's pages, split into its files; ``found`` are the site's routes when the caller has them."""
-    if _last_sitemap[0] is not site:
-        _last_sitemap[:] = [site, sitemap.parts(sitemap.pages(site, grouped, found))]
-    return _last_sitemap[1]
+    """The sitemap's pages, split into its files; ``found`` are the site's routes when the caller has them.
+
+    Made once per listings index (the plan and each sitemap file need it, and it takes a while).
+    """
+    return grouped.derived("sitemap", lambda: sitemap.parts(sitemap.pages(site, grouped, found)))
 
 
 def base_context(

@@ -20,8 +20,8 @@ from . import collector
 T = TypeVar("T")
 R = TypeVar("R")
 
-#: What the forked workers call, and the parent's pid; set in the parent just before the fork.
-_task: list[Any] = []
+#: What a worker calls on each chunk: set in the worker by its initializer, never in the parent.
+_worker_task: list[Callable[[Any], Any]] = []
 
 
 def available() -> int:
@@ -70,13 +70,14 @@ def run(task: Callable[[T], R], chunks: Iterable[T], processes: int) -> Iterator
     from concurrent.futures import Future, ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    _task[:] = [task, os.getpid()]
     # Objects made so far (the Site, the templates) go out of the collector's sight: the workers
     # share their memory pages with the parent until something writes to them, and a collection
     # that walks them would write to every one. The caller unfreezes them when it is done.
     collector.frozen()
     context = multiprocessing.get_context("fork")
-    pool = ProcessPoolExecutor(processes - 1, mp_context=context, initializer=_worker_started)
+    # A forked worker inherits its initializer's arguments as they are: the task is not pickled.
+    started = (task, os.getpid())
+    pool = ProcessPoolExecutor(processes - 1, mp_context=context, initializer=_worker_started, initargs=started)
     waiting = 2 * (processes - 1)  # chunks queued for the workers: enough that none of them idles
     pending: deque[Future | list] = deque()  # in the order of ``chunks``: a worker's future, or [own result]
     busy: list[Future] = []
@@ -99,7 +100,6 @@ def run(task: Callable[[T], R], chunks: Iterable[T], processes: int) -> Iterator
         # raise "cannot join thread before it is started" over the KeyboardInterrupt.
         with contextlib.suppress(RuntimeError):
             pool.shutdown(wait=True, cancel_futures=True)
-        _task.clear()
 
 
 def _result(item: Any) -> Any:
@@ -114,13 +114,15 @@ class WorkerLostError(Exception):
 
 
 def _call(chunk: Any) -> Any:
-    return _task[0](chunk)
+    return _worker_task[0](chunk)
 
 
-def _worker_started() -> None:
-    """In each worker: die with the parent (a killed build leaves no workers behind), leave Ctrl+C to it."""
+def _worker_started(task: Callable[[Any], Any], parent: int) -> None:
+    """In each worker: keep the task, die with the parent (a killed build leaves no workers behind), leave
+    Ctrl+C to it."""
+    _worker_task[:] = [task]
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    die = dying_with(_task[1])
+    die = dying_with(parent)
     if die is not None:
         die()
 

@@ -185,7 +185,7 @@ def _all_pages(run: Rebuild, prepared: Prepared, previous: dict[str, Entry]) -> 
     with _transaction(run, prepared, shown), output.Stage(run.out, patch=patch) as stage:
         for path in kept:  # a patch leaves them where they are; a new folder links them
             files[path] = previous[path] if patch else fingerprints.entry(keys[path], stage.link(path))
-        for path, stat in render_into(run, prepared, grouped, todo, stage.folder):
+        for path, stat in render_into(run, prepared, grouped, todo, stage):
             files[path] = fingerprints.entry(keys[path], stat)
         if patch:
             wanted = searched and run.options.search_patches
@@ -212,7 +212,7 @@ def _first_pages(run: Rebuild, prepared: Prepared, previous: dict[str, Entry]) -
         replaced = output.read(run.out, [job.path for job in todo])
         slugs = [article.slug for article in found]
         with _transaction(run, prepared, slugs), output.Stage(run.out, patch=True) as stage:
-            for path, stat in render_into(run, prepared, None, todo, stage.folder):
+            for path, stat in render_into(run, prepared, None, todo, stage):
                 written.files[path] = fingerprints.entry(keys[path], stat)
             stage.apply(())
         written.paths, written.before = tuple(job.path for job in todo), replaced
@@ -301,9 +301,9 @@ def hydrate(run: Rebuild, site: Site, slugs: Iterable[str] | None) -> None:
 
 
 def render_into(
-    run: Rebuild, prepared: Prepared, grouped: listings.Index | None, jobs: Sequence[render.Job], folder: Path
+    run: Rebuild, prepared: Prepared, grouped: listings.Index | None, jobs: Sequence[render.Job], stage: output.Stage
 ) -> Iterator[tuple[str, output.Stat]]:
-    """Render ``jobs`` and write them into ``folder``, in worker processes when there are enough."""
+    """Render ``jobs`` and write them into ``stage``, in worker processes when there are enough."""
     from . import render, templating
 
     site, environments, theme = prepared.site, prepared.environments, prepared.theme
@@ -320,7 +320,7 @@ def render_into(
                 data = render.run(job, site, environments, grouped)
             except templating.TemplateError as exc:
                 raise ReportedError(templating.template_problem(exc, theme)) from None
-            made.append((job.path, output.write_file(folder, job.path, data)))
+            made.append((job.path, stage.write(job.path, data)))
         return made
 
     # The slowest jobs (the sitemap, feeds) first and one by one, so no worker is left with them at the end.

@@ -92,3 +92,43 @@ def test_the_readme_maps_every_module() -> None:
     modules = {path.name for path in PACKAGE.glob("*.py") if path.name != "__init__.py"} | {"commands/"}
     assert modules - named == set(), "modules the README does not map"
     assert named - modules == set(), "the README maps modules that are gone"
+
+
+#: Module-level state that is the process's by nature, not a memo of one build's values.
+PROCESS_STATE = {
+    "sitegen.connections._said": "when each kind of terminal line was last said, to say it at most so often",
+    "sitegen.parallel._worker_task": "set in a forked worker by its initializer, never in the parent",
+    "sitegen.search._running": "the Pagefind runs under way, so that stopping the preview ends them",
+}
+
+
+def mutable_globals(path: Path) -> set[str]:
+    """The module-level names ``path`` binds to a list, dict or set (a literal, a comprehension or a call)."""
+    makers = (ast.List, ast.Dict, ast.Set, ast.ListComp, ast.DictComp, ast.SetComp)
+    found = set()
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
+            value = node.value
+            made = isinstance(value, makers) or (
+                isinstance(value, ast.Call) and getattr(value.func, "id", "") in {"dict", "list", "set", "defaultdict"}
+            )
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if made:
+                found |= {f"{module_name(path)}.{target.id}" for target in targets if isinstance(target, ast.Name)}
+    return found
+
+
+def test_no_module_keeps_a_memo_between_builds() -> None:
+    """What one build worked out lives in that build's values: no module-level list, dict or set it fills.
+
+    Tables (constants, in capitals or frozen) are fine; a private mutable global is a memo that one
+    site's build leaves to the next (the preview runs many in one process), or it is named above.
+    """
+    private = {
+        name
+        for path in sorted(PACKAGE.rglob("*.py"))
+        for name in mutable_globals(path)
+        if (short := name.rsplit(".", 1)[1]).startswith("_") and not short.isupper() and short != "__all__"
+    }
+    assert private - set(PROCESS_STATE) == set(), "module-level state: keep it in the build's own values"
+    assert set(PROCESS_STATE) - private == set(), "PROCESS_STATE names state that is gone"
