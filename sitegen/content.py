@@ -17,13 +17,12 @@ from pathlib import Path
 from . import (
     agreement,
     checks,
-    contested,
     fields,
     frontmatter,
-    glossary,
     markup,
     people,
     signoff,
+    sitechecks,
     slugs,
     sources,
     staleness,
@@ -33,7 +32,6 @@ from .errors import Diagnostic, Location, did_you_mean, error, warning
 from .localization import described
 from .model import (
     ARTICLES,
-    FUTURE,
     MAX_FILE_SIZE,
     Article,
     Person,
@@ -65,7 +63,7 @@ def load(
     :func:`load_article`).
     """
     site, problems, names = read(config, site_dir, drafts, today, reader)
-    return site, problems + check(site, names, site_dir)
+    return site, problems + sitechecks.run(site, names, site_dir)
 
 
 def read(
@@ -129,25 +127,6 @@ def _folders(root: Path, problems: list[Diagnostic]) -> tuple[list[Path], list[s
         folders.append(root / entry.name)
         names.append(entry.name)
     return folders, names
-
-
-def check(site: Site, names: list[str] | None, site_dir: Path) -> list[Diagnostic]:
-    """The checks that need the whole site: links between articles, missing translations, contested names.
-
-    ``names`` are the article folders' names (:func:`read` gives them): a link to a draft is not a link to nothing.
-    """
-    if names is None:
-        return []
-    return checks.site(site, names) + _contested_names(site, site_dir) + signoff.check(site, site_dir)
-
-
-def _contested_names(site: Site, site_dir: Path) -> list[Diagnostic]:
-    """The glossary's own problems, and one side's name for a place in the outlet's words.
-
-    Read on every check, never cached with the articles: editing the glossary re-checks every article.
-    """
-    names, problems = glossary.load(site.config, site_dir)
-    return problems + contested.check(site, names)
 
 
 def load_article(
@@ -373,7 +352,7 @@ def _translation(
     draft = reader.flag("draft")
     tags = reader.tags(lang)
     summary = reader.text("summary")
-    _doubts(reading, front, text, (date, draft), problems)
+    fields.doubts(front, text, (date, draft), reading.today, problems)
     translation = Translation(
         lang=lang,
         title=title,
@@ -399,33 +378,6 @@ def _translation(
         ),
     )
     return agreement.Source(translation, front.at("voices"), front.at("points"))
-
-
-def _doubts(
-    reading: _Reading, front: frontmatter.FrontMatter, text: str, dated: tuple, problems: list[Diagnostic]
-) -> None:
-    """The warnings about a translation file as a whole: unknown fields, a date to come, a TODO left."""
-    date, draft = dated
-    for key in front.data:
-        if key not in fields.NAMES:
-            problems.append(warning(front.at(key), f"unknown field '{key}'", did_you_mean(key, fields.NAMES)))
-    day = date.date() if isinstance(date, dt.datetime) else date
-    if day > reading.today and "date" not in front.invalid:
-        problems.append(
-            warning(
-                front.at("date"),
-                f"the date {date.isoformat()} {FUTURE}",
-                "the article is published anyway; is the year right?",
-            )
-        )
-    if not draft and (placeholder := checks.placeholder_line(text)):
-        problems.append(
-            warning(
-                Location(front.path, placeholder),
-                "a 'TODO' placeholder is left in an article that is not a draft",
-                "write the text, or put 'draft: true' back",
-            )
-        )
 
 
 def _digest(text: str, voices: tuple[Voice, ...], raw_html: bool, quotes: str = "") -> str:

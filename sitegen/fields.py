@@ -11,9 +11,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from . import people, slugs
+from .checks import placeholder_line
 from .errors import Diagnostic, Location, did_you_mean, error, warning
 from .frontmatter import ID, FrontMatter
-from .model import Person, Point, SiteConfig, Voice
+from .model import FUTURE, Person, Point, SiteConfig, Voice
 
 NAMES = ("title", "date", "summary", "tags", "voices", "points", "draft", "reviewed")
 
@@ -307,3 +308,28 @@ def reviewed(config: SiteConfig, front: FrontMatter, problems: list[Diagnostic])
             problems.append(error(where, f"'{city}' in 'reviewed' is not a configured city", hint))
         elif not isinstance(editor, str) or not ID.fullmatch(editor):
             problems.append(error(where, f"'reviewed.{city}' must be an editor id, got {editor!r}", example))
+
+
+def doubts(front: FrontMatter, text: str, dated: tuple, today: dt.date, problems: list[Diagnostic]) -> None:
+    """The warnings about a translation file as a whole: unknown fields, a date to come, a TODO left."""
+    date, draft = dated
+    for key in front.data:
+        if key not in NAMES:
+            problems.append(warning(front.at(key), f"unknown field '{key}'", did_you_mean(key, NAMES)))
+    day = date.date() if isinstance(date, dt.datetime) else date
+    if day > today and "date" not in front.invalid:
+        problems.append(
+            warning(
+                front.at("date"),
+                f"the date {date.isoformat()} {FUTURE}",
+                "the article is published anyway; is the year right?",
+            )
+        )
+    if not draft and (placeholder := placeholder_line(text)):
+        problems.append(
+            warning(
+                Location(front.path, placeholder),
+                "a 'TODO' placeholder is left in an article that is not a draft",
+                "write the text, or put 'draft: true' back",
+            )
+        )

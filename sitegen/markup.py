@@ -141,35 +141,6 @@ def _finish(html: str, raw_html: bool) -> str:
     return nh3.clean(html, url_schemes={"http", "https", "mailto", "tel"}, link_rel=None)
 
 
-_URL_ATTR = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
-_ABSOLUTE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|/)")
-_ID_ATTR = re.compile(r'\sid="[^"]*"')
-
-
-def rebase(html: str, base: str) -> str:
-    """Make the relative links of rendered HTML work from another page.
-
-    ``base`` leads from the page that shows the HTML to the article it came
-    from (``../`` from an article's parallel view); fragment links then point
-    into the article page. The HTML's own ids (footnote references) stay with
-    the article page too: on a page that shows several articles or languages
-    they would repeat. Only HTML made by :func:`parse_body` is expected.
-    """
-    if not base:
-        return html
-
-    def fix(match: re.Match[str]) -> str:
-        url = match[2]
-        if not url or _ABSOLUTE.match(url):
-            return match[0]
-        return match[1] + base + url + match[3]
-
-    # Most passages have no links and no ids: a substring test is much cheaper than a regex scan.
-    if 'href="' in html or 'src="' in html:
-        html = _URL_ATTR.sub(fix, html)
-    return _ID_ATTR.sub("", html) if 'id="' in html else html
-
-
 def parse_body(text: str, path: str, first_line: int, raw_html: bool = False, quotes: str = "") -> Body:
     """Split an article body into lead, passages and footnotes.
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import cache as cache_stage
-from . import collector, fingerprints, output, parallel, sources
+from . import collector, destination, fingerprints, output, parallel, sitechecks, sources
 from . import config as config_stage
 from . import search as search_stage
 from . import theme as theme_stage
@@ -139,7 +139,7 @@ class Rebuild:
         self.sources = 1 + self.markdown_files + sum((self.site_dir / file).is_file() for file in registries)
         if has_errors(self.problems):
             # Nothing is rendered, but the site-wide warnings are still news to the editor.
-            self.problems += content.check(site, self.names, self.site_dir)
+            self.problems += sitechecks.run(site, self.names, self.site_dir)
             return self.report()
         environments = self.environments(setup, config, theme)
         if environments is None:
@@ -149,9 +149,7 @@ class Rebuild:
 
     def check_site(self, prepared: Prepared) -> bool:
         """The site-wide checks (links between articles, names two pages share, …); whether any failed."""
-        from . import content
-
-        self.problems += content.check(prepared.site, self.names, self.site_dir)
+        self.problems += sitechecks.run(prepared.site, self.names, self.site_dir)
         return has_errors(self.problems)
 
     def setup(self) -> tuple[SiteConfig | None, theme_stage.Theme | None]:
@@ -168,10 +166,10 @@ class Rebuild:
         self.problems += found
         if self.options.write:
             named = self.place.named_out
-            refused = output.links_out(named, self.site_dir)
+            refused = destination.links_out(named, self.site_dir)
             if not refused:  # never tidy up beside a folder that a link names
                 output.clean_leftovers(self.out)
-            self.problems += refused or output.check_target(named, self.site_dir, self.options.force)
+            self.problems += refused or destination.check_target(named, self.site_dir, self.options.force)
         return config, theme
 
     def environments(self, setup: str, config: SiteConfig, theme: theme_stage.Theme) -> dict[str, Any] | None:

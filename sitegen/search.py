@@ -24,16 +24,10 @@ import contextlib
 import importlib
 import os
 import shutil
-import threading
-import time
 from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    import subprocess
-
-from . import output, parallel, routes, shards
+from . import output, pagefind, routes, shards
 from .errors import Diagnostic, Location, warning
 
 #: Environment variable naming the pagefind program to run; it wins over the installed one.
@@ -290,7 +284,7 @@ def _run(runs: list[tuple[Path, Path, str | None]], program: str | None, bundle:
         command = [program, "--site", str(folder), "--output-path", str(target), "--quiet"]
         commands.append([*command, "--glob", glob] if glob else command)
     try:
-        results = _pagefind(commands)
+        results = pagefind.run(commands, TIMEOUT)
     except FileNotFoundError:
         return _failed(bundle, f"the Pagefind program {program} does not exist", _INSTALL)
     except PermissionError:
@@ -311,77 +305,6 @@ def _run(runs: list[tuple[Path, Path, str | None]], program: str | None, bundle:
 #: Where the default theme marks pages for the index (``data-pagefind-body``): the article pages.
 ARTICLE_GLOB = routes.article_glob()
 article_page = shards.article_page
-
-#: Pagefind runs under way, so that :func:`stop` can end them when sitegen stops.
-_running: set[subprocess.Popen] = set()
-_lock = threading.Lock()
-
-
-def _pagefind(commands: list[list[str]]) -> list[subprocess.CompletedProcess]:
-    """Run each command to the end (or :data:`TIMEOUT`), one per CPU at a time, where :func:`stop` can reach them.
-
-    What the runs say is read as they say it, from all of them at once, so
-    none waits on a full pipe and each is collected as soon as it ends.
-    """
-    import selectors
-    import subprocess
-
-    # Pagefind dies with a build that is killed (SIGKILL leaves no time to stop it). Only where
-    # this process has one thread: the preview, which has more, stops its runs itself (stop()).
-    die = parallel.dying_with(os.getpid()) if threading.active_count() == 1 else None
-    width = max(1, min(len(commands), os.cpu_count() or 1))
-    results: list[subprocess.CompletedProcess] = [subprocess.CompletedProcess([], 0)] * len(commands)
-    waiting = list(enumerate(commands))
-    running: dict[int, tuple[subprocess.Popen, list[bytes], float]] = {}
-    # poll() holds no descriptor of its own (epoll would), so nothing stays open beside the pipes.
-    with selectors.PollSelector() as selector:
-        try:
-            while waiting or running:
-                while waiting and len(running) < width:
-                    number, command = waiting.pop(0)
-                    pipe, joined = subprocess.PIPE, subprocess.STDOUT
-                    process = subprocess.Popen(command, stdout=pipe, stderr=joined, preexec_fn=die)
-                    with _lock:
-                        _running.add(process)
-                    running[number] = (process, [], time.monotonic() + TIMEOUT)
-                    selector.register(process.stdout, selectors.EVENT_READ, number)  # type: ignore[arg-type]
-                for key, _ in selector.select(timeout=1.0):
-                    process, said, _ = running[key.data]
-                    if chunk := os.read(key.fd, 65536):
-                        said.append(chunk)
-                        continue
-                    selector.unregister(key.fileobj)
-                    results[key.data] = _ended(process, b"".join(said))
-                    del running[key.data]
-                if late := [process for process, _, deadline in running.values() if time.monotonic() > deadline]:
-                    raise subprocess.TimeoutExpired(late[0].args, TIMEOUT)
-        finally:
-            for process, _, _ in running.values():
-                process.kill()
-                _ended(process, b"")
-    return results
-
-
-def _ended(process: subprocess.Popen, said: bytes) -> subprocess.CompletedProcess:
-    """Collect a run whose output has ended."""
-    import subprocess
-
-    process.wait()
-    if process.stdout:
-        process.stdout.close()
-    with _lock:
-        _running.discard(process)
-    return subprocess.CompletedProcess(process.args, process.returncode, said.decode(errors="replace"), "")
-
-
-def stop() -> None:
-    """End every Pagefind run this process started: ``sitegen serve`` is stopping, its index is not wanted."""
-    with _lock:
-        running = list(_running)
-    for process in running:
-        with contextlib.suppress(OSError):
-            process.kill()
-
 
 def _sort_entry(entry: Path) -> None:
     """List the languages in a stable order: Pagefind writes them in any, so the same site gave other bytes."""

@@ -31,7 +31,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from . import config as config_stage
-from . import connections, live, review_page, search, watch
+from . import connections, live, pagefind, review_page, watch
 from .errors import Diagnostic
 from .handler import Handler
 from .preview import Preview, Update
@@ -127,7 +127,7 @@ class Session:
             pass
         finally:
             self.watcher.stop.set()
-            search.stop()  # a Pagefind run in the background would outlive the server
+            pagefind.stop()  # a Pagefind run in the background would outlive the server
             self.server.channel.close()
             self.server.shutdown()
             self.server.server_close()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -21,7 +22,7 @@ import jinja2.ext
 import jinja2.lexer
 import markupsafe
 
-from . import localization, markup
+from . import localization
 from .cache import FORMAT as CODE
 from .cache import cache_home
 from .errors import Diagnostic, Location, error
@@ -62,7 +63,7 @@ def environment(theme: Theme, lang: str) -> jinja2.Environment:
         city.name_in(in_lang) if (city := theme.config.city(city_id)) else city_id
     )
     env.filters["tag_name"] = lambda tag: theme.config.tag_name(slugify(tag), lang, tag)
-    env.filters["rebase"] = markup.rebase
+    env.filters["rebase"] = rebase
     env.filters["og_locale"] = lambda code: localization.territory_locale(theme.config.locales.get(code, code))
     env.globals["language_name"] = localization.language_name
     env.globals["direction"] = localization.text_direction
@@ -333,3 +334,32 @@ def template_problem(exc: jinja2.TemplateError, theme: Theme) -> Diagnostic:
         except ValueError:
             continue
     return error(Location(str(name), line), f"template error: {exc.message or exc}")
+
+
+_URL_ATTR = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
+_ABSOLUTE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|/)")
+_ID_ATTR = re.compile(r'\sid="[^"]*"')
+
+
+def rebase(html: str, base: str) -> str:
+    """Make the relative links of rendered HTML work from another page.
+
+    ``base`` leads from the page that shows the HTML to the article it came
+    from (``../`` from an article's parallel view); fragment links then point
+    into the article page. The HTML's own ids (footnote references) stay with
+    the article page too: on a page that shows several articles or languages
+    they would repeat. Only HTML made by :func:`sitegen.markup.parse_body` is expected.
+    """
+    if not base:
+        return html
+
+    def fix(match: re.Match[str]) -> str:
+        url = match[2]
+        if not url or _ABSOLUTE.match(url):
+            return match[0]
+        return match[1] + base + url + match[3]
+
+    # Most passages have no links and no ids: a substring test is much cheaper than a regex scan.
+    if 'href="' in html or 'src="' in html:
+        html = _URL_ATTR.sub(fix, html)
+    return _ID_ATTR.sub("", html) if 'id="' in html else html

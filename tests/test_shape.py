@@ -98,7 +98,7 @@ def test_the_readme_maps_every_module() -> None:
 PROCESS_STATE = {
     "sitegen.connections._said": "when each kind of terminal line was last said, to say it at most so often",
     "sitegen.parallel._worker_task": "set in a forked worker by its initializer, never in the parent",
-    "sitegen.search._running": "the Pagefind runs under way, so that stopping the preview ends them",
+    "sitegen.pagefind._running": "the Pagefind runs under way, so that stopping the preview ends them",
 }
 
 

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from sitegen import config as config_stage
-from sitegen import content, lockfile, signoff
+from sitegen import content, lockfile, signoff, sitechecks
 
 from .conftest import CONFIG, TWO_PASSAGES, TWO_VOICES, article, invoke
 
@@ -145,7 +145,7 @@ def test_the_site_wide_check_reads_no_article_file(make_site):
     opened: list[str] = []
     _OPENS.append(opened)
     try:
-        problems = content.check(loaded, names, site)
+        problems = sitechecks.run(loaded, names, site)
     finally:
         _OPENS.clear()
     assert opened == []

@@ -143,11 +143,11 @@ verbose_option = click.option(
 
 def output_folder(site: Path, value: str | None, force: bool) -> Path:
     """The output folder, refused as a usage error when writing there would destroy something."""
-    from .. import output
+    from .. import destination
     from ..build import DEFAULT_OUT
 
     out = Path(value) if value else site / DEFAULT_OUT
-    for problem in output.check_target(out, site, force):
+    for problem in destination.check_target(out, site, force):
         raise click.UsageError(f"--out {problem.location.path}: {problem.message}; {problem.hint}")
     return out
 

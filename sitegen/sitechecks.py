@@ -1,0 +1,34 @@
+"""The checks that need the whole site, files beside the articles included.
+
+Links between articles and missing translations (:mod:`sitegen.checks`),
+the glossary's contested names (:mod:`sitegen.contested`) and the per-side
+sign-off (:mod:`sitegen.signoff`): run after every read of the articles, by
+``sitegen check``, the build and the preview alike.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import checks, contested, glossary, signoff
+from .errors import Diagnostic
+from .model import Site
+
+
+def run(site: Site, names: list[str] | None, site_dir: Path) -> list[Diagnostic]:
+    """The checks that need the whole site: links between articles, missing translations, contested names.
+
+    ``names`` are the article folders' names (:func:`read` gives them): a link to a draft is not a link to nothing.
+    """
+    if names is None:
+        return []
+    return checks.site(site, names) + _contested_names(site, site_dir) + signoff.check(site, site_dir)
+
+
+def _contested_names(site: Site, site_dir: Path) -> list[Diagnostic]:
+    """The glossary's own problems, and one side's name for a place in the outlet's words.
+
+    Read on every check, never cached with the articles: editing the glossary re-checks every article.
+    """
+    names, problems = glossary.load(site.config, site_dir)
+    return problems + contested.check(site, names)
