@@ -133,7 +133,7 @@ class Cache:
         return entry if isinstance(entry, ArticleEntry) and entry.valid_on(today) else None
 
     def bodies(self, name: str, key: str) -> tuple[str, ...] | None:
-        """The HTML of the article in folder ``name``'s entry, for :func:`sitegen.model.fill_bodies`."""
+        """The HTML of the article in folder ``name``'s entry, for :func:`sitegen.model.with_bodies`."""
         if not self.enabled:
             return None
         found = self._read(self._article_path(name), key, part=1)

@@ -9,8 +9,8 @@ Baku said, or what one commentator said, over time.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from .keys import person_key, tag_key
@@ -66,6 +66,42 @@ class Index(dict[tuple[str, str], tuple[Listing, ...]]):
         if name not in self._derived:
             self._derived[name] = make()
         return self._derived[name]
+
+    def with_articles(self, replacing: Mapping[str, Article]) -> Index:
+        """The same listings with the articles of ``replacing`` (by slug) in the place of theirs.
+
+        What was derived from this index is made again when asked for.
+        """
+        if not replacing:
+            return self
+        found = Index()
+        for where, shown in self.items():
+            found[where] = tuple(_replaced(item, replacing) for item in shown)
+        return found
+
+
+def _replaced(item: Listing, replacing: Mapping[str, Article]) -> Listing:
+    if not any(entry.article.slug in replacing for entry in item.said) and not any(
+        article.slug in replacing for article, _ in item.articles
+    ):
+        return item  # most listings, when a rebuild renders a few articles
+    if item.said:
+        said = tuple(
+            _said_in(entry, found) if (found := replacing.get(entry.article.slug)) is not None else entry
+            for entry in item.said
+        )
+        return replace(item, said=said)
+    articles = tuple(
+        (found, found.translation(t.lang) or t) if (found := replacing.get(a.slug)) is not None else (a, t)
+        for a, t in item.articles
+    )
+    return replace(item, articles=articles)
+
+
+def _said_in(entry: Said, article: Article) -> Said:
+    """``entry`` as said in ``article``, the same article with its HTML."""
+    translation = article.translation(entry.translation.lang) or entry.translation
+    return Said(article, translation, translation.passages[entry.number - 1], entry.voice, entry.number)
 
 
 def index(site: Site) -> Index:

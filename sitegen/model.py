@@ -8,6 +8,7 @@ compare old and new values.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -253,7 +254,7 @@ def split_bodies(article: Article) -> tuple[Article, tuple[str, ...]]:
     Listings, feeds and the sitemap are planned from everything but the HTML,
     which is most of an article's size: the build cache stores the two apart,
     so a rebuild loads the HTML only of the articles on the pages it renders
-    (see :func:`fill_bodies`).
+    (see :func:`with_bodies`).
     """
     bodies: list[str] = []
     translations = []
@@ -264,24 +265,24 @@ def split_bodies(article: Article) -> tuple[Article, tuple[str, ...]]:
     return replace(article, translations=tuple(translations)), tuple(bodies)
 
 
-def fill_bodies(article: Article, bodies: tuple[str, ...]) -> bool:
-    """Put the HTML that :func:`split_bodies` took out back into ``article``; False when it does not fit.
+def with_bodies(article: Article, bodies: tuple[str, ...]) -> Article | None:
+    """A new article: ``article`` (made by :func:`split_bodies`) with its HTML back; None when it does not fit.
 
-    The one place a frozen value is changed: in place, so that everything
-    already holding the article (listings, feeds) sees its HTML too. It is
-    done before any page is rendered from the article.
+    The article itself is left as it is: whatever holds it (the site, its
+    listings) keeps the value without HTML, and the pages that show the
+    text are rendered from values made with the HTML (:meth:`Site.with_articles`).
     """
     if not isinstance(bodies, tuple) or len(bodies) != sum(2 + len(t.passages) for t in article.translations):
-        return False
+        return None
     if not all(isinstance(body, str) for body in bodies):
-        return False
+        return None
     remaining = iter(bodies)
+    translations = []
     for t in article.translations:
-        object.__setattr__(t, "lead_html", next(remaining))
-        object.__setattr__(t, "notes_html", next(remaining))
-        for passage in t.passages:
-            object.__setattr__(passage, "html", next(remaining))
-    return True
+        lead, notes = next(remaining), next(remaining)
+        passages = tuple(replace(passage, html=next(remaining)) for passage in t.passages)
+        translations.append(replace(t, lead_html=lead, notes_html=notes, passages=passages))
+    return replace(article, translations=tuple(translations))
 
 
 @compact_pickle
@@ -319,6 +320,12 @@ class Site:
 
     def article(self, slug: str) -> Article | None:
         return self._by_slug.get(slug)
+
+    def with_articles(self, replacing: Mapping[str, Article]) -> Site:
+        """The same site with the articles of ``replacing`` (by slug) in the place of its own."""
+        if not replacing:
+            return self
+        return replace(self, articles=tuple(replacing.get(a.slug, a) for a in self.articles))
 
     def in_language(self, lang: str) -> tuple[tuple[Article, Translation], ...]:
         """The articles that exist in ``lang``, newest first, slug breaking ties."""

@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import os
 import posixpath
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,7 +24,7 @@ from . import cache as cache_stage
 from . import collector, fingerprints, output, parallel
 from . import search as search_stage
 from .errors import Diagnostic, Location, error
-from .model import FUTURE, Site
+from .model import FUTURE, Article, Site
 from .report import BuildReport, Prepared
 
 if TYPE_CHECKING:
@@ -58,13 +58,9 @@ def check(run: Rebuild, prepared: Prepared) -> BuildReport:
     site, environments = prepared.site, prepared.environments
     grouped = listings.index(site)
     jobs = render.plan(site, prepared.theme.static_files, grouped)
-    try:
-        hydrate(run, site, None)
+    try:  # every article came with its HTML: a check renders every page (see Rebuild.remembered)
         for job in jobs:
             render.run(job, site, environments, grouped)
-    except ReportedError as failure:
-        run.problems.append(failure.diagnostic)
-        return run.report()
     except templating.TemplateError as exc:
         run.problems.append(templating.template_problem(exc, prepared.theme))
         return run.report()
@@ -171,21 +167,15 @@ def _all_pages(run: Rebuild, prepared: Prepared, previous: dict[str, Entry]) -> 
     todo = [job for job in jobs if job.path not in kept]
     removed = [path for path in previous if path not in keys]
     if previous and not todo and not removed:  # every file is there already: nothing to commit
-        if run.options.keep:
-            try:
-                hydrate(run, site, None)
-            except ReportedError as failure:
-                run.problems.append(failure.diagnostic)
-                raise PublishError(run.report()) from None
         return Written({job.path: previous[job.path] for job in jobs})
     patch = bool(previous) and len(todo) + len(removed) <= PATCH_SHARE * len(jobs)
     searched = prepared.site.config.search and bool(site.articles)
     files: dict[str, Entry] = {}
-    shown = None if run.options.keep else render.shown(todo, site, grouped)
-    with _transaction(run, prepared, shown), output.Stage(run.out, patch=patch) as stage:
+    shown = render.shown(todo, site, grouped) if run.light else ()  # only those without HTML need it
+    with _transaction(run, prepared, shown) as whole, output.Stage(run.out, patch=patch) as stage:
         for path in kept:  # a patch leaves them where they are; a new folder links them
             files[path] = previous[path] if patch else fingerprints.entry(keys[path], stage.link(path))
-        for path, stat in render_into(run, prepared, grouped, todo, stage):
+        for path, stat in render_into(run, prepared, grouped, todo, stage, whole):
             files[path] = fingerprints.entry(keys[path], stat)
         if patch:
             wanted = searched and run.options.search_patches
@@ -211,8 +201,8 @@ def _first_pages(run: Rebuild, prepared: Prepared, previous: dict[str, Entry]) -
     if todo:
         replaced = output.read(run.out, [job.path for job in todo])
         slugs = [article.slug for article in found]
-        with _transaction(run, prepared, slugs), output.Stage(run.out, patch=True) as stage:
-            for path, stat in render_into(run, prepared, None, todo, stage):
+        with _transaction(run, prepared, slugs) as whole, output.Stage(run.out, patch=True) as stage:
+            for path, stat in render_into(run, prepared, None, todo, stage, whole):
                 written.files[path] = fingerprints.entry(keys[path], stat)
             stage.apply(())
         written.paths, written.before = tuple(job.path for job in todo), replaced
@@ -241,15 +231,16 @@ def _kept(run: Rebuild, jobs: Sequence[render.Job], keys: dict[str, str], previo
 
 
 @contextlib.contextmanager
-def _transaction(run: Rebuild, prepared: Prepared, slugs: Iterable[str] | None) -> Iterator[None]:
-    """Hydrate the articles to render, then write; a failure becomes the rebuild's error (:class:`PublishError`)."""
+def _transaction(run: Rebuild, prepared: Prepared, slugs: Iterable[str]) -> Iterator[dict[str, Article]]:
+    """Join the articles to render with their HTML (:func:`hydrate`), then write; a failure becomes the
+    rebuild's error (:class:`PublishError`)."""
     from . import templating
 
     try:
-        hydrate(run, prepared.site, slugs)
+        whole = hydrate(run, prepared.site, slugs)
         run.cache.forget_manifest(run.out)  # a rebuild that dies leaves no manifest to trust
         run.memory.manifest = None
-        yield
+        yield whole
     except templating.TemplateError as exc:
         run.problems.append(templating.template_problem(exc, prepared.theme))
     except ReportedError as failure:
@@ -270,43 +261,56 @@ def _write_problem(out: Path, exc: OSError) -> Diagnostic:
     return error(Location(str(where)), f"cannot write the output: {exc.strerror or exc}", hint)
 
 
-def hydrate(run: Rebuild, site: Site, slugs: Iterable[str] | None) -> None:
-    """Give the articles named by ``slugs`` (None: all) the HTML the cache keeps apart from them.
+def hydrate(run: Rebuild, site: Site, slugs: Iterable[str]) -> dict[str, Article]:
+    """The articles named by ``slugs`` that came from the cache without their HTML, with it: new values, by slug.
 
-    Done before pages are rendered from them (and before workers fork, so
-    they inherit it). An entry without its HTML, or whose HTML does not fit,
-    is read from the article's folder again.
+    The site keeps its own (planning needs no HTML); :func:`render_into`
+    renders the pages that show an article's text from these. An entry
+    without its HTML, or whose HTML does not fit, is read from the article's
+    folder again.
     """
-    from .model import fill_bodies, split_bodies
+    from .model import with_bodies
 
-    wanted = list(run.light) if slugs is None else [slug for slug in slugs if slug in run.light]
-    for slug in wanted:
-        folder, key = run.light.pop(slug)
-        article = site.article(slug)
-        if article is None:
+    whole: dict[str, Article] = {}
+    for slug in slugs:
+        if slug not in run.light or (article := site.article(slug)) is None:
             continue
+        folder, key = run.light[slug]
         bodies = run.cache.bodies(folder.name, key)
-        if bodies is not None and fill_bodies(article, bodies):
-            continue
-        from . import content
+        found = with_bodies(article, bodies) if bodies is not None else None
+        whole[slug] = found if found is not None else _read_again(run, folder, article)
+    return whole
 
-        assert run.config is not None
-        fresh, _, _ = content.load_article(
-            run.config, run.site_dir, folder, run.options.drafts, run.registry, run.today
-        )
-        if fresh is None or [t.digest for t in fresh.translations] != [t.digest for t in article.translations]:
-            where = Location(folder.relative_to(run.site_dir).as_posix())
-            raise ReportedError(error(where, "the article changed while the site was being built", "build again"))
-        fill_bodies(article, split_bodies(fresh)[1])
+
+def _read_again(run: Rebuild, folder: Path, article: Article) -> Article:
+    """``article`` read from its folder again, with its HTML; an error if it changed since it was read."""
+    from . import content
+
+    assert run.config is not None
+    fresh, _, _ = content.load_article(run.config, run.site_dir, folder, run.options.drafts, run.registry, run.today)
+    if fresh is None or [t.digest for t in fresh.translations] != [t.digest for t in article.translations]:
+        where = Location(folder.relative_to(run.site_dir).as_posix())
+        raise ReportedError(error(where, "the article changed while the site was being built", "build again"))
+    return fresh
 
 
 def render_into(
-    run: Rebuild, prepared: Prepared, grouped: listings.Index | None, jobs: Sequence[render.Job], stage: output.Stage
+    run: Rebuild,
+    prepared: Prepared,
+    grouped: listings.Index | None,
+    jobs: Sequence[render.Job],
+    stage: output.Stage,
+    whole: Mapping[str, Article],
 ) -> Iterator[tuple[str, output.Stat]]:
-    """Render ``jobs`` and write them into ``stage``, in worker processes when there are enough."""
+    """Render ``jobs`` and write them into ``stage``, in worker processes when there are enough.
+
+    A page that shows articles' text is rendered from the site and listings with the ``whole``
+    articles (:func:`hydrate`) in the place of the site's own; the others from the site as it is.
+    """
     from . import render, templating
 
     site, environments, theme = prepared.site, prepared.environments, prepared.theme
+    text = (site.with_articles(whole), grouped.with_articles(whole) if grouped is not None else None)
     processes = run.workers(len(jobs), PAGES_PER_WORKER)
     if processes > 1:  # load each template once, before the workers fork, not once per worker
         for env in environments.values():
@@ -316,8 +320,9 @@ def render_into(
     def make(chunk: Sequence[render.Job]) -> list[tuple[str, output.Stat]]:
         made = []
         for job in chunk:
+            shown, listed = text if render.shows_text(job) else (site, grouped)
             try:
-                data = render.run(job, site, environments, grouped)
+                data = render.run(job, shown, environments, listed)
             except templating.TemplateError as exc:
                 raise ReportedError(templating.template_problem(exc, theme)) from None
             made.append((job.path, stage.write(job.path, data)))

@@ -25,7 +25,17 @@ from . import config as config_stage
 from . import search as search_stage
 from . import theme as theme_stage
 from .errors import Diagnostic, Location, error, has_errors, sort
-from .model import ARTICLES, EDITORS_FILE, GLOSSARY_FILE, MAX_FILE_SIZE, PEOPLE_FILE, Article, Person, SiteConfig
+from .model import (
+    ARTICLES,
+    EDITORS_FILE,
+    GLOSSARY_FILE,
+    MAX_FILE_SIZE,
+    PEOPLE_FILE,
+    Article,
+    Person,
+    SiteConfig,
+    with_bodies,
+)
 from .report import BuildReport, Prepared, Progress
 
 if TYPE_CHECKING:
@@ -307,7 +317,12 @@ class Rebuild:
         return [fingerprints.digest(base, folders[path.name]) if path.name in folders else None for path in paths]
 
     def remembered(self, path: Path, key: str | None) -> Read | None:
-        """The folder as the engine or the cache last read it under the same key; None: read it."""
+        """The folder as the engine or the cache last read it under the same key; None: read it.
+
+        From the cache an article comes without its HTML, noted in :attr:`light` for the pages that
+        show it (:func:`sitegen.publish.hydrate`); an engine that renders every page (``keep``, or
+        ``sitegen check``) joins it with its HTML here, once.
+        """
         known = self.memory.articles.get(path.name)
         if known is not None and key is not None and known[0] == key:
             article = known[1][0]
@@ -317,9 +332,16 @@ class Rebuild:
         entry = self.cache.article(path.name, key, self.today)
         if entry is None:
             return None
-        found: Read = (entry.article, list(entry.diagnostics), entry.drafts_left_out)
-        if entry.article is not None and key is not None:
-            self.light[entry.article.slug] = (path, key)
+        article = entry.article
+        if article is not None and key is not None:
+            if self.options.keep or not self.options.write:
+                bodies = self.cache.bodies(path.name, key)
+                if bodies is None or (article := with_bodies(article, bodies)) is None:
+                    return None
+            else:
+                self.light[article.slug] = (path, key)
+        found: Read = (article, list(entry.diagnostics), entry.drafts_left_out)
+        if article is not None and key is not None:
             self.memory.articles[path.name] = (key, found)
         return found
 

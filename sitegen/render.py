@@ -72,7 +72,7 @@ def own_jobs(site: Site, static_files: Mapping[str, Path], articles: Iterable[Ar
     return _Keys(site, None, static_files).jobs(chosen)
 
 
-def shown(jobs: Iterable[Job], site: Site, grouped: listings.Index) -> set[str] | None:
+def shown(jobs: Iterable[Job], site: Site, grouped: listings.Index) -> set[str]:
     """The slugs of the articles whose text ``jobs`` render.
 
     Pages that only list articles still count them: a theme may show more of an article than its title.
@@ -83,6 +83,11 @@ def shown(jobs: Iterable[Job], site: Site, grouped: listings.Index) -> set[str] 
         if shows is not None:
             slugs.update(shows(site, grouped, job.route))
     return slugs
+
+
+def shows_text(job: Job) -> bool:
+    """Whether the job's page shows the text of articles (not only what a plan knows: titles, dates, URLs)."""
+    return PAGES[job.kind].shows is not None
 
 
 def run(

@@ -132,3 +132,22 @@ def test_no_module_keeps_a_memo_between_builds() -> None:
     }
     assert private - set(PROCESS_STATE) == set(), "module-level state: keep it in the build's own values"
     assert set(PROCESS_STATE) - private == set(), "PROCESS_STATE names state that is gone"
+
+
+def test_frozen_values_are_only_set_while_they_are_made() -> None:
+    """The model stays frozen: ``object.__setattr__`` only in a ``__post_init__``, never on a value in use.
+
+    The HTML the build cache keeps apart from an article joins it in a new value (model.with_bodies).
+    """
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for function in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(function, ast.FunctionDef) or function.name == "__post_init__":
+                continue
+            found += [
+                f"{path.relative_to(PACKAGE.parent)}:{node.lineno} in {function.name}"
+                for node in ast.walk(function)
+                if isinstance(node, ast.Attribute) and node.attr == "__setattr__"
+                if isinstance(node.value, ast.Name) and node.value.id == "object"
+            ]
+    assert found == []
