@@ -19,7 +19,7 @@ from sitegen.build import build
 from sitegen.preview import Preview, Update, classify
 from sitegen.serve import Indexer
 
-from .conftest import CONFIG, SITES, article, snapshot
+from .conftest import CONFIG, SITES, article, example_site, snapshot
 
 ARTICLES = Path("content") / "articles"
 
@@ -346,3 +346,16 @@ def test_the_search_index_follows_in_the_background(tmp_path: Path) -> None:
     finally:
         stop.set()
         thread.join(timeout=10)
+
+
+def test_a_preview_started_from_a_warm_build_cache_has_every_articles_text(tmp_path: Path) -> None:
+    """The cache keeps an article's HTML apart; the preview (whose review pages show every passage) joins
+    each article with its HTML as it reads it, and a build's site never loses the HTML of what it shows."""
+    site = example_site(tmp_path / "site")
+    assert build(site).ok  # the cache now holds every article, its HTML apart
+    preview = Preview(site, site / ".sitegen" / "preview", drafts=False)
+    assert preview.build().ok
+    assert preview.site is not None and preview.site.articles
+    texts = [(t.lead_html, p.html) for a in preview.site.articles for t in a.translations for p in t.passages]
+    assert texts and all(html for _, html in texts), "an article came from the cache without its text"
+    assert any(lead for lead, _ in texts)
