@@ -32,7 +32,10 @@ class Engine:
         self.memory = Memory()
 
     def rebuild(
-        self, changed: Collection[str] | None = None, early: Callable[[BuildReport], object] | None = None
+        self,
+        changed: Collection[str] | None = None,
+        early: Callable[[BuildReport], object] | None = None,
+        superseded: Callable[[], bool] | None = None,
     ) -> BuildReport:
         """Bring the output up to date with the sources.
 
@@ -40,6 +43,9 @@ class Engine:
         preview's watcher knows); None looks at every folder (the command
         line, where anything may have changed since the last build).
         ``early`` hears first of the changed articles' own pages.
+        ``superseded`` says whether newer changes wait: then, once those pages
+        are out and the site-wide checks passed, the rest (listings, feeds,
+        the sitemap) is left to the next rebuild, which plans every page anyway.
         """
         run = Rebuild(self.place, self.memory, changed, early)
         with collector.released():  # what the rebuild froze out of the collector's sight, it releases
@@ -52,7 +58,7 @@ class Engine:
                 first = publish.early(run, prepared)
                 if run.check_site(prepared):
                     return publish.undo(run, first) if first.paths else run.report()
-                return publish.publish(run, prepared, first)
+                return publish.publish(run, prepared, first, superseded)
             except publish.PublishError as failure:
                 return failure.report
             except parallel.WorkerLostError as exc:

@@ -64,6 +64,8 @@ class Update:
     sources: tuple[str, ...] = ()
     #: Outputs written early and put back as they were, because the rest of the rebuild failed.
     reverted: tuple[str, ...] = ()
+    #: A newer save came once the edited pages were written and checked: the rest is the next rebuild's.
+    superseded: bool = False
 
     @property
     def ok(self) -> bool:
@@ -156,18 +158,25 @@ class Preview:
             self._generation += 1
             return self._rebuild(None, sources, full=True)
 
-    def update(self, paths: Collection[Path], early: Callable[[Update], object] | None = None) -> Update:
+    def update(
+        self,
+        paths: Collection[Path],
+        early: Callable[[Update], object] | None = None,
+        superseded: Callable[[], bool] | None = None,
+    ) -> Update:
         """Rebuild what a batch of changed paths touches; see the module docstring.
 
         ``early`` hears first of the edited articles' own pages, written before
         the listings, feeds and home pages that show them are planned: the page
-        an editor is looking at reloads without waiting for the rest.
+        an editor is looking at reloads without waiting for the rest. When
+        ``superseded`` says another save waits by then, the rest is left to
+        the rebuild of that save (see :meth:`Engine.rebuild`).
         """
         changes = classify(self.site_dir, paths)
         folders = None if changes.full or changes.people or changes.every_article else changes.folders
         with self._lock:
             self._generation += 1
-            return self._rebuild(folders, changes.sources, full=changes.full, early=early)
+            return self._rebuild(folders, changes.sources, full=changes.full, early=early, superseded=superseded)
 
     def shown(self) -> Prepared | None:
         """What the preview folder was last built from (the Site, the theme, its environments), for pages
@@ -198,9 +207,10 @@ class Preview:
         sources: tuple[str, ...],
         full: bool,
         early: Callable[[Update], object] | None = None,
+        superseded: Callable[[], bool] | None = None,
     ) -> Update:
         first = (lambda report: early(_update(report, sources, False))) if early is not None else None
-        report = self.engine.rebuild(folders, early=first)
+        report = self.engine.rebuild(folders, early=first, superseded=superseded)
         if report.ok and report.rendered_from is not None:
             self._prepared = report.rendered_from
         elif any(d.is_error and d.location.path == config_stage.FILENAME for d in report.diagnostics):
@@ -221,4 +231,5 @@ def _update(report: BuildReport, sources: tuple[str, ...], full: bool) -> Update
         seconds=report.seconds,
         sources=sources,
         reverted=report.reverted,
+        superseded=report.superseded,
     )

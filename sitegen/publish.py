@@ -78,13 +78,22 @@ def early(run: Rebuild, prepared: Prepared) -> Written:
     return _first_pages(run, prepared, previous)
 
 
-def publish(run: Rebuild, prepared: Prepared, first: Written | None = None) -> BuildReport:
-    """Render and write what changed (beyond the ``first`` pages :func:`early` wrote)."""
+def publish(
+    run: Rebuild, prepared: Prepared, first: Written | None = None, superseded: Callable[[], bool] | None = None
+) -> BuildReport:
+    """Render and write what changed (beyond the ``first`` pages :func:`early` wrote).
+
+    When ``superseded`` says a newer change waits before any of it is written, nothing more is.
+    """
     first = first or Written(previous=_previous(run))
+    if run.early is None or run.manifest_found is None:
+        superseded = None  # only a preview's rebuild of known articles leaves its listings to the next one
     try:
-        done = _all_pages(run, prepared, {**first.previous, **first.files})
+        done = _all_pages(run, prepared, {**first.previous, **first.files}, superseded or _never)
     except PublishError as failure:
         return undo(run, first) if first.paths else failure.report
+    except SupersededError:
+        return _left_for_later(run, first)
     setup, site_key = run.setup_digest, run.site_key
     site = prepared.site
     stored = cache_stage.Manifest(
@@ -133,6 +142,23 @@ class Written:
     previous: dict[str, Entry] = field(default_factory=dict)
 
 
+class SupersededError(Exception):
+    """A newer change waits: the rebuild stops before it writes anything more."""
+
+
+def _never() -> bool:
+    return False
+
+
+def _left_for_later(run: Rebuild, first: Written) -> BuildReport:
+    """The output keeps the early pages (checked with the whole site) and the rest as it was; the manifest
+    says so, so the next rebuild renders what this one left."""
+    assert run.manifest_found is not None
+    files = {**first.previous, **first.files}
+    run.memory.manifest = replace(run.manifest_found, files=files, build=output.build_of(run.out))
+    return run.report(written_paths=first.paths, superseded=True)
+
+
 class PublishError(Exception):
     """A transaction that failed and left the output as it was; ``report`` says why."""
 
@@ -155,15 +181,20 @@ def _previous(run: Rebuild) -> dict[str, Entry]:
     return manifest.files if manifest is not None and output.build_of(run.out) == manifest.build else {}
 
 
-def _all_pages(run: Rebuild, prepared: Prepared, previous: dict[str, Entry]) -> Written:
+def _all_pages(
+    run: Rebuild, prepared: Prepared, previous: dict[str, Entry], superseded: Callable[[], bool]
+) -> Written:
     from . import listings, render
 
     site = prepared.site
     with collector.settled():
+        _stop_if(superseded)
         grouped = listings.index(site)
-        jobs = render.plan(site, prepared.theme.static_files, grouped)
+        _stop_if(superseded)
+        jobs = render.plan(site, prepared.theme.static_files, grouped, lambda: _stop_if(superseded))
     keys = {job.path: job_key(job) for job in jobs}
     kept = _kept(run, jobs, keys, previous)
+    _stop_if(superseded)
     todo = [job for job in jobs if job.path not in kept]
     removed = [path for path in previous if path not in keys]
     if previous and not todo and not removed:  # every file is there already: nothing to commit
@@ -185,6 +216,11 @@ def _all_pages(run: Rebuild, prepared: Prepared, previous: dict[str, Entry]) -> 
             stage.swap(finish=(lambda folder: index_search(run, folder)) if searched else None)
     ordered = {job.path: files[job.path] for job in jobs}
     return Written(ordered, tuple(job.path for job in todo), removed=tuple(removed), replaced=not patch)
+
+
+def _stop_if(superseded: Callable[[], bool]) -> None:
+    if superseded():
+        raise SupersededError()
 
 
 def _first_pages(run: Rebuild, prepared: Prepared, previous: dict[str, Entry]) -> Written:

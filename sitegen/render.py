@@ -51,11 +51,30 @@ class Job:
         return PAGES[self.route.kind].slow
 
 
-def plan(site: Site, static_files: Mapping[str, Path], grouped: listings.Index | None = None) -> list[Job]:
-    """Every output file of the site as a job, in a stable order (that of :func:`routes.of`)."""
+def plan(
+    site: Site,
+    static_files: Mapping[str, Path],
+    grouped: listings.Index | None = None,
+    stop: Callable[[], object] | None = None,
+) -> list[Job]:
+    """Every output file of the site as a job, in a stable order (that of :func:`routes.of`).
+
+    ``stop`` is called every few thousand jobs: it may raise to end the planning there.
+    """
     grouped = listings.index(site) if grouped is None else grouped
     found = routes.of(site, grouped, static_files)
-    return _Keys(site, grouped, static_files, found).jobs(found)
+    keys = _Keys(site, grouped, static_files, found)
+    if stop is None:
+        return keys.jobs(found)
+    jobs: list[Job] = []
+    for start in range(0, len(found), PLANNED_BETWEEN_STOPS):
+        stop()
+        jobs += keys.jobs(found[start : start + PLANNED_BETWEEN_STOPS])
+    return jobs
+
+
+#: Jobs planned between two calls of :func:`plan`'s ``stop``: a few milliseconds' worth.
+PLANNED_BETWEEN_STOPS = 2000
 
 
 def own_jobs(site: Site, static_files: Mapping[str, Path], articles: Iterable[Article]) -> list[Job]:

@@ -51,6 +51,8 @@ class BuildReport:
     replaced: bool = False
     #: Paths written early (see ``Engine.rebuild``) and put back as they were, because the rest failed.
     reverted: tuple[str, ...] = ()
+    #: Only the paths written early were written: a newer change came, the next rebuild does the rest.
+    superseded: bool = False
     #: What the pages were rendered from (with the ``keep`` option, for the preview; else None).
     rendered_from: Prepared | None = field(default=None, repr=False, compare=False)
 

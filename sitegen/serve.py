@@ -135,9 +135,14 @@ class Session:
                 signal.signal(signal.SIGTERM, previous)
 
     def _rebuild(self, batch: set[Path]) -> Update:
-        """One batch of saves: the edited pages are announced as soon as they are written, the rest after."""
+        """One batch of saves: the edited pages are announced as soon as they are written, the rest after
+        (or, when another save came by then, with that save's rebuild)."""
         early: list[Update] = []
-        update = self.preview.update(batch, early=lambda first: early.append(self._publish(first, first=True)))
+
+        def announce(first: Update) -> None:
+            early.append(self._publish(first, first=True))
+
+        update = self.preview.update(batch, early=announce, superseded=self.watcher.pending)
         return self._publish(update, shown=early[0].written if early else ())
 
     def _publish(self, update: Update, shown: tuple[str, ...] = (), first: bool = False) -> Update:
@@ -149,7 +154,7 @@ class Session:
         if update.full:
             self.server.prefix = base_path(self.preview.site_dir) or self.server.prefix
         changed = [path for path in (*update.written, *update.removed, *update.reverted) if path not in shown]
-        problems = None if first else update.diagnostics
+        problems = None if first or update.superseded else update.diagnostics
         if problems is not None:
             self.problems = problems  # before the pages hear of it: a review page reloads to show them
         self.server.channel.publish(bool(changed) or update.changed, problems, self._pages(update, changed))

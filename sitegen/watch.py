@@ -52,6 +52,10 @@ class Watcher:
         for ready in (top, folders):
             ready.wait(READY_TIMEOUT)
 
+    def pending(self) -> bool:
+        """Whether changes wait that :meth:`batches` has not yielded yet."""
+        return not self._found.empty()
+
     def batches(self) -> Iterator[set[Path]]:
         """Each batch of changes as it comes, until :attr:`stop` is set."""
         try:

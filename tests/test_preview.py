@@ -359,3 +359,48 @@ def test_a_preview_started_from_a_warm_build_cache_has_every_articles_text(tmp_p
     texts = [(t.lead_html, p.html) for a in preview.site.articles for t in a.translations for p in t.passages]
     assert texts and all(html for _, html in texts), "an article came from the cache without its text"
     assert any(lead for lead, _ in texts)
+
+
+@pytest.mark.parametrize("asked", [1, 2, 3, 4])
+def test_a_save_that_comes_during_a_rebuild_takes_over_its_listings(tmp_path: Path, asked: int) -> None:
+    """Another save waits once the edited article's pages are out and checked: those pages stay, the listings
+    are left as they were, and the next rebuild (of the other save) brings every page up to date.
+
+    ``asked``: which question "does a newer save wait?" is answered yes (before the listings are
+    grouped, before planning, while planning, before writing).
+    """
+    site = tmp_path / "site"
+    shutil.copytree(SITES / "basic", site)
+    preview = Preview(site, site / ".sitegen" / "preview", drafts=False)
+    assert preview.build().ok
+    listing = preview.out / "en" / "cities" / "yerevan" / "index.html"
+    before = listing.read_bytes()
+    questions = iter([False] * (asked - 1) + [True] * 100)
+    early: list[Update] = []
+    paths = replace_in(site, KARABAKH_EN, "information war", "campaign")
+    update = preview.update(paths, early=early.append, superseded=lambda: next(questions))
+    assert update.ok and update.superseded, update.diagnostics
+    assert early and update.written == early[0].written, "only the article's own pages were written"
+    assert b"campaign" in (preview.out / "en" / "karabakh-claim" / "index.html").read_bytes()
+    assert listing.read_bytes() == before, "the listing waits for the next rebuild"
+
+    following = preview.update(replace_in(site, KARABAKH_EN, "Simonyan", "Simonian"))
+    assert following.ok and not following.superseded
+    assert "en/cities/yerevan/index.html" in following.written, "the next rebuild renders what was left"
+    assert "en/water-dispute/index.html" not in following.written, "and knows the rest is still there"
+    assert_same(snapshot(preview.out, folders=True), clean_build(site, drafts=False), f"superseded at {asked}")
+
+
+def test_a_save_that_breaks_the_site_is_never_left_half_published(tmp_path: Path) -> None:
+    """The site-wide checks come before a rebuild gives way to a newer save: an edit they refuse is put
+    back whole, even when another save waits."""
+    site = tmp_path / "site"
+    shutil.copytree(SITES / "basic", site)
+    preview = Preview(site, site / ".sitegen" / "preview", drafts=False)
+    assert preview.build().ok
+    page = preview.out / "en" / "karabakh-claim" / "index.html"
+    before = page.read_bytes()
+    broken = replace_in(site, KARABAKH_EN, "information war", "war, see [there](../no-such-article/)")
+    update = preview.update(broken, early=lambda first: None, superseded=lambda: True)
+    assert not update.ok and not update.superseded
+    assert page.read_bytes() == before, "the last good version stays"

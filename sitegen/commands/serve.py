@@ -116,6 +116,7 @@ def _print_update(update: Update, quiet: bool, verbose: bool) -> None:
         changed = [*update.written, *(f"{path} (deleted)" for path in update.removed)]
         listed = ", ".join(changed if verbose else changed[:3]) + ("" if verbose or len(changed) <= 3 else ", …")
         listed = printable(listed)  # an article's file names are content
-        click.echo(f"Rebuilt {count(len(changed), 'file')} in {update.seconds * 1000:.0f} ms: {listed}")
+        later = "; a newer save came, its rebuild does the rest" if update.superseded else ""
+        click.echo(f"Rebuilt {count(len(changed), 'file')} in {update.seconds * 1000:.0f} ms: {listed}{later}")
     elif verbose:
         click.echo(f"Nothing changed ({update.seconds * 1000:.0f} ms)")
