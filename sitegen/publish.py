@@ -15,40 +15,27 @@ from __future__ import annotations
 import contextlib
 import os
 import posixpath
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import cache as cache_stage
-from . import collector, fingerprints, output, parallel
+from . import collector, fingerprints, output, rendering
 from . import search as search_stage
 from .errors import Diagnostic, Location, error
 from .model import FUTURE, Article, Site
+from .rendering import ReportedError
 from .report import BuildReport, Prepared
 
 if TYPE_CHECKING:
-    from . import listings, render
+    from . import render
     from .rebuild import Rebuild
 
 #: A patch (rather than a whole new folder) when at most this share of the output changes.
 PATCH_SHARE = 0.1
-#: Pages that make one more worker process worth forking.
-PAGES_PER_WORKER = 150
 
 Entry = fingerprints.Entry
-
-
-class ReportedError(Exception):
-    """A problem already made a diagnostic: a template error in a worker (a traceback does not cross
-    processes), an article that changed while the site was built, a search index that failed."""
-
-    def __init__(self, diagnostic: Diagnostic):
-        super().__init__(diagnostic.message)
-        self.diagnostic = diagnostic
-
-    def __reduce__(self) -> tuple[Callable, tuple]:
-        return ReportedError, (self.diagnostic,)
 
 
 def check(run: Rebuild, prepared: Prepared) -> BuildReport:
@@ -206,7 +193,7 @@ def _all_pages(
     with _transaction(run, prepared, shown) as whole, output.Stage(run.out, patch=patch) as stage:
         for path in kept:  # a patch leaves them where they are; a new folder links them
             files[path] = previous[path] if patch else fingerprints.entry(keys[path], stage.link(path))
-        for path, stat in render_into(run, prepared, grouped, todo, stage, whole):
+        for path, stat in rendering.render_into(run, prepared, grouped, todo, stage, whole):
             files[path] = fingerprints.entry(keys[path], stat)
         if patch:
             wanted = searched and run.options.search_patches
@@ -238,7 +225,7 @@ def _first_pages(run: Rebuild, prepared: Prepared, previous: dict[str, Entry]) -
         replaced = output.read(run.out, [job.path for job in todo])
         slugs = [article.slug for article in found]
         with _transaction(run, prepared, slugs) as whole, output.Stage(run.out, patch=True) as stage:
-            for path, stat in render_into(run, prepared, None, todo, stage, whole):
+            for path, stat in rendering.render_into(run, prepared, None, todo, stage, whole):
                 written.files[path] = fingerprints.entry(keys[path], stat)
             stage.apply(())
         written.paths, written.before = tuple(job.path for job in todo), replaced
@@ -268,12 +255,12 @@ def _kept(run: Rebuild, jobs: Sequence[render.Job], keys: dict[str, str], previo
 
 @contextlib.contextmanager
 def _transaction(run: Rebuild, prepared: Prepared, slugs: Iterable[str]) -> Iterator[dict[str, Article]]:
-    """Join the articles to render with their HTML (:func:`hydrate`), then write; a failure becomes the
+    """Join the articles to render with their HTML (:func:`rendering.hydrate`), then write; a failure becomes the
     rebuild's error (:class:`PublishError`)."""
     from . import templating
 
     try:
-        whole = hydrate(run, prepared.site, slugs)
+        whole = rendering.hydrate(run, prepared.site, slugs)
         run.cache.forget_manifest(run.out)  # a rebuild that dies leaves no manifest to trust
         run.memory.manifest = None
         yield whole
@@ -295,83 +282,6 @@ def _write_problem(out: Path, exc: OSError) -> Diagnostic:
     where = exc.filename if exc.filename and exc.filename2 is None and not staged else out
     hint = "the previous output was left as it was"
     return error(Location(str(where)), f"cannot write the output: {exc.strerror or exc}", hint)
-
-
-def hydrate(run: Rebuild, site: Site, slugs: Iterable[str]) -> dict[str, Article]:
-    """The articles named by ``slugs`` that came from the cache without their HTML, with it: new values, by slug.
-
-    The site keeps its own (planning needs no HTML); :func:`render_into`
-    renders the pages that show an article's text from these. An entry
-    without its HTML, or whose HTML does not fit, is read from the article's
-    folder again.
-    """
-    from .model import with_bodies
-
-    whole: dict[str, Article] = {}
-    for slug in slugs:
-        if slug not in run.light or (article := site.article(slug)) is None:
-            continue
-        folder, key = run.light[slug]
-        bodies = run.cache.bodies(folder.name, key)
-        found = with_bodies(article, bodies) if bodies is not None else None
-        whole[slug] = found if found is not None else _read_again(run, folder, article)
-    return whole
-
-
-def _read_again(run: Rebuild, folder: Path, article: Article) -> Article:
-    """``article`` read from its folder again, with its HTML; an error if it changed since it was read."""
-    from . import content
-
-    assert run.config is not None
-    fresh, _, _ = content.load_article(run.config, run.site_dir, folder, run.options.drafts, run.registry, run.today)
-    if fresh is None or [t.digest for t in fresh.translations] != [t.digest for t in article.translations]:
-        where = Location(folder.relative_to(run.site_dir).as_posix())
-        raise ReportedError(error(where, "the article changed while the site was being built", "build again"))
-    return fresh
-
-
-def render_into(
-    run: Rebuild,
-    prepared: Prepared,
-    grouped: listings.Index | None,
-    jobs: Sequence[render.Job],
-    stage: output.Stage,
-    whole: Mapping[str, Article],
-) -> Iterator[tuple[str, output.Stat]]:
-    """Render ``jobs`` and write them into ``stage``, in worker processes when there are enough.
-
-    A page that shows articles' text is rendered from the site and listings with the ``whole``
-    articles (:func:`hydrate`) in the place of the site's own; the others from the site as it is.
-    """
-    from . import render, templating
-
-    site, environments, theme = prepared.site, prepared.environments, prepared.theme
-    text = (site.with_articles(whole), grouped.with_articles(whole) if grouped is not None else None)
-    processes = run.workers(len(jobs), PAGES_PER_WORKER)
-    if processes > 1:  # load each template once, before the workers fork, not once per worker
-        for env in environments.values():
-            for name in env.list_templates(filter_func=lambda name: not name.startswith(".")):
-                env.get_template(name)
-
-    def make(chunk: Sequence[render.Job]) -> list[tuple[str, output.Stat]]:
-        made = []
-        for job in chunk:
-            shown, listed = text if render.shows_text(job) else (site, grouped)
-            try:
-                data = render.run(job, shown, environments, listed)
-            except templating.TemplateError as exc:
-                raise ReportedError(templating.template_problem(exc, theme)) from None
-            made.append((job.path, stage.write(job.path, data)))
-        return made
-
-    # The slowest jobs (the sitemap, feeds) first and one by one, so no worker is left with them at the end.
-    slow = [[job] for job in jobs if job.slow]
-    chunks = slow + parallel.chunked([job for job in jobs if not job.slow], processes, 40)
-    run.progress.start("Rendering", len(jobs))
-    for made in parallel.run(make, chunks, processes):
-        yield from made
-        run.progress.advance(len(made))
-    run.progress.end()
 
 
 def index_search(run: Rebuild, staging: Path) -> None:

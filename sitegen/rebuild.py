@@ -105,7 +105,7 @@ class Rebuild:
         self.config_key = ""
         #: The ``.md`` files under the article folders, counted while their keys are taken (for the summary).
         self.markdown_files = 0
-        #: Articles taken from the cache without their HTML: slug -> (folder, cache key). See publish.hydrate.
+        #: Articles taken from the cache without their HTML: slug -> (folder, cache key). See rendering.hydrate.
         self.light: dict[str, tuple[Path, str]] = {}
         self.config: SiteConfig | None = None
         self.registry: Mapping[str, Person] = {}
@@ -320,7 +320,7 @@ class Rebuild:
         """The folder as the engine or the cache last read it under the same key; None: read it.
 
         From the cache an article comes without its HTML, noted in :attr:`light` for the pages that
-        show it (:func:`sitegen.publish.hydrate`); an engine that renders every page (``keep``, or
+        show it (:func:`sitegen.rendering.hydrate`); an engine that renders every page (``keep``, or
         ``sitegen check``) joins it with its HTML here, once.
         """
         known = self.memory.articles.get(path.name)

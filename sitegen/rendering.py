@@ -1,0 +1,112 @@
+"""Rendering a rebuild's pages into a stage: the articles joined with their HTML, the pages made in workers.
+
+:mod:`sitegen.publish` decides which pages and in which transaction; this
+module makes their bytes and writes them into the stage's folder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import output, parallel
+from .errors import Diagnostic, Location, error
+from .model import Article, Site
+from .report import Prepared
+
+if TYPE_CHECKING:
+    from . import listings, render
+    from .rebuild import Rebuild
+
+#: Pages that make one more worker process worth forking.
+PAGES_PER_WORKER = 150
+
+
+class ReportedError(Exception):
+    """A problem already made a diagnostic: a template error in a worker (a traceback does not cross
+    processes), an article that changed while the site was built, a search index that failed."""
+
+    def __init__(self, diagnostic: Diagnostic):
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
+
+    def __reduce__(self) -> tuple[Callable, tuple]:
+        return ReportedError, (self.diagnostic,)
+
+
+def hydrate(run: Rebuild, site: Site, slugs: Iterable[str]) -> dict[str, Article]:
+    """The articles named by ``slugs`` that came from the cache without their HTML, with it: new values, by slug.
+
+    The site keeps its own (planning needs no HTML); :func:`render_into`
+    renders the pages that show an article's text from these. An entry
+    without its HTML, or whose HTML does not fit, is read from the article's
+    folder again.
+    """
+    from .model import with_bodies
+
+    whole: dict[str, Article] = {}
+    for slug in slugs:
+        if slug not in run.light or (article := site.article(slug)) is None:
+            continue
+        folder, key = run.light[slug]
+        bodies = run.cache.bodies(folder.name, key)
+        found = with_bodies(article, bodies) if bodies is not None else None
+        whole[slug] = found if found is not None else _read_again(run, folder, article)
+    return whole
+
+
+def _read_again(run: Rebuild, folder: Path, article: Article) -> Article:
+    """``article`` read from its folder again, with its HTML; an error if it changed since it was read."""
+    from . import content
+
+    assert run.config is not None
+    fresh, _, _ = content.load_article(run.config, run.site_dir, folder, run.options.drafts, run.registry, run.today)
+    if fresh is None or [t.digest for t in fresh.translations] != [t.digest for t in article.translations]:
+        where = Location(folder.relative_to(run.site_dir).as_posix())
+        raise ReportedError(error(where, "the article changed while the site was being built", "build again"))
+    return fresh
+
+
+def render_into(
+    run: Rebuild,
+    prepared: Prepared,
+    grouped: listings.Index | None,
+    jobs: Sequence[render.Job],
+    stage: output.Stage,
+    whole: Mapping[str, Article],
+) -> Iterator[tuple[str, output.Stat]]:
+    """Render ``jobs`` and write them into ``stage``, in worker processes when there are enough.
+
+    A page that shows articles' text is rendered from the site and listings with the ``whole``
+    articles (:func:`hydrate`) in the place of the site's own; the others from the site as it is.
+    """
+    from . import render, templating
+
+    site, environments, theme = prepared.site, prepared.environments, prepared.theme
+    text = (site.with_articles(whole), grouped.with_articles(whole) if grouped is not None else None)
+    processes = run.workers(len(jobs), PAGES_PER_WORKER)
+    if processes > 1:  # load each template once, before the workers fork, not once per worker
+        for env in environments.values():
+            for name in env.list_templates(filter_func=lambda name: not name.startswith(".")):
+                env.get_template(name)
+
+    def make(chunk: Sequence[render.Job]) -> list[tuple[str, output.Stat]]:
+        made = []
+        for job in chunk:
+            shown, listed = text if render.shows_text(job) else (site, grouped)
+            try:
+                data = render.run(job, shown, environments, listed)
+            except templating.TemplateError as exc:
+                raise ReportedError(templating.template_problem(exc, theme)) from None
+            made.append((job.path, stage.write(job.path, data)))
+        return made
+
+    # The slowest jobs (the sitemap, feeds) first and one by one, so no worker is left with them at the end.
+    slow = [[job] for job in jobs if job.slow]
+    chunks = slow + parallel.chunked([job for job in jobs if not job.slow], processes, 40)
+    run.progress.start("Rendering", len(jobs))
+    for made in parallel.run(make, chunks, processes):
+        yield from made
+        run.progress.advance(len(made))
+    run.progress.end()
