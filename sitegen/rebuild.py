@@ -108,7 +108,6 @@ class Rebuild:
         #: Articles taken from the cache without their HTML: slug -> (folder, cache key). See rendering.hydrate.
         self.light: dict[str, tuple[Path, str]] = {}
         self.config: SiteConfig | None = None
-        self.registry: Mapping[str, Person] = {}
         #: Found by :meth:`prepare` for the publishing step: the keys of the setup and the site, the manifest.
         self.setup_digest, self.site_key = "", ""
         self.manifest_found: cache_stage.Manifest | None = None
@@ -290,7 +289,6 @@ class Rebuild:
         """Article folders from memory or the cache where their key matches, read (in parallel) where not."""
 
         def read(paths: Sequence[Path], registry: Mapping[str, Person]) -> list[Read]:
-            self.registry = registry
             keys = self.article_keys(paths, folders, registry)
             results: list[Read | None] = []
             missing = []
@@ -299,7 +297,7 @@ class Rebuild:
                     results.append(self.remembered(path, key))
                     if results[-1] is None:
                         missing.append(index)
-            self.read_missing(config, paths, keys, missing, results)
+            self.read_missing(config, registry, paths, keys, missing, results)
             return [result for result in results if result is not None]
 
         return read
@@ -346,7 +344,13 @@ class Rebuild:
         return found
 
     def read_missing(
-        self, config: SiteConfig, paths: Sequence[Path], keys: list[str | None], missing: list[int], results: list
+        self,
+        config: SiteConfig,
+        registry: Mapping[str, Person],
+        paths: Sequence[Path],
+        keys: list[str | None],
+        missing: list[int],
+        results: list,
     ) -> None:
         """Read the folders at ``missing`` (in worker processes when there are enough) into ``results``."""
         from . import content
@@ -355,7 +359,7 @@ class Rebuild:
             loaded = []
             for i in chunk:  # each worker stores its own entries: one pickling of each article, not two
                 article, found, left_out = content.load_article(
-                    config, self.site_dir, paths[i], self.options.drafts, self.registry, self.today
+                    config, self.site_dir, paths[i], self.options.drafts, registry, self.today
                 )
                 entry = cache_stage.ArticleEntry(article, tuple(found), self.today, left_out)
                 self.cache.store_article(paths[i].name, keys[i], entry)

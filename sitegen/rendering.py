@@ -52,16 +52,16 @@ def hydrate(run: Rebuild, site: Site, slugs: Iterable[str]) -> dict[str, Article
         folder, key = run.light[slug]
         bodies = run.cache.bodies(folder.name, key)
         found = with_bodies(article, bodies) if bodies is not None else None
-        whole[slug] = found if found is not None else _read_again(run, folder, article)
+        whole[slug] = found if found is not None else _read_again(run, site, folder, article)
     return whole
 
 
-def _read_again(run: Rebuild, folder: Path, article: Article) -> Article:
+def _read_again(run: Rebuild, site: Site, folder: Path, article: Article) -> Article:
     """``article`` read from its folder again, with its HTML; an error if it changed since it was read."""
     from . import content
 
-    assert run.config is not None
-    fresh, _, _ = content.load_article(run.config, run.site_dir, folder, run.options.drafts, run.registry, run.today)
+    registry = {person.id: person for person in site.people}
+    fresh, _, _ = content.load_article(site.config, run.site_dir, folder, run.options.drafts, registry, run.today)
     if fresh is None or [t.digest for t in fresh.translations] != [t.digest for t in article.translations]:
         where = Location(folder.relative_to(run.site_dir).as_posix())
         raise ReportedError(error(where, "the article changed while the site was being built", "build again"))
