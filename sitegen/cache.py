@@ -44,7 +44,7 @@ from typing import Any
 from . import __version__, sources
 from .errors import Diagnostic, Location, compact_pickle, warning
 from .fingerprints import Entry, code_key, digest
-from .model import FUTURE, Article, split_bodies
+from .model import FUTURE, Article, split_bodies, with_bodies
 
 #: Where the cache lives in a site folder (git-ignored with the rest of ``.sitegen/``).
 FOLDER = Path(".sitegen") / "cache"
@@ -132,6 +132,19 @@ class Cache:
         entry = self._read(self._article_path(name), key)
         return entry if isinstance(entry, ArticleEntry) and entry.valid_on(today) else None
 
+    def whole_article(self, name: str, key: str | None, today: dt.date) -> ArticleEntry | None:
+        """:meth:`article` with its HTML, both read in one go: for a reader that renders every page."""
+        if not self.enabled or key is None:
+            return None
+        found = self._parts(self._article_path(name), key, 0, 2)
+        if found is None or not isinstance(found[0], ArticleEntry) or not found[0].valid_on(today):
+            return None
+        entry, bodies = found
+        if entry.article is None:
+            return entry
+        whole = with_bodies(entry.article, bodies) if isinstance(bodies, tuple) else None
+        return replace(entry, article=whole) if whole is not None else None
+
     def bodies(self, name: str, key: str) -> tuple[str, ...] | None:
         """The HTML of the article in folder ``name``'s entry, for :func:`sitegen.model.with_bodies`."""
         if not self.enabled:
@@ -183,35 +196,47 @@ class Cache:
     # -- storage ------------------------------------------------------------
 
     def _read(self, path: str | Path, key: str, part: int = 0) -> Any:
-        """Part ``part`` of an entry, if it is signed with this user's key and was made for ``key``.
+        """Part ``part`` of an entry, if it is signed with this user's key and was made for ``key``."""
+        found = self._parts(path, key, part, part + 1)
+        return found[0] if found is not None else None
+
+    def _parts(self, path: str | Path, key: str, start: int, stop: int) -> list[Any] | None:
+        """Parts ``start`` to ``stop - 1`` of an entry, each signed with this user's key and made for ``key``.
 
         An entry is a run of parts, each its signature, its length and its
-        pickle; parts before ``part`` are skipped unread, those after are not read.
+        pickle; parts before ``start`` are skipped unread, those after are not read.
         """
         secret = self._secret()
         if secret is None:
             return None
+        payloads = []
         try:
             with sources.open_regular(path, follow_links=False) as file:  # a planted pipe would block a read
                 left = os.fstat(file.fileno()).st_size
-                for index in range(part + 1):
+                for index in range(stop):
                     header = file.read(_HEADER.size)
                     mac, size = _HEADER.unpack(header) if len(header) == _HEADER.size else (b"", left)
                     left -= _HEADER.size + size
                     if left < 0:  # truncated, or not an entry at all (an older format)
                         return None
-                    if index < part:
+                    if index < start:
                         file.seek(size, os.SEEK_CUR)
-                payload = file.read(size)
+                    else:
+                        payloads.append((index, mac, file.read(size)))
         except OSError:
             return None
-        if not hmac.compare_digest(mac, _sign(secret, part, payload)):
-            return None  # not written by this user's sitegen: never unpickled
-        try:
-            tag, stored_key, value = _DataOnly(io.BytesIO(payload)).load()
-        except Exception:  # truncated, of an older shape or not data: not trusted
-            return None
-        return value if tag == FORMAT and stored_key == key else None
+        values = []
+        for index, mac, payload in payloads:
+            if not hmac.compare_digest(mac, _sign(secret, index, payload)):
+                return None  # not written by this user's sitegen: never unpickled
+            try:
+                tag, stored_key, value = _DataOnly(io.BytesIO(payload)).load()
+            except Exception:  # truncated, of an older shape or not data: not trusted
+                return None
+            if tag != FORMAT or stored_key != key:
+                return None
+            values.append(value)
+        return values
 
     def _write(self, path: Path, key: str, *parts: object) -> None:
         secret = self._secret()

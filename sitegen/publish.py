@@ -73,10 +73,11 @@ def publish(
     When ``superseded`` says a newer change waits before any of it is written, nothing more is.
     """
     first = first or Written(previous=_previous(run))
-    if run.early is None or run.manifest_found is None:
-        superseded = None  # only a preview's rebuild of known articles leaves its listings to the next one
+    # Only a preview's rebuild of known articles leaves its listings to the next one.
+    if superseded is None or run.early is None or run.manifest_found is None:
+        superseded = _never
     try:
-        done = _all_pages(run, prepared, {**first.previous, **first.files}, superseded or _never)
+        done = _all_pages(run, prepared, {**first.previous, **first.files}, superseded)
     except PublishError as failure:
         return undo(run, first) if first.paths else failure.report
     except SupersededError:
@@ -168,9 +169,7 @@ def _previous(run: Rebuild) -> dict[str, Entry]:
     return manifest.files if manifest is not None and output.build_of(run.out) == manifest.build else {}
 
 
-def _all_pages(
-    run: Rebuild, prepared: Prepared, previous: dict[str, Entry], superseded: Callable[[], bool]
-) -> Written:
+def _all_pages(run: Rebuild, prepared: Prepared, previous: dict[str, Entry], superseded: Callable[[], bool]) -> Written:
     from . import listings, render
 
     site = prepared.site

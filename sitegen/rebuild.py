@@ -25,17 +25,7 @@ from . import config as config_stage
 from . import search as search_stage
 from . import theme as theme_stage
 from .errors import Diagnostic, Location, error, has_errors, sort
-from .model import (
-    ARTICLES,
-    EDITORS_FILE,
-    GLOSSARY_FILE,
-    MAX_FILE_SIZE,
-    PEOPLE_FILE,
-    Article,
-    Person,
-    SiteConfig,
-    with_bodies,
-)
+from .model import ARTICLES, EDITORS_FILE, GLOSSARY_FILE, MAX_FILE_SIZE, PEOPLE_FILE, Article, Person, SiteConfig
 from .report import BuildReport, Prepared, Progress
 
 if TYPE_CHECKING:
@@ -107,7 +97,6 @@ class Rebuild:
         self.markdown_files = 0
         #: Articles taken from the cache without their HTML: slug -> (folder, cache key). See rendering.hydrate.
         self.light: dict[str, tuple[Path, str]] = {}
-        self.config: SiteConfig | None = None
         #: Found by :meth:`prepare` for the publishing step: the keys of the setup and the site, the manifest.
         self.setup_digest, self.site_key = "", ""
         self.manifest_found: cache_stage.Manifest | None = None
@@ -168,7 +157,6 @@ class Rebuild:
         if config is None:
             return None, None
         self.config_key = repr(config)  # what reading articles depends on: not --no-search
-        self.config = config
         if not self.options.search:
             config = replace(config, search=False)
         theme, found = theme_stage.load(self.site_dir, config)
@@ -327,19 +315,15 @@ class Rebuild:
             if article is not None and self.cache.enabled and not _has_bodies(article):
                 self.light[article.slug] = (path, key)
             return known[1][0], list(known[1][1]), known[1][2]
-        entry = self.cache.article(path.name, key, self.today)
+        whole = self.options.keep or not self.options.write
+        read = self.cache.whole_article if whole else self.cache.article
+        entry = read(path.name, key, self.today)
         if entry is None:
             return None
-        article = entry.article
-        if article is not None and key is not None:
-            if self.options.keep or not self.options.write:
-                bodies = self.cache.bodies(path.name, key)
-                if bodies is None or (article := with_bodies(article, bodies)) is None:
-                    return None
-            else:
-                self.light[article.slug] = (path, key)
-        found: Read = (article, list(entry.diagnostics), entry.drafts_left_out)
-        if article is not None and key is not None:
+        found: Read = (entry.article, list(entry.diagnostics), entry.drafts_left_out)
+        if entry.article is not None and key is not None:  # an entry was found: there is a key
+            if not whole:
+                self.light[entry.article.slug] = (path, key)
             self.memory.articles[path.name] = (key, found)
         return found
 

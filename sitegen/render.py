@@ -64,11 +64,10 @@ def plan(
     grouped = listings.index(site) if grouped is None else grouped
     found = routes.of(site, grouped, static_files)
     keys = _Keys(site, grouped, static_files, found)
-    if stop is None:
-        return keys.jobs(found)
     jobs: list[Job] = []
     for start in range(0, len(found), PLANNED_BETWEEN_STOPS):
-        stop()
+        if stop is not None:
+            stop()
         jobs += keys.jobs(found[start : start + PLANNED_BETWEEN_STOPS])
     return jobs
 
