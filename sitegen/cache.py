@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__, sources
+from .depends import Dependencies
 from .errors import Diagnostic, Location, compact_pickle, warning
 from .fingerprints import Entry, code_key, digest
 from .model import FUTURE, Article, split_bodies, with_bodies
@@ -52,7 +53,7 @@ FOLDER = Path(".sitegen") / "cache"
 
 #: Bumped whenever what is stored changes shape; with the code's digest, so any change to sitegen's code
 #: (not only a new version) makes older entries ignored.
-FORMAT = f"sitegen-cache-4/{__version__}/{code_key()}"
+FORMAT = f"sitegen-cache-5/{__version__}/{code_key()}"
 
 
 @compact_pickle
@@ -171,9 +172,16 @@ class Cache:
         found = self._read(self._manifest_path(out), setup)
         return found if isinstance(found, Manifest) and found.out == str(out) else None
 
-    def store_manifest(self, manifest: Manifest) -> None:
+    def dependencies(self, setup: str, out: Path) -> Dependencies | None:
+        """What the pages of :meth:`manifest`'s build were made from, kept beside it (read only when needed)."""
+        if not self.enabled:
+            return None
+        found = self._read(self._manifest_path(out), setup, part=1)
+        return found if isinstance(found, Dependencies) else None
+
+    def store_manifest(self, manifest: Manifest, dependencies: Dependencies | None = None) -> None:
         if self.writable:
-            self._write(self._manifest_path(Path(manifest.out)), manifest.setup, manifest)
+            self._write(self._manifest_path(Path(manifest.out)), manifest.setup, manifest, dependencies)
 
     def forget_manifest(self, out: Path) -> None:
         """Drop the manifest of ``out`` before it changes: a build that dies leaves none to trust."""
@@ -332,7 +340,7 @@ _PLAIN = frozenset(
     }
 )
 #: The modules whose data classes and enums an entry may hold.
-_DATA = frozenset({"sitegen.cache", "sitegen.errors", "sitegen.model"})
+_DATA = frozenset({"sitegen.cache", "sitegen.depends", "sitegen.errors", "sitegen.model", "sitegen.routes"})
 
 
 class _DataOnly(pickle.Unpickler):

@@ -124,12 +124,12 @@ def _missing_translations(article: Article, languages: Iterable[str], drafts: se
 
 
 def site(site: Site, folders: Iterable[str]) -> list[Diagnostic]:
-    """Site-wide checks: links between articles and to files, missing translations, pages two values share.
+    """Site-wide checks of each article: links between articles and to files, missing translations.
 
     ``folders`` are the names of every article folder, published or not, so a
     link to a draft is told apart from a link to nothing.
     """
-    problems = _unused_tags(site)
+    problems: list[Diagnostic] = []
     known = set(folders)
     languages = site.config.languages
     drafts = set(site.drafts_left_out)
@@ -152,7 +152,13 @@ def site(site: Site, folders: Iterable[str]) -> list[Diagnostic]:
                             "publish it first, or remove the link",
                         )
                     )
-    return problems + keys.collisions(site)
+    return problems
+
+
+def outlined(site: Site) -> list[Diagnostic]:
+    """The site-wide checks that read only the articles' outlines (see :mod:`sitegen.depends`): tags no
+    article uses, pages two values share. A rebuild after a text edit takes them from the last build."""
+    return _unused_tags(site) + keys.collisions(site)
 
 
 def _unused_tags(site: Site) -> list[Diagnostic]:

@@ -17,6 +17,7 @@ from pathlib import Path
 from . import (
     agreement,
     checks,
+    depends,
     fields,
     frontmatter,
     markup,
@@ -157,6 +158,8 @@ def load_article(
         article = replace(article, translations=published) if published else None
     if article is not None and signs:  # the sign-off's per-article part, so that the site-wide check reads no file
         article = replace(article, review=signoff.review(site_dir, config, article))
+    if article is not None:
+        article = replace(article, outline=depends.outline(article))
     return article, problems, left_out
 
 

@@ -236,6 +236,8 @@ class Article:
     #: Its sign-off as its files say it (see :mod:`sitegen.signoff`); None when no file of it holds
     #: ``reviewed:`` and the site requires none.
     review: Review | None = None
+    #: A digest of all but its text (:func:`sitegen.depends.outline`): set as it is read, "" when unknown.
+    outline: str = ""
 
     def translation(self, lang: str) -> Translation | None:
         for translation in self.translations:  # a loop: called for every article on every listing

@@ -21,15 +21,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import cache as cache_stage
-from . import collector, fingerprints, output, rendering
+from . import collector, depends, fingerprints, output, rendering
 from . import search as search_stage
 from .errors import Diagnostic, Location, error
 from .model import FUTURE, Article, Site
 from .rendering import ReportedError
 from .report import BuildReport, Prepared
+from .routes import Kind
 
 if TYPE_CHECKING:
-    from . import render
+    from . import listings, render
     from .rebuild import Rebuild
 
 #: A patch (rather than a whole new folder) when at most this share of the output changes.
@@ -98,8 +99,8 @@ def publish(
         diagnostics=tuple(d for d in run.problems if not d.is_error),
         drafts_left_out=_drafts(site)["drafts_left_out"],
     )
-    run.cache.store_manifest(stored)
-    run.memory.manifest = stored
+    run.cache.store_manifest(stored, done.dependencies)
+    run.memory.remember(stored, done.dependencies)
     return run.report(
         pages=stored.pages,
         files=len(done.files),
@@ -128,6 +129,8 @@ class Written:
     before: dict[str, bytes | None] = field(default_factory=dict)
     #: The manifest's files as they were before the transaction, when they described the output.
     previous: dict[str, Entry] = field(default_factory=dict)
+    #: What the pages were made from, to record with the manifest (:mod:`sitegen.depends`).
+    dependencies: depends.Dependencies | None = None
 
 
 class SupersededError(Exception):
@@ -143,7 +146,7 @@ def _left_for_later(run: Rebuild, first: Written) -> BuildReport:
     says so, so the next rebuild renders what this one left."""
     assert run.manifest_found is not None
     files = {**first.previous, **first.files}
-    run.memory.manifest = replace(run.manifest_found, files=files, build=output.build_of(run.out))
+    run.memory.remember(replace(run.manifest_found, files=files, build=output.build_of(run.out)))
     return run.report(written_paths=first.paths, superseded=True)
 
 
@@ -159,7 +162,7 @@ def undo(run: Rebuild, first: Written) -> BuildReport:
     """Put the early pages back as they were, after the rest of the rebuild failed; the report says which."""
     _put_back(run, first.before)
     if (manifest := run.manifest_found) is not None:  # the rest is as it was; the pages put back are new files
-        run.memory.manifest = replace(manifest, build=output.build_of(run.out))
+        run.memory.remember(replace(manifest, build=output.build_of(run.out)))
     return run.report(reverted=first.paths)
 
 
@@ -167,6 +170,37 @@ def _previous(run: Rebuild) -> dict[str, Entry]:
     """The manifest's files, when it describes the output folder as it is."""
     manifest = run.manifest_found
     return manifest.files if manifest is not None and output.build_of(run.out) == manifest.build else {}
+
+
+@dataclass
+class _Plan:
+    """Every file of the site with its key, and the jobs to make those whose file is not there already."""
+
+    keys: dict[str, str]  # in the plan's order
+    jobs: dict[str, render.Job]
+    dependencies: depends.Dependencies
+
+
+def _planned(
+    run: Rebuild, prepared: Prepared, grouped: listings.Index, previous: dict[str, Entry], stop: Callable[[], None]
+) -> tuple[_Plan, set[str]]:
+    """The plan and the files kept from ``previous``: after a text edit, keyed again only where it shows."""
+    from . import render
+
+    site, static = prepared.site, prepared.theme.static_files
+    recorded, edited = run.recorded, run.edited
+    if recorded is not None and edited is not None and previous:
+        jobs = render.keyed(site, grouped, static, depends.routes_to_key(recorded, edited))
+        keys = {path: entry[0] for path, entry in previous.items()} | {job.path: job_key(job) for job in jobs}
+        kept = _kept(run, keys, previous)
+        made = {job.path: job for job in jobs}
+        if all(path in kept or path in made for path in keys):  # else a file went missing: plan every page
+            return _Plan(keys, made, depends.after(recorded, site, edited, run.outlined)), kept
+    every, shown_on = render.recorded_plan(site, static, grouped, stop)
+    keys = {job.path: job_key(job) for job in every}
+    copies = [job.route for job in every if job.kind is Kind.COPY]
+    recorded = depends.record(site, run.today, shown_on, copies, run.outlined)
+    return _Plan(keys, {job.path: job for job in every}, recorded), _kept(run, keys, previous)
 
 
 def _all_pages(run: Rebuild, prepared: Prepared, previous: dict[str, Entry], superseded: Callable[[], bool]) -> Written:
@@ -177,15 +211,14 @@ def _all_pages(run: Rebuild, prepared: Prepared, previous: dict[str, Entry], sup
         _stop_if(superseded)
         grouped = listings.index(site)
         _stop_if(superseded)
-        jobs = render.plan(site, prepared.theme.static_files, grouped, lambda: _stop_if(superseded))
-    keys = {job.path: job_key(job) for job in jobs}
-    kept = _kept(run, jobs, keys, previous)
+        planned, kept = _planned(run, prepared, grouped, previous, lambda: _stop_if(superseded))
+    keys = planned.keys
     _stop_if(superseded)
-    todo = [job for job in jobs if job.path not in kept]
+    todo = [planned.jobs[path] for path in keys if path not in kept]
     removed = [path for path in previous if path not in keys]
     if previous and not todo and not removed:  # every file is there already: nothing to commit
-        return Written({job.path: previous[job.path] for job in jobs})
-    patch = bool(previous) and len(todo) + len(removed) <= PATCH_SHARE * len(jobs)
+        return Written({path: previous[path] for path in keys}, dependencies=planned.dependencies)
+    patch = bool(previous) and len(todo) + len(removed) <= PATCH_SHARE * len(keys)
     searched = prepared.site.config.search and bool(site.articles)
     files: dict[str, Entry] = {}
     shown = render.shown(todo, site, grouped) if run.light else ()  # only those without HTML need it
@@ -200,8 +233,9 @@ def _all_pages(run: Rebuild, prepared: Prepared, previous: dict[str, Entry], sup
             stage.apply([*removed, *dropped])  # pages and search index move in under one commit
         else:
             stage.swap(finish=(lambda folder: index_search(run, folder)) if searched else None)
-    ordered = {job.path: files[job.path] for job in jobs}
-    return Written(ordered, tuple(job.path for job in todo), removed=tuple(removed), replaced=not patch)
+    ordered = {path: files[path] for path in keys}
+    paths = tuple(job.path for job in todo)
+    return Written(ordered, paths, removed=tuple(removed), replaced=not patch, dependencies=planned.dependencies)
 
 
 def _stop_if(superseded: Callable[[], bool]) -> None:
@@ -217,7 +251,7 @@ def _first_pages(run: Rebuild, prepared: Prepared, previous: dict[str, Entry]) -
     found = [article for name in sorted(run.changed or ()) if (article := site.article(name)) is not None]
     jobs = render.own_jobs(site, prepared.theme.static_files, found)
     keys = {job.path: job_key(job) for job in jobs}
-    kept = _kept(run, jobs, keys, previous)
+    kept = _kept(run, keys, previous)
     todo = [job for job in jobs if job.path not in kept]
     written = Written(previous=previous)
     if todo:
@@ -242,13 +276,13 @@ def _put_back(run: Rebuild, replaced: dict[str, bytes | None]) -> None:
         stage.apply([path for path, data in replaced.items() if data is None])
 
 
-def _kept(run: Rebuild, jobs: Sequence[render.Job], keys: dict[str, str], previous: dict[str, Entry]) -> set[str]:
-    """The jobs whose output is already there: same key, and the file the manifest recorded."""
+def _kept(run: Rebuild, keys: dict[str, str], previous: dict[str, Entry]) -> set[str]:
+    """The files whose output is already there: same key, and the file the manifest recorded."""
     out = os.path.join(run.out, "")
     return {
-        job.path
-        for job in jobs
-        if (old := previous.get(job.path)) and old[0] == keys[job.path] and fingerprints.same_file(out, job.path, old)
+        path
+        for path, key in keys.items()
+        if (old := previous.get(path)) and old[0] == key and fingerprints.same_file(out, path, old)
     }
 
 
@@ -261,7 +295,7 @@ def _transaction(run: Rebuild, prepared: Prepared, slugs: Iterable[str]) -> Iter
     try:
         whole = rendering.hydrate(run, prepared.site, slugs)
         run.cache.forget_manifest(run.out)  # a rebuild that dies leaves no manifest to trust
-        run.memory.manifest = None
+        run.memory.remember(None)
         yield whole
     except templating.TemplateError as exc:
         run.problems.append(templating.template_problem(exc, prepared.theme))

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import cache as cache_stage
-from . import collector, destination, fingerprints, output, parallel, sitechecks, sources
+from . import checks, collector, depends, destination, fingerprints, output, parallel, sitechecks, sources
 from . import config as config_stage
 from . import search as search_stage
 from . import theme as theme_stage
@@ -78,6 +78,11 @@ class Memory:
     #: The Jinja2 environments of the last setup key.
     environments: tuple[str, dict[str, Any]] | None = None
     manifest: cache_stage.Manifest | None = None
+    #: What the pages of the manifest's build were made from (None: unknown).
+    dependencies: depends.Dependencies | None = None
+
+    def remember(self, manifest: cache_stage.Manifest | None, dependencies: depends.Dependencies | None = None) -> None:
+        self.manifest, self.dependencies = manifest, dependencies
 
 
 class Rebuild:
@@ -100,6 +105,12 @@ class Rebuild:
         #: Found by :meth:`prepare` for the publishing step: the keys of the setup and the site, the manifest.
         self.setup_digest, self.site_key = "", ""
         self.manifest_found: cache_stage.Manifest | None = None
+        #: The articles whose text alone changed since the manifest's build, whose dependencies these are
+        #: (see :mod:`sitegen.depends`); None when more changed, or nothing is known of that build.
+        self.edited: frozenset[str] | None = None
+        self.recorded: depends.Dependencies | None = None
+        #: The findings of :func:`sitegen.checks.outlined`, once the site is checked.
+        self.outlined: tuple[Diagnostic, ...] = ()
         #: Every folder's name under ``content/articles/``, for the site-wide checks (None: no folder).
         self.names: list[str] | None = None
 
@@ -143,11 +154,19 @@ class Rebuild:
         if environments is None:
             return self.report()
         self.setup_digest, self.site_key, self.manifest_found = setup, site_key, manifest
+        if manifest is not None:
+            self.recorded = self.memory.dependencies if manifest is self.memory.manifest else None
+            self.recorded = self.recorded or self.cache.dependencies(setup, self.out)
+            self.edited = depends.text_edits(self.recorded, site, self.today)
         return Prepared(site, theme, environments)
 
     def check_site(self, prepared: Prepared) -> bool:
         """The site-wide checks (links between articles, names two pages share, …); whether any failed."""
-        self.problems += sitechecks.run(prepared.site, self.names, self.site_dir)
+        site, recorded = prepared.site, None
+        if self.recorded is not None and self.edited is not None:
+            recorded = depends.outlined_findings(self.recorded, site, self.edited)
+        self.outlined = tuple(checks.outlined(site)) if recorded is None else recorded
+        self.problems += sitechecks.run(site, self.names, self.site_dir, self.outlined)
         return has_errors(self.problems)
 
     def setup(self) -> tuple[SiteConfig | None, theme_stage.Theme | None]:

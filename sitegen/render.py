@@ -26,7 +26,7 @@ from .model import Article, Site
 from .pages import PALETTE
 from .routes import Kind, Route
 
-__all__ = ["PAGES", "PALETTE", "Job", "own_jobs", "plan", "run", "shown"]
+__all__ = ["PAGES", "PALETTE", "Job", "keyed", "own_jobs", "plan", "recorded_plan", "run", "shown"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +61,16 @@ def plan(
 
     ``stop`` is called every few thousand jobs: it may raise to end the planning there.
     """
+    return recorded_plan(site, static_files, grouped, stop)[0]
+
+
+def recorded_plan(
+    site: Site,
+    static_files: Mapping[str, Path],
+    grouped: listings.Index | None = None,
+    stop: Callable[[], object] | None = None,
+) -> tuple[list[Job], dict[str, tuple[Route, ...]]]:
+    """:func:`plan`, and for each article the routes whose key holds its text (see :mod:`sitegen.depends`)."""
     grouped = listings.index(site) if grouped is None else grouped
     found = routes.of(site, grouped, static_files)
     keys = _Keys(site, grouped, static_files, found)
@@ -69,7 +79,12 @@ def plan(
         if stop is not None:
             stop()
         jobs += keys.jobs(found[start : start + PLANNED_BETWEEN_STOPS])
-    return jobs
+    return jobs, {slug: tuple(shown) for slug, shown in keys.shown_on.items()}
+
+
+def keyed(site: Site, grouped: listings.Index, static_files: Mapping[str, Path], chosen: Iterable[Route]) -> list[Job]:
+    """Jobs for ``chosen`` routes only: their keys are those :func:`plan` gives them (not the sitemap's)."""
+    return _Keys(site, grouped, static_files).jobs(chosen)
 
 
 #: Jobs planned between two calls of :func:`plan`'s ``stop``: a few milliseconds' worth.
@@ -138,6 +153,8 @@ class _Keys:
         self.site, self.grouped, self.static_files, self.found = site, grouped, static_files, found
         self.per_page = site.config.per_page
         self.articles: dict[str, str] = {}
+        #: Slug -> the routes keyed so far whose key holds that article's text.
+        self.shown_on: dict[str, list[Route]] = {}
         self.last_listing: tuple[tuple, dict] = ((), {})  # the last listing asked about, and its alternates
         self.totals = sorted(
             (code, routes.page_count(len(site.in_language(code)), self.per_page)) for code in site.config.languages
@@ -161,7 +178,12 @@ class _Keys:
     def none(self, route: Route) -> str:
         return ""
 
+    def shows(self, route: Route, slugs: Iterable[str]) -> None:
+        for slug in slugs:
+            self.shown_on.setdefault(slug, []).append(route)
+
     def article(self, route: Route) -> str:
+        self.shows(route, (route.key,))
         key = self.articles.get(route.key)
         if key is None:
             key = self.articles[route.key] = _fingerprint([t.digest for t in self.site.article(route.key).translations])
@@ -172,6 +194,7 @@ class _Keys:
 
     def home(self, route: Route) -> str:
         entries = _home_entries(self.site, route)
+        self.shows(route, {a.slug for a, _ in entries})
         return _fingerprint([(a.slug, t.digest) for a, t in entries], self.totals)
 
     def section(self, route: Route) -> str:
@@ -185,12 +208,15 @@ class _Keys:
         item = listings.keyed(self.grouped)[which]
         if self.last_listing[0] != which:  # a listing's pages are planned one after another
             self.last_listing = (which, pages.listing_alternates(self.site, self.grouped, item))
-        entries = pages.page_of(item, route.page_no, self.per_page)
-        return _fingerprint(item.title, route.pages, self.last_listing[1], _entry_keys(entries))
+        shown = _entry_keys(pages.page_of(item, route.page_no, self.per_page))
+        self.shows(route, {entry[0] for entry in shown})
+        return _fingerprint(item.title, route.pages, self.last_listing[1], shown)
 
     def feed(self, route: Route) -> str:
         city = route.key if route.kind is Kind.CITY_FEED else ""
-        return _fingerprint(feeds.shown(self.site, self.grouped, route.lang, city))
+        shown = feeds.shown(self.site, self.grouped, route.lang, city)
+        self.shows(route, {entry[0] for entry in shown})
+        return _fingerprint(shown)
 
     def sitemap(self, route: Route) -> str:
         parts = pages.sitemap_parts(self.site, self.grouped, self.found)

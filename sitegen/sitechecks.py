@@ -8,6 +8,7 @@ sign-off (:mod:`sitegen.signoff`): run after every read of the articles, by
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from . import checks, contested, glossary, signoff
@@ -15,14 +16,18 @@ from .errors import Diagnostic
 from .model import Site
 
 
-def run(site: Site, names: list[str] | None, site_dir: Path) -> list[Diagnostic]:
+def run(
+    site: Site, names: list[str] | None, site_dir: Path, outlined: Sequence[Diagnostic] | None = None
+) -> list[Diagnostic]:
     """The checks that need the whole site: links between articles, missing translations, contested names.
 
-    ``names`` are the article folders' names (:func:`read` gives them): a link to a draft is not a link to nothing.
+    ``names`` are the article folders' names (:func:`read` gives them): a link to a draft is not a link to
+    nothing. ``outlined`` are the findings of :func:`checks.outlined` when they are known already.
     """
     if names is None:
         return []
-    return checks.site(site, names) + _contested_names(site, site_dir) + signoff.check(site, site_dir)
+    found = checks.outlined(site) if outlined is None else list(outlined)
+    return found + checks.site(site, names) + _contested_names(site, site_dir) + signoff.check(site, site_dir)
 
 
 def _contested_names(site: Site, site_dir: Path) -> list[Diagnostic]:

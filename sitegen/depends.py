@@ -1,0 +1,161 @@
+"""What each page was made from, recorded with the manifest, so that a text edit re-plans only its pages.
+
+A page's key (:mod:`sitegen.render`) reads two kinds of article data: the
+*text* of the articles it shows (their translations' digests) and their
+*outline*, everything else a page can show of an article (slug, languages,
+titles, dates, tags, voices, its passages' places in the listings, its
+files). The outline decides the routes, the listings and their pages, the
+sitemap; the text only what the pages that show it hold.
+
+So a build records, beside its manifest, each article's outline and text and
+the routes whose key holds each article's text (:class:`Dependencies`). When
+the next rebuild finds every article with the outline recorded (the common
+edit: a sentence, a typo), nothing but the text changed: the routes and every
+listing are as they were, and only the pages recorded for the changed articles
+(and the copied files, keyed by their stat) are keyed again (:func:`text_edits`).
+Any other change (an article added or gone, a title, a date, a tag) plans
+the whole site as before. Locations are no part of an outline: no page shows a
+source line, and the site-wide findings that name one are taken again when
+they name a changed article (:func:`outlined_findings`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import posixpath
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from .errors import Diagnostic, Location
+from .model import Article, Passage, Point, Site, Translation, Voice
+from .routes import Route
+
+#: Article data that is its text, or is read only by its own checks: not part of its outline.
+#: The text reaches pages through ``digest`` (which covers every byte of the file and ``behind``).
+TEXT_FIELDS = frozenset(
+    {
+        "lead_html",
+        "notes_html",
+        "html",
+        "digest",
+        "links",
+        "own_words",
+        "behind",
+        "review",
+        "reviewed_line",
+        "tag_lines",
+        "source",
+        "outline",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Dependencies:
+    """What a build's pages were made from besides the setup (config, theme, people): see the module."""
+
+    today: dt.date
+    #: Slug -> the article's outline (:func:`outline`).
+    outlines: Mapping[str, str]
+    #: Slug -> its translations' digests.
+    texts: Mapping[str, tuple[str, ...]]
+    #: Slug -> the routes whose key holds its text.
+    shown_on: Mapping[str, tuple[Route, ...]]
+    #: Every copied file's route: its key is its source's size and time, which no outline holds.
+    copies: tuple[Route, ...]
+    #: The article files the build left out as drafts (the missing-translation warnings name them).
+    drafts_left_out: tuple[str, ...]
+    #: The site-wide findings that read outlines only (:func:`sitegen.checks.outlined`).
+    outlined: tuple[Diagnostic, ...]
+
+
+def outline(article: Article) -> str:
+    """A digest of everything pages other than the article's own can show of it: all but its text."""
+    return hashlib.blake2b(repr(_outlined(article)).encode("utf-8"), digest_size=16).hexdigest()
+
+
+def _outline_fields(cls: type) -> tuple[str, ...]:
+    return tuple(item.name for item in dataclasses.fields(cls) if item.init and item.name not in TEXT_FIELDS)
+
+
+#: The fields of each class of an article that its outline holds (worked out once: ten thousand articles
+#: hold hundreds of thousands of values).
+OUTLINE_FIELDS = {cls: _outline_fields(cls) for cls in (Article, Translation, Passage, Voice, Point)}
+
+
+def _outlined(value: object) -> object:
+    if isinstance(value, tuple):
+        return tuple(_outlined(item) for item in value)
+    if isinstance(value, Location):
+        return None
+    names = OUTLINE_FIELDS.get(type(value))
+    if names is None and dataclasses.is_dataclass(value):
+        names = _outline_fields(type(value))
+    if names is None:
+        return value
+    return tuple(_outlined(getattr(value, name)) for name in names)
+
+
+def text_of(article: Article) -> tuple[str, ...]:
+    return tuple(t.digest for t in article.translations)
+
+
+def record(
+    site: Site,
+    today: dt.date,
+    shown_on: Mapping[str, tuple[Route, ...]],
+    copies: Iterable[Route],
+    outlined: Iterable[Diagnostic],
+) -> Dependencies:
+    """The dependencies of a build of ``site`` whose plan recorded ``shown_on``."""
+    return Dependencies(
+        today=today,
+        outlines={a.slug: a.outline for a in site.articles},
+        texts={a.slug: text_of(a) for a in site.articles},
+        shown_on=shown_on,
+        copies=tuple(copies),
+        drafts_left_out=site.drafts_left_out,
+        outlined=tuple(outlined),
+    )
+
+
+def text_edits(recorded: Dependencies | None, site: Site, today: dt.date) -> frozenset[str] | None:
+    """The articles of ``site`` whose text alone changed since ``recorded``; None when more changed
+    (an outline, the set of articles, the drafts left out, the day)."""
+    if recorded is None or recorded.today != today or recorded.drafts_left_out != site.drafts_left_out:
+        return None
+    if len(site.articles) != len(recorded.outlines):
+        return None
+    edited = []
+    for article in site.articles:
+        if recorded.outlines.get(article.slug) != article.outline or not article.outline:
+            return None
+        if recorded.texts[article.slug] != text_of(article):
+            edited.append(article.slug)
+    return frozenset(edited)
+
+
+def routes_to_key(recorded: Dependencies, edited: Iterable[str]) -> list[Route]:
+    """The routes whose keys a text edit of ``edited`` can change, and the copied files."""
+    found = {route.path: route for slug in sorted(edited) for route in recorded.shown_on.get(slug, ())}
+    return [*found.values(), *recorded.copies]
+
+
+def after(recorded: Dependencies, site: Site, edited: Iterable[str], outlined: Iterable[Diagnostic]) -> Dependencies:
+    """``recorded`` once the texts of ``edited`` are those of ``site``: outlines and routes stay."""
+    texts = dict(recorded.texts)
+    for slug in edited:
+        texts[slug] = text_of(site.article(slug))
+    return dataclasses.replace(recorded, texts=texts, outlined=tuple(outlined))
+
+
+def outlined_findings(recorded: Dependencies, site: Site, edited: Iterable[str]) -> tuple[Diagnostic, ...] | None:
+    """The recorded site-wide findings that read outlines, when none names a file of an edited article
+    (whose lines may have moved); None: take them again."""
+    files = {t.source.path for slug in edited if (article := site.article(slug)) for t in article.translations}
+    folders = tuple(f"{posixpath.dirname(path)}/" for path in files)
+    if folders and any(d.location.path.startswith(folders) for d in recorded.outlined):
+        return None
+    return recorded.outlined

@@ -1,0 +1,166 @@
+"""Recorded dependencies: a text edit keys again only the pages that show the article, and writes what a
+clean build writes; any other edit plans every page (see sitegen.depends)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sitegen import config as config_stage
+from sitegen import content, depends, publish, render
+from sitegen import theme as theme_stage
+from sitegen.build import build
+from sitegen.engine import Engine, Options
+
+from .conftest import generated_site, snapshot
+
+EDITED = "content/articles/article-00007/en.md"
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    root = generated_site(24, tmp_path / "site")
+    config = root / "sitegen.toml"
+    config.write_text("search = false\n" + config.read_text(encoding="utf-8"), encoding="utf-8")
+    return root
+
+
+def _append(site: Path, rel: str, text: str) -> None:
+    with (site / rel).open("a", encoding="utf-8") as file:
+        file.write(text)
+
+
+def _replace(site: Path, rel: str, old: str, new: str) -> None:
+    path = site / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _clean(site: Path) -> dict:
+    out = site.parent / "clean"
+    assert build(site, out, cache=False).ok
+    return snapshot(out, folders=True)
+
+
+def _planned_keys(site: Path) -> dict[str, str]:
+    """Every file's key as a plan of the whole site gives it."""
+    config, _ = config_stage.load(site)
+    assert config is not None
+    theme, _ = theme_stage.load(site, config)
+    assert theme is not None
+    loaded, _ = content.load(config, site)
+    return {job.path: publish.job_key(job) for job in render.plan(loaded, theme.static_files)}
+
+
+def _whole_plans(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Count the plans of every page from now on."""
+    made: list[int] = []
+    planned = render.recorded_plan
+
+    def counted(*args, **kwargs):
+        made.append(1)
+        return planned(*args, **kwargs)
+
+    monkeypatch.setattr(render, "recorded_plan", counted)
+    return made
+
+
+@pytest.mark.parametrize("fresh", [False, True], ids=["same engine", "from the cache"])
+def test_a_text_edit_keys_again_only_the_pages_that_show_the_article(
+    site: Path, monkeypatch: pytest.MonkeyPatch, fresh: bool
+) -> None:
+    engine = Engine(site, site / "output", Options())
+    assert engine.rebuild().ok
+    plans = _whole_plans(monkeypatch)
+    _append(site, EDITED, "\nA sentence added to the last passage.\n")
+    report = (Engine(site, site / "output", Options()) if fresh else engine).rebuild()
+    assert report.ok, report.diagnostics
+    assert plans == [], "a text edit planned every page"
+    written = set(report.written_paths)
+    assert "en/article-00007/index.html" in written and "en/article-00008/index.html" not in written
+    assert any(path.startswith("en/tags/") for path in written), "the listings that show it are made again"
+    assert snapshot(site / "output", folders=True) == _clean(site)
+
+
+def test_the_keys_a_text_edit_records_are_those_a_whole_plan_gives(site: Path) -> None:
+    engine = Engine(site, site / "output", Options())
+    assert engine.rebuild().ok
+    for step in range(3):
+        _append(site, f"content/articles/article-0000{step}/ru.md", f"\nПредложение {step}.\n")
+        assert engine.rebuild().ok
+        assert engine.memory.manifest is not None
+        assert {path: entry[0] for path, entry in engine.memory.manifest.files.items()} == _planned_keys(site)
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        ("title: ", "title: Retitled "),
+        ("date: 20", "date: 19"),
+        ("tags: [", "tags: [brand-new, "),
+    ],
+    ids=["title", "date", "tag"],
+)
+def test_an_edit_of_what_listings_show_plans_every_page(
+    site: Path, monkeypatch: pytest.MonkeyPatch, edit: tuple[str, str]
+) -> None:
+    assert build(site).ok
+    plans = _whole_plans(monkeypatch)
+    _replace(site, EDITED, *edit)
+    assert build(site).ok
+    assert plans == [1]
+    assert snapshot(site / "output", folders=True) == _clean(site)
+
+
+def test_a_page_gone_from_the_output_is_made_again_after_a_text_edit(site: Path) -> None:
+    assert build(site).ok
+    listing = site / "output" / "en" / "cities" / "baku" / "index.html"
+    listing.unlink()
+    _append(site, EDITED, "\nOne more sentence.\n")
+    assert build(site).ok
+    assert listing.is_file()
+    assert snapshot(site / "output", folders=True) == _clean(site)
+
+
+def test_a_changed_file_beside_an_article_is_copied_after_a_text_edit(site: Path) -> None:
+    folder = site / "content" / "articles" / "article-00003"
+    (folder / "map.svg").write_text("<svg><!-- one --></svg>", encoding="utf-8")
+    assert build(site).ok
+    (folder / "map.svg").write_text("<svg><!-- two, longer --></svg>", encoding="utf-8")
+    _append(site, EDITED, "\nOne more sentence.\n")
+    assert build(site).ok
+    copied = site / "output" / "en" / "article-00003" / "map.svg"
+    assert copied.read_text(encoding="utf-8").endswith("longer --></svg>")
+
+
+def test_an_outline_holds_all_but_the_text_and_its_lines(site: Path) -> None:
+    config, _ = config_stage.load(site)
+    assert config is not None
+    folder = site / "content" / "articles" / "article-00007"
+
+    def outline() -> str:
+        article, problems, _ = content.load_article(config, site, folder)
+        assert article is not None, problems
+        assert article.outline == depends.outline(article)
+        return article.outline
+
+    first = outline()
+    _append(site, EDITED, "\nA new paragraph.\n\nAnd another.\n")
+    _replace(site, EDITED, "\n---\n", "\n---\n\nA first paragraph that moves every line below.\n")
+    assert outline() == first
+    _replace(site, EDITED, "title: ", "title: New ")
+    assert outline() != first
+
+
+def test_the_warnings_a_text_edit_keeps_are_told_again(site: Path) -> None:
+    """A site-wide finding of the outlines (a tag table no article uses) is recorded with the build."""
+    used = (site / EDITED).read_text(encoding="utf-8").split("tags: [", 1)[1].split(",")[0].split("]")[0]
+    with (site / "sitegen.toml").open("a", encoding="utf-8") as config:
+        config.write(f'\n[tags.{used}x]\nname = {{ en = "Border" }}\n')
+    first = build(site)
+    assert first.ok and any(f"'{used}x'" in d.message for d in first.diagnostics), first.diagnostics
+    _append(site, EDITED, "\nOne more sentence.\n")
+    again = build(site)
+    assert again.ok and any(f"'{used}x'" in d.message for d in again.diagnostics)
