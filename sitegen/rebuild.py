@@ -155,8 +155,8 @@ class Rebuild:
             return self.report()
         self.setup_digest, self.site_key, self.manifest_found = setup, site_key, manifest
         if manifest is not None:
-            self.recorded = self.memory.dependencies if manifest is self.memory.manifest else None
-            self.recorded = self.recorded or self.cache.dependencies(setup, self.out)
+            remembered = manifest is self.memory.manifest  # the engine's own, or the cache's with its record
+            self.recorded = self.memory.dependencies if remembered else self.cache.dependencies(setup, self.out)
             self.edited = depends.text_edits(self.recorded, site, self.today)
         return Prepared(site, theme, environments)
 
