@@ -33,6 +33,7 @@ import contextlib
 import datetime as dt
 import enum
 import hmac
+import importlib
 import io
 import os
 import pickle
@@ -328,19 +329,27 @@ def _user_secret() -> bytes | None:
     return None
 
 
-#: The plain types an entry may hold besides sitegen's own data classes.
-_PLAIN = frozenset(
-    {
-        ("datetime", "date"),
-        ("datetime", "datetime"),
-        ("datetime", "timedelta"),
-        ("datetime", "timezone"),
-        ("builtins", "frozenset"),
-        ("builtins", "set"),
-    }
-)
 #: The modules whose data classes and enums an entry may hold.
-_DATA = frozenset({"sitegen.cache", "sitegen.depends", "sitegen.errors", "sitegen.model", "sitegen.routes"})
+_DATA = ("sitegen.cache", "sitegen.depends", "sitegen.errors", "sitegen.model", "sitegen.routes")
+
+
+def _data_classes() -> dict[tuple[str, str], type]:
+    """Every class an entry may name: sitegen's data classes and enums, and a few plain types."""
+    found: dict[tuple[str, str], type] = {
+        ("datetime", "date"): dt.date,
+        ("datetime", "datetime"): dt.datetime,
+        ("datetime", "timedelta"): dt.timedelta,
+        ("datetime", "timezone"): dt.timezone,
+        ("builtins", "frozenset"): frozenset,
+        ("builtins", "set"): set,
+    }
+    for module in _DATA:
+        names = globals() if module == __name__ else vars(importlib.import_module(module))
+        for name, value in list(names.items()):
+            ours = isinstance(value, type) and value.__module__ in _DATA
+            if ours and (is_dataclass(value) or issubclass(value, enum.Enum)):
+                found[(module, name)] = value
+    return found
 
 
 class _DataOnly(pickle.Unpickler):
@@ -352,10 +361,11 @@ class _DataOnly(pickle.Unpickler):
     """
 
     def find_class(self, module: str, name: str) -> Any:
-        if (module, name) in _PLAIN:
-            return super().find_class(module, name)
-        if module in _DATA:
-            found = super().find_class(module, name)
-            if isinstance(found, type) and (is_dataclass(found) or issubclass(found, enum.Enum)):
-                return found
-        raise pickle.UnpicklingError(f"{module}.{name} is not data")
+        found = DATA_CLASSES.get((module, name))
+        if found is None:
+            raise pickle.UnpicklingError(f"{module}.{name} is not data")
+        return found
+
+
+#: What :class:`_DataOnly` may load, looked up once: the cache loads tens of thousands of entries at a time.
+DATA_CLASSES = _data_classes()

@@ -61,10 +61,13 @@ class Dependencies:
     outlines: Mapping[str, str]
     #: Slug -> its translations' digests.
     texts: Mapping[str, tuple[str, ...]]
-    #: Slug -> the routes whose key holds its text.
-    shown_on: Mapping[str, tuple[Route, ...]]
+    #: The routes recorded, each as the plain tuple of its fields (quick to store and load: only the
+    #: few a text edit keys again are made into routes).
+    routes: tuple[tuple, ...]
+    #: Slug -> the routes (their places in ``routes``) whose key holds its text.
+    shown_on: Mapping[str, tuple[int, ...]]
     #: Every copied file's route: its key is its source's size and time, which no outline holds.
-    copies: tuple[Route, ...]
+    copies: tuple[int, ...]
     #: The article files the build left out as drafts (the missing-translation warnings name them).
     drafts_left_out: tuple[str, ...]
     #: The site-wide findings that read outlines only (:func:`sitegen.checks.outlined`).
@@ -79,6 +82,9 @@ def outline(article: Article) -> str:
 def _outline_fields(cls: type) -> tuple[str, ...]:
     return tuple(item.name for item in dataclasses.fields(cls) if item.init and item.name not in TEXT_FIELDS)
 
+
+#: A route's fields, in the order :class:`Route` takes them.
+ROUTE_FIELDS = tuple(item.name for item in dataclasses.fields(Route))
 
 #: The fields of each class of an article that its outline holds (worked out once: ten thousand articles
 #: hold hundreds of thousands of values).
@@ -110,12 +116,20 @@ def record(
     outlined: Iterable[Diagnostic],
 ) -> Dependencies:
     """The dependencies of a build of ``site`` whose plan recorded ``shown_on``."""
+    table: dict[str, tuple[int, Route]] = {}
+
+    def places(found: Iterable[Route]) -> tuple[int, ...]:
+        return tuple(table.setdefault(route.path, (len(table), route))[0] for route in found)
+
+    shown = {slug: places(found) for slug, found in shown_on.items()}
+    copied = places(copies)
     return Dependencies(
         today=today,
         outlines={a.slug: a.outline for a in site.articles},
         texts={a.slug: text_of(a) for a in site.articles},
-        shown_on=shown_on,
-        copies=tuple(copies),
+        routes=tuple(tuple(getattr(route, name) for name in ROUTE_FIELDS) for _, route in table.values()),
+        shown_on=shown,
+        copies=copied,
         drafts_left_out=site.drafts_left_out,
         outlined=tuple(outlined),
     )
@@ -139,8 +153,9 @@ def text_edits(recorded: Dependencies | None, site: Site, today: dt.date) -> fro
 
 def routes_to_key(recorded: Dependencies, edited: Iterable[str]) -> list[Route]:
     """The routes whose keys a text edit of ``edited`` can change, and the copied files."""
-    found = {route.path: route for slug in sorted(edited) for route in recorded.shown_on.get(slug, ())}
-    return [*found.values(), *recorded.copies]
+    places = {place: None for slug in sorted(edited) for place in recorded.shown_on.get(slug, ())}
+    places.update(dict.fromkeys(recorded.copies))
+    return [Route(*recorded.routes[place]) for place in places]
 
 
 def after(recorded: Dependencies, site: Site, edited: Iterable[str], outlined: Iterable[Diagnostic]) -> Dependencies:
