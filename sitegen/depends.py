@@ -57,6 +57,8 @@ class Dependencies:
     """What a build's pages were made from besides the setup (config, theme, people): see the module."""
 
     today: dt.date
+    #: A key of the theme's templates and catalogs, which pages' keys hold.
+    look: str
     #: Slug -> the article's outline (:func:`outline`).
     outlines: Mapping[str, str]
     #: Slug -> its translations' digests.
@@ -111,6 +113,7 @@ def text_of(article: Article) -> tuple[str, ...]:
 def record(
     site: Site,
     today: dt.date,
+    look: str,
     shown_on: Mapping[str, tuple[Route, ...]],
     copies: Iterable[Route],
     outlined: Iterable[Diagnostic],
@@ -125,6 +128,7 @@ def record(
     copied = places(copies)
     return Dependencies(
         today=today,
+        look=look,
         outlines={a.slug: a.outline for a in site.articles},
         texts={a.slug: text_of(a) for a in site.articles},
         routes=tuple(tuple(getattr(route, name) for name in ROUTE_FIELDS) for _, route in table.values()),
@@ -135,10 +139,12 @@ def record(
     )
 
 
-def text_edits(recorded: Dependencies | None, site: Site, today: dt.date) -> frozenset[str] | None:
+def text_edits(recorded: Dependencies | None, site: Site, today: dt.date, look: str) -> frozenset[str] | None:
     """The articles of ``site`` whose text alone changed since ``recorded``; None when more changed
-    (an outline, the set of articles, the drafts left out, the day)."""
+    (an outline, the set of articles, the drafts left out, the day, a template or catalog)."""
     if recorded is None or recorded.today != today or recorded.drafts_left_out != site.drafts_left_out:
+        return None
+    if recorded.look != look:
         return None
     if len(site.articles) != len(recorded.outlines):
         return None

@@ -28,6 +28,24 @@ from .routes import Kind, Links, Route, absolute_url, article_path, home_path, p
 #: Colours for cities that do not set one, in config order; each reads on white.
 PALETTE = ("#b4400b", "#0b6e79", "#6b3fa0", "#a3123a", "#1d4ed8", "#3f6212", "#9d174d", "#334155")
 
+#: The template each kind of page is rendered with (a page depends on it and on what it includes).
+TEMPLATES: dict[Kind, str] = {
+    Kind.ARTICLE: "article.html",
+    Kind.PARALLEL: "parallel.html",
+    Kind.LACKING: "lacking.html",
+    Kind.SEARCH: "search.html",
+    Kind.NOT_FOUND: "404.html",
+    Kind.HOME: "home.html",
+    Kind.ROOT: "home.html",
+    Kind.SECTION: "section.html",
+    Kind.LISTING: "listing.html",
+    Kind.FEED: "feed.xml",
+    Kind.CITY_FEED: "feed.xml",
+    Kind.SITEMAP: "sitemap.xml",
+    Kind.SITEMAP_INDEX: "sitemap-index.xml",
+    Kind.ROBOTS: "robots.txt",
+}
+
 
 @dataclass(frozen=True, slots=True)
 class Link:
@@ -73,7 +91,7 @@ def article(site: Site, grouped: listings.Index | None, route: Route, env: jinja
         og_image=metadata.image_url(site, found, translation),
         jsonld=metadata.news_article(site, found, translation),
     )
-    return _render(env, "article.html", context)
+    return _render(env, route, context)
 
 
 def parallel(site: Site, grouped: listings.Index | None, route: Route, env: jinja2.Environment) -> bytes:
@@ -94,7 +112,7 @@ def parallel(site: Site, grouped: listings.Index | None, route: Route, env: jinj
         description=ordered[0].summary,
     )
     context["canonical"] = absolute_url(site.config.base_url, article_path(lang, slug))
-    return _render(env, "parallel.html", context)
+    return _render(env, route, context)
 
 
 def lacking(site: Site, grouped: listings.Index | None, route: Route, env: jinja2.Environment) -> bytes:
@@ -114,7 +132,7 @@ def lacking(site: Site, grouped: listings.Index | None, route: Route, env: jinja
         alternates=[],
         robots="noindex",
     )
-    return _render(env, "lacking.html", context)
+    return _render(env, route, context)
 
 
 def _lacking_paths(site: Site, slug: str) -> dict[str, str]:
@@ -127,14 +145,14 @@ def search(site: Site, grouped: listings.Index | None, route: Route, env: jinja2
     lang = route.lang
     context = base_context(site, lang, route.url, {code: routes.search_path(code) for code in site.config.languages})
     context.update(bundle=context["url"].bundle(), root=context["url"](routes.ROOT))
-    return _render(env, "search.html", context)
+    return _render(env, route, context)
 
 
 def not_found(site: Site, grouped: listings.Index | None, route: Route, env: jinja2.Environment) -> bytes:
     """A 404 page: shown at any depth, so its links start from the site's path; every language leads home."""
     homes = {code: home_path(code) for code in site.config.languages}
     context = base_context(site, route.lang, route.url, {}, absolute_links=True, elsewhere=homes)
-    return _render(env, "404.html", context)
+    return _render(env, route, context)
 
 
 def home(site: Site, grouped: listings.Index | None, route: Route, env: jinja2.Environment) -> bytes:
@@ -155,7 +173,7 @@ def home(site: Site, grouped: listings.Index | None, route: Route, env: jinja2.E
         older=link.home(lang, number + 1) if number < totals[lang] else None,
         description=site.config.description.get(lang, ""),
     )
-    return _render(env, "home.html", context)
+    return _render(env, route, context)
 
 
 def _card(site: Site, found: Article, translation: Translation, link: Links) -> dict[str, Any]:
@@ -197,7 +215,7 @@ def section(site: Site, grouped: listings.Index, route: Route, env: jinja2.Envir
             for item in grouped[(kind, lang)]
         ],
     )
-    return _render(env, "section.html", context)
+    return _render(env, route, context)
 
 
 def listing(site: Site, grouped: listings.Index, route: Route, env: jinja2.Environment) -> bytes:
@@ -227,7 +245,7 @@ def listing(site: Site, grouped: listings.Index, route: Route, env: jinja2.Envir
         newer=link.listing(lang, kind, key, number - 1) if number > 1 else None,
         older=link.listing(lang, kind, key, number + 1) if number < pages else None,
     )
-    return _render(env, "listing.html", context)
+    return _render(env, route, context)
 
 
 def _said(site: Site, said: listings.Said, link: Links) -> dict[str, Any]:
@@ -245,7 +263,7 @@ def feed(site: Site, grouped: listings.Index, route: Route, env: jinja2.Environm
     """A language's Atom feed, or (a city feed's route) a city's: every URL in it absolute."""
     context = {"site": site.config, "lang": route.lang}
     context["feed"] = feeds.feed(site, grouped, route.lang, route.key if route.kind is Kind.CITY_FEED else "")
-    return feeds.xml_text(env.get_template("feed.xml").render(context)).encode("utf-8")
+    return feeds.xml_text(env.get_template(TEMPLATES[route.kind]).render(context)).encode("utf-8")
 
 
 def sitemap_file(site: Site, grouped: listings.Index, route: Route, env: jinja2.Environment) -> bytes:
@@ -255,13 +273,13 @@ def sitemap_file(site: Site, grouped: listings.Index, route: Route, env: jinja2.
     if route.kind is Kind.SITEMAP_INDEX:
         base = site.config.base_url
         context["sitemaps"] = [sitemap.index_entry(part, n, base) for n, part in enumerate(parts, 1)]
-        return _render(env, "sitemap-index.xml", context)
+        return _render(env, route, context)
     context["pages"] = parts[route.page_no - 1]
-    return _render(env, "sitemap.xml", context)
+    return _render(env, route, context)
 
 
 def robots(site: Site, grouped: listings.Index | None, route: Route, env: jinja2.Environment) -> bytes:
-    return _render(env, "robots.txt", {"site": site.config, "lang": site.config.default_language})
+    return _render(env, route, {"site": site.config, "lang": site.config.default_language})
 
 
 def sitemap_parts(
@@ -326,5 +344,5 @@ def base_context(
     }
 
 
-def _render(env: jinja2.Environment, name: str, context: dict[str, Any]) -> bytes:
-    return env.get_template(name).render(context).encode("utf-8")
+def _render(env: jinja2.Environment, route: Route, context: dict[str, Any]) -> bytes:
+    return env.get_template(TEMPLATES[route.kind]).render(context).encode("utf-8")

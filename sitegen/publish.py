@@ -45,7 +45,7 @@ def check(run: Rebuild, prepared: Prepared) -> BuildReport:
 
     site, environments = prepared.site, prepared.environments
     grouped = listings.index(site)
-    jobs = render.plan(site, prepared.theme.static_files, grouped)
+    jobs = render.plan(site, prepared.theme.static_files, grouped, looks=prepared.looks)
     try:  # every article came with its HTML: a check renders every page (see Rebuild.remembered)
         for job in jobs:
             render.run(job, site, environments, grouped)
@@ -190,16 +190,16 @@ def _planned(
     site, static = prepared.site, prepared.theme.static_files
     recorded, edited = run.recorded, run.edited
     if recorded is not None and edited is not None and previous:
-        jobs = render.keyed(site, grouped, static, depends.routes_to_key(recorded, edited))
+        jobs = render.keyed(site, grouped, static, depends.routes_to_key(recorded, edited), prepared.looks)
         keys = {path: entry[0] for path, entry in previous.items()} | {job.path: job_key(job) for job in jobs}
         kept = _kept(run, keys, previous)
         made = {job.path: job for job in jobs}
         if all(path in kept or path in made for path in keys):  # else a file went missing: plan every page
             return _Plan(keys, made, depends.after(recorded, site, edited, run.outlined)), kept
-    every, shown_on = render.recorded_plan(site, static, grouped, stop)
+    every, shown_on = render.recorded_plan(site, static, grouped, stop, prepared.looks)
     keys = {job.path: job_key(job) for job in every}
     copies = [job.route for job in every if job.kind is Kind.COPY]
-    recorded = depends.record(site, run.today, shown_on, copies, run.outlined)
+    recorded = depends.record(site, run.today, run.look, shown_on, copies, run.outlined)
     return _Plan(keys, {job.path: job for job in every}, recorded), _kept(run, keys, previous)
 
 
@@ -249,7 +249,7 @@ def _first_pages(run: Rebuild, prepared: Prepared, previous: dict[str, Entry]) -
 
     site = prepared.site
     found = [article for name in sorted(run.changed or ()) if (article := site.article(name)) is not None]
-    jobs = render.own_jobs(site, prepared.theme.static_files, found)
+    jobs = render.own_jobs(site, prepared.theme.static_files, found, prepared.looks)
     keys = {job.path: job_key(job) for job in jobs}
     kept = _kept(run, keys, previous)
     todo = [job for job in jobs if job.path not in kept]

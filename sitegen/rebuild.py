@@ -34,6 +34,9 @@ if TYPE_CHECKING:
 #: Tasks that make one more worker process worth forking.
 FOLDERS_PER_WORKER = 60
 
+#: The Jinja2 environment of each language, and ``(template, language) ->`` what it reads of the theme.
+Environments = tuple[dict[str, Any], Mapping[tuple[str, str], str]]
+
 #: One folder as read: its article (None: errors, or nothing published), its problems, its drafts left out.
 Read = tuple[Article | None, list[Diagnostic], tuple[str, ...]]
 
@@ -75,8 +78,8 @@ class Memory:
     articles: dict[str, tuple[str, Read]] = field(default_factory=dict)
     #: Article folder name -> (its files' stat signature, its content key).
     folders: dict[str, tuple[tuple, str]] = field(default_factory=dict)
-    #: The Jinja2 environments of the last setup key.
-    environments: tuple[str, dict[str, Any]] | None = None
+    #: The Jinja2 environments of the last setup key, and what their templates read of the theme.
+    environments: tuple[str, Environments] | None = None
     manifest: cache_stage.Manifest | None = None
     #: What the pages of the manifest's build were made from (None: unknown).
     dependencies: depends.Dependencies | None = None
@@ -111,6 +114,8 @@ class Rebuild:
         self.recorded: depends.Dependencies | None = None
         #: The findings of :func:`sitegen.checks.outlined`, once the site is checked.
         self.outlined: tuple[Diagnostic, ...] = ()
+        #: A key of the theme's templates and catalogs, recorded with the pages' dependencies.
+        self.look = ""
         #: Every folder's name under ``content/articles/``, for the site-wide checks (None: no folder).
         self.names: list[str] | None = None
 
@@ -126,11 +131,11 @@ class Rebuild:
         config, theme = self.setup()
         if config is None or theme is None or has_errors(self.problems):
             return self.report()
-        setup = self.setup_key(config, theme)
+        setup, look = self.setup_key(config, theme), _look_key(theme)
         folders = self.folder_keys()
         # The glossary and the editors list are sources of the checks' results, not of any page: site keys.
         checked = [fingerprints.file_key(self.site_dir / name) for name in (GLOSSARY_FILE, EDITORS_FILE)]
-        site_key = fingerprints.digest(setup, *checked, *(f"{name}\0{key}" for name, key in folders.items()))
+        site_key = fingerprints.digest(setup, look, *checked, *(f"{name}\0{key}" for name, key in folders.items()))
         manifest = self.manifest(setup) if self.options.write else None
         # An engine that keeps the site (the preview) reads it even then: its next rebuild starts from memory.
         if manifest is not None and not self.options.keep and self.unchanged(manifest, site_key):
@@ -150,15 +155,16 @@ class Rebuild:
             # Nothing is rendered, but the site-wide warnings are still news to the editor.
             self.problems += sitechecks.run(site, self.names, self.site_dir)
             return self.report()
-        environments = self.environments(setup, config, theme)
-        if environments is None:
+        made = self.environments(f"{setup}\0{look}", config, theme)
+        if made is None:
             return self.report()
         self.setup_digest, self.site_key, self.manifest_found = setup, site_key, manifest
         if manifest is not None:
             remembered = manifest is self.memory.manifest  # the engine's own, or the cache's with its record
             self.recorded = self.memory.dependencies if remembered else self.cache.dependencies(setup, self.out)
-            self.edited = depends.text_edits(self.recorded, site, self.today)
-        return Prepared(site, theme, environments)
+            self.edited = depends.text_edits(self.recorded, site, self.today, look)
+        self.look = look
+        return Prepared(site, theme, *made)
 
     def check_site(self, prepared: Prepared) -> bool:
         """The site-wide checks (links between articles, names two pages share, …); whether any failed."""
@@ -188,20 +194,22 @@ class Rebuild:
             self.problems += refused or destination.check_target(named, self.site_dir, self.options.force)
         return config, theme
 
-    def environments(self, setup: str, config: SiteConfig, theme: theme_stage.Theme) -> dict[str, Any] | None:
-        """A Jinja2 environment per language, kept while the setup (config, theme, sitegen) stays the same."""
+    def environments(self, setup: str, config: SiteConfig, theme: theme_stage.Theme) -> Environments | None:
+        """A Jinja2 environment per language and what each template reads of the theme
+        (:func:`sitegen.templating.looks`), kept while the setup (config, theme, sitegen) stays the same."""
         remembered = self.memory.environments
         if remembered is not None and remembered[0] == setup:
             return remembered[1]
-        from . import templating  # Jinja2 is loaded only by builds that render
+        from . import pages, templating  # Jinja2 is loaded only by builds that render
 
         try:
             made = {lang: templating.environment(theme, lang) for lang in config.languages}
         except ValueError as exc:
             self.problems.append(error(Location("theme"), f"broken message catalog: {exc}"))
             return None
-        self.memory.environments = (setup, made)
-        return made
+        looks = templating.looks(theme, made, pages.TEMPLATES.values())
+        self.memory.environments = (setup, (made, looks))
+        return made, looks
 
     def nothing_changed(self, manifest: cache_stage.Manifest) -> BuildReport:
         self.problems += manifest.diagnostics
@@ -220,8 +228,9 @@ class Rebuild:
     # -- keys -------------------------------------------------------------
 
     def setup_key(self, config: SiteConfig, theme: theme_stage.Theme) -> str:
-        """What every page depends on besides the content: sitegen, the config, the theme, the options."""
-        layers = [fingerprints.tree_key(layer, MAX_FILE_SIZE) or os.urandom(16).hex() for layer in theme.layers]
+        """What every page depends on besides the content: sitegen, the config, the theme's static files (their
+        names are in every page), the options. Templates and catalogs are :func:`_look_key`'s."""
+        layers = _theme_keys(theme, "static")
         pagefind = (search_stage.executable() or "") if config.search else ""
         people = PEOPLE_FILE if not sources.outside(self.site_dir, PEOPLE_FILE) else None
         people_key = fingerprints.file_key(self.site_dir / people) if people is not None else ""
@@ -386,6 +395,17 @@ class Rebuild:
         processes = parallel.workers(self.options.jobs, tasks, per_worker)
         self.processes = max(self.processes, processes)
         return processes
+
+
+def _theme_keys(theme: theme_stage.Theme, part: str) -> list[str]:
+    """A key of each theme layer's ``part`` folder ("" where it has none, a fresh random one if unreadable)."""
+    folders = [layer / part for layer in theme.layers]
+    return [fingerprints.tree_key(f, MAX_FILE_SIZE) or os.urandom(16).hex() if f.is_dir() else "" for f in folders]
+
+
+def _look_key(theme: theme_stage.Theme) -> str:
+    """A key of the theme's templates and catalogs: pages hold what they read of them (see Prepared.looks)."""
+    return fingerprints.digest(*_theme_keys(theme, "templates"), *_theme_keys(theme, "locales"))
 
 
 def _has_bodies(article: Article) -> bool:

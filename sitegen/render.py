@@ -56,12 +56,14 @@ def plan(
     static_files: Mapping[str, Path],
     grouped: listings.Index | None = None,
     stop: Callable[[], object] | None = None,
+    looks: Looks | None = None,
 ) -> list[Job]:
     """Every output file of the site as a job, in a stable order (that of :func:`routes.of`).
 
-    ``stop`` is called every few thousand jobs: it may raise to end the planning there.
+    ``stop`` is called every few thousand jobs: it may raise to end the planning there. ``looks``
+    (:attr:`report.Prepared.looks`) puts what each page reads of the theme into its key.
     """
-    return recorded_plan(site, static_files, grouped, stop)[0]
+    return recorded_plan(site, static_files, grouped, stop, looks)[0]
 
 
 def recorded_plan(
@@ -69,11 +71,12 @@ def recorded_plan(
     static_files: Mapping[str, Path],
     grouped: listings.Index | None = None,
     stop: Callable[[], object] | None = None,
+    looks: Looks | None = None,
 ) -> tuple[list[Job], dict[str, tuple[Route, ...]]]:
     """:func:`plan`, and for each article the routes whose key holds its text (see :mod:`sitegen.depends`)."""
     grouped = listings.index(site) if grouped is None else grouped
     found = routes.of(site, grouped, static_files)
-    keys = _Keys(site, grouped, static_files, found)
+    keys = _Keys(site, grouped, static_files, found, looks)
     jobs: list[Job] = []
     for start in range(0, len(found), PLANNED_BETWEEN_STOPS):
         if stop is not None:
@@ -82,16 +85,27 @@ def recorded_plan(
     return jobs, {slug: tuple(shown) for slug, shown in keys.shown_on.items()}
 
 
-def keyed(site: Site, grouped: listings.Index, static_files: Mapping[str, Path], chosen: Iterable[Route]) -> list[Job]:
+def keyed(
+    site: Site,
+    grouped: listings.Index,
+    static_files: Mapping[str, Path],
+    chosen: Iterable[Route],
+    looks: Looks | None = None,
+) -> list[Job]:
     """Jobs for ``chosen`` routes only: their keys are those :func:`plan` gives them (not the sitemap's)."""
-    return _Keys(site, grouped, static_files).jobs(chosen)
+    return _Keys(site, grouped, static_files, None, looks).jobs(chosen)
 
+
+#: ``(template, language) ->`` what pages made with it read of the theme (:func:`sitegen.templating.looks`).
+Looks = Mapping[tuple[str, str], str]
 
 #: Jobs planned between two calls of :func:`plan`'s ``stop``: a few milliseconds' worth.
 PLANNED_BETWEEN_STOPS = 2000
 
 
-def own_jobs(site: Site, static_files: Mapping[str, Path], articles: Iterable[Article]) -> list[Job]:
+def own_jobs(
+    site: Site, static_files: Mapping[str, Path], articles: Iterable[Article], looks: Looks | None = None
+) -> list[Job]:
     """The pages of ``articles`` themselves and the files of their folders: every language, the parallel
     views, the not-available pages. Quick to plan: no listing is looked at."""
     articles = list(articles)
@@ -102,7 +116,7 @@ def own_jobs(site: Site, static_files: Mapping[str, Path], articles: Iterable[Ar
         for lang in site.config.languages
         if article.translation(lang) is None
     ]
-    return _Keys(site, None, static_files).jobs(chosen)
+    return _Keys(site, None, static_files, None, looks).jobs(chosen)
 
 
 def shown(jobs: Iterable[Job], site: Site, grouped: listings.Index) -> set[str]:
@@ -149,8 +163,10 @@ class _Keys:
         grouped: listings.Index | None,
         static_files: Mapping[str, Path],
         found: list[Route] | None = None,
+        looks: Looks | None = None,
     ):
         self.site, self.grouped, self.static_files, self.found = site, grouped, static_files, found
+        self.looks, self.language = looks or {}, site.config.default_language
         self.per_page = site.config.per_page
         self.articles: dict[str, str] = {}
         #: Slug -> the routes keyed so far whose key holds that article's text.
@@ -167,7 +183,10 @@ class _Keys:
         if route.kind is Kind.COPY:
             source = self.copy_source(route)
             return Job(route, source, source)
-        return Job(route, PAGES[route.kind].key(self, route))
+        key = PAGES[route.kind].key(self, route)
+        if self.looks:  # what the page reads of the theme: its template, those it includes, its catalog
+            key = f"{key}\0{self.looks[(pages.TEMPLATES[route.kind], route.lang or self.language)]}"
+        return Job(route, key)
 
     def copy_source(self, route: Route) -> str:
         if not route.lang:

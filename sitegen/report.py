@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,6 +23,8 @@ class Prepared:
     site: Site
     theme: theme_stage.Theme
     environments: dict[str, jinja2.Environment]
+    #: ``(template, language) ->`` what its pages read of the theme (:func:`sitegen.templating.looks`).
+    looks: Mapping[tuple[str, str], str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from types import FunctionType, MethodType, TracebackType
 from typing import NoReturn
@@ -20,6 +21,7 @@ from typing import NoReturn
 import jinja2
 import jinja2.ext
 import jinja2.lexer
+import jinja2.meta
 import markupsafe
 
 from . import localization
@@ -31,6 +33,45 @@ from .theme import Theme
 
 #: Raised while rendering a template; :func:`template_problem` turns it into a diagnostic.
 TemplateError = jinja2.TemplateError
+
+
+def looks(
+    theme: Theme, environments: Mapping[str, jinja2.Environment], names: Iterable[str]
+) -> dict[tuple[str, str], str]:
+    """``(template, language) ->`` a digest of what a page made with that template in that language reads
+    of the theme: the template, those it extends, includes or imports (every template when one is named
+    only at run time), and the language's catalog. A page's key holds it, so an edit of one template, or
+    of one language's catalog, renders again only the pages that read it.
+    """
+    first, names = next(iter(environments.values())), set(names)
+    try:
+        templates = {name: _closure_digest(first, name) for name in names}
+    except jinja2.TemplateError:  # rendering reports it, at its line: here, every page is made again
+        templates = dict.fromkeys(names, os.urandom(16).hex())
+    catalogs = {
+        lang: hashlib.sha256(b"".join(path.read_bytes() for path in theme.catalog_files(lang))).hexdigest()
+        for lang in environments
+    }
+    return {(name, lang): f"{templates[name]}:{catalogs[lang]}" for name in templates for lang in environments}
+
+
+def _closure_digest(env: jinja2.Environment, name: str) -> str:
+    """A digest of the template ``name`` and every template it reaches through extends, include and import."""
+    assert env.loader is not None
+    seen: dict[str, str] = {}
+    waiting = [name]
+    while waiting:
+        current = waiting.pop()
+        if current in seen:
+            continue
+        seen[current] = env.loader.get_source(env, current)[0]
+        named = list(jinja2.meta.find_referenced_templates(env.parse(seen[current])))
+        if None in named:  # a name made at run time: it may be any template
+            waiting = [found for found in env.list_templates() if found not in seen]
+            continue
+        waiting += [found for found in named if found is not None]
+    material = "\0".join(f"{found}\0{source}" for found, source in sorted(seen.items()))
+    return hashlib.sha256(material.encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def environment(theme: Theme, lang: str) -> jinja2.Environment:

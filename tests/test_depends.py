@@ -8,14 +8,23 @@ from pathlib import Path
 import pytest
 
 from sitegen import config as config_stage
-from sitegen import content, depends, publish, render
+from sitegen import content, depends, pages, publish, render, templating
 from sitegen import theme as theme_stage
 from sitegen.build import build
 from sitegen.engine import Engine, Options
 
-from .conftest import generated_site, snapshot
+from .conftest import REPO, generated_site, snapshot
 
 EDITED = "content/articles/article-00007/en.md"
+CATALOG = """\
+msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=UTF-8\\n"
+"Language: ru\\n"
+
+msgid "Page not found"
+msgstr "Нет такой страницы"
+"""
 
 
 @pytest.fixture
@@ -51,7 +60,9 @@ def _planned_keys(site: Path) -> dict[str, str]:
     theme, _ = theme_stage.load(site, config)
     assert theme is not None
     loaded, _ = content.load(config, site)
-    return {job.path: publish.job_key(job) for job in render.plan(loaded, theme.static_files)}
+    environments = {lang: templating.environment(theme, lang) for lang in config.languages}
+    looks = templating.looks(theme, environments, pages.TEMPLATES.values())
+    return {job.path: publish.job_key(job) for job in render.plan(loaded, theme.static_files, looks=looks)}
 
 
 def _whole_plans(monkeypatch: pytest.MonkeyPatch) -> list[int]:
@@ -164,3 +175,35 @@ def test_the_warnings_a_text_edit_keeps_are_told_again(site: Path) -> None:
     _append(site, EDITED, "\nOne more sentence.\n")
     again = build(site)
     assert again.ok and any(f"'{used}x'" in d.message for d in again.diagnostics)
+
+
+def _theme_file(site: Path, rel: str, text: str) -> None:
+    path = site / "theme" / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def test_a_template_edit_renders_again_only_the_pages_made_with_it(site: Path) -> None:
+    parallel = (REPO / "theme" / "templates" / "parallel.html").read_text(encoding="utf-8")
+    _theme_file(site, "templates/parallel.html", parallel)  # the site has a theme of its own
+    assert build(site).ok
+    _theme_file(site, "templates/parallel.html", parallel.replace("{% block main %}", "{% block main %}<!-- 2 -->"))
+    report = build(site)
+    assert report.ok and report.written_paths
+    assert all(path.endswith("/parallel/index.html") for path in report.written_paths), report.written_paths
+    assert snapshot(site / "output", folders=True) == _clean(site)
+    _theme_file(site, "templates/_macros.html", (REPO / "theme" / "templates" / "_macros.html").read_text() + "\n")
+    again = build(site)
+    assert again.ok and "en/article-00001/parallel/index.html" in again.written_paths, "it imports _macros.html"
+    assert snapshot(site / "output", folders=True) == _clean(site)
+
+
+def test_a_catalog_edit_renders_again_only_that_languages_pages(site: Path) -> None:
+    _theme_file(site, "locales/ru/LC_MESSAGES/messages.po", CATALOG.replace("Нет такой страницы", ""))
+    assert build(site).ok
+    _theme_file(site, "locales/ru/LC_MESSAGES/messages.po", CATALOG)
+    report = build(site)
+    assert report.ok and report.written_paths
+    assert all(path.startswith("ru/") for path in report.written_paths), report.written_paths
+    assert snapshot(site / "output", folders=True) == _clean(site)
+    assert "Нет такой страницы" in (site / "output" / "ru" / "404.html").read_text(encoding="utf-8")
