@@ -98,6 +98,14 @@ def article(title: str = "A claim", date: str = "2023-06-05", voices: str = "", 
     return f"---\ntitle: {title}\ndate: {date}\n{extra}voices:\n{voices}---\n\n{body}"
 
 
+def ru_catalog(page_not_found: str) -> str:
+    """A Russian interface catalog of a site's theme with one message: the 404 page's heading."""
+    return (
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Language: ru\\n"\n\n'
+        f'msgid "Page not found"\nmsgstr "{page_not_found}"\n'
+    )
+
+
 @pytest.fixture
 def copy_site(tmp_path: Path):
     """Copy ``tests/sites/<name>`` into a fresh folder and return its path."""

@@ -13,18 +13,9 @@ from sitegen import theme as theme_stage
 from sitegen.build import build
 from sitegen.engine import Engine, Options
 
-from .conftest import REPO, generated_site, snapshot
+from .conftest import REPO, generated_site, ru_catalog, snapshot
 
 EDITED = "content/articles/article-00007/en.md"
-CATALOG = """\
-msgid ""
-msgstr ""
-"Content-Type: text/plain; charset=UTF-8\\n"
-"Language: ru\\n"
-
-msgid "Page not found"
-msgstr "Нет такой страницы"
-"""
 
 
 @pytest.fixture
@@ -199,9 +190,9 @@ def test_a_template_edit_renders_again_only_the_pages_made_with_it(site: Path) -
 
 
 def test_a_catalog_edit_renders_again_only_that_languages_pages(site: Path) -> None:
-    _theme_file(site, "locales/ru/LC_MESSAGES/messages.po", CATALOG.replace("Нет такой страницы", ""))
+    _theme_file(site, "locales/ru/LC_MESSAGES/messages.po", ru_catalog(""))
     assert build(site).ok
-    _theme_file(site, "locales/ru/LC_MESSAGES/messages.po", CATALOG)
+    _theme_file(site, "locales/ru/LC_MESSAGES/messages.po", ru_catalog("Нет такой страницы"))
     report = build(site)
     assert report.ok and report.written_paths
     assert all(path.startswith("ru/") for path in report.written_paths), report.written_paths

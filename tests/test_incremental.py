@@ -28,20 +28,11 @@ from hypothesis import strategies as st
 from sitegen.build import build
 from sitegen.preview import Preview
 
-from .conftest import CONFIG, article, snapshot, write_articles
+from .conftest import CONFIG, article, ru_catalog, snapshot, write_articles
 
 SITE_CONFIG = "search = false\nper_page = 3\n" + CONFIG
 TWO = "  a:\n    city: yerevan\n    name: Voice A\n  b:\n    city: baku\n    name: Voice B\n"
 REGISTRY = "p:\n  city: moscow\n  name: {en: Person P, ru: Персона П}\n"
-CATALOG = """\
-msgid ""
-msgstr ""
-"Content-Type: text/plain; charset=UTF-8\\n"
-"Language: ru\\n"
-
-msgid "Page not found"
-msgstr "{text}"
-"""
 ARTICLE = "content/articles/piece-{:02d}/{}.md"
 EXAMPLES = int(os.environ.get("SITEGEN_INCREMENTAL_EXAMPLES", "6"))
 
@@ -113,7 +104,7 @@ EDITS: dict[str, Callable[[Path, int], list[Path]]] = {
         s, "theme/templates/404.html", f"{{% extends 'base.html' %}}{{% block main %}}Gone {n}{{% endblock %}}"
     ),
     "registry": lambda s, n: _replace(s, "content/people.yaml", "Person P", f"Person P{n}"),
-    "catalog": lambda s, n: _write(s, "theme/locales/ru/LC_MESSAGES/messages.po", CATALOG.format(text=f"Нет {n}")),
+    "catalog": lambda s, n: _write(s, "theme/locales/ru/LC_MESSAGES/messages.po", ru_catalog(f"Нет {n}")),
 }
 
 
