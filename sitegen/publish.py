@@ -100,7 +100,7 @@ def publish(
         drafts_left_out=_drafts(site)["drafts_left_out"],
     )
     run.cache.store_manifest(stored, done.dependencies)
-    run.memory.remember(stored, done.dependencies)
+    run.memory.remember(stored, done.dependencies, done.grouped)
     return run.report(
         pages=stored.pages,
         files=len(done.files),
@@ -129,8 +129,9 @@ class Written:
     before: dict[str, bytes | None] = field(default_factory=dict)
     #: The manifest's files as they were before the transaction, when they described the output.
     previous: dict[str, Entry] = field(default_factory=dict)
-    #: What the pages were made from, to record with the manifest (:mod:`sitegen.depends`).
+    #: What the pages were made from, to record with the manifest (:mod:`sitegen.depends`), and the listings.
     dependencies: depends.Dependencies | None = None
+    grouped: listings.Index | None = None
 
 
 class SupersededError(Exception):
@@ -204,12 +205,12 @@ def _planned(
 
 
 def _all_pages(run: Rebuild, prepared: Prepared, previous: dict[str, Entry], superseded: Callable[[], bool]) -> Written:
-    from . import listings, render
+    from . import render
 
     site = prepared.site
     with collector.settled():
         _stop_if(superseded)
-        grouped = listings.index(site)
+        grouped = _listings(run, site)
         _stop_if(superseded)
         planned, kept = _planned(run, prepared, grouped, previous, lambda: _stop_if(superseded))
     keys = planned.keys
@@ -217,7 +218,7 @@ def _all_pages(run: Rebuild, prepared: Prepared, previous: dict[str, Entry], sup
     todo = [planned.jobs[path] for path in keys if path not in kept]
     removed = [path for path in previous if path not in keys]
     if previous and not todo and not removed:  # every file is there already: nothing to commit
-        return Written({path: previous[path] for path in keys}, dependencies=planned.dependencies)
+        return Written({path: previous[path] for path in keys}, dependencies=planned.dependencies, grouped=grouped)
     patch = bool(previous) and len(todo) + len(removed) <= PATCH_SHARE * len(keys)
     searched = prepared.site.config.search and bool(site.articles)
     files: dict[str, Entry] = {}
@@ -235,7 +236,18 @@ def _all_pages(run: Rebuild, prepared: Prepared, previous: dict[str, Entry], sup
             stage.swap(finish=(lambda folder: index_search(run, folder)) if searched else None)
     ordered = {path: files[path] for path in keys}
     paths = tuple(job.path for job in todo)
-    return Written(ordered, paths, removed=tuple(removed), replaced=not patch, dependencies=planned.dependencies)
+    return Written(ordered, paths, tuple(removed), not patch, dependencies=planned.dependencies, grouped=grouped)
+
+
+def _listings(run: Rebuild, site: Site) -> listings.Index:
+    """The site's listings: after a text edit, those the engine remembers with the edited articles in them
+    (every outline is as it was, so every listing is too), else grouped anew."""
+    from . import listings
+
+    remembered, edited = run.recorded_listings, run.edited
+    if remembered is not None and edited is not None:
+        return remembered.with_articles({slug: found for slug in edited if (found := site.article(slug))})
+    return listings.index(site)
 
 
 def _stop_if(superseded: Callable[[], bool]) -> None:

@@ -29,7 +29,7 @@ from .model import ARTICLES, EDITORS_FILE, GLOSSARY_FILE, MAX_FILE_SIZE, PEOPLE_
 from .report import BuildReport, Prepared, Progress
 
 if TYPE_CHECKING:
-    from . import content
+    from . import content, listings
 
 #: Tasks that make one more worker process worth forking.
 FOLDERS_PER_WORKER = 60
@@ -83,9 +83,20 @@ class Memory:
     manifest: cache_stage.Manifest | None = None
     #: What the pages of the manifest's build were made from (None: unknown).
     dependencies: depends.Dependencies | None = None
+    #: The listings of the manifest's build: after a text edit, the same with the edited articles.
+    grouped: listings.Index | None = None
+    #: Article folder name -> (its base key, its content key, its article key): keys worked out before.
+    article_keys: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    #: Article folder name -> (its stat signature, the ``.md`` files in it).
+    markdown: dict[str, tuple[tuple, int]] = field(default_factory=dict)
 
-    def remember(self, manifest: cache_stage.Manifest | None, dependencies: depends.Dependencies | None = None) -> None:
-        self.manifest, self.dependencies = manifest, dependencies
+    def remember(
+        self,
+        manifest: cache_stage.Manifest | None,
+        dependencies: depends.Dependencies | None = None,
+        grouped: listings.Index | None = None,
+    ) -> None:
+        self.manifest, self.dependencies, self.grouped = manifest, dependencies, grouped
 
 
 class Rebuild:
@@ -112,6 +123,8 @@ class Rebuild:
         #: (see :mod:`sitegen.depends`); None when more changed, or nothing is known of that build.
         self.edited: frozenset[str] | None = None
         self.recorded: depends.Dependencies | None = None
+        #: The listings of the build ``recorded`` describes, when the engine remembers them.
+        self.recorded_listings: listings.Index | None = None
         #: The findings of :func:`sitegen.checks.outlined`, once the site is checked.
         self.outlined: tuple[Diagnostic, ...] = ()
         #: A key of the theme's templates and catalogs, recorded with the pages' dependencies.
@@ -162,6 +175,7 @@ class Rebuild:
         if manifest is not None:
             remembered = manifest is self.memory.manifest  # the engine's own, or the cache's with its record
             self.recorded = self.memory.dependencies if remembered else self.cache.dependencies(setup, self.out)
+            self.recorded_listings = self.memory.grouped if remembered else None
             self.edited = depends.text_edits(self.recorded, site, self.today, look)
         self.look = look
         return Prepared(site, theme, *made)
@@ -278,11 +292,18 @@ class Rebuild:
                 keys[entry.name] = fingerprints.tree_key(entry.path, MAX_FILE_SIZE) or os.urandom(16).hex()
             if signature is not None:
                 signed[entry.name] = (signature, keys[entry.name])
-                self.markdown_files += sum(item[0].endswith(".md") for item in signature)
+                self.markdown_files += self.markdown_in(entry.name, signature)
         if signed != known or any(not fingerprints.settled(sig, taken) for sig, _ in signed.values()):
             self.cache.store_folder_keys(now, signed)
         self.memory.folders = signed
         return keys
+
+    def markdown_in(self, name: str, signature: tuple) -> int:
+        """The ``.md`` files of a folder's stat signature, counted once per signature (for the summary)."""
+        known = self.memory.markdown.get(name)
+        if known is None or known[0] is not signature:
+            known = self.memory.markdown[name] = (signature, sum(item[0].endswith(".md") for item in signature))
+        return known[1]
 
     def manifest(self, setup: str) -> cache_stage.Manifest | None:
         remembered = self.memory.manifest
@@ -328,7 +349,16 @@ class Rebuild:
             f"drafts={self.options.drafts}",
             str(self.site_dir.resolve()),
         )
-        return [fingerprints.digest(base, folders[path.name]) if path.name in folders else None for path in paths]
+        known, found = self.memory.article_keys, {}
+        for path in paths:
+            name = path.name
+            if name not in folders:
+                continue
+            old = known.get(name)
+            same = old is not None and old[0] == base and old[1] == folders[name]
+            found[name] = old if same else (base, folders[name], fingerprints.digest(base, folders[name]))
+        self.memory.article_keys = found
+        return [found[path.name][2] if path.name in found else None for path in paths]
 
     def remembered(self, path: Path, key: str | None) -> Read | None:
         """The folder as the engine or the cache last read it under the same key; None: read it.

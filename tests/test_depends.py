@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from sitegen import config as config_stage
-from sitegen import content, depends, pages, publish, render, templating
+from sitegen import content, depends, listings, pages, publish, render, templating
 from sitegen import theme as theme_stage
 from sitegen.build import build
 from sitegen.engine import Engine, Options
@@ -76,10 +76,14 @@ def test_a_text_edit_keys_again_only_the_pages_that_show_the_article(
     engine = Engine(site, site / "output", Options())
     assert engine.rebuild().ok
     plans = _whole_plans(monkeypatch)
+    grouped: list[int] = []
+    index = listings.index
+    monkeypatch.setattr(listings, "index", lambda *args: grouped.append(1) or index(*args))
     _append(site, EDITED, "\nA sentence added to the last passage.\n")
     report = (Engine(site, site / "output", Options()) if fresh else engine).rebuild()
     assert report.ok, report.diagnostics
     assert plans == [], "a text edit planned every page"
+    assert grouped == ([1] if fresh else []), "an engine that remembers the listings groups them again"
     written = set(report.written_paths)
     assert "en/article-00007/index.html" in written and "en/article-00008/index.html" not in written
     assert any(path.startswith("en/tags/") for path in written), "the listings that show it are made again"
