@@ -17,7 +17,8 @@ from pathlib import Path
 from . import cache as cache_stage
 from . import collector, parallel, publish
 from .errors import Location, error
-from .rebuild import Memory, Options, Place, Rebuild
+from .memory import Memory, Options, Place
+from .rebuild import Rebuild
 from .report import BuildReport, Progress
 
 __all__ = ["Engine", "Options"]
