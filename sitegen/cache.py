@@ -199,6 +199,15 @@ class Cache:
         if self.writable:
             self._write(self.root / "folders.pickle", "folders", (taken_ns, keys))
 
+    def looks(self, key: str) -> dict[tuple[str, str], str] | None:
+        """What each template reads of the theme (:func:`sitegen.templating.looks`), as worked out for ``key``."""
+        found = self._read(self.root / "looks.pickle", key) if self.enabled else None
+        return found if isinstance(found, dict) else None
+
+    def store_looks(self, key: str, looks: dict[tuple[str, str], str]) -> None:
+        if self.writable:
+            self._write(self.root / "looks.pickle", key, looks)
+
     def _manifest_path(self, out: Path) -> Path:
         return self.root / f"outputs-{digest(str(out))}.pickle"
 

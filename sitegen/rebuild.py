@@ -158,7 +158,11 @@ class Rebuild:
         except ValueError as exc:
             self.problems.append(error(Location("theme"), f"broken message catalog: {exc}"))
             return None
-        looks = templating.looks(theme, made, pages.TEMPLATES.values())
+        looks = self.cache.looks(setup)  # parsing every template takes a while: once per theme
+        if looks is None:
+            looks = templating.looks(theme, made, pages.TEMPLATES.values())
+            if looks:
+                self.cache.store_looks(setup, looks)
         self.memory.environments = (setup, (made, looks))
         return made, looks
 

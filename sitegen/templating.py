@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -41,13 +40,13 @@ def looks(
     """``(template, language) ->`` a digest of what a page made with that template in that language reads
     of the theme: the template, those it extends, includes or imports (every template when one is named
     only at run time), and the language's catalog. A page's key holds it, so an edit of one template, or
-    of one language's catalog, renders again only the pages that read it.
+    of one language's catalog, renders again only the pages that read it. Empty when a template is broken.
     """
-    first, names = next(iter(environments.values())), set(names)
+    first, names, read = next(iter(environments.values())), set(names), {}
     try:
-        templates = {name: _closure_digest(first, name) for name in names}
-    except jinja2.TemplateError:  # rendering reports it, at its line: here, every page is made again
-        templates = dict.fromkeys(names, os.urandom(16).hex())
+        templates = {name: _closure_digest(first, name, read) for name in names}
+    except jinja2.TemplateError:  # rendering reports it, at its line: none known, every page is made again
+        return {}
     catalogs = {
         lang: hashlib.sha256(b"".join(path.read_bytes() for path in theme.catalog_files(lang))).hexdigest()
         for lang in environments
@@ -55,8 +54,11 @@ def looks(
     return {(name, lang): f"{templates[name]}:{catalogs[lang]}" for name in templates for lang in environments}
 
 
-def _closure_digest(env: jinja2.Environment, name: str) -> str:
-    """A digest of the template ``name`` and every template it reaches through extends, include and import."""
+def _closure_digest(env: jinja2.Environment, name: str, read: dict[str, tuple[str, list[str | None]]]) -> str:
+    """A digest of the template ``name`` and every template it reaches through extends, include and import.
+
+    ``read`` keeps each template's source and the names it refers to, so each is parsed once per theme.
+    """
     assert env.loader is not None
     seen: dict[str, str] = {}
     waiting = [name]
@@ -64,8 +66,10 @@ def _closure_digest(env: jinja2.Environment, name: str) -> str:
         current = waiting.pop()
         if current in seen:
             continue
-        seen[current] = env.loader.get_source(env, current)[0]
-        named = list(jinja2.meta.find_referenced_templates(env.parse(seen[current])))
+        if current not in read:
+            source = env.loader.get_source(env, current)[0]
+            read[current] = (source, list(jinja2.meta.find_referenced_templates(env.parse(source))))
+        seen[current], named = read[current]
         if None in named:  # a name made at run time: it may be any template
             waiting = [found for found in env.list_templates() if found not in seen]
             continue
