@@ -172,6 +172,13 @@ def after(recorded: Dependencies, site: Site, edited: Iterable[str], outlined: I
     return dataclasses.replace(recorded, texts=texts, outlined=tuple(outlined))
 
 
+def unsettled(recorded: Dependencies, edited: Iterable[str]) -> Dependencies:
+    """``recorded`` with the texts of ``edited`` unknown: whatever they are next, their pages are keyed again
+    (a rebuild that gave way to a newer save wrote only the articles' own pages)."""
+    texts = {**recorded.texts, **{slug: () for slug in edited}}
+    return dataclasses.replace(recorded, texts=texts)
+
+
 def outlined_findings(recorded: Dependencies, site: Site, edited: Iterable[str]) -> tuple[Diagnostic, ...] | None:
     """The recorded site-wide findings that read outlines, when none names a file of an edited article
     (whose lines may have moved); None: take them again."""

@@ -144,10 +144,19 @@ def _never() -> bool:
 
 def _left_for_later(run: Rebuild, first: Written) -> BuildReport:
     """The output keeps the early pages (checked with the whole site) and the rest as it was; the manifest
-    says so, so the next rebuild renders what this one left."""
+    says so, so the next rebuild renders what this one left.
+
+    After a text edit the record still holds (no outline changed), with the edited articles marked as
+    changed whatever their text is next time: the pages that show them are keyed again then.
+    """
     assert run.manifest_found is not None
     files = {**first.previous, **first.files}
-    run.memory.remember(replace(run.manifest_found, files=files, build=output.build_of(run.out)))
+    manifest = replace(run.manifest_found, files=files, build=output.build_of(run.out))
+    recorded, edited = run.recorded, run.edited
+    if recorded is None or edited is None:
+        run.memory.remember(manifest)
+    else:
+        run.memory.remember(manifest, depends.unsettled(recorded, edited), run.recorded_listings)
     return run.report(written_paths=first.paths, superseded=True)
 
 

@@ -398,6 +398,29 @@ def test_a_save_that_comes_during_a_rebuild_takes_over_its_listings(
     assert_same(snapshot(preview.out, folders=True), clean_build(site, drafts=False), f"superseded at {asked}")
 
 
+def test_a_text_edit_taken_back_after_a_rebuild_gave_way_is_published_without_planning_every_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rebuild that gave way after a text edit leaves its record of dependencies standing, with the edited
+    article marked: the next rebuild keys its pages again even when its text is back to what was recorded."""
+    from sitegen import render
+
+    site = tmp_path / "site"
+    shutil.copytree(SITES / "basic", site)
+    preview = Preview(site, site / ".sitegen" / "preview", drafts=False)
+    assert preview.build().ok
+    edit = replace_in(site, KARABAKH_EN, "information war", "campaign")
+    update = preview.update(edit, early=lambda first: None, superseded=lambda: True)
+    assert update.ok and update.superseded
+    planned: list[int] = []
+    monkeypatch.setattr(render, "recorded_plan", lambda *args: planned.append(1) or [][0])
+    back = preview.update(replace_in(site, KARABAKH_EN, "campaign", "information war"))
+    assert back.ok and not back.superseded and planned == [], back.diagnostics
+    assert "en/karabakh-claim/index.html" in back.written, "the article's own pages go back too"
+    monkeypatch.undo()  # a clean build plans every page
+    assert_same(snapshot(preview.out, folders=True), clean_build(site, drafts=False), "taken back")
+
+
 def test_a_save_that_breaks_the_site_is_never_left_half_published(tmp_path: Path) -> None:
     """The site-wide checks come before a rebuild gives way to a newer save: an edit they refuse is put
     back whole, even when another save waits."""
