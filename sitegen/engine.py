@@ -46,7 +46,7 @@ class Engine:
         ``early`` hears first of the changed articles' own pages.
         ``superseded`` says whether newer changes wait: then, once those pages
         are out and the site-wide checks passed, the rest (listings, feeds,
-        the sitemap) is left to the next rebuild, which then plans every page.
+        the sitemap) is left to the next rebuild, which renders what was left.
         """
         run = Rebuild(self.place, self.memory, changed, early)
         with collector.released():  # what the rebuild froze out of the collector's sight, it releases
