@@ -8,10 +8,7 @@ is compiled, and compiled templates are kept in the user's cache.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
-import re
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from types import FunctionType, MethodType, TracebackType
@@ -23,7 +20,7 @@ import jinja2.lexer
 import jinja2.meta
 import markupsafe
 
-from . import localization
+from . import filters, localization
 from .cache import FORMAT as CODE
 from .cache import cache_home
 from .errors import Diagnostic, Location, error
@@ -101,14 +98,14 @@ def environment(theme: Theme, lang: str) -> jinja2.Environment:
     env.filters["date"] = lambda value, format="long": localization.format_date(value, locale, format)
     env.filters["number"] = lambda value: localization.format_number(value, locale)
     env.filters["percent"] = lambda value: localization.format_percent(value, locale)
-    env.filters["listing"] = lambda items: _listing(items, locale)
-    env.filters["bdi"], env.filters["isolate"] = _isolation(localization.text_direction(lang))
-    env.filters["isodate"] = _isodate
+    env.filters["listing"] = lambda items: filters.listing(items, locale)
+    env.filters["bdi"], env.filters["isolate"] = filters.isolation(localization.text_direction(lang))
+    env.filters["isodate"] = filters.isodate
     env.filters["city_name"] = lambda city_id, in_lang=lang: (
         city.name_in(in_lang) if (city := theme.config.city(city_id)) else city_id
     )
     env.filters["tag_name"] = lambda tag: theme.config.tag_name(slugify(tag), lang, tag)
-    env.filters["rebase"] = rebase
+    env.filters["rebase"] = filters.rebase
     env.filters["og_locale"] = lambda code: localization.territory_locale(theme.config.locales.get(code, code))
     env.globals["language_name"] = localization.language_name
     env.globals["direction"] = localization.text_direction
@@ -322,50 +319,6 @@ def _bytecode_cache(salt: str) -> jinja2.BytecodeCache | None:
     return _BytecodeCache(str(folder), salt)
 
 
-def _isolation(direction: str) -> tuple[Callable[[object], object], Callable[[object], str]]:
-    """The ``bdi`` and ``isolate`` filters of a page written in ``direction``.
-
-    A name, place or number set into an interface sentence is isolated, so a
-    Latin name in a Persian sentence (or a Persian one in an English sentence)
-    keeps its own direction without reordering the words around it:
-    ``bdi`` wraps it in ``<bdi>`` for HTML text, ``isolate`` in Unicode's
-    first-strong isolate (U+2068 … U+2069) for attributes and feed titles.
-    On a right-to-left page every value is isolated; on a left-to-right one,
-    a value that holds right-to-left letters (the only kind that can reorder
-    a left-to-right sentence), so those pages stay as they were.
-    """
-
-    def needed(value: object) -> bool:
-        if direction == "rtl":
-            return True
-        text = str(value)  # no ASCII letter is right-to-left: most values are done with one test
-        return not text.isascii() and any(unicodedata.bidirectional(char) in ("R", "AL") for char in text)
-
-    def bdi(value: object) -> object:
-        return markupsafe.Markup("<bdi>%s</bdi>") % value if needed(value) else value
-
-    def isolate(value: object) -> str:
-        return f"\u2068{value}\u2069" if needed(value) else str(value)
-
-    return bdi, isolate
-
-
-def _listing(items: Iterable[object], locale: str) -> str:
-    """``Yerevan, Baku and Moscow`` in the page's language; HTML items (``|bdi``) stay HTML."""
-    values = list(items)
-    if not any(isinstance(item, markupsafe.Markup) for item in values):
-        return localization.format_list(map(str, values), locale)
-    marks = [f"\x00{index}\x00" for index in range(len(values))]
-    text = markupsafe.escape(localization.format_list(marks, locale))
-    for mark, item in zip(marks, values, strict=True):
-        text = text.replace(mark, markupsafe.escape(item))
-    return markupsafe.Markup(text)
-
-
-def _isodate(value: dt.date | dt.datetime) -> str:
-    return value.isoformat()
-
-
 def template_problem(exc: jinja2.TemplateError, theme: Theme) -> Diagnostic:
     """A template error as ``theme/templates/x.html:12: message``."""
     name = getattr(exc, "filename", None) or getattr(exc, "name", None) or "template"
@@ -379,32 +332,3 @@ def template_problem(exc: jinja2.TemplateError, theme: Theme) -> Diagnostic:
         except ValueError:
             continue
     return error(Location(str(name), line), f"template error: {exc.message or exc}")
-
-
-_URL_ATTR = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
-_ABSOLUTE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|/)")
-_ID_ATTR = re.compile(r'\sid="[^"]*"')
-
-
-def rebase(html: str, base: str) -> str:
-    """Make the relative links of rendered HTML work from another page.
-
-    ``base`` leads from the page that shows the HTML to the article it came
-    from (``../`` from an article's parallel view); fragment links then point
-    into the article page. The HTML's own ids (footnote references) stay with
-    the article page too: on a page that shows several articles or languages
-    they would repeat. Only HTML made by :func:`sitegen.markup.parse_body` is expected.
-    """
-    if not base:
-        return html
-
-    def fix(match: re.Match[str]) -> str:
-        url = match[2]
-        if not url or _ABSOLUTE.match(url):
-            return match[0]
-        return match[1] + base + url + match[3]
-
-    # Most passages have no links and no ids: a substring test is much cheaper than a regex scan.
-    if 'href="' in html or 'src="' in html:
-        html = _URL_ATTR.sub(fix, html)
-    return _ID_ATTR.sub("", html) if 'id="' in html else html

@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 from sitegen import compare, config, content, listings, slugs
+from sitegen.filters import rebase
 from sitegen.routes import RESERVED_SLUGS
-from sitegen.templating import rebase
 
 from .conftest import CONFIG, article, build_ok
 
