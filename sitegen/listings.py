@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
+from .errors import compact_pickle
 from .keys import person_key, tag_key
 from .model import Article, Passage, Site, Translation, Voice
 
@@ -22,6 +23,7 @@ T = TypeVar("T")
 KINDS = ("tags", "cities", "people", "archive")
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class Said:
     """One passage in its article: what a listing of a city or a person shows."""
@@ -33,6 +35,7 @@ class Said:
     number: int  # 1-based position among the translation's passages: the #passage-<n> anchor
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class Listing:
     """One tag, city, person or year in one language, and what it gathers, newest first."""
@@ -67,35 +70,75 @@ class Index(dict[tuple[str, str], tuple[Listing, ...]]):
             self._derived[name] = make()
         return self._derived[name]
 
+    @classmethod
+    def restored(cls, listings: Mapping[tuple[str, str], tuple[Listing, ...]], holders: Holders) -> Index:
+        """An index of ``listings`` whose :meth:`holders` are known (kept in the build cache beside them)."""
+        found = cls()
+        found.update(listings)
+        found._derived["holders"] = holders
+        return found
+
+    def holders(self) -> Holders:
+        """Every article's slug -> where the listings show it (see :data:`Holders`)."""
+
+        def made() -> Holders:
+            found: dict[str, list[int]] = defaultdict(list)
+            number = 0
+            for shown in self.values():
+                for item in shown:
+                    for place, entry in enumerate(item.said or item.articles):
+                        found[entry.article.slug if item.said else entry[0].slug] += (number, place)
+                    number += 1
+            return {slug: tuple(places) for slug, places in found.items()}
+
+        return self.derived("holders", made)
+
     def with_articles(self, replacing: Mapping[str, Article]) -> Index:
         """The same listings with the articles of ``replacing`` (by slug) in the place of theirs.
 
-        What was derived from this index is made again when asked for.
+        Only the places that hold them change (:meth:`holders`, which stay as they are); what else was
+        derived from this index is made again when asked for.
         """
         if not replacing:
             return self
-        found = Index()
+        holders = self.holders()
+        places: dict[int, list[int]] = defaultdict(list)
+        for slug in replacing:
+            flat = holders.get(slug, ())
+            for i in range(0, len(flat), 2):
+                places[flat[i]].append(flat[i + 1])
+        found = Index.restored({}, holders)
+        number = 0
         for where, shown in self.items():
-            found[where] = tuple(_replaced(item, replacing) for item in shown)
+            if any(number <= n < number + len(shown) for n in places):
+                shown = tuple(
+                    _replaced(item, replacing, places[number + i]) if number + i in places else item
+                    for i, item in enumerate(shown)
+                )
+            found[where] = shown
+            number += len(shown)
         return found
 
 
-def _replaced(item: Listing, replacing: Mapping[str, Article]) -> Listing:
-    if not any(entry.article.slug in replacing for entry in item.said) and not any(
-        article.slug in replacing for article, _ in item.articles
-    ):
-        return item  # most listings, when a rebuild renders a few articles
+#: Every article's slug -> where the listings show it: flat pairs of a listing's number (counted in the
+#: order of ``Index.items()``) and the entry's place in the listing's ``said`` or ``articles``.
+Holders = Mapping[str, tuple[int, ...]]
+
+
+def _replaced(item: Listing, replacing: Mapping[str, Article], places: list[int]) -> Listing:
+    """``item`` with the articles of ``replacing`` at ``places``, the entries that show them."""
     if item.said:
-        said = tuple(
-            _said_in(entry, found) if (found := replacing.get(entry.article.slug)) is not None else entry
-            for entry in item.said
-        )
-        return replace(item, said=said)
-    articles = tuple(
-        (found, found.translation(t.lang) or t) if (found := replacing.get(a.slug)) is not None else (a, t)
-        for a, t in item.articles
-    )
-    return replace(item, articles=articles)
+        said = list(item.said)
+        for place in places:
+            entry = said[place]
+            said[place] = _said_in(entry, replacing[entry.article.slug])
+        return replace(item, said=tuple(said))
+    articles = list(item.articles)
+    for place in places:
+        article, translation = articles[place]
+        found = replacing[article.slug]
+        articles[place] = (found, found.translation(translation.lang) or translation)
+    return replace(item, articles=tuple(articles))
 
 
 def _said_in(entry: Said, article: Article) -> Said:

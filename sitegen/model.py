@@ -267,6 +267,11 @@ def split_bodies(article: Article) -> tuple[Article, tuple[str, ...]]:
     return replace(article, translations=tuple(translations)), tuple(bodies)
 
 
+def has_bodies(article: Article) -> bool:
+    """Whether ``article`` holds its HTML (read from its folder, or joined with it), not :func:`split_bodies`'s."""
+    return any(t.lead_html or t.notes_html or any(p.html for p in t.passages) for t in article.translations)
+
+
 def with_bodies(article: Article, bodies: tuple[str, ...]) -> Article | None:
     """A new article: ``article`` (made by :func:`split_bodies`) with its HTML back; None when it does not fit.
 

@@ -100,6 +100,8 @@ def publish(
         drafts_left_out=_drafts(site)["drafts_left_out"],
     )
     run.cache.store_manifest(stored, done.dependencies)
+    if run.pack is not None and done.grouped is not None:
+        _pack(run, site, done.grouped)
     run.memory.remember(stored, done.dependencies, done.grouped)
     return run.report(
         pages=stored.pages,
@@ -113,6 +115,16 @@ def publish(
         rendered_from=prepared if run.options.keep else None,
         **_drafts(site),
     )
+
+
+def _pack(run: Rebuild, site: Site, grouped: listings.Index) -> None:
+    """Make the cache's pack again when the one there served too little (see :mod:`sitegen.packs`)."""
+    from . import packs
+
+    keys = {name: keys[2] for name, keys in run.memory.article_keys.items()}
+    if packs.stale(run.pack, len(keys), len(run.from_pack), run.pack_listings is not None):
+        made = packs.make(run.memory.articles, keys, run.article_base, site, grouped, run.today)
+        run.cache.store_pack(made)
 
 
 @dataclass
@@ -256,6 +268,9 @@ def _listings(run: Rebuild, site: Site) -> listings.Index:
     remembered, edited = run.recorded_listings, run.edited
     if remembered is not None and edited is not None:
         return remembered.with_articles({slug: found for slug in edited if (found := site.article(slug))})
+    if run.pack_listings is not None:
+        packed, replacing = run.pack_listings
+        return packed.with_articles(replacing)
     return listings.index(site)
 
 

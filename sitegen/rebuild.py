@@ -20,13 +20,23 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import cache as cache_stage
-from . import checks, collector, depends, destination, fingerprints, output, parallel, sitechecks, sources
+from . import checks, collector, depends, destination, fingerprints, output, packs, parallel, sitechecks, sources
 from . import config as config_stage
 from . import search as search_stage
 from . import theme as theme_stage
 from .errors import Diagnostic, Location, error, has_errors, sort
 from .memory import Environments, Memory, Place, Read
-from .model import ARTICLES, EDITORS_FILE, GLOSSARY_FILE, MAX_FILE_SIZE, PEOPLE_FILE, Article, Person, SiteConfig
+from .model import (
+    ARTICLES,
+    EDITORS_FILE,
+    GLOSSARY_FILE,
+    MAX_FILE_SIZE,
+    PEOPLE_FILE,
+    Article,
+    Person,
+    SiteConfig,
+    has_bodies,
+)
 from .report import BuildReport, Prepared
 
 if TYPE_CHECKING:
@@ -68,6 +78,13 @@ class Rebuild:
         self.look = ""
         #: Every folder's name under ``content/articles/``, for the site-wide checks (None: no folder).
         self.names: list[str] | None = None
+        #: The cache's pack, read when the first folder is looked for in it (:mod:`sitegen.packs`), the folders
+        #: it served, and its listings with the articles to put in them, when they fit the site.
+        self.pack: cache_stage.Pack | None = None
+        self.from_pack: set[str] = set()
+        self.pack_listings: tuple[listings.Index, dict[str, Article]] | None = None
+        #: What every article read depends on besides its folder: config, people, drafts (see article_keys).
+        self.article_base = ""
 
     def report(self, **values: Any) -> BuildReport:
         elapsed = time.perf_counter() - self.started
@@ -114,6 +131,8 @@ class Rebuild:
             self.recorded = self.memory.dependencies if remembered else self.cache.dependencies(setup, self.out)
             self.recorded_listings = self.memory.grouped if remembered else None
             self.edited = depends.text_edits(self.recorded, site, self.today, look)
+        if self.pack is not None:
+            self.pack_listings = packs.listings(self.pack, self.article_base, site, self.from_pack)
         self.look = look
         return Prepared(site, theme, *made)
 
@@ -290,6 +309,7 @@ class Rebuild:
             f"drafts={self.options.drafts}",
             str(self.site_dir.resolve()),
         )
+        self.article_base = base
         known, found = self.memory.article_keys, {}
         for path in paths:
             name = path.name
@@ -311,12 +331,13 @@ class Rebuild:
         known = self.memory.articles.get(path.name)
         if known is not None and key is not None and known[0] == key:
             article = known[1][0]
-            if article is not None and self.cache.enabled and not _has_bodies(article):
+            if article is not None and self.cache.enabled and not has_bodies(article):
                 self.light[article.slug] = (path, key)
             return known[1][0], list(known[1][1]), known[1][2]
         whole = self.options.keep or not self.options.write
-        read = self.cache.whole_article if whole else self.cache.article
-        entry = read(path.name, key, self.today)
+        entry = None if whole or key is None else self.packed(path.name, key)
+        if entry is None:
+            entry = (self.cache.whole_article if whole else self.cache.article)(path.name, key, self.today)
         if entry is None:
             return None
         found: Read = (entry.article, list(entry.diagnostics), entry.drafts_left_out)
@@ -324,6 +345,15 @@ class Rebuild:
             if not whole:
                 self.light[entry.article.slug] = (path, key)
             self.memory.articles[path.name] = (key, found)
+        return found
+
+    def packed(self, name: str, key: str) -> cache_stage.ArticleEntry | None:
+        """Folder ``name``'s entry in the cache's pack, read on first use, if made for ``key``."""
+        if self.pack is None:
+            self.pack = (self.cache.pack() if self.cache.enabled else None) or packs.EMPTY
+        found = packs.entry(self.pack, name, key, self.today)
+        if found is not None:
+            self.from_pack.add(name)
         return found
 
     def read_missing(
@@ -377,8 +407,3 @@ def _theme_keys(theme: theme_stage.Theme, part: str) -> list[str]:
 def _look_key(theme: theme_stage.Theme) -> str:
     """A key of the theme's templates and catalogs: pages hold what they read of them (see Prepared.looks)."""
     return fingerprints.digest(*_theme_keys(theme, "templates"), *_theme_keys(theme, "locales"))
-
-
-def _has_bodies(article: Article) -> bool:
-    """Whether an article remembered from an earlier rebuild was given its HTML then."""
-    return any(t.lead_html or t.notes_html or any(p.html for p in t.passages) for t in article.translations)

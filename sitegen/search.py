@@ -306,6 +306,7 @@ def _run(runs: list[tuple[Path, Path, str | None]], program: str | None, bundle:
 ARTICLE_GLOB = routes.article_glob()
 article_page = shards.article_page
 
+
 def _sort_entry(entry: Path) -> None:
     """List the languages in a stable order: Pagefind writes them in any, so the same site gave other bytes."""
     import json

@@ -162,4 +162,3 @@ def site_text(site_dir: Path, rel: PurePath, limit: int, what: str, hint: str) -
     if all(not line.strip() or line.lstrip().startswith("#") for line in text.split("\n")):
         return None, []
     return text, []
-

@@ -304,7 +304,7 @@ def test_html_missing_from_the_cache_is_read_from_the_article(tmp_path: Path) ->
 
 
 #: ``python -c`` for ``sitegen ARGS`` after two arguments, ENTRY and ARTICLE: when the build opens the cache
-#: entry ENTRY a second time (the first read is the article, the second its HTML, just before pages are
+#: entry ENTRY (the article itself comes from the cache's pack, so this reads its HTML, just before pages are
 #: rendered), ARTICLE is rewritten first. An edit that lands while the site is being built, at a known moment.
 EDIT_WHILE_BUILDING = """\
 import os, runpy, sys
@@ -313,7 +313,7 @@ opened = []
 def hook(event, args):
     if event == "open" and isinstance(args[0], str) and os.path.realpath(args[0]) == entry:
         opened.append(args[0])
-        if len(opened) == 2:
+        if len(opened) == 1:
             with open(article, encoding="utf-8") as file:
                 text = file.read()
             with open(article, "w", encoding="utf-8") as file:
@@ -327,6 +327,7 @@ def test_an_article_changed_while_building_fails_the_build_cleanly(tmp_path: Pat
     site = write_site(tmp_path / "site", articles=5)
     rebuild(site)
     before = tree(site / "output")
+    assert (site / cache.FOLDER / "pack.pickle").is_file()
     entry = site / cache.FOLDER / "articles" / f"{fingerprints.digest('piece-00')}.pickle"
     data = entry.read_bytes()  # its HTML is cut off, so the build reads the article again to render it
     entry.write_bytes(data[: cache._HEADER.size + cache._HEADER.unpack(data[: cache._HEADER.size])[1]])

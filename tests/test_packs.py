@@ -1,0 +1,100 @@
+"""The build cache's pack: a new engine takes every unchanged article and the listings from one entry, and
+writes what a clean build writes (see sitegen.packs)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sitegen import cache, listings
+from sitegen.build import build
+
+from .conftest import generated_site, snapshot
+
+ARTICLE = "content/articles/article-{:05d}/en.md"
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    root = generated_site(24, tmp_path / "site")
+    config = root / "sitegen.toml"
+    config.write_text("search = false\n" + config.read_text(encoding="utf-8"), encoding="utf-8")
+    assert build(root).ok
+    return root
+
+
+def _append(site: Path, number: int, text: str) -> None:
+    with (site / ARTICLE.format(number)).open("a", encoding="utf-8") as file:
+        file.write(text)
+
+
+def _clean(site: Path) -> dict:
+    out = site.parent / "clean"
+    assert build(site, out, cache=False).ok
+    return snapshot(out, folders=True)
+
+
+@pytest.fixture
+def counted(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
+    """The loose entries a build looks for, and each time it groups the listings."""
+    seen: dict[str, list[str]] = {"loose": [], "grouped": []}
+    article, index = cache.Cache.article, listings.index
+
+    def loose(self, name, *args):
+        seen["loose"].append(name)
+        return article(self, name, *args)
+
+    monkeypatch.setattr(cache.Cache, "article", loose)
+    monkeypatch.setattr(listings, "index", lambda *args: seen["grouped"].append("") or index(*args))
+    return seen
+
+
+def test_a_build_takes_the_unchanged_articles_and_the_listings_from_the_pack(
+    site: Path, counted: dict[str, list[str]]
+) -> None:
+    assert (site / cache.FOLDER / "pack.pickle").is_file()
+    _append(site, 7, "\nA sentence added to the last passage.\n")
+    assert build(site).ok
+    assert counted["loose"] == ["article-00007"], "only the edited folder is looked for beside the pack"
+    assert counted["grouped"] == []
+    assert snapshot(site / "output", folders=True) == _clean(site)
+
+
+def test_a_pack_that_served_too_few_folders_is_made_again(site: Path, counted: dict[str, list[str]]) -> None:
+    for number in (1, 2, 3):  # an eighth of the folders: more than the pack lets go stale
+        _append(site, number, "\nOne more sentence.\n")
+    assert build(site).ok
+    assert counted["loose"] == [f"article-0000{n}" for n in (1, 2, 3)]
+    counted["loose"].clear()
+    _append(site, 9, "\nOne more sentence.\n")
+    assert build(site).ok
+    assert counted["loose"] == ["article-00009"], "the pack was not made again"
+    assert snapshot(site / "output", folders=True) == _clean(site)
+
+
+def test_listings_that_no_longer_fit_are_grouped_and_packed_again(site: Path, counted: dict[str, list[str]]) -> None:
+    path = site / ARTICLE.format(5)
+    path.write_text(path.read_text(encoding="utf-8").replace("title: ", "title: Retitled ", 1), encoding="utf-8")
+    assert build(site).ok
+    assert counted["grouped"] == [""], "a title changes the listings"
+    _append(site, 6, "\nOne more sentence.\n")
+    assert build(site).ok
+    assert counted["grouped"] == [""], "the listings were not packed again"
+    assert counted["loose"] == ["article-00005", "article-00006"]
+    assert snapshot(site / "output", folders=True) == _clean(site)
+
+
+@pytest.mark.parametrize("damage", ["truncated", "another user's"])
+def test_a_pack_that_cannot_be_trusted_is_not_used(
+    site: Path, counted: dict[str, list[str]], monkeypatch: pytest.MonkeyPatch, damage: str
+) -> None:
+    pack = site / cache.FOLDER / "pack.pickle"
+    if damage == "truncated":
+        pack.write_bytes(pack.read_bytes()[:-100])
+    else:
+        monkeypatch.setenv("XDG_CACHE_HOME", str(site.parent / "another-user"))
+    _append(site, 7, "\nA sentence added to the last passage.\n")
+    assert build(site).ok
+    assert len(counted["loose"]) == 24, "every folder is looked for in its own entry"
+    assert snapshot(site / "output", folders=True) == _clean(site)
