@@ -9,11 +9,11 @@ Two kinds of entry, each checked before it is trusted:
   stored in two parts: the article without its HTML, which is all that
   planning a rebuild needs, then the HTML, read only for the articles on
   the pages the rebuild renders.
-- ``pack.pickle``: every folder's entry without its HTML, with the
-  listings grouped from them, in one file: a rebuild after a few edits
-  reads it in one go rather than ten thousand entries. Each entry in it is
-  checked against its folder's key like a loose one; the loose entry wins
-  when the folder changed since the pack was made.
+- ``pack.pickle``: the first part of every folder's entry (the article
+  without its HTML), as the build stored or found it, all in one file: a
+  build after a few edits reads it in one go rather than ten thousand
+  entries. Each entry in it is checked against its folder's key like a
+  loose one; the loose entry serves a folder that changed since.
 - ``outputs-<hash of the output folder>.pickle``: the manifest of the output folder the last build wrote:
   every file with the key of the job that made it and its size, time and
   inode on disk, under a *setup key* (sitegen's code, config, every theme file,
@@ -84,23 +84,6 @@ class ArticleEntry:
         return today > self.today and not any(FUTURE in d.message for d in self.diagnostics)
 
 
-@dataclass(frozen=True)
-class Pack:
-    """Every article folder's light entry in one file, and the listings grouped from them: what a rebuild
-    that changed a few folders reads in one go instead of one entry per folder (see ``Rebuild.remembered``)."""
-
-    #: Folder name -> (its article key, its entry with the article without its HTML).
-    entries: dict[str, tuple[str, ArticleEntry]]
-    #: The listings (``listings.Index`` as a plain dict), holding the same articles, and what they were grouped
-    #: under: the articles' base key (config, people, drafts) and a digest of every article's outline
-    #: (:func:`sitegen.depends.outlines_key`).
-    listings: dict
-    #: Every article's slug -> the listings that show it (``listings.Index.holders``).
-    holders: dict
-    base: str
-    outlines: str
-
-
 @dataclass
 class Manifest:
     """The output folder as the last build left it: ``{path: (job key, size, mtime_ns, inode)}``."""
@@ -145,15 +128,23 @@ class Cache:
 
     # -- articles ---------------------------------------------------------
 
-    def article(self, name: str, key: str | None, today: dt.date) -> ArticleEntry | None:
-        """The entry of folder ``name`` if it was made for ``key`` and still holds on ``today``.
+    def article(self, name: str, key: str | None, today: dt.date) -> tuple[ArticleEntry, bytes] | None:
+        """The entry of folder ``name`` if it was made for ``key`` and still holds on ``today``, and its
+        record (for the pack: see :meth:`packed`).
 
         Its article comes without its HTML (see :func:`sitegen.model.split_bodies`):
         :meth:`bodies` has it.
         """
         if not self.enabled or key is None:
             return None
-        entry = self._read(self._article_path(name), key)
+        found = self._payloads(self._article_path(name), 0, 1)
+        record = found[0][2] if found else b""
+        entry = self.packed(record, key, today) if found and self._signed(*found[0]) else None
+        return (entry, record) if entry is not None else None
+
+    def packed(self, record: bytes, key: str, today: dt.date) -> ArticleEntry | None:
+        """The entry a record of the pack (or :meth:`article`'s) holds, if made for ``key`` and valid on ``today``."""
+        entry = _loaded(record, key)
         return entry if isinstance(entry, ArticleEntry) and entry.valid_on(today) else None
 
     def whole_article(self, name: str, key: str | None, today: dt.date) -> ArticleEntry | None:
@@ -176,10 +167,12 @@ class Cache:
         found = self._read(self._article_path(name), key, part=1)
         return found if isinstance(found, tuple) else None
 
-    def store_article(self, name: str, key: str | None, entry: ArticleEntry) -> None:
-        if self.writable and key is not None:
-            light, bodies = split_bodies(entry.article) if entry.article is not None else (None, ())
-            self._write(Path(self._article_path(name)), key, replace(entry, article=light), bodies)
+    def store_article(self, name: str, key: str | None, entry: ArticleEntry) -> bytes:
+        """Store the entry of folder ``name``; its record for the pack (b"" when nothing is stored)."""
+        if not self.writable or key is None:
+            return b""
+        light, bodies = split_bodies(entry.article) if entry.article is not None else (None, ())
+        return self._write(Path(self._article_path(name)), key, replace(entry, article=light), bodies)[0]
 
     def _article_path(self, name: str) -> str:
         # Folder names are free text here (a bad slug is still cached with its error): hash them.
@@ -230,14 +223,14 @@ class Cache:
         if self.writable:
             self._write(self.root / "looks.pickle", key, looks)
 
-    def pack(self) -> Pack | None:
-        """The pack of light entries and listings, if there is one (its entries are checked one by one)."""
+    def pack(self) -> dict[str, bytes]:
+        """Folder name -> the record of its entry's first part, as the last pack holds them (see :meth:`packed`)."""
         found = self._read(self.root / "pack.pickle", "pack") if self.enabled else None
-        return found if isinstance(found, Pack) else None
+        return found if isinstance(found, dict) else {}
 
-    def store_pack(self, pack: Pack) -> None:
+    def store_pack(self, records: dict[str, bytes]) -> None:
         if self.writable:
-            self._write(self.root / "pack.pickle", "pack", pack)
+            self._write(self.root / "pack.pickle", "pack", records)
 
     def _manifest_path(self, out: Path) -> Path:
         return self.root / f"outputs-{digest(str(out))}.pickle"
@@ -250,14 +243,23 @@ class Cache:
         return found[0] if found is not None else None
 
     def _parts(self, path: str | Path, key: str, start: int, stop: int) -> list[Any] | None:
-        """Parts ``start`` to ``stop - 1`` of an entry, each signed with this user's key and made for ``key``.
+        """Parts ``start`` to ``stop - 1`` of an entry, each signed with this user's key and made for ``key``."""
+        values = []
+        for part in self._payloads(path, start, stop) or [None]:
+            if part is None or not self._signed(*part):
+                return None  # not written by this user's sitegen: never unpickled
+            value = _loaded(part[2], key, _MISSING)
+            if value is _MISSING:
+                return None
+            values.append(value)
+        return values
+
+    def _payloads(self, path: str | Path, start: int, stop: int) -> list[tuple[int, bytes, bytes]] | None:
+        """Parts ``start`` to ``stop - 1`` of an entry as stored: its number, signature and pickle each.
 
         An entry is a run of parts, each its signature, its length and its
         pickle; parts before ``start`` are skipped unread, those after are not read.
         """
-        secret = self._secret()
-        if secret is None:
-            return None
         payloads = []
         try:
             with sources.open_regular(path, follow_links=False) as file:  # a planted pipe would block a read
@@ -274,26 +276,20 @@ class Cache:
                         payloads.append((index, mac, file.read(size)))
         except OSError:
             return None
-        values = []
-        for index, mac, payload in payloads:
-            if not hmac.compare_digest(mac, _sign(secret, index, payload)):
-                return None  # not written by this user's sitegen: never unpickled
-            try:
-                tag, stored_key, value = _DataOnly(io.BytesIO(payload)).load()
-            except Exception:  # truncated, of an older shape or not data: not trusted
-                return None
-            if tag != FORMAT or stored_key != key:
-                return None
-            values.append(value)
-        return values
+        return payloads
 
-    def _write(self, path: Path, key: str, *parts: object) -> None:
+    def _signed(self, index: int, mac: bytes, payload: bytes) -> bool:
+        secret = self._secret()
+        return secret is not None and hmac.compare_digest(mac, _sign(secret, index, payload))
+
+    def _write(self, path: Path, key: str, *parts: object) -> list[bytes]:
+        """Store the entry; each part's pickle (empty when it cannot be stored)."""
         secret = self._secret()
         if secret is None:
-            return
+            return [b""] * len(parts)
         data = bytearray()
-        for index, value in enumerate(parts):
-            payload = pickle.dumps((FORMAT, key, value), protocol=pickle.HIGHEST_PROTOCOL)
+        payloads = [pickle.dumps((FORMAT, key, value), protocol=pickle.HIGHEST_PROTOCOL) for value in parts]
+        for index, payload in enumerate(payloads):
             data += _HEADER.pack(_sign(secret, index, payload), len(payload))
             data += payload
         temporary = path.with_name(f".{path.name}.{os.getpid()}-{os.urandom(4).hex()}")
@@ -314,6 +310,8 @@ class Cache:
             self._folders.discard(path.parent)  # removed meanwhile, perhaps: the next entry makes it again
             with contextlib.suppress(OSError):
                 temporary.unlink()
+            return [b""] * len(parts)
+        return payloads
 
     def _secret(self) -> bytes | None:
         if self._key is None:
@@ -323,6 +321,18 @@ class Cache:
 
 #: Before each part of an entry: its HMAC-SHA256 and its length.
 _HEADER = struct.Struct("<32sQ")
+
+
+_MISSING = object()
+
+
+def _loaded(payload: bytes, key: str, otherwise: Any = None) -> Any:
+    """The value a part's pickle holds, if it is data of this format made for ``key``; else ``otherwise``."""
+    try:
+        tag, stored_key, value = _DataOnly(io.BytesIO(payload)).load()
+    except Exception:  # truncated, of an older shape or not data: not trusted
+        return otherwise
+    return value if tag == FORMAT and stored_key == key else otherwise
 
 
 def _sign(secret: bytes, part: int, payload: bytes) -> bytes:
@@ -370,7 +380,7 @@ def _user_secret() -> bytes | None:
 
 
 #: The modules whose data classes and enums an entry may hold.
-_DATA = ("sitegen.cache", "sitegen.depends", "sitegen.errors", "sitegen.listings", "sitegen.model", "sitegen.routes")
+_DATA = ("sitegen.cache", "sitegen.depends", "sitegen.errors", "sitegen.model", "sitegen.routes")
 
 
 def _data_classes() -> dict[tuple[str, str], type]:

@@ -157,15 +157,6 @@ def text_edits(recorded: Dependencies | None, site: Site, today: dt.date, look: 
     return frozenset(edited)
 
 
-def outlines_key(site: Site) -> str:
-    """A digest of every article's outline, in the site's order: what its listings are grouped from
-    ("" when an outline is unknown)."""
-    if not all(article.outline for article in site.articles):
-        return ""
-    material = "\0".join(f"{article.slug}\0{article.outline}" for article in site.articles)
-    return hashlib.blake2b(material.encode(), digest_size=16).hexdigest()
-
-
 def routes_to_key(recorded: Dependencies, edited: Iterable[str]) -> list[Route]:
     """The routes whose keys a text edit of ``edited`` can change, and the copied files."""
     places = {place: None for slug in sorted(edited) for place in recorded.shown_on.get(slug, ())}

@@ -13,7 +13,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
-from .errors import compact_pickle
 from .keys import person_key, tag_key
 from .model import Article, Passage, Site, Translation, Voice
 
@@ -23,7 +22,6 @@ T = TypeVar("T")
 KINDS = ("tags", "cities", "people", "archive")
 
 
-@compact_pickle
 @dataclass(frozen=True, slots=True)
 class Said:
     """One passage in its article: what a listing of a city or a person shows."""
@@ -35,7 +33,6 @@ class Said:
     number: int  # 1-based position among the translation's passages: the #passage-<n> anchor
 
 
-@compact_pickle
 @dataclass(frozen=True, slots=True)
 class Listing:
     """One tag, city, person or year in one language, and what it gathers, newest first."""
@@ -70,14 +67,6 @@ class Index(dict[tuple[str, str], tuple[Listing, ...]]):
             self._derived[name] = make()
         return self._derived[name]
 
-    @classmethod
-    def restored(cls, listings: Mapping[tuple[str, str], tuple[Listing, ...]], holders: Holders) -> Index:
-        """An index of ``listings`` whose :meth:`holders` are known (kept in the build cache beside them)."""
-        found = cls()
-        found.update(listings)
-        found._derived["holders"] = holders
-        return found
-
     def holders(self) -> Holders:
         """Every article's slug -> where the listings show it (see :data:`Holders`)."""
 
@@ -107,7 +96,8 @@ class Index(dict[tuple[str, str], tuple[Listing, ...]]):
             flat = holders.get(slug, ())
             for i in range(0, len(flat), 2):
                 places[flat[i]].append(flat[i + 1])
-        found = Index.restored({}, holders)
+        found = Index()
+        found._derived["holders"] = holders
         number = 0
         for where, shown in self.items():
             if any(number <= n < number + len(shown) for n in places):

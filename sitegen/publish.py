@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import cache as cache_stage
-from . import collector, depends, fingerprints, output, rendering
+from . import collector, depends, fingerprints, output, packs, rendering
 from . import search as search_stage
 from .errors import Diagnostic, Location, error
 from .model import FUTURE, Article, Site
@@ -100,8 +100,8 @@ def publish(
         drafts_left_out=_drafts(site)["drafts_left_out"],
     )
     run.cache.store_manifest(stored, done.dependencies)
-    if run.pack is not None and done.grouped is not None:
-        _pack(run, site, done.grouped)
+    if run.pack is not None and packs.stale(len(run.memory.article_keys), run.from_pack):
+        run.cache.store_pack(packs.made(run.records, run.memory.article_keys))
     run.memory.remember(stored, done.dependencies, done.grouped)
     return run.report(
         pages=stored.pages,
@@ -115,16 +115,6 @@ def publish(
         rendered_from=prepared if run.options.keep else None,
         **_drafts(site),
     )
-
-
-def _pack(run: Rebuild, site: Site, grouped: listings.Index) -> None:
-    """Make the cache's pack again when the one there served too little (see :mod:`sitegen.packs`)."""
-    from . import packs
-
-    keys = {name: keys[2] for name, keys in run.memory.article_keys.items()}
-    if packs.stale(run.pack, len(keys), len(run.from_pack), run.pack_listings is not None):
-        made = packs.make(run.memory.articles, keys, run.article_base, site, grouped, run.today)
-        run.cache.store_pack(made)
 
 
 @dataclass
@@ -268,9 +258,6 @@ def _listings(run: Rebuild, site: Site) -> listings.Index:
     remembered, edited = run.recorded_listings, run.edited
     if remembered is not None and edited is not None:
         return remembered.with_articles({slug: found for slug in edited if (found := site.article(slug))})
-    if run.pack_listings is not None:
-        packed, replacing = run.pack_listings
-        return packed.with_articles(replacing)
     return listings.index(site)
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import cache as cache_stage
-from . import checks, collector, depends, destination, fingerprints, output, packs, parallel, sitechecks, sources
+from . import checks, collector, depends, destination, fingerprints, output, parallel, sitechecks, sources
 from . import config as config_stage
 from . import search as search_stage
 from . import theme as theme_stage
@@ -32,7 +32,6 @@ from .model import (
     GLOSSARY_FILE,
     MAX_FILE_SIZE,
     PEOPLE_FILE,
-    Article,
     Person,
     SiteConfig,
     has_bodies,
@@ -78,13 +77,11 @@ class Rebuild:
         self.look = ""
         #: Every folder's name under ``content/articles/``, for the site-wide checks (None: no folder).
         self.names: list[str] | None = None
-        #: The cache's pack, read when the first folder is looked for in it (:mod:`sitegen.packs`), the folders
-        #: it served, and its listings with the articles to put in them, when they fit the site.
-        self.pack: cache_stage.Pack | None = None
-        self.from_pack: set[str] = set()
-        self.pack_listings: tuple[listings.Index, dict[str, Article]] | None = None
-        #: What every article read depends on besides its folder: config, people, drafts (see article_keys).
-        self.article_base = ""
+        #: The cache's pack (:mod:`sitegen.packs`), read when the first folder is looked for in it (None: not
+        #: looked at), the folders it served, and every folder's record as stored or found, to pack again.
+        self.pack: dict[str, bytes] | None = None
+        self.from_pack = 0
+        self.records: dict[str, bytes] = {}
 
     def report(self, **values: Any) -> BuildReport:
         elapsed = time.perf_counter() - self.started
@@ -131,8 +128,6 @@ class Rebuild:
             self.recorded = self.memory.dependencies if remembered else self.cache.dependencies(setup, self.out)
             self.recorded_listings = self.memory.grouped if remembered else None
             self.edited = depends.text_edits(self.recorded, site, self.today, look)
-        if self.pack is not None:
-            self.pack_listings = packs.listings(self.pack, self.article_base, site, self.from_pack)
         self.look = look
         return Prepared(site, theme, *made)
 
@@ -309,7 +304,6 @@ class Rebuild:
             f"drafts={self.options.drafts}",
             str(self.site_dir.resolve()),
         )
-        self.article_base = base
         known, found = self.memory.article_keys, {}
         for path in paths:
             name = path.name
@@ -335,9 +329,7 @@ class Rebuild:
                 self.light[article.slug] = (path, key)
             return known[1][0], list(known[1][1]), known[1][2]
         whole = self.options.keep or not self.options.write
-        entry = None if whole or key is None else self.packed(path.name, key)
-        if entry is None:
-            entry = (self.cache.whole_article if whole else self.cache.article)(path.name, key, self.today)
+        entry = self.cache.whole_article(path.name, key, self.today) if whole else self.light_entry(path.name, key)
         if entry is None:
             return None
         found: Read = (entry.article, list(entry.diagnostics), entry.drafts_left_out)
@@ -347,14 +339,21 @@ class Rebuild:
             self.memory.articles[path.name] = (key, found)
         return found
 
-    def packed(self, name: str, key: str) -> cache_stage.ArticleEntry | None:
-        """Folder ``name``'s entry in the cache's pack, read on first use, if made for ``key``."""
+    def light_entry(self, name: str, key: str | None) -> cache_stage.ArticleEntry | None:
+        """Folder ``name``'s entry without its HTML, from the cache's pack (read on first use) or its own."""
+        if key is None:
+            return None
         if self.pack is None:
-            self.pack = (self.cache.pack() if self.cache.enabled else None) or packs.EMPTY
-        found = packs.entry(self.pack, name, key, self.today)
-        if found is not None:
-            self.from_pack.add(name)
-        return found
+            self.pack = self.cache.pack()
+        record = self.pack.get(name)
+        entry = self.cache.packed(record, key, self.today) if record is not None else None
+        if entry is not None:
+            self.from_pack += 1
+        elif (found := self.cache.article(name, key, self.today)) is not None:
+            entry, record = found
+        if entry is not None and record is not None:
+            self.records[name] = record
+        return entry
 
     def read_missing(
         self,
@@ -375,8 +374,8 @@ class Rebuild:
                     config, self.site_dir, paths[i], self.options.drafts, registry, self.today
                 )
                 entry = cache_stage.ArticleEntry(article, tuple(found), self.today, left_out)
-                self.cache.store_article(paths[i].name, keys[i], entry)
-                loaded.append((article, found, left_out))
+                record = self.cache.store_article(paths[i].name, keys[i], entry)
+                loaded.append(((article, found, left_out), record))  # the record, for the pack
             return loaded
 
         processes = self.workers(len(missing), FOLDERS_PER_WORKER)
@@ -385,8 +384,9 @@ class Rebuild:
         # Articles are plain data without cycles (parsing makes none): the collector need not walk them.
         with collector.settled() if processes > 1 else contextlib.nullcontext():
             for chunk, loaded in zip(chunks, parallel.run(load, chunks, processes), strict=True):
-                for index, result in zip(chunk, loaded, strict=True):
+                for index, (result, record) in zip(chunk, loaded, strict=True):
                     results[index] = result
+                    self.records[paths[index].name] = record
                     if (key := keys[index]) is not None:
                         self.memory.articles[paths[index].name] = (key, result)
                 self.progress.advance(len(chunk))

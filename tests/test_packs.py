@@ -1,5 +1,5 @@
-"""The build cache's pack: a new engine takes every unchanged article and the listings from one entry, and
-writes what a clean build writes (see sitegen.packs)."""
+"""The build cache's pack: a new build takes every unchanged article from one entry, and writes what a clean
+build writes (see sitegen.packs)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen import cache, listings
+from sitegen import cache
 from sitegen.build import build
 
 from .conftest import generated_site, snapshot
@@ -36,58 +36,53 @@ def _clean(site: Path) -> dict:
 
 
 @pytest.fixture
-def counted(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
-    """The loose entries a build looks for, and each time it groups the listings."""
-    seen: dict[str, list[str]] = {"loose": [], "grouped": []}
-    article, index = cache.Cache.article, listings.index
+def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The folders whose own (loose) entry a build looks for."""
+    seen: list[str] = []
+    article = cache.Cache.article
 
     def loose(self, name, *args):
-        seen["loose"].append(name)
+        seen.append(name)
         return article(self, name, *args)
 
     monkeypatch.setattr(cache.Cache, "article", loose)
-    monkeypatch.setattr(listings, "index", lambda *args: seen["grouped"].append("") or index(*args))
     return seen
 
 
-def test_a_build_takes_the_unchanged_articles_and_the_listings_from_the_pack(
-    site: Path, counted: dict[str, list[str]]
-) -> None:
+def test_a_build_takes_the_unchanged_articles_from_the_pack(site: Path, counted: list[str]) -> None:
     assert (site / cache.FOLDER / "pack.pickle").is_file()
     _append(site, 7, "\nA sentence added to the last passage.\n")
     assert build(site).ok
-    assert counted["loose"] == ["article-00007"], "only the edited folder is looked for beside the pack"
-    assert counted["grouped"] == []
+    assert counted == ["article-00007"], "only the edited folder is looked for beside the pack"
     assert snapshot(site / "output", folders=True) == _clean(site)
 
 
-def test_a_pack_that_served_too_few_folders_is_made_again(site: Path, counted: dict[str, list[str]]) -> None:
+def test_a_pack_that_served_too_few_folders_is_made_again(site: Path, counted: list[str]) -> None:
     for number in (1, 2, 3):  # an eighth of the folders: more than the pack lets go stale
         _append(site, number, "\nOne more sentence.\n")
     assert build(site).ok
-    assert counted["loose"] == [f"article-0000{n}" for n in (1, 2, 3)]
-    counted["loose"].clear()
+    assert counted == [f"article-0000{n}" for n in (1, 2, 3)]
+    counted.clear()
     _append(site, 9, "\nOne more sentence.\n")
     assert build(site).ok
-    assert counted["loose"] == ["article-00009"], "the pack was not made again"
+    assert counted == ["article-00009"], "the pack was not made again"
     assert snapshot(site / "output", folders=True) == _clean(site)
 
 
-def test_listings_that_no_longer_fit_are_grouped_and_packed_again(site: Path, counted: dict[str, list[str]]) -> None:
+def test_a_folder_changed_and_changed_back_comes_from_the_pack_again(site: Path, counted: list[str]) -> None:
     path = site / ARTICLE.format(5)
-    path.write_text(path.read_text(encoding="utf-8").replace("title: ", "title: Retitled ", 1), encoding="utf-8")
+    before = path.read_text(encoding="utf-8")
+    path.write_text(before.replace("title: ", "title: Retitled ", 1), encoding="utf-8")
     assert build(site).ok
-    assert counted["grouped"] == [""], "a title changes the listings"
-    _append(site, 6, "\nOne more sentence.\n")
+    path.write_text(before, encoding="utf-8")
     assert build(site).ok
-    assert counted["grouped"] == [""], "the listings were not packed again"
-    assert counted["loose"] == ["article-00005", "article-00006"]
+    assert counted == ["article-00005"], "the packed entry, made for the first text, serves it again"
     assert snapshot(site / "output", folders=True) == _clean(site)
 
 
 @pytest.mark.parametrize("damage", ["truncated", "another user's"])
 def test_a_pack_that_cannot_be_trusted_is_not_used(
-    site: Path, counted: dict[str, list[str]], monkeypatch: pytest.MonkeyPatch, damage: str
+    site: Path, counted: list[str], monkeypatch: pytest.MonkeyPatch, damage: str
 ) -> None:
     pack = site / cache.FOLDER / "pack.pickle"
     if damage == "truncated":
@@ -96,5 +91,5 @@ def test_a_pack_that_cannot_be_trusted_is_not_used(
         monkeypatch.setenv("XDG_CACHE_HOME", str(site.parent / "another-user"))
     _append(site, 7, "\nA sentence added to the last passage.\n")
     assert build(site).ok
-    assert len(counted["loose"]) == 24, "every folder is looked for in its own entry"
+    assert len(counted) == 24, "every folder is looked for in its own entry"
     assert snapshot(site / "output", folders=True) == _clean(site)
