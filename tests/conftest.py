@@ -135,14 +135,18 @@ def make_site(tmp_path: Path):
     return make
 
 
-def generated_site(count: int, target: Path) -> Path:
-    """A site of ``count`` generated articles in two languages, as bench/gen_site.py writes them."""
+def generated_site(count: int, target: Path, search: bool = True) -> Path:
+    """A site of ``count`` generated articles in two languages, as bench/gen_site.py writes them
+    (with ``search = false`` in its config when not ``search``)."""
     sys.path.insert(0, str(REPO / "bench"))
     try:
         import gen_site
     finally:
         sys.path.pop(0)
     gen_site.generate(count, target)
+    if not search:
+        config = target / "sitegen.toml"
+        config.write_text("search = false\n" + config.read_text(encoding="utf-8"), encoding="utf-8")
     return target
 
 
@@ -188,6 +192,15 @@ def snapshot(folder: Path, *, folders: bool = False, hashed: bool = False) -> di
             data = path.read_bytes()
             found[path.relative_to(folder).as_posix()] = hashlib.sha256(data).hexdigest() if hashed else data
     return found
+
+
+def clean_output(site: Path, **options) -> dict[str, bytes | str | None]:
+    """What a clean build of ``site`` (no cache, into a folder beside it) writes, folders too (see :func:`snapshot`)."""
+    out = site.parent / "clean"
+    shutil.rmtree(out, ignore_errors=True)
+    report = build(site, out, cache=False, **options)
+    assert report.ok, "\n".join(map(str, report.diagnostics))
+    return snapshot(out, folders=True)
 
 
 def invoke(*args: str) -> Result:

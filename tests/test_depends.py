@@ -13,16 +13,14 @@ from sitegen import theme as theme_stage
 from sitegen.build import build
 from sitegen.engine import Engine, Options
 
-from .conftest import REPO, generated_site, ru_catalog, snapshot
+from .conftest import REPO, clean_output, generated_site, ru_catalog, snapshot
 
 EDITED = "content/articles/article-00007/en.md"
 
 
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
-    root = generated_site(24, tmp_path / "site")
-    config = root / "sitegen.toml"
-    config.write_text("search = false\n" + config.read_text(encoding="utf-8"), encoding="utf-8")
+    root = generated_site(24, tmp_path / "site", search=False)
     return root
 
 
@@ -36,12 +34,6 @@ def _replace(site: Path, rel: str, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def _clean(site: Path) -> dict:
-    out = site.parent / "clean"
-    assert build(site, out, cache=False).ok
-    return snapshot(out, folders=True)
 
 
 def _planned_keys(site: Path) -> dict[str, str]:
@@ -87,7 +79,7 @@ def test_a_text_edit_keys_again_only_the_pages_that_show_the_article(
     written = set(report.written_paths)
     assert "en/article-00007/index.html" in written and "en/article-00008/index.html" not in written
     assert any(path.startswith("en/tags/") for path in written), "the listings that show it are made again"
-    assert snapshot(site / "output", folders=True) == _clean(site)
+    assert snapshot(site / "output", folders=True) == clean_output(site)
 
 
 def test_the_keys_a_text_edit_records_are_those_a_whole_plan_gives(site: Path) -> None:
@@ -117,7 +109,7 @@ def test_an_edit_of_what_listings_show_plans_every_page(
     _replace(site, EDITED, *edit)
     assert build(site).ok
     assert plans == [1]
-    assert snapshot(site / "output", folders=True) == _clean(site)
+    assert snapshot(site / "output", folders=True) == clean_output(site)
 
 
 def test_a_page_gone_from_the_output_is_made_again_after_a_text_edit(site: Path) -> None:
@@ -127,7 +119,7 @@ def test_a_page_gone_from_the_output_is_made_again_after_a_text_edit(site: Path)
     _append(site, EDITED, "\nOne more sentence.\n")
     assert build(site).ok
     assert listing.is_file()
-    assert snapshot(site / "output", folders=True) == _clean(site)
+    assert snapshot(site / "output", folders=True) == clean_output(site)
 
 
 def test_a_changed_file_beside_an_article_is_copied_after_a_text_edit(site: Path) -> None:
@@ -186,11 +178,11 @@ def test_a_template_edit_renders_again_only_the_pages_made_with_it(site: Path) -
     report = build(site)
     assert report.ok and report.written_paths
     assert all(path.endswith("/parallel/index.html") for path in report.written_paths), report.written_paths
-    assert snapshot(site / "output", folders=True) == _clean(site)
+    assert snapshot(site / "output", folders=True) == clean_output(site)
     _theme_file(site, "templates/_macros.html", (REPO / "theme" / "templates" / "_macros.html").read_text() + "\n")
     again = build(site)
     assert again.ok and "en/article-00001/parallel/index.html" in again.written_paths, "it imports _macros.html"
-    assert snapshot(site / "output", folders=True) == _clean(site)
+    assert snapshot(site / "output", folders=True) == clean_output(site)
 
 
 def test_a_catalog_edit_renders_again_only_that_languages_pages(site: Path) -> None:
@@ -200,5 +192,5 @@ def test_a_catalog_edit_renders_again_only_that_languages_pages(site: Path) -> N
     report = build(site)
     assert report.ok and report.written_paths
     assert all(path.startswith("ru/") for path in report.written_paths), report.written_paths
-    assert snapshot(site / "output", folders=True) == _clean(site)
+    assert snapshot(site / "output", folders=True) == clean_output(site)
     assert "Нет такой страницы" in (site / "output" / "ru" / "404.html").read_text(encoding="utf-8")

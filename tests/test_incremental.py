@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 from sitegen.build import build
 from sitegen.preview import Preview
 
-from .conftest import CONFIG, article, ru_catalog, snapshot, write_articles
+from .conftest import CONFIG, article, clean_output, ru_catalog, snapshot, write_articles
 
 SITE_CONFIG = "search = false\nper_page = 3\n" + CONFIG
 TWO = "  a:\n    city: yerevan\n    name: Voice A\n  b:\n    city: baku\n    name: Voice B\n"
@@ -108,12 +108,8 @@ EDITS: dict[str, Callable[[Path, int], list[Path]]] = {
 }
 
 
-def _clean(site: Path) -> dict[str, bytes | None]:
-    out = site.parent / "clean"
-    shutil.rmtree(out, ignore_errors=True)
-    report = build(site, out, cache=False)
-    assert report.ok, "\n".join(map(str, report.diagnostics))
-    return snapshot(out, folders=True)
+def _clean(site: Path) -> dict:
+    return clean_output(site)
 
 
 def _differences(found: dict[str, bytes | None], expected: dict[str, bytes | None]) -> list[str]:

@@ -10,16 +10,14 @@ import pytest
 from sitegen import cache
 from sitegen.build import build
 
-from .conftest import generated_site, snapshot
+from .conftest import clean_output, generated_site, snapshot
 
 ARTICLE = "content/articles/article-{:05d}/en.md"
 
 
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
-    root = generated_site(24, tmp_path / "site")
-    config = root / "sitegen.toml"
-    config.write_text("search = false\n" + config.read_text(encoding="utf-8"), encoding="utf-8")
+    root = generated_site(24, tmp_path / "site", search=False)
     assert build(root).ok
     return root
 
@@ -27,12 +25,6 @@ def site(tmp_path: Path) -> Path:
 def _append(site: Path, number: int, text: str) -> None:
     with (site / ARTICLE.format(number)).open("a", encoding="utf-8") as file:
         file.write(text)
-
-
-def _clean(site: Path) -> dict:
-    out = site.parent / "clean"
-    assert build(site, out, cache=False).ok
-    return snapshot(out, folders=True)
 
 
 @pytest.fixture
@@ -54,7 +46,7 @@ def test_a_build_takes_the_unchanged_articles_from_the_pack(site: Path, counted:
     _append(site, 7, "\nA sentence added to the last passage.\n")
     assert build(site).ok
     assert counted == ["article-00007"], "only the edited folder is looked for beside the pack"
-    assert snapshot(site / "output", folders=True) == _clean(site)
+    assert snapshot(site / "output", folders=True) == clean_output(site)
 
 
 def test_a_pack_that_served_too_few_folders_is_made_again(site: Path, counted: list[str]) -> None:
@@ -66,7 +58,7 @@ def test_a_pack_that_served_too_few_folders_is_made_again(site: Path, counted: l
     _append(site, 9, "\nOne more sentence.\n")
     assert build(site).ok
     assert counted == ["article-00009"], "the pack was not made again"
-    assert snapshot(site / "output", folders=True) == _clean(site)
+    assert snapshot(site / "output", folders=True) == clean_output(site)
 
 
 def test_a_folder_changed_and_changed_back_comes_from_the_pack_again(site: Path, counted: list[str]) -> None:
@@ -77,7 +69,7 @@ def test_a_folder_changed_and_changed_back_comes_from_the_pack_again(site: Path,
     path.write_text(before, encoding="utf-8")
     assert build(site).ok
     assert counted == ["article-00005"], "the packed entry, made for the first text, serves it again"
-    assert snapshot(site / "output", folders=True) == _clean(site)
+    assert snapshot(site / "output", folders=True) == clean_output(site)
 
 
 @pytest.mark.parametrize("damage", ["truncated", "another user's"])
@@ -92,4 +84,4 @@ def test_a_pack_that_cannot_be_trusted_is_not_used(
     _append(site, 7, "\nA sentence added to the last passage.\n")
     assert build(site).ok
     assert len(counted) == 24, "every folder is looked for in its own entry"
-    assert snapshot(site / "output", folders=True) == _clean(site)
+    assert snapshot(site / "output", folders=True) == clean_output(site)
