@@ -47,7 +47,7 @@ from dataclasses import dataclass, field, is_dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from . import __version__, sources
+from . import __version__, signing, sources
 from .depends import Dependencies
 from .errors import Diagnostic, Location, compact_pickle, warning
 from .fingerprints import Entry, code_key, digest
@@ -280,7 +280,7 @@ class Cache:
 
     def _signed(self, index: int, mac: bytes, payload: bytes) -> bool:
         secret = self._secret()
-        return secret is not None and hmac.compare_digest(mac, _sign(secret, index, payload))
+        return secret is not None and hmac.compare_digest(mac, signing.sign(secret, index, payload))
 
     def _write(self, path: Path, key: str, *parts: object) -> list[bytes]:
         """Store the entry; each part's pickle (empty when it cannot be stored)."""
@@ -290,7 +290,7 @@ class Cache:
         data = bytearray()
         payloads = [pickle.dumps((FORMAT, key, value), protocol=pickle.HIGHEST_PROTOCOL) for value in parts]
         for index, payload in enumerate(payloads):
-            data += _HEADER.pack(_sign(secret, index, payload), len(payload))
+            data += _HEADER.pack(signing.sign(secret, index, payload), len(payload))
             data += payload
         temporary = path.with_name(f".{path.name}.{os.getpid()}-{os.urandom(4).hex()}")
         try:
@@ -315,7 +315,7 @@ class Cache:
 
     def _secret(self) -> bytes | None:
         if self._key is None:
-            self._key = _user_secret() or b""
+            self._key = signing.user_secret() or b""
         return self._key or None
 
 
@@ -333,50 +333,6 @@ def _loaded(payload: bytes, key: str, otherwise: Any = None) -> Any:
     except Exception:  # truncated, of an older shape or not data: not trusted
         return otherwise
     return value if tag == FORMAT and stored_key == key else otherwise
-
-
-def _sign(secret: bytes, part: int, payload: bytes) -> bytes:
-    signer = hmac.new(secret, part.to_bytes(4, "little"), "sha256")  # a part cannot pass for another
-    signer.update(payload)
-    return signer.digest()
-
-
-def cache_home() -> Path:
-    """sitegen's folder in the user's cache (``$XDG_CACHE_HOME/sitegen`` or ``~/.cache/sitegen``)."""
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "sitegen"
-
-
-def secret_path() -> Path:
-    """This user's cache key: outside every site, so a cache folder that came with a site is never trusted."""
-    return cache_home() / "cache-key"
-
-
-def _user_secret() -> bytes | None:
-    """The key that signs this user's cache entries, made on first use; None when it cannot be kept."""
-    path = secret_path()
-    with contextlib.suppress(OSError):
-        data = sources.read_bytes(path, follow_links=False)
-        if len(data) == 32:
-            return data
-    temporary = path.with_name(f".cache-key.{os.getpid()}-{os.urandom(4).hex()}")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as file:
-            file.write(os.urandom(32))
-        os.link(temporary, path)  # the first of two racing builds wins; both then read its key
-    except FileExistsError:
-        pass
-    except OSError:
-        return None
-    finally:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
-    with contextlib.suppress(OSError):
-        data = sources.read_bytes(path, follow_links=False)
-        if len(data) == 32:
-            return data
-    return None
 
 
 #: The modules whose data classes and enums an entry may hold.

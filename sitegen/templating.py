@@ -22,8 +22,8 @@ import markupsafe
 
 from . import filters, localization
 from .cache import FORMAT as CODE
-from .cache import cache_home
 from .errors import Diagnostic, Location, error
+from .signing import cache_home
 from .slugs import slugify
 from .theme import Theme
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen import cache, fingerprints, output, search
+from sitegen import cache, fingerprints, output, search, signing
 from sitegen.build import build
 
 from .conftest import CONFIG, REPO, article, clean_output, generated_site, snapshot, write_articles
@@ -346,7 +346,7 @@ def test_entries_of_another_user_are_not_trusted(tmp_path: Path, monkeypatch) ->
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "second-user"))
     report = rebuild(site)
     assert not report.unchanged and report.cached == 0
-    key = cache.secret_path()
+    key = signing.secret_path()
     assert key.stat().st_mode & 0o777 == 0o600
 
 
