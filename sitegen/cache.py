@@ -138,8 +138,10 @@ class Cache:
         if not self.enabled or key is None:
             return None
         found = self._payloads(self._article_path(name), 0, 1)
-        record = found[0][2] if found else b""
-        entry = self.packed(record, key, today) if found and self._signed(*found[0]) else None
+        if not found or not self._signed(*found[0]):
+            return None
+        record = found[0][2]
+        entry = self.packed(record, key, today)
         return (entry, record) if entry is not None else None
 
     def packed(self, record: bytes, key: str, today: dt.date) -> ArticleEntry | None:
@@ -244,9 +246,12 @@ class Cache:
 
     def _parts(self, path: str | Path, key: str, start: int, stop: int) -> list[Any] | None:
         """Parts ``start`` to ``stop - 1`` of an entry, each signed with this user's key and made for ``key``."""
+        payloads = self._payloads(path, start, stop)
+        if payloads is None:
+            return None
         values = []
-        for part in self._payloads(path, start, stop) or [None]:
-            if part is None or not self._signed(*part):
+        for part in payloads:
+            if not self._signed(*part):
                 return None  # not written by this user's sitegen: never unpickled
             value = _loaded(part[2], key, _MISSING)
             if value is _MISSING:

@@ -16,17 +16,40 @@ from it, which a clean build's empty pack always is.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import datetime as dt
+from collections.abc import Collection
+
+from .cache import ArticleEntry, Cache
 
 #: The pack is made again when more than this share of the folders was not served from it.
 STALE_SHARE = 0.1
 
 
-def stale(folders: int, packed: int) -> bool:
-    """Whether to make the pack again: more than a share of ``folders`` did not come from it (``packed`` did)."""
-    return folders - packed > STALE_SHARE * folders
+class Packed:
+    """The pack as one rebuild uses it: read when the first folder is looked for, the folders it served,
+    and every folder's record as stored or found, to pack again."""
 
+    def __init__(self, cache: Cache):
+        self.cache = cache
+        self.found: dict[str, bytes] | None = None  # None: not looked at
+        self.served = 0
+        self.records: dict[str, bytes] = {}
 
-def made(records: Mapping[str, bytes], folders: Mapping[str, object]) -> dict[str, bytes]:
-    """The pack of ``folders`` (by name): each one's record, where there is one."""
-    return {name: record for name in folders if (record := records.get(name))}
+    def entry(self, name: str, key: str, today: dt.date) -> ArticleEntry | None:
+        """Folder ``name``'s entry without its HTML, from the pack or, where it changed since, its own."""
+        if self.found is None:
+            self.found = self.cache.pack()
+        record = self.found.get(name)
+        entry = self.cache.packed(record, key, today) if record is not None else None
+        if entry is not None:
+            self.served += 1
+        elif (loose := self.cache.article(name, key, today)) is not None:
+            entry, record = loose
+        if entry is not None and record is not None:
+            self.records[name] = record
+        return entry
+
+    def keep(self, folders: Collection[str]) -> None:
+        """Make the pack of ``folders`` again when the one read served too few of them."""
+        if self.found is not None and len(folders) - self.served > STALE_SHARE * len(folders):
+            self.cache.store_pack({name: record for name in folders if (record := self.records.get(name))})

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import cache as cache_stage
-from . import collector, depends, fingerprints, output, packs, rendering
+from . import collector, depends, fingerprints, output, rendering
 from . import search as search_stage
 from .errors import Diagnostic, Location, error
 from .model import FUTURE, Article, Site
@@ -100,8 +100,7 @@ def publish(
         drafts_left_out=_drafts(site)["drafts_left_out"],
     )
     run.cache.store_manifest(stored, done.dependencies)
-    if run.pack is not None and packs.stale(len(run.memory.article_keys), run.from_pack):
-        run.cache.store_pack(packs.made(run.records, run.memory.article_keys))
+    run.packed.keep(run.memory.article_keys)
     run.memory.remember(stored, done.dependencies, done.grouped)
     return run.report(
         pages=stored.pages,

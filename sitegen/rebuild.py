@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import cache as cache_stage
-from . import checks, collector, depends, destination, fingerprints, output, parallel, sitechecks, sources
+from . import checks, collector, depends, destination, fingerprints, output, packs, parallel, sitechecks, sources
 from . import config as config_stage
 from . import search as search_stage
 from . import theme as theme_stage
@@ -77,11 +77,8 @@ class Rebuild:
         self.look = ""
         #: Every folder's name under ``content/articles/``, for the site-wide checks (None: no folder).
         self.names: list[str] | None = None
-        #: The cache's pack (:mod:`sitegen.packs`), read when the first folder is looked for in it (None: not
-        #: looked at), the folders it served, and every folder's record as stored or found, to pack again.
-        self.pack: dict[str, bytes] | None = None
-        self.from_pack = 0
-        self.records: dict[str, bytes] = {}
+        #: The cache's pack of light entries (:mod:`sitegen.packs`).
+        self.packed = packs.Packed(self.cache)
 
     def report(self, **values: Any) -> BuildReport:
         elapsed = time.perf_counter() - self.started
@@ -329,7 +326,8 @@ class Rebuild:
                 self.light[article.slug] = (path, key)
             return known[1][0], list(known[1][1]), known[1][2]
         whole = self.options.keep or not self.options.write
-        entry = self.cache.whole_article(path.name, key, self.today) if whole else self.light_entry(path.name, key)
+        read = self.cache.whole_article if whole else self.packed.entry
+        entry = read(path.name, key, self.today) if key is not None else None
         if entry is None:
             return None
         found: Read = (entry.article, list(entry.diagnostics), entry.drafts_left_out)
@@ -338,22 +336,6 @@ class Rebuild:
                 self.light[entry.article.slug] = (path, key)
             self.memory.articles[path.name] = (key, found)
         return found
-
-    def light_entry(self, name: str, key: str | None) -> cache_stage.ArticleEntry | None:
-        """Folder ``name``'s entry without its HTML, from the cache's pack (read on first use) or its own."""
-        if key is None:
-            return None
-        if self.pack is None:
-            self.pack = self.cache.pack()
-        record = self.pack.get(name)
-        entry = self.cache.packed(record, key, self.today) if record is not None else None
-        if entry is not None:
-            self.from_pack += 1
-        elif (found := self.cache.article(name, key, self.today)) is not None:
-            entry, record = found
-        if entry is not None and record is not None:
-            self.records[name] = record
-        return entry
 
     def read_missing(
         self,
@@ -386,7 +368,7 @@ class Rebuild:
             for chunk, loaded in zip(chunks, parallel.run(load, chunks, processes), strict=True):
                 for index, (result, record) in zip(chunk, loaded, strict=True):
                     results[index] = result
-                    self.records[paths[index].name] = record
+                    self.packed.records[paths[index].name] = record
                     if (key := keys[index]) is not None:
                         self.memory.articles[paths[index].name] = (key, result)
                 self.progress.advance(len(chunk))
