@@ -73,11 +73,14 @@ def read(
     drafts: bool = False,
     today: dt.date | None = None,
     reader: Reader | None = None,
+    people_read: tuple[dict[str, Person], list[Diagnostic]] | None = None,
 ) -> tuple[Site, list[Diagnostic], list[str] | None]:
-    """Read every article of the site, without the site-wide checks: the Site, the problems, and the
-    name of every folder under ``content/articles/`` (hidden ones too), for :func:`check` (None: there is
-    no folder to read, and nothing to check)."""
-    registry, problems = people.load(config, site_dir)
+    """Read every article of the site, without the site-wide checks: the Site, the problems (the people
+    registry's first), and the name of every folder under ``content/articles/`` (hidden ones too), for
+    :func:`check` (None: there is no folder to read, and nothing to check). ``people_read``: the
+    registry as :func:`sitegen.people.load` read it, when the caller did."""
+    registry, problems = people_read or people.load(config, site_dir)
+    problems = list(problems)
     root = site_dir / ARTICLES
     if (refused := sources.problem(site_dir, ARTICLES)) is not None:
         problems += [] if refused in problems else [refused]  # ``content/`` itself: people.load said so

@@ -7,13 +7,14 @@ from what the last rebuild read, keyed and published.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import Diagnostic
-from .model import Article
+from .model import Read, Site
 from .report import Progress
 
 if TYPE_CHECKING:
@@ -22,9 +23,6 @@ if TYPE_CHECKING:
 
 #: The Jinja2 environment of each language, and ``(template, language) ->`` what it reads of the theme.
 Environments = tuple[dict[str, Any], Mapping[tuple[str, str], str]]
-
-#: One folder as read: its article (None: errors, or nothing published), its problems, its drafts left out.
-Read = tuple[Article | None, list[Diagnostic], tuple[str, ...]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +39,10 @@ class Options:
     keep: bool = False
     #: Index for search in a patch too; the preview leaves that to a background thread.
     search_patches: bool = True
+    #: Keep the output's manifest and the folders' keys in memory, and store them in the cache only when
+    #: :meth:`Engine.store` is called: the preview does so once saves pause (pickling the manifest of
+    #: 67,000 files takes a tenth of a second).
+    store_later: bool = False
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,24 @@ class Place:
     progress: Progress
 
 
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """One reading of the site (:func:`sitegen.content.read`): what a later one starts from (:mod:`sitegen.reading`)."""
+
+    #: What reading a folder depends on besides its files: sitegen, the config, the people, the options.
+    base: str
+    today: dt.date
+    #: Every entry of ``content/articles/`` with its key.
+    keys: Mapping[str, str]
+    site: Site
+    #: The problems of the entries that are not article folders, which come before every folder's.
+    strays: tuple[Diagnostic, ...]
+    #: Each folder read, in the order read, as read: ``(article, problems, drafts left out)``.
+    folders: Mapping[str, Read]
+    #: Every folder's name (hidden ones too), for the site-wide checks.
+    names: list[str] | None
+
+
 @dataclass
 class Memory:
     """What an engine remembers between its rebuilds, all of it also in the build cache."""
@@ -64,6 +84,9 @@ class Memory:
     articles: dict[str, tuple[str, Read]] = field(default_factory=dict)
     #: Article folder name -> (its files' stat signature, its content key).
     folders: dict[str, tuple[tuple, str]] = field(default_factory=dict)
+    #: When those signatures were taken, as the cache has it; and whether the cache still lacks them.
+    folders_taken: int = 0
+    folders_unstored: bool = False
     #: The Jinja2 environments of the last setup key, and what their templates read of the theme.
     environments: tuple[str, Environments] | None = None
     manifest: cache_stage.Manifest | None = None
@@ -75,6 +98,10 @@ class Memory:
     article_keys: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     #: Article folder name -> (its stat signature, the ``.md`` files in it).
     markdown: dict[str, tuple[tuple, int]] = field(default_factory=dict)
+    #: The last reading of the site, for the next rebuild to start from (an engine that keeps it: the preview).
+    reading: Reading | None = None
+    #: The manifest (and its dependencies) of the last publish, not yet in the cache (``Options.store_later``).
+    unstored: tuple[cache_stage.Manifest, depends.Dependencies | None] | None = None
 
     def remember(
         self,
@@ -83,3 +110,13 @@ class Memory:
         grouped: listings.Index | None = None,
     ) -> None:
         self.manifest, self.dependencies, self.grouped = manifest, dependencies, grouped
+        self.unstored = None  # a manifest not stored by now no longer describes the output
+
+    def store(self, cache: cache_stage.Cache) -> None:
+        """Put the folders' keys and the manifest of the last publish into the cache, where they are not yet."""
+        if self.folders_unstored:
+            cache.store_folder_keys(self.folders_taken, self.folders)
+            self.folders_unstored = False
+        if self.unstored is not None:
+            cache.store_manifest(*self.unstored)
+            self.unstored = None

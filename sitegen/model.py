@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import InitVar, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -292,6 +292,10 @@ def with_bodies(article: Article, bodies: tuple[str, ...]) -> Article | None:
     return replace(article, translations=tuple(translations))
 
 
+#: One article folder as read: its article (None: errors, or nothing published), its problems, its drafts left out.
+Read = tuple[Article | None, list[Diagnostic], tuple[str, ...]]
+
+
 @compact_pickle
 @dataclass(frozen=True, slots=True)
 class Person:
@@ -320,19 +324,34 @@ class Site:
     # Indexes made once at construction, so listings stay linear in the site's size.
     _by_slug: dict[str, Article] = field(init=False, repr=False, compare=False)
     _by_lang: dict[str, tuple[tuple[Article, Translation], ...]] = field(init=False, repr=False, compare=False)
+    #: The indexes, when they are known already (see :meth:`with_articles`).
+    indexes: InitVar[tuple[dict[str, Article], dict[str, tuple[tuple[Article, Translation], ...]]] | None] = None
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_by_slug", {a.slug: a for a in self.articles})
-        object.__setattr__(self, "_by_lang", {lang: self._newest_first(lang) for lang in self.config.languages})
+    def __post_init__(self, indexes: tuple | None) -> None:
+        if indexes is None:
+            by_lang = {lang: self._newest_first(lang) for lang in self.config.languages}
+            indexes = ({a.slug: a for a in self.articles}, by_lang)
+        object.__setattr__(self, "_by_slug", indexes[0])
+        object.__setattr__(self, "_by_lang", indexes[1])
 
     def article(self, slug: str) -> Article | None:
         return self._by_slug.get(slug)
 
-    def with_articles(self, replacing: Mapping[str, Article]) -> Site:
-        """The same site with the articles of ``replacing`` (by slug) in the place of its own."""
+    def with_articles(self, replacing: Mapping[str, Article], drafts_left_out: tuple[str, ...] | None = None) -> Site:
+        """The same site with the articles of ``replacing`` (by slug) in the place of its own (and other drafts
+        left out, when given).
+
+        Where each new article has its languages and dates as the one it replaces (an edit of its text, the
+        same article with its HTML), the orders of the old site hold: they are kept rather than sorted again.
+        """
+        left_out = self.drafts_left_out if drafts_left_out is None else drafts_left_out
         if not replacing:
-            return self
-        return replace(self, articles=tuple(replacing.get(a.slug, a) for a in self.articles))
+            return self if left_out == self.drafts_left_out else replace(self, drafts_left_out=left_out)
+        articles = tuple(replacing.get(a.slug, a) for a in self.articles)
+        if any(_dated(self._by_slug.get(slug)) != _dated(new) for slug, new in replacing.items()):
+            return replace(self, articles=articles, drafts_left_out=left_out)
+        by_lang = {lang: _replaced(pairs, replacing) for lang, pairs in self._by_lang.items()}
+        return Site(self.config, articles, self.people, left_out, ({**self._by_slug, **replacing}, by_lang))
 
     def in_language(self, lang: str) -> tuple[tuple[Article, Translation], ...]:
         """The articles that exist in ``lang``, newest first, slug breaking ties."""
@@ -343,6 +362,26 @@ class Site:
         found.sort(key=lambda pair: pair[0].slug)
         found.sort(key=lambda pair: _sort_key(pair[1].date), reverse=True)
         return tuple(found)
+
+
+def _dated(article: Article | None) -> tuple | None:
+    """What an article's place in the site's orders depends on: its slug, and each language's date."""
+    if article is None:
+        return None
+    return (article.slug, *((t.lang, t.date) for t in article.translations))
+
+
+def _replaced(
+    pairs: tuple[tuple[Article, Translation], ...], replacing: Mapping[str, Article]
+) -> tuple[tuple[Article, Translation], ...]:
+    """``pairs`` (an order of :meth:`Site.in_language`) with the articles of ``replacing`` in their place."""
+    found = []
+    for article, translation in pairs:
+        new = replacing.get(article.slug)
+        if new is not None:
+            translation = next(t for t in new.translations if t.lang == translation.lang)
+        found.append((new or article, translation))
+    return tuple(found)
 
 
 def _sort_key(value: dt.date | dt.datetime) -> dt.datetime:

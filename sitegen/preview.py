@@ -139,7 +139,7 @@ class Preview:
     def __init__(self, site_dir: Path, out: Path, drafts: bool = True, force: bool = False):
         self.site_dir, self.out = site_dir.resolve(), out.resolve()
         # One process: forking a server that runs threads could copy a lock another thread holds.
-        options = Options(drafts=drafts, force=force, jobs=1, keep=True, search_patches=False)
+        options = Options(drafts=drafts, force=force, jobs=1, keep=True, search_patches=False, store_later=True)
         self.engine = Engine(self.site_dir, self.out, options)
         #: What the preview folder was last built from, and a count of the changes made to the folder.
         self._prepared: Prepared | None = None
@@ -156,7 +156,9 @@ class Preview:
         """Bring the preview folder up to date with every source (the first build, or after a config change)."""
         with self._lock:
             self._generation += 1
-            return self._rebuild(None, sources, full=True)
+            update = self._rebuild(None, sources, full=True)
+            self.engine.store()  # a whole build is worth keeping at once: the next session starts from it
+            return update
 
     def update(
         self,
@@ -182,6 +184,12 @@ class Preview:
         """What the preview folder was last built from (the Site, the theme, its environments), for pages
         made on request (the review pages); None before the first build that succeeded."""
         return self._prepared
+
+    def store(self) -> None:
+        """Put what the last rebuild left in memory into the build cache (its manifest), so that the next
+        session starts from it: done once saves pause, and when the session ends."""
+        with self._lock:
+            self.engine.store()
 
     def refresh_search(self) -> list[Diagnostic]:
         """Index the preview folder for search again, as a clean build would (slow: Pagefind reads every page).

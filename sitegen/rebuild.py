@@ -10,39 +10,45 @@ when there are enough). It ends with the site checked and ready to render
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import os
 import time
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import cache as cache_stage
-from . import checks, collector, depends, destination, fingerprints, output, packs, parallel, sitechecks, sources
+from . import (
+    checks,
+    collector,
+    depends,
+    destination,
+    fingerprints,
+    output,
+    packs,
+    parallel,
+    reading,
+    sitechecks,
+    sources,
+)
 from . import config as config_stage
 from . import search as search_stage
 from . import theme as theme_stage
 from .errors import Diagnostic, Location, error, has_errors, sort
-from .memory import Environments, Memory, Place, Read
+from .memory import Environments, Memory, Place
 from .model import (
     ARTICLES,
     EDITORS_FILE,
     GLOSSARY_FILE,
     MAX_FILE_SIZE,
     PEOPLE_FILE,
-    Person,
     SiteConfig,
-    has_bodies,
 )
 from .report import BuildReport, Prepared
 
 if TYPE_CHECKING:
-    from . import content, listings
-
-#: Tasks that make one more worker process worth forking.
-FOLDERS_PER_WORKER = 60
+    from . import listings
 
 
 class Rebuild:
@@ -65,6 +71,8 @@ class Rebuild:
         #: Found by :meth:`prepare` for the publishing step: the keys of the setup and the site, the manifest.
         self.setup_digest, self.site_key = "", ""
         self.manifest_found: cache_stage.Manifest | None = None
+        #: The manifest is the one this engine remembers: it wrote (or checked) every file it names, this session.
+        self.own_output = False
         #: The articles whose text alone changed since the manifest's build, whose dependencies these are
         #: (see :mod:`sitegen.depends`); None when more changed, or nothing is known of that build.
         self.edited: frozenset[str] | None = None
@@ -104,10 +112,7 @@ class Rebuild:
             if self.early is not None and self.changed:
                 self.early(report)  # the edited articles' pages are as they were: told so at once
             return report
-        from . import content
-
-        reader = self.reader(config, folders)
-        site, found, self.names = content.read(config, self.site_dir, self.options.drafts, self.today, reader)
+        site, found, self.names = reading.site(self, config, folders)
         collector.frozen()  # the Site lives as long as the rebuild: later collections need not walk it
         self.problems += found
         registries = (PEOPLE_FILE, GLOSSARY_FILE, EDITORS_FILE)
@@ -122,6 +127,7 @@ class Rebuild:
         self.setup_digest, self.site_key, self.manifest_found = setup, site_key, manifest
         if manifest is not None:
             remembered = manifest is self.memory.manifest  # the engine's own, or the cache's with its record
+            self.own_output = remembered
             self.recorded = self.memory.dependencies if remembered else self.cache.dependencies(setup, self.out)
             self.recorded_listings = self.memory.grouped if remembered else None
             self.edited = depends.text_edits(self.recorded, site, self.today, look)
@@ -224,31 +230,42 @@ class Rebuild:
             entries = sorted(os.scandir(root), key=lambda entry: entry.name)
         except OSError:
             return {}
-        taken, known = self.cache.folder_keys()
-        known = {**known, **self.memory.folders}
+        memory = self.memory  # what the cache holds, or will once stored (``Options.store_later``)
+        taken, known = (memory.folders_taken, memory.folders) if memory.folders else self.cache.folder_keys()
         now = time.time_ns()
-        keys, signed = {}, {}
+        keys, signed, unsettled = {}, {}, False
         for entry in entries:
             if not entry.is_dir():
-                keys[entry.name] = "not a folder"
+                keys[entry.name] = reading.NOT_A_FOLDER
                 continue
-            old = known.get(entry.name)
-            if self.changed is not None and entry.name not in self.changed and old is not None:
-                signature = old[0]
-            else:
-                signature = fingerprints.tree_signature(entry.path)
-            same = signature is not None and old is not None and old[0] == signature
-            if same and fingerprints.settled(signature, taken):
-                keys[entry.name] = old[1]
-            else:
-                keys[entry.name] = fingerprints.tree_key(entry.path, MAX_FILE_SIZE) or os.urandom(16).hex()
+            keys[entry.name], signature, settled = self.folder_key(entry, known.get(entry.name), taken)
             if signature is not None:
                 signed[entry.name] = (signature, keys[entry.name])
+                unsettled = unsettled or not settled
                 self.markdown_files += self.markdown_in(entry.name, signature)
-        if signed != known or any(not fingerprints.settled(sig, taken) for sig, _ in signed.values()):
-            self.cache.store_folder_keys(now, signed)
-        self.memory.folders = signed
+        memory.folders, memory.folders_taken = signed, taken
+        if signed != known or unsettled:
+            memory.folders_taken, memory.folders_unstored = now, True
+            if not self.options.store_later:
+                memory.store(self.cache)
         return keys
+
+    def folder_key(
+        self, entry: os.DirEntry, old: tuple[tuple, str] | None, taken: int
+    ) -> tuple[str, tuple | None, bool]:
+        """A folder's key, its stat signature (None: unreadable) and whether that had settled by ``taken``.
+
+        Read and hashed again unless its signature is the ``old`` one and had settled; the signature is
+        taken again unless the engine knows it and the caller does not name the folder as changed.
+        """
+        if self.changed is not None and entry.name not in self.changed and old is not None:
+            signature = old[0]
+        else:
+            signature = fingerprints.tree_signature(entry.path)
+        settled = signature is not None and fingerprints.settled(signature, taken)
+        if settled and old is not None and old[0] == signature:
+            return old[1], signature, True
+        return fingerprints.tree_key(entry.path, MAX_FILE_SIZE) or os.urandom(16).hex(), signature, settled
 
     def markdown_in(self, name: str, signature: tuple) -> int:
         """The ``.md`` files of a folder's stat signature, counted once per signature (for the summary)."""
@@ -271,108 +288,6 @@ class Rebuild:
             return False
         out = os.path.join(self.out, "")
         return all(fingerprints.same_file(out, path, entry) for path, entry in manifest.files.items())
-
-    # -- reading ----------------------------------------------------------
-
-    def reader(self, config: SiteConfig, folders: Mapping[str, str]) -> content.Reader:
-        """Article folders from memory or the cache where their key matches, read (in parallel) where not."""
-
-        def read(paths: Sequence[Path], registry: Mapping[str, Person]) -> list[Read]:
-            keys = self.article_keys(paths, folders, registry)
-            results: list[Read | None] = []
-            missing = []
-            with collector.settled():
-                for index, (path, key) in enumerate(zip(paths, keys, strict=True)):
-                    results.append(self.remembered(path, key))
-                    if results[-1] is None:
-                        missing.append(index)
-            self.read_missing(config, registry, paths, keys, missing, results)
-            return [result for result in results if result is not None]
-
-        return read
-
-    def article_keys(
-        self, paths: Sequence[Path], folders: Mapping[str, str], registry: Mapping[str, Person]
-    ) -> list[str | None]:
-        base = fingerprints.digest(
-            cache_stage.FORMAT,
-            self.config_key,
-            repr(sorted(registry.items())),
-            f"drafts={self.options.drafts}",
-            str(self.site_dir.resolve()),
-        )
-        known, found = self.memory.article_keys, {}
-        for path in paths:
-            name = path.name
-            if name not in folders:
-                continue
-            old = known.get(name)
-            same = old is not None and old[0] == base and old[1] == folders[name]
-            found[name] = old if same else (base, folders[name], fingerprints.digest(base, folders[name]))
-        self.memory.article_keys = found
-        return [found[path.name][2] if path.name in found else None for path in paths]
-
-    def remembered(self, path: Path, key: str | None) -> Read | None:
-        """The folder as the engine or the cache last read it under the same key; None: read it.
-
-        From the cache an article comes without its HTML, noted in :attr:`light` for the pages that
-        show it (:func:`sitegen.rendering.hydrate`); an engine that renders every page (``keep``, or
-        ``sitegen check``) joins it with its HTML here, once.
-        """
-        known = self.memory.articles.get(path.name)
-        if known is not None and key is not None and known[0] == key:
-            article = known[1][0]
-            if article is not None and self.cache.enabled and not has_bodies(article):
-                self.light[article.slug] = (path, key)
-            return known[1][0], list(known[1][1]), known[1][2]
-        whole = self.options.keep or not self.options.write
-        read = self.cache.whole_article if whole else self.packed.entry
-        entry = read(path.name, key, self.today) if key is not None else None
-        if entry is None:
-            return None
-        found: Read = (entry.article, list(entry.diagnostics), entry.drafts_left_out)
-        if entry.article is not None and key is not None:  # an entry was found: there is a key
-            if not whole:
-                self.light[entry.article.slug] = (path, key)
-            self.memory.articles[path.name] = (key, found)
-        return found
-
-    def read_missing(
-        self,
-        config: SiteConfig,
-        registry: Mapping[str, Person],
-        paths: Sequence[Path],
-        keys: list[str | None],
-        missing: list[int],
-        results: list,
-    ) -> None:
-        """Read the folders at ``missing`` (in worker processes when there are enough) into ``results``."""
-        from . import content
-
-        def load(chunk: Sequence[int]) -> list[Read]:
-            loaded = []
-            for i in chunk:  # each worker stores its own entries: one pickling of each article, not two
-                article, found, left_out = content.load_article(
-                    config, self.site_dir, paths[i], self.options.drafts, registry, self.today
-                )
-                entry = cache_stage.ArticleEntry(article, tuple(found), self.today, left_out)
-                record = self.cache.store_article(paths[i].name, keys[i], entry)
-                loaded.append(((article, found, left_out), record))  # the record, for the pack
-            return loaded
-
-        processes = self.workers(len(missing), FOLDERS_PER_WORKER)
-        self.progress.start("Reading", len(missing))
-        chunks = parallel.chunked(missing, processes, 25)
-        # Articles are plain data without cycles (parsing makes none): the collector need not walk them.
-        with collector.settled() if processes > 1 else contextlib.nullcontext():
-            for chunk, loaded in zip(chunks, parallel.run(load, chunks, processes), strict=True):
-                for index, (result, record) in zip(chunk, loaded, strict=True):
-                    results[index] = result
-                    self.packed.records[paths[index].name] = record
-                    if (key := keys[index]) is not None:
-                        self.memory.articles[paths[index].name] = (key, result)
-                self.progress.advance(len(chunk))
-        self.progress.end()
 
     def workers(self, tasks: int, per_worker: int) -> int:
         processes = parallel.workers(self.options.jobs, tasks, per_worker)

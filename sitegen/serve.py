@@ -128,6 +128,7 @@ class Session:
         finally:
             self.watcher.stop.set()
             pagefind.stop()  # a Pagefind run in the background would outlive the server
+            self.preview.store()  # the next session starts from this one's output
             self.server.channel.close()
             self.server.shutdown()
             self.server.server_close()
@@ -193,7 +194,8 @@ class Indexer:
 
     Pagefind reads every page (tens of seconds for thousands of articles), so
     it runs in the background at low priority, once saves have paused, and
-    its index replaces the old one only if no save came meanwhile.
+    its index replaces the old one only if no save came meanwhile. The build
+    cache's manifest of the preview folder is stored then too, not on every save.
     """
 
     QUIET = 1.5  # seconds without a save before indexing starts
@@ -215,6 +217,7 @@ class Indexer:
             if not self._due.wait(0.5) or time.monotonic() - self._last < self.QUIET:
                 continue
             self._due.clear()
+            self.preview.store()
             with contextlib.suppress(OSError):  # the folder was replaced meanwhile: the next save indexes again
                 self.preview.refresh_search()
 

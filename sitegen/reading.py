@@ -1,0 +1,243 @@
+"""One rebuild's reading of the article folders: from the last reading, memory, the cache, or the files.
+
+A folder is read from its files only when nothing holds it under its key:
+the engine's :class:`sitegen.memory.Memory` (the preview's, between saves), else the build
+cache's pack or the folder's own entry, else its files (in worker processes
+when there are enough; each worker stores the entries it makes).
+
+An engine that keeps the site it read (the preview) starts from that
+:class:`sitegen.memory.Reading` instead: reading the whole site again after a save would
+list ``content/articles/``, take every other folder from memory one at a
+time, gather their problems and sort each language's articles by date, a
+tenth of a second and more at 10,000 articles before the edited page can even
+be rendered. :func:`again` says which folders must be read (None: the whole
+site, when anything else they depend on changed), and :func:`_reread` puts
+those into the last reading. The Site and the problems are those a whole
+reading gives (``tests/test_preview_memory.py`` compares the two).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from . import cache as cache_stage
+from . import collector, fingerprints, parallel
+from .errors import Diagnostic
+from .memory import Memory, Options, Reading
+from .model import ARTICLES, Person, Read, Site, SiteConfig, has_bodies
+
+if TYPE_CHECKING:
+    from .packs import Packed
+    from .report import Progress
+
+#: Tasks that make one more worker process worth forking.
+FOLDERS_PER_WORKER = 60
+#: The key ``Rebuild.folder_keys`` gives an entry of ``content/articles/`` that is a file.
+NOT_A_FOLDER = "not a folder"
+
+
+class Rebuild(Protocol):
+    """What reading needs of the rebuild it is part of (:class:`sitegen.rebuild.Rebuild`)."""
+
+    site_dir: Path
+    options: Options
+    today: dt.date
+    memory: Memory
+    cache: cache_stage.Cache
+    packed: Packed
+    progress: Progress
+    #: What reading depends on of the config (all of it but ``--no-search``).
+    config_key: str
+    #: Articles taken from the cache without their HTML: slug -> (folder, cache key).
+    light: dict[str, tuple[Path, str]]
+
+    def workers(self, tasks: int, per_worker: int) -> int: ...
+
+
+def site(
+    run: Rebuild, config: SiteConfig, folders: Mapping[str, str]
+) -> tuple[Site, list[Diagnostic], list[str] | None]:
+    """The site, its problems (the people registry's first) and every folder's name; an engine that keeps
+    the last reading (``Options.keep``) reads again only the folders whose key changed since."""
+    from . import content, people
+
+    reader = _reader(run, config, folders)
+    registry, people_found = people.load(config, run.site_dir)
+    base, last = _base_key(run, registry), run.memory.reading
+    names = again(last, base, run.today, folders)
+    if last is not None and names is not None:
+        root = run.site_dir / ARTICLES
+        found, problems, read = _reread(last, names, root, lambda paths: reader(paths, registry), people_found)
+        run.memory.reading = replace(last, keys=dict(folders), site=found, folders=read)
+        return found, problems, last.names
+    read: dict[str, Read] = {}
+
+    def recorded(paths: Sequence[Path], registry: Mapping[str, Person]) -> list[Read]:
+        results = reader(paths, registry)
+        read.update(zip((path.name for path in paths), results, strict=True))
+        return results
+
+    whole = content.read(config, run.site_dir, run.options.drafts, run.today, recorded, (registry, people_found))
+    keep = run.options.keep and whole[2] is not None
+    run.memory.reading = _taken(whole, people_found, base, run.today, folders, read) if keep else None
+    return whole
+
+
+def again(last: Reading | None, base: str, today: dt.date, keys: Mapping[str, str]) -> list[str] | None:
+    """The folders to read again to bring ``last`` up to date: those whose key changed. None when it cannot be:
+    another base or day, an entry come or gone, or changed and not a folder read last time."""
+    if last is None or not keys or last.base != base or last.today != today or last.keys.keys() != keys.keys():
+        return None
+    found = [name for name, key in keys.items() if key != last.keys[name]]
+    if any(name not in last.folders or keys[name] == NOT_A_FOLDER for name in found):
+        return None
+    return found
+
+
+def _taken(
+    read: tuple[Site, list[Diagnostic], list[str] | None],
+    people: Sequence[Diagnostic],
+    base: str,
+    today: dt.date,
+    keys: Mapping[str, str],
+    folders: Mapping[str, Read],
+) -> Reading:
+    """The reading :func:`sitegen.content.read` made: its problems are the people registry's, the strays', then
+    each folder's."""
+    found, problems, names = read
+    last = len(problems) - sum(len(listed) for _, listed, _ in folders.values())
+    return Reading(base, today, dict(keys), found, tuple(problems[len(people) : last]), dict(folders), names)
+
+
+def _reread(
+    last: Reading,
+    names: list[str],
+    root: Path,
+    reader: Callable[[Sequence[Path]], list[Read]],
+    people: Sequence[Diagnostic],
+) -> tuple[Site, list[Diagnostic], dict[str, Read]]:
+    """The site ``last`` holds with folders ``names`` read again: the Site, every problem, every folder as read."""
+    fresh = dict(zip(names, reader([root / name for name in names]), strict=True))
+    folders = {**last.folders, **fresh}
+    problems = [*people, *last.strays, *(problem for _, found, _ in folders.values() for problem in found)]
+    left_out = tuple(path for _, _, drafts in folders.values() for path in drafts)
+    old = {name: last.folders[name][0] for name in names}
+    if all((was := old[name]) and new and was.slug == new.slug for name, (new, _, _) in fresh.items()):
+        replacing = {new.slug: new for new, _, _ in fresh.values() if new is not None}
+        return last.site.with_articles(replacing, left_out), problems, folders
+    articles = tuple(article for article, _, _ in folders.values() if article is not None)
+    return Site(last.site.config, articles, last.site.people, left_out), problems, folders
+
+
+def _reader(run: Rebuild, config: SiteConfig, folders: Mapping[str, str]) -> Callable:
+    """Article folders from memory or the cache where their key matches, read (in parallel) where not."""
+
+    def read(paths: Sequence[Path], registry: Mapping[str, Person]) -> list[Read]:
+        keys = _article_keys(run, paths, folders, registry)
+        results: list[Read | None] = []
+        missing = []
+        with collector.settled():
+            for index, (path, key) in enumerate(zip(paths, keys, strict=True)):
+                results.append(remembered(run, path, key))
+                if results[-1] is None:
+                    missing.append(index)
+        _read_missing(run, config, registry, paths, keys, missing, results)
+        return [result for result in results if result is not None]
+
+    return read
+
+
+def _base_key(run: Rebuild, registry: Mapping[str, Person]) -> str:
+    """What reading any article folder depends on besides its files."""
+    return fingerprints.digest(
+        cache_stage.FORMAT,
+        run.config_key,
+        repr(sorted(registry.items())),
+        f"drafts={run.options.drafts}",
+        str(run.site_dir.resolve()),
+    )
+
+
+def _article_keys(
+    run: Rebuild, paths: Sequence[Path], folders: Mapping[str, str], registry: Mapping[str, Person]
+) -> list[str | None]:
+    base = _base_key(run, registry)
+    known, found = run.memory.article_keys, {}
+    for path in paths:
+        name = path.name
+        if name not in folders:
+            continue
+        old = known.get(name)
+        same = old is not None and old[0] == base and old[1] == folders[name]
+        found[name] = old if same else (base, folders[name], fingerprints.digest(base, folders[name]))
+    run.memory.article_keys = found
+    return [found[path.name][2] if path.name in found else None for path in paths]
+
+
+def remembered(run: Rebuild, path: Path, key: str | None) -> Read | None:
+    """The folder as the engine or the cache last read it under the same key; None: read it.
+
+    From the cache an article comes without its HTML, noted in ``run.light`` for the pages that
+    show it (:func:`sitegen.rendering.hydrate`); an engine that renders every page (``keep``, or
+    ``sitegen check``) joins it with its HTML here, once.
+    """
+    known = run.memory.articles.get(path.name)
+    if known is not None and key is not None and known[0] == key:
+        article = known[1][0]
+        if article is not None and run.cache.enabled and not has_bodies(article):
+            run.light[article.slug] = (path, key)
+        return known[1][0], list(known[1][1]), known[1][2]
+    whole = run.options.keep or not run.options.write
+    read = run.cache.whole_article if whole else run.packed.entry
+    entry = read(path.name, key, run.today) if key is not None else None
+    if entry is None:
+        return None
+    found: Read = (entry.article, list(entry.diagnostics), entry.drafts_left_out)
+    if entry.article is not None and key is not None:  # an entry was found: there is a key
+        if not whole:
+            run.light[entry.article.slug] = (path, key)
+        run.memory.articles[path.name] = (key, found)
+    return found
+
+
+def _read_missing(
+    run: Rebuild,
+    config: SiteConfig,
+    registry: Mapping[str, Person],
+    paths: Sequence[Path],
+    keys: list[str | None],
+    missing: list[int],
+    results: list,
+) -> None:
+    """Read the folders at ``missing`` (in worker processes when there are enough) into ``results``."""
+    from . import content
+
+    def load(chunk: Sequence[int]) -> list[tuple[Read, bytes]]:
+        loaded = []
+        for i in chunk:  # each worker stores its own entries: one pickling of each article, not two
+            article, found, left_out = content.load_article(
+                config, run.site_dir, paths[i], run.options.drafts, registry, run.today
+            )
+            entry = cache_stage.ArticleEntry(article, tuple(found), run.today, left_out)
+            record = run.cache.store_article(paths[i].name, keys[i], entry)
+            loaded.append(((article, found, left_out), record))  # the record, for the pack
+        return loaded
+
+    processes = run.workers(len(missing), FOLDERS_PER_WORKER)
+    run.progress.start("Reading", len(missing))
+    chunks = parallel.chunked(missing, processes, 25)
+    # Articles are plain data without cycles (parsing makes none): the collector need not walk them.
+    with collector.settled() if processes > 1 else contextlib.nullcontext():
+        for chunk, loaded in zip(chunks, parallel.run(load, chunks, processes), strict=True):
+            for index, (result, record) in zip(chunk, loaded, strict=True):
+                results[index] = result
+                run.packed.records[paths[index].name] = record
+                if (key := keys[index]) is not None:
+                    run.memory.articles[paths[index].name] = (key, result)
+            run.progress.advance(len(chunk))
+    run.progress.end()
