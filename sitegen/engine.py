@@ -66,6 +66,8 @@ class Engine:
                 hint = "the previous output was left as it was; try again, or with fewer --jobs"
                 run.problems.append(error(Location(str(self.place.site_dir)), str(exc), hint))
                 return run.report()
+            finally:
+                run.close()
 
     def store(self) -> None:
         """Store what the last rebuild left in memory only (``Options.store_later``) in the build cache."""

@@ -90,14 +90,10 @@ class Index(dict[tuple[str, str], tuple[Listing, ...]]):
         """
         if not replacing:
             return self
-        holders = self.holders()
-        places: dict[int, list[int]] = defaultdict(list)
-        for slug in replacing:
-            flat = holders.get(slug, ())
-            for i in range(0, len(flat), 2):
-                places[flat[i]].append(flat[i + 1])
+        places = self._places(replacing)
         found = Index()
-        found._derived["holders"] = holders
+        if "holders" in self._derived:
+            found._derived["holders"] = self._derived["holders"]
         number = 0
         for where, shown in self.items():
             if any(number <= n < number + len(shown) for n in places):
@@ -108,6 +104,31 @@ class Index(dict[tuple[str, str], tuple[Listing, ...]]):
             found[where] = shown
             number += len(shown)
         return found
+
+
+    def _places(self, replacing: Mapping[str, Article]) -> dict[int, list[int]]:
+        """Listing number -> the places in it that show an article of ``replacing``: from :meth:`holders` when
+        they are known (an index the preview keeps), else by one look at every entry (a fifth of the cost of
+        working out every holder, for an index used once)."""
+        places: dict[int, list[int]] = defaultdict(list)
+        holders = self._derived.get("holders")
+        if holders is not None:
+            for slug in replacing:
+                flat = holders.get(slug, ())
+                for i in range(0, len(flat), 2):
+                    places[flat[i]].append(flat[i + 1])
+            return places
+        number = 0
+        for shown in self.values():
+            for item in shown:
+                if item.said:
+                    found = [place for place, entry in enumerate(item.said) if entry.article.slug in replacing]
+                else:
+                    found = [place for place, entry in enumerate(item.articles) if entry[0].slug in replacing]
+                if found:
+                    places[number] = found
+                number += 1
+        return places
 
 
 #: Every article's slug -> where the listings show it: flat pairs of a listing's number (counted in the

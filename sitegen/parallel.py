@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import pickle
 import signal
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
@@ -100,6 +101,74 @@ def run(task: Callable[[T], R], chunks: Iterable[T], processes: int) -> Iterator
         # raise "cannot join thread before it is started" over the KeyboardInterrupt.
         with contextlib.suppress(RuntimeError):
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+class Beside:
+    """``task`` run in a forked process while this one goes on; :meth:`result` waits for what it returned.
+
+    For a check that needs nothing but what this process holds already (the
+    ``stat`` of every output file, say) and a small answer: it runs on the
+    other CPU while this process reads. With ``processes`` <= 1, or where
+    forking fails, the task runs here, when its result is first asked for.
+    Call :meth:`close` when done (a result never asked for leaves no process).
+    """
+
+    def __init__(self, task: Callable[[], R], processes: int):
+        self._task: Callable[[], Any] | None = task
+        self._pid, self._pipe, self._found = 0, -1, _UNSET
+        if processes <= 1:
+            return
+        collector.frozen()  # as for the workers: the child writes to no page it need not
+        die = dying_with(os.getpid())
+        read, write = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(read)
+            os.close(write)
+            return
+        if pid == 0:  # the child: answer, then end without running the parent's exit handlers
+            os.close(read)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            if die is not None:
+                die()
+            with contextlib.suppress(BaseException), os.fdopen(write, "wb") as pipe:
+                pipe.write(pickle.dumps(task()))
+            os._exit(0)
+        os.close(write)
+        self._pid, self._pipe = pid, read
+
+    def result(self) -> Any:
+        """What the task returned. :class:`WorkerLostError` when its process ended without an answer."""
+        if self._found is _UNSET:
+            if self._pid:
+                with os.fdopen(self._pipe, "rb") as pipe:
+                    data = pipe.read()
+                self._pipe = -1
+                self.close()
+                if not data:
+                    raise WorkerLostError()
+                self._found = pickle.loads(data)
+            else:
+                assert self._task is not None
+                self._found = self._task()
+            self._task = None
+        return self._found
+
+    def close(self) -> None:
+        """Stop the task's process if it still runs, and reap it."""
+        if self._pipe >= 0:
+            os.close(self._pipe)
+            self._pipe = -1
+        if self._pid:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self._pid, signal.SIGKILL)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(self._pid, 0)
+            self._pid = 0
+
+
+_UNSET: Any = object()
 
 
 def _result(item: Any) -> Any:

@@ -258,6 +258,7 @@ def _listings(run: Rebuild, site: Site) -> listings.Index:
 
     remembered, edited = run.recorded_listings, run.edited
     if remembered is not None and edited is not None:
+        remembered.holders()  # worked out once, for every save to come
         return remembered.with_articles({slug: found for slug in edited if (found := site.article(slug))})
     return listings.index(site)
 
@@ -310,10 +311,19 @@ def _kept(run: Rebuild, keys: dict[str, str], previous: dict[str, Entry]) -> set
     if run.own_output:
         return {path for path, key in keys.items() if (old := previous.get(path)) and old[0] == key}
     out = os.path.join(run.out, "")
-    return {
+    damaged, recorded = run.damaged(), run.manifest_found.files if run.manifest_found is not None else {}
+    if damaged is None:
+        return {
+            path
+            for path, key in keys.items()
+            if (old := previous.get(path)) and old[0] == key and fingerprints.same_file(out, path, old)
+        }
+    return {  # checked while the site was read, where the entry is the manifest's (not an early page's)
         path
         for path, key in keys.items()
-        if (old := previous.get(path)) and old[0] == key and fingerprints.same_file(out, path, old)
+        if (old := previous.get(path))
+        and old[0] == key
+        and (path not in damaged if recorded.get(path) is old else fingerprints.same_file(out, path, old))
     }
 
 

@@ -161,6 +161,19 @@ def test_an_output_file_changed_by_hand_is_made_again(tmp_path: Path) -> None:
     assert tree(site / "output") == clean(site)
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_an_output_file_changed_by_hand_is_made_again_with_an_edit(tmp_path: Path, jobs: int) -> None:
+    """The output is checked while the site is read: with two processes, in a process of its own."""
+    site = write_site(tmp_path / "site")
+    rebuild(site, jobs=jobs)
+    (site / "output" / "en" / "piece-01" / "index.html").write_text("defaced", encoding="utf-8")
+    (site / "output" / "en" / "tags" / "index.html").unlink()
+    edit(site, EN.format(3), "A says 3 in en.", "A says something new.")
+    report = rebuild(site, jobs=jobs)
+    assert "en/piece-01/index.html" in report.written_paths and "en/tags/index.html" in report.written_paths
+    assert tree(site / "output") == clean(site)
+
+
 def test_an_edit_in_place_that_keeps_size_and_time_needs_no_cache(tmp_path: Path) -> None:
     """The documented limit: the manifest compares size, time and inode, not contents.
 

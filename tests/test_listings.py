@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from sitegen import compare, config, content, listings, slugs
@@ -88,6 +89,27 @@ def test_listing_index_groups_the_site(copy_site) -> None:
     assert [item.key for item in grouped[("cities", "en")]] == ["yerevan", "baku", "moscow"]
     assert [item.key for item in grouped[("archive", "en")]] == ["2024", "2023"]
     assert [item.key for item in grouped[("tags", "ru")]] == ["karabakh", "usa"]
+
+
+def test_listings_with_other_articles_are_those_grouped_anew(copy_site) -> None:
+    """Whether or not the index knows where each article is held (the preview's does), putting new values of
+    some articles into it gives the listings that grouping the site with them gives."""
+    site_dir = copy_site("basic")
+    site_config, _ = config.load(site_dir)
+    site, _ = content.load(site_config, site_dir)
+    edited = site.article("karabakh-claim")
+    assert edited is not None
+    translations = tuple(replace(t, title=t.title + " (edited)") for t in edited.translations)
+    replacing = {edited.slug: replace(edited, translations=translations)}
+    expected = listings.index(site.with_articles(replacing))
+    walked = listings.index(site)
+    held = listings.index(site)
+    held.holders()
+    for grouped in (walked.with_articles(replacing), held.with_articles(replacing)):
+        assert dict(grouped) == dict(expected)
+        assert sum(item.title.endswith("(edited)") for shown in grouped.values() for item in shown) == 0
+        shown = [entry for shown in grouped.values() for item in shown for entry in item.articles]
+        assert any(article.translations[0].title.endswith("(edited)") for article, _ in shown)
 
 
 def test_parallel_view_aligns_passages(copy_site) -> None:
