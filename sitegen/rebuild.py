@@ -106,18 +106,18 @@ class Rebuild:
         if config is None or theme is None or has_errors(self.problems):
             return self.report()
         setup, look = self.setup_key(config, theme), _look_key(theme)
+        manifest = self.manifest(setup) if self.options.write else None
+        self.checking = self.check_output(manifest)  # beside the keys of every source, and the reading
         folders = self.folder_keys()
         # The glossary and the editors list are sources of the checks' results, not of any page: site keys.
         checked = [fingerprints.file_key(self.site_dir / name) for name in (GLOSSARY_FILE, EDITORS_FILE)]
         site_key = fingerprints.digest(setup, look, *checked, *(f"{name}\0{key}" for name, key in folders.items()))
-        manifest = self.manifest(setup) if self.options.write else None
         # An engine that keeps the site (the preview) reads it even then: its next rebuild starts from memory.
         if manifest is not None and not self.options.keep and self.unchanged(manifest, site_key):
             report = self.nothing_changed(manifest)
             if self.early is not None and self.changed:
                 self.early(report)  # the edited articles' pages are as they were: told so at once
             return report
-        self.checking = self.check_output(manifest)
         site, found, self.names = reading.site(self, config, folders)
         collector.frozen()  # the Site lives as long as the rebuild: later collections need not walk it
         self.problems += found
@@ -292,6 +292,8 @@ class Rebuild:
             return False
         if manifest.today != self.today and (manifest.dated or manifest.today is None or manifest.today > self.today):
             return False
+        if (damaged := self.damaged()) is not None:
+            return not damaged
         out = os.path.join(self.out, "")
         return all(fingerprints.same_file(out, path, entry) for path, entry in manifest.files.items())
 
