@@ -332,6 +332,12 @@ def test_the_search_index_follows_in_the_background(tmp_path: Path) -> None:
     preview.build()
     preview.update(replace_in(site, KARABAKH_EN, "information war", "information campaign"))
     clean = clean_build(site, drafts=True)
+    in_the_background(preview, lambda: snapshot(preview.out, folders=True) == clean)
+    assert_same(snapshot(preview.out, folders=True), clean, "after the background index")
+
+
+def in_the_background(preview: Preview, done: Callable[[], bool], seconds: float = 30) -> None:
+    """Run the server's indexer for ``preview``, told that saves paused, until ``done`` (or ``seconds``)."""
     indexer = Indexer(preview)
     indexer.QUIET = 0.0
     stop = threading.Event()
@@ -339,13 +345,12 @@ def test_the_search_index_follows_in_the_background(tmp_path: Path) -> None:
     thread.start()
     try:
         indexer.wanted()
-        deadline = time.monotonic() + 30
-        while snapshot(preview.out, folders=True) != clean and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert_same(snapshot(preview.out, folders=True), clean, "after the background index")
+        deadline = time.monotonic() + seconds
+        while not done() and time.monotonic() < deadline:
+            time.sleep(0.05)
     finally:
         stop.set()
-        thread.join(timeout=10)
+        thread.join(timeout=30)
 
 
 def test_a_preview_started_from_a_warm_build_cache_has_every_articles_text(tmp_path: Path) -> None:

@@ -12,18 +12,15 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-import threading
-import time
 from pathlib import Path
 
 import pytest
 
 from sitegen import config, content, fingerprints, output, reading
 from sitegen.preview import Preview
-from sitegen.serve import Indexer
 
 from .conftest import SITES
-from .test_preview import KARABAKH_EN, NEW_ONE, edits, remove, replace_in, write
+from .test_preview import KARABAKH_EN, NEW_ONE, edits, in_the_background, remove, replace_in, write
 
 ARTICLES = Path("content") / "articles"
 ONLY_EN = f"{ARTICLES}/only-english/en.md"
@@ -131,19 +128,7 @@ def test_the_manifest_is_stored_once_saves_pause_and_a_new_session_starts_from_i
     assert len(manifests(site)) == 1, "a whole build is stored at once"
     assert preview.update(replace_in(site, KARABAKH_EN, "information war", "information campaign")).ok
     assert manifests(site) == [], "a save changes the output: the manifest that described it is gone until stored"
-    indexer = Indexer(preview)
-    indexer.QUIET = 0.0
-    stop = threading.Event()
-    thread = threading.Thread(target=indexer.run, args=(stop,), daemon=True)
-    thread.start()
-    try:
-        indexer.wanted()
-        deadline = time.monotonic() + 30
-        while not manifests(site) and time.monotonic() < deadline:
-            time.sleep(0.05)
-    finally:
-        stop.set()
-        thread.join(timeout=30)
+    in_the_background(preview, lambda: bool(manifests(site)))
     assert len(manifests(site)) == 1, "stored once saves paused"
     stats = {
         path: path.stat().st_mtime_ns for path in out.rglob("*") if path.is_file() and "pagefind" not in path.parts
