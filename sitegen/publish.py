@@ -302,29 +302,9 @@ def _put_back(run: Rebuild, replaced: dict[str, bytes | None]) -> None:
 
 
 def _kept(run: Rebuild, keys: dict[str, str], previous: dict[str, Entry]) -> set[str]:
-    """The files whose output is already there: same key, and the file the manifest recorded.
-
-    An engine that wrote (or checked) every file of its manifest itself, in this session (the preview,
-    from its second rebuild on), trusts them without a ``stat`` each: 67,000 of them cost a quarter of a
-    second a save. Its first rebuild, and every ``sitegen build``, checks them all.
-    """
-    if run.own_output:
-        return {path for path, key in keys.items() if (old := previous.get(path)) and old[0] == key}
-    out = os.path.join(run.out, "")
-    damaged, recorded = run.damaged(), run.manifest_found.files if run.manifest_found is not None else {}
-    if damaged is None:
-        return {
-            path
-            for path, key in keys.items()
-            if (old := previous.get(path)) and old[0] == key and fingerprints.same_file(out, path, old)
-        }
-    return {  # checked while the site was read, where the entry is the manifest's (not an early page's)
-        path
-        for path, key in keys.items()
-        if (old := previous.get(path))
-        and old[0] == key
-        and (path not in damaged if recorded.get(path) is old else fingerprints.same_file(out, path, old))
-    }
+    """The files whose output is already there: same key, and the file the manifest recorded."""
+    intact = run.intact()
+    return {path for path, key in keys.items() if (old := previous.get(path)) and old[0] == key and intact(path, old)}
 
 
 @contextlib.contextmanager
