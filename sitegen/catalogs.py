@@ -1,7 +1,7 @@
 """Babel's message-catalog tooling for themes: extract, update, compile, status.
 
-The build never needs these (it compiles ``.po`` files in memory, see
-``localization.catalog``); ``sitegen i18n`` does, to keep a theme's catalogs in
+The build never needs these (it compiles ``.po`` files itself, see
+``localization.compiled``); ``sitegen i18n`` does, to keep a theme's catalogs in
 step with its templates. The effective template set is the theme stack's:
 the site's ``theme/templates`` over the default theme's, file by file.
 """

@@ -178,15 +178,20 @@ def merged_catalog(sources: Iterable[tuple[str, bytes]], locale: str) -> Catalog
     return merged
 
 
-def catalog(sources: Iterable[tuple[str, bytes]], locale: str) -> Translations:
-    """The merged catalogs of :func:`merged_catalog`, as gettext translations for Jinja2."""
+def compiled(sources: Iterable[tuple[str, bytes]], locale: str) -> bytes:
+    """The merged catalogs of :func:`merged_catalog`, compiled (a ``.mo`` file's bytes)."""
     from babel.messages.mofile import write_mo
-    from babel.support import Translations
 
     buffer = io.BytesIO()
     write_mo(buffer, merged_catalog(sources, locale))
-    buffer.seek(0)
-    return Translations(buffer)
+    return buffer.getvalue()
+
+
+def translations(mo: bytes) -> Translations:
+    """Compiled catalogs (:func:`compiled`) as gettext translations for Jinja2."""
+    from babel.support import Translations
+
+    return Translations(io.BytesIO(mo))
 
 
 #: The numbers on which two plural rules are compared: CLDR's rules repeat within every hundred

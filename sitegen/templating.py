@@ -8,11 +8,13 @@ is compiled, and compiled templates are kept in the user's cache.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from types import FunctionType, MethodType, TracebackType
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import jinja2
 import jinja2.ext
@@ -26,6 +28,9 @@ from .errors import Diagnostic, Location, error
 from .signing import cache_home
 from .slugs import slugify
 from .theme import Theme
+
+if TYPE_CHECKING:
+    from babel.support import Translations
 
 #: Raised while rendering a template; :func:`template_problem` turns it into a diagnostic.
 TemplateError = jinja2.TemplateError
@@ -78,8 +83,8 @@ def _closure_digest(env: jinja2.Environment, name: str, read: dict[str, tuple[st
 def environment(theme: Theme, lang: str) -> jinja2.Environment:
     """A Jinja2 environment speaking ``lang``; raises ValueError for a broken catalog."""
     sources = [(str(path), path.read_bytes()) for path in theme.catalog_files(lang)]
-    translations = localization.catalog(sources, lang)
     salt = hashlib.sha256(repr((lang, _FOLDING, CODE, sources)).encode("utf-8", "surrogateescape")).hexdigest()
+    translations = _translations(sources, lang, salt)
     env = _Environment(
         loader=_Loader([str(layer / "templates") for layer in theme.layers]),
         autoescape=True,
@@ -302,6 +307,24 @@ class _BytecodeCache(jinja2.FileSystemBytecodeCache):
 
     def get_cache_key(self, name: str, filename: str | None = None) -> str:
         return super().get_cache_key(f"{self.salt}\0{name}", filename)
+
+
+def _translations(sources: list[tuple[str, bytes]], lang: str, salt: str) -> Translations:
+    """The theme's catalogs for ``lang`` as gettext translations: merged and compiled once, then kept in the
+    user's own cache folder beside the compiled templates (``salt`` holds the catalogs' bytes; Babel's
+    version, whose plural rules the merge follows, is added here). ValueError for a broken catalog."""
+    from babel import __version__ as babel
+
+    kept = cache_home() / "catalogs" / f"{hashlib.sha256(f'{salt} {babel}'.encode()).hexdigest()}.mo"
+    with contextlib.suppress(Exception):  # missing, or not a catalog: compiled again
+        return localization.translations(kept.read_bytes())
+    compiled = localization.compiled(sources, lang)
+    with contextlib.suppress(OSError):
+        kept.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        partial = kept.with_name(f".{kept.name}.{os.getpid()}")
+        partial.write_bytes(compiled)
+        os.replace(partial, kept)  # whole or not there, should two builds write it at once
+    return localization.translations(compiled)
 
 
 def _bytecode_cache(salt: str) -> jinja2.BytecodeCache | None:

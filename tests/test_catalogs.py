@@ -402,10 +402,38 @@ def test_a_catalog_written_for_another_plural_rule_still_translates_every_count(
         '"Content-Type: text/plain; charset=utf-8\\n"\n\n'
         'msgid "%(num)s article"\nmsgid_plural "%(num)s articles"\nmsgstr[0] "%(num)s հոդված"\n'
     )
-    translations = localization.catalog([("old.po", old.encode())], "hy")
+    translations = localization.translations(localization.compiled([("old.po", old.encode())], "hy"))
     assert [translations.ngettext("%(num)s article", "%(num)s articles", n) for n in (0, 1, 2, 3, 1000)] == [
         "%(num)s հոդված"
     ] * 5
+
+
+def test_compiled_catalogs_are_kept_and_never_trusted_over_their_sources(
+    copy_site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build compiles each language's catalogs once and keeps them in the user's cache folder; a kept one
+    that is damaged is compiled again, and an edited catalog is a new one."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    kept = tmp_path / "user-cache" / "sitegen" / "catalogs"
+    site = copy_site("basic")
+    build_ok(site, cache=False)
+    first = (site / "output" / "ru" / "index.html").read_text(encoding="utf-8")
+    assert len(list(kept.glob("*.mo"))) == 2, "one for each language"
+    for path in kept.glob("*.mo"):
+        path.write_bytes(b"not a catalog")
+    build_ok(site, cache=False)
+    assert (site / "output" / "ru" / "index.html").read_text(encoding="utf-8") == first
+    assert all(path.read_bytes() != b"not a catalog" for path in kept.glob("*.mo")), "compiled again"
+    ru = REPO / "theme" / "locales" / "ru" / "LC_MESSAGES" / "messages.po"
+    own = site / "theme" / "locales" / "ru" / "LC_MESSAGES" / "messages.po"
+    own.parent.mkdir(parents=True)
+    catalog = read_po(ru.open("rb"))
+    word = next(message for message in catalog if message.string == "Лента Atom")
+    assert word.string in first
+    own.write_text(f'msgid "{word.id}"\nmsgstr "Переведено заново"\n', encoding="utf-8")
+    build_ok(site, cache=False)
+    assert "Переведено заново" in (site / "output" / "ru" / "index.html").read_text(encoding="utf-8")
+    assert len(list(kept.glob("*.mo"))) == 3
 
 
 def test_i18n_status_counts_a_plural_message_with_too_few_forms_as_untranslated(make_site) -> None:
