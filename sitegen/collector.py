@@ -9,7 +9,9 @@ writes to every page of memory they share with the parent. So:
 - :func:`settled` around making data that lives until the rebuild ends:
   afterwards it is frozen out of the collector's sight;
 - :func:`frozen` before worker processes fork, for the same reason;
-- :func:`released` when a rebuild ends: what it froze may be collected again.
+- :func:`released` when a rebuild ends: what it froze may be collected again;
+  an engine that keeps what it read (the preview) keeps it frozen instead, and
+  has it :func:`tidied` when there is a moment with nothing else to do.
 
 Frozen objects are still freed by reference counting.
 """
@@ -49,9 +51,24 @@ def frozen() -> None:
 
 
 @contextlib.contextmanager
-def released() -> Iterator[None]:
-    """A rebuild: whatever it freezes is unfrozen when it ends, so a long-lived preview does not grow."""
+def released(keep: bool = False) -> Iterator[None]:
+    """A rebuild: whatever it freezes is unfrozen when it ends, so that garbage among it can be collected.
+
+    With ``keep`` (an engine that keeps what it read, the preview) it is all frozen again instead: once
+    unfrozen, the next full collection walks every object of ten thousand articles, most of a second that
+    fell on the second save of a session. :func:`tidied` collects what became garbage meanwhile.
+    """
     try:
         yield
     finally:
         gc.unfreeze()
+        if keep:
+            gc.freeze()
+
+
+def tidied() -> None:
+    """Collect what became garbage among the frozen objects of a long-lived engine, then freeze the rest: for a
+    moment with nothing else to do (the preview's, once saves pause)."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()

@@ -49,7 +49,8 @@ class Engine:
         the sitemap) is left to the next rebuild, which renders what was left.
         """
         run = Rebuild(self.place, self.memory, changed, early)
-        with collector.released():  # what the rebuild froze out of the collector's sight, it releases
+        # What the rebuild froze out of the collector's sight it releases, unless the engine keeps it.
+        with collector.released(keep=self.place.options.keep):
             try:
                 prepared = run.prepare()
                 if isinstance(prepared, BuildReport):
@@ -72,3 +73,9 @@ class Engine:
     def store(self) -> None:
         """Store what the last rebuild left in memory only (``Options.store_later``) in the build cache."""
         self.memory.store(self.place.cache)
+
+    def tidy(self) -> None:
+        """Store what waits to be stored, and collect the garbage among what the engine keeps (see
+        :func:`sitegen.collector.released`): when there is a moment with nothing else to do."""
+        self.store()
+        collector.tidied()

@@ -195,7 +195,8 @@ class Indexer:
     Pagefind reads every page (tens of seconds for thousands of articles), so
     it runs in the background at low priority, once saves have paused, and
     its index replaces the old one only if no save came meanwhile. The build
-    cache's manifest of the preview folder is stored then too, not on every save.
+    cache's manifest of the preview folder is stored then too, not on every
+    save, and the garbage among what the preview keeps is collected.
     """
 
     QUIET = 1.5  # seconds without a save before indexing starts
@@ -217,7 +218,7 @@ class Indexer:
             if not self._due.wait(0.5) or time.monotonic() - self._last < self.QUIET:
                 continue
             self._due.clear()
-            self.preview.store()
+            self.preview.tidy()
             with contextlib.suppress(OSError):  # the folder was replaced meanwhile: the next save indexes again
                 self.preview.refresh_search()
 

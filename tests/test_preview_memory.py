@@ -11,7 +11,9 @@ on every save. Each test compares with what a session that remembers nothing
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import shutil
+import weakref
 from pathlib import Path
 
 import pytest
@@ -135,3 +137,28 @@ def test_the_manifest_is_stored_once_saves_pause_and_a_new_session_starts_from_i
     }
     assert Preview(site, out).build().ok
     assert {path: path.stat().st_mtime_ns for path in stats} == stats, "the next session rewrites nothing"
+
+
+class _Node:
+    """An object the collector tracks, that can be referred to weakly."""
+
+
+def test_what_the_preview_keeps_stays_out_of_the_collectors_sight_until_saves_pause(tmp_path: Path) -> None:
+    """A full collection walking every object of a large site took most of a second, and fell on the second save
+    of a session: the preview keeps its objects frozen between saves, and has garbage collected once they pause."""
+    site = tmp_path / "site"
+    shutil.copytree(SITES / "basic", site)
+    preview = Preview(site, site / ".sitegen" / "preview")
+    assert preview.build().ok
+    node = _Node()
+    node.itself = node  # garbage only a collection finds, once the name is gone
+    gone = weakref.ref(node)
+    del node
+    assert preview.update(replace_in(site, KARABAKH_EN, "information war", "information campaign")).ok
+    assert gc.get_freeze_count() > 0, "the rebuild's objects stay frozen after it"
+    gc.collect()
+    assert gone() is not None, "frozen: out of the collector's sight"
+    preview.tidy()
+    assert gone() is None, "collected once saves pause"
+    assert gc.get_freeze_count() > 0, "and what is kept is frozen again"
+    gc.unfreeze()
