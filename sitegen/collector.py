@@ -68,7 +68,7 @@ def released(keep: bool = False) -> Iterator[None]:
 
 def tidied() -> None:
     """Collect what became garbage among the frozen objects of a long-lived engine, then freeze the rest: for a
-    moment with nothing else to do (the preview's, once saves pause)."""
+    moment with nothing else to do (the preview's, after a long pause between saves)."""
     gc.unfreeze()
     gc.collect()
     gc.freeze()

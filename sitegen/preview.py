@@ -187,13 +187,13 @@ class Preview:
 
     def store(self) -> None:
         """Put what the last rebuild left in memory into the build cache (its manifest), so that the next
-        session starts from it: done when the session ends."""
+        session starts from it: done once saves pause, and when the session ends."""
         with self._lock:
             self.engine.store()
 
     def tidy(self) -> None:
-        """Once saves pause: :meth:`store`, and collect the garbage among what the engine keeps (the next
-        save must not find that work left to it)."""
+        """After a long pause: :meth:`store`, and collect the garbage among what the engine keeps (most of a
+        second at 10,000 articles; see :func:`sitegen.collector.released`)."""
         with self._lock:
             self.engine.tidy()
 

@@ -196,10 +196,13 @@ class Indexer:
     it runs in the background at low priority, once saves have paused, and
     its index replaces the old one only if no save came meanwhile. The build
     cache's manifest of the preview folder is stored then too, not on every
-    save, and the garbage among what the preview keeps is collected.
+    save. After a longer pause the garbage among what the preview keeps is
+    collected (most of a second at 10,000 articles: a save that came then
+    would wait for it).
     """
 
     QUIET = 1.5  # seconds without a save before indexing starts
+    TIDY = 30.0  # seconds without a save before the collector tidies what the preview keeps
 
     def __init__(self, preview: Preview):
         self.preview = preview
@@ -214,11 +217,19 @@ class Indexer:
     def run(self, stop: threading.Event) -> None:
         with contextlib.suppress(AttributeError, OSError):  # Linux: this thread, and Pagefind, yield the CPU
             os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+        untidy = False
         while not stop.is_set():
-            if not self._due.wait(0.5) or time.monotonic() - self._last < self.QUIET:
+            if not self._due.wait(0.5):
+                if untidy and time.monotonic() - self._last >= self.TIDY:
+                    untidy = False
+                    self.preview.tidy()
+                continue
+            if (quiet := time.monotonic() - self._last) < self.QUIET:
+                stop.wait(self.QUIET - quiet)  # asleep, not spinning: a rebuild needs the interpreter
                 continue
             self._due.clear()
-            self.preview.tidy()
+            self.preview.store()
+            untidy = True
             with contextlib.suppress(OSError):  # the folder was replaced meanwhile: the next save indexes again
                 self.preview.refresh_search()
 

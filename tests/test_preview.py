@@ -336,10 +336,11 @@ def test_the_search_index_follows_in_the_background(tmp_path: Path) -> None:
     assert_same(snapshot(preview.out, folders=True), clean, "after the background index")
 
 
-def in_the_background(preview: Preview, done: Callable[[], bool], seconds: float = 30) -> None:
-    """Run the server's indexer for ``preview``, told that saves paused, until ``done`` (or ``seconds``)."""
+def in_the_background(preview: Preview, done: Callable[[], bool], seconds: float = 30, tidy: float = 30) -> None:
+    """Run the server's indexer for ``preview``, told that saves paused (and that a pause of ``tidy`` seconds is
+    long), until ``done`` (or ``seconds``)."""
     indexer = Indexer(preview)
-    indexer.QUIET = 0.0
+    indexer.QUIET, indexer.TIDY = 0.0, tidy
     stop = threading.Event()
     thread = threading.Thread(target=indexer.run, args=(stop,), daemon=True)
     thread.start()
