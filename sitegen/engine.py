@@ -52,23 +52,30 @@ class Engine:
         # What the rebuild froze out of the collector's sight it releases, unless the engine keeps it.
         with collector.released(keep=self.place.options.keep):
             try:
-                prepared = run.prepare()
-                if isinstance(prepared, BuildReport):
-                    return prepared
-                if not self.place.options.write:
-                    return run.report() if run.check_site(prepared) else publish.check(run, prepared)
-                first = publish.early(run, prepared)
-                if run.check_site(prepared):
-                    return publish.undo(run, first) if first.paths else run.report()
-                return publish.publish(run, prepared, first, superseded)
-            except publish.PublishError as failure:
-                return failure.report
-            except parallel.WorkerLostError as exc:
-                hint = "the previous output was left as it was; try again, or with fewer --jobs"
-                run.problems.append(error(Location(str(self.place.site_dir)), str(exc), hint))
-                return run.report()
+                report = self._rebuilt(run, superseded)
             finally:
                 run.close()
+        if not self.place.options.store_later:
+            self.store()
+        return report
+
+    def _rebuilt(self, run: Rebuild, superseded: Callable[[], bool] | None) -> BuildReport:
+        try:
+            prepared = run.prepare()
+            if isinstance(prepared, BuildReport):
+                return prepared
+            if not self.place.options.write:
+                return run.report() if run.check_site(prepared) else publish.check(run, prepared)
+            first = publish.early(run, prepared)
+            if run.check_site(prepared):
+                return publish.undo(run, first) if first.paths else run.report()
+            return publish.publish(run, prepared, first, superseded)
+        except publish.PublishError as failure:
+            return failure.report
+        except parallel.WorkerLostError as exc:
+            hint = "the previous output was left as it was; try again, or with fewer --jobs"
+            run.problems.append(error(Location(str(self.place.site_dir)), str(exc), hint))
+            return run.report()
 
     def store(self) -> None:
         """Store what the last rebuild left in memory only (``Options.store_later``) in the build cache."""

@@ -75,8 +75,8 @@ class Index(dict[tuple[str, str], tuple[Listing, ...]]):
             number = 0
             for shown in self.values():
                 for item in shown:
-                    for place, entry in enumerate(item.said or item.articles):
-                        found[entry.article.slug if item.said else entry[0].slug] += (number, place)
+                    for place, slug in enumerate(_slugs(item)):
+                        found[slug] += (number, place)
                     number += 1
             return {slug: tuple(places) for slug, places in found.items()}
 
@@ -105,7 +105,6 @@ class Index(dict[tuple[str, str], tuple[Listing, ...]]):
             number += len(shown)
         return found
 
-
     def _places(self, replacing: Mapping[str, Article]) -> dict[int, list[int]]:
         """Listing number -> the places in it that show an article of ``replacing``: from :meth:`holders` when
         they are known (an index the preview keeps), else by one look at every entry (a fifth of the cost of
@@ -121,11 +120,7 @@ class Index(dict[tuple[str, str], tuple[Listing, ...]]):
         number = 0
         for shown in self.values():
             for item in shown:
-                if item.said:
-                    found = [place for place, entry in enumerate(item.said) if entry.article.slug in replacing]
-                else:
-                    found = [place for place, entry in enumerate(item.articles) if entry[0].slug in replacing]
-                if found:
+                if found := [place for place, slug in enumerate(_slugs(item)) if slug in replacing]:
                     places[number] = found
                 number += 1
         return places
@@ -134,6 +129,11 @@ class Index(dict[tuple[str, str], tuple[Listing, ...]]):
 #: Every article's slug -> where the listings show it: flat pairs of a listing's number (counted in the
 #: order of ``Index.items()``) and the entry's place in the listing's ``said`` or ``articles``.
 Holders = Mapping[str, tuple[int, ...]]
+
+
+def _slugs(item: Listing) -> list[str]:
+    """The slug of the article of each entry of ``item``, in its order."""
+    return [entry.article.slug for entry in item.said] if item.said else [article.slug for article, _ in item.articles]
 
 
 def _replaced(item: Listing, replacing: Mapping[str, Article], places: list[int]) -> Listing:

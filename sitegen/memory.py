@@ -40,8 +40,8 @@ class Options:
     #: Index for search in a patch too; the preview leaves that to a background thread.
     search_patches: bool = True
     #: Keep the output's manifest and the folders' keys in memory, and store them in the cache only when
-    #: :meth:`Engine.store` is called: the preview does so once saves pause (pickling the manifest of
-    #: 67,000 files takes a tenth of a second).
+    #: :meth:`Engine.store` is called (else at the end of every rebuild): the preview does so once saves
+    #: pause (pickling the manifest of 67,000 files takes a tenth of a second).
     store_later: bool = False
 
 

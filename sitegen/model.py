@@ -379,7 +379,7 @@ def _replaced(
     for article, translation in pairs:
         new = replacing.get(article.slug)
         if new is not None:
-            translation = next(t for t in new.translations if t.lang == translation.lang)
+            translation = new.translation(translation.lang) or translation
         found.append((new or article, translation))
     return tuple(found)
 

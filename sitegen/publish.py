@@ -101,9 +101,7 @@ def publish(
     )
     run.packed.keep(run.memory.article_keys)
     run.memory.remember(stored, done.dependencies, done.grouped)
-    run.memory.unstored = (stored, done.dependencies)
-    if not run.options.store_later:
-        run.memory.store(run.cache)
+    run.memory.unstored = (stored, done.dependencies)  # stored when the engine says (Engine.rebuild, .store)
     return run.report(
         pages=stored.pages,
         files=len(done.files),

@@ -66,9 +66,9 @@ def site(
     the last reading (``Options.keep``) reads again only the folders whose key changed since."""
     from . import content, people
 
-    reader = _reader(run, config, folders)
     registry, people_found = people.load(config, run.site_dir)
     base, last = _base_key(run, registry), run.memory.reading
+    reader = _reader(run, config, folders, base)
     names = again(last, base, run.today, folders)
     if last is not None and names is not None:
         root = run.site_dir / ARTICLES
@@ -134,11 +134,12 @@ def _reread(
     return Site(last.site.config, articles, last.site.people, left_out), problems, folders
 
 
-def _reader(run: Rebuild, config: SiteConfig, folders: Mapping[str, str]) -> Callable:
-    """Article folders from memory or the cache where their key matches, read (in parallel) where not."""
+def _reader(run: Rebuild, config: SiteConfig, folders: Mapping[str, str], base: str) -> Callable:
+    """Article folders from memory or the cache where their key matches, read (in parallel) where not;
+    ``base`` is :func:`_base_key`'s for the registry the reader is given."""
 
     def read(paths: Sequence[Path], registry: Mapping[str, Person]) -> list[Read]:
-        keys = _article_keys(run, paths, folders, registry)
+        keys = _article_keys(run, paths, folders, base)
         results: list[Read | None] = []
         missing = []
         with collector.settled():
@@ -163,10 +164,7 @@ def _base_key(run: Rebuild, registry: Mapping[str, Person]) -> str:
     )
 
 
-def _article_keys(
-    run: Rebuild, paths: Sequence[Path], folders: Mapping[str, str], registry: Mapping[str, Person]
-) -> list[str | None]:
-    base = _base_key(run, registry)
+def _article_keys(run: Rebuild, paths: Sequence[Path], folders: Mapping[str, str], base: str) -> list[str | None]:
     known, found = run.memory.article_keys, {}
     for path in paths:
         name = path.name

@@ -11,9 +11,10 @@ when there are enough). It ends with the site checked and ready to render
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -250,10 +251,8 @@ class Rebuild:
                 unsettled = unsettled or not settled
                 self.markdown_files += self.markdown_in(entry.name, signature)
         memory.folders, memory.folders_taken = signed, taken
-        if signed != known or unsettled:
+        if signed != known or unsettled:  # stored when the engine says (Engine.rebuild, .store)
             memory.folders_taken, memory.folders_unstored = now, True
-            if not self.options.store_later:
-                memory.store(self.cache)
         return keys
 
     def folder_key(
@@ -292,10 +291,8 @@ class Rebuild:
             return False
         if manifest.today != self.today and (manifest.dated or manifest.today is None or manifest.today > self.today):
             return False
-        if (damaged := self.damaged()) is not None:
-            return not damaged
-        out = os.path.join(self.out, "")
-        return all(fingerprints.same_file(out, path, entry) for path, entry in manifest.files.items())
+        damaged = self.damaged()
+        return not (_damaged(self.out, manifest.files) if damaged is None else damaged)
 
     def check_output(self, manifest: cache_stage.Manifest | None) -> parallel.Beside | None:
         """Start looking for the files of ``manifest`` that are no longer as it recorded them (see
@@ -303,12 +300,8 @@ class Rebuild:
         (the ``stat`` of 67,000 files takes a quarter of a second). None: the manifest is the engine's own."""
         if manifest is None or manifest is self.memory.manifest or output.build_of(self.out) != manifest.build:
             return None
-        out, files = os.path.join(self.out, ""), manifest.files
-
-        def damaged() -> set[str]:
-            return {path for path, entry in files.items() if not fingerprints.same_file(out, path, entry)}
-
-        return parallel.Beside(damaged, self.workers(len(files), OUTPUTS_PER_CHECK))
+        task = functools.partial(_damaged, self.out, manifest.files)
+        return parallel.Beside(task, self.workers(len(manifest.files), OUTPUTS_PER_CHECK))
 
     def damaged(self) -> set[str] | None:
         """The files of the manifest found since this rebuild began to differ from what it recorded (a size,
@@ -346,6 +339,12 @@ class Rebuild:
         processes = parallel.workers(self.options.jobs, tasks, per_worker)
         self.processes = max(self.processes, processes)
         return processes
+
+
+def _damaged(out: Path, files: Mapping[str, fingerprints.Entry]) -> set[str]:
+    """The files of a manifest that differ from what it recorded (size, time or inode): changed by hand."""
+    folder = os.path.join(out, "")
+    return {path for path, entry in files.items() if not fingerprints.same_file(folder, path, entry)}
 
 
 def _theme_keys(theme: theme_stage.Theme, part: str) -> list[str]:

@@ -319,11 +319,13 @@ def _translations(sources: list[tuple[str, bytes]], lang: str, salt: str) -> Tra
     with contextlib.suppress(Exception):  # missing, or not a catalog: compiled again
         return localization.translations(kept.read_bytes())
     compiled = localization.compiled(sources, lang)
-    with contextlib.suppress(OSError):
+    partial = kept.with_name(f".{kept.name}.{os.getpid()}")
+    try:
         kept.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        partial = kept.with_name(f".{kept.name}.{os.getpid()}")
         partial.write_bytes(compiled)
         os.replace(partial, kept)  # whole or not there, should two builds write it at once
+    except OSError:  # not kept: the next build compiles it again
+        partial.unlink(missing_ok=True)
     return localization.translations(compiled)
 
 
