@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
+import os
+import time
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -29,7 +31,7 @@ from . import cache as cache_stage
 from . import collector, fingerprints, parallel
 from .errors import Diagnostic
 from .memory import Memory, Options, Reading
-from .model import ARTICLES, Person, Read, Site, SiteConfig, has_bodies
+from .model import ARTICLES, MAX_FILE_SIZE, Person, Read, Site, SiteConfig, has_bodies
 
 if TYPE_CHECKING:
     from .packs import Packed
@@ -37,7 +39,7 @@ if TYPE_CHECKING:
 
 #: Tasks that make one more worker process worth forking.
 FOLDERS_PER_WORKER = 60
-#: The key ``Rebuild.folder_keys`` gives an entry of ``content/articles/`` that is a file.
+#: The key :func:`walk` gives an entry of ``content/articles/`` that is a file.
 NOT_A_FOLDER = "not a folder"
 
 
@@ -151,6 +153,77 @@ def _reader(run: Rebuild, config: SiteConfig, folders: Mapping[str, str], base: 
         return [result for result in results if result is not None]
 
     return read
+
+
+@dataclass(frozen=True)
+class Walk:
+    """The keys of the entries of ``content/articles/`` (:func:`walk`), and what to remember of them."""
+
+    keys: dict[str, str]
+    #: Folder -> (its stat signature, its key), to remember for the next rebuild.
+    signed: dict[str, tuple[tuple, str]]
+    #: When the signatures were taken, as far as the next rebuild may trust them.
+    taken: int
+    #: ``signed`` differs from what was known, or is not settled yet: it is to be stored.
+    fresh: bool
+    #: The ``.md`` files under the folders, for the summary.
+    markdown: int
+
+
+def walk(
+    entries: Sequence[os.DirEntry],
+    known: tuple[int, Mapping[str, tuple[tuple, str]]],
+    changed: Collection[str] | None,
+    markdown: dict[str, tuple[tuple, int]],
+) -> Walk:
+    """Every entry of ``content/articles/`` with a hash of what it holds (a fresh random one if unreadable).
+
+    A folder whose files ``stat`` the same as ``known`` (taken at ``known[0]``, and
+    settled by then) keeps that hash without being read again; one known and not
+    named in ``changed`` (when given) is not even looked at. ``markdown`` remembers
+    each signature's count of ``.md`` files.
+    """
+    taken, signatures = known
+    now = time.time_ns()
+    keys, signed, unsettled, count = {}, {}, False, 0
+    for entry in entries:
+        if not entry.is_dir():
+            keys[entry.name] = NOT_A_FOLDER
+            continue
+        old = signatures.get(entry.name)
+        keys[entry.name], signature, settled = _folder_key(entry, old, taken, changed)
+        if signature is not None:
+            signed[entry.name] = (signature, keys[entry.name])
+            unsettled = unsettled or not settled
+            count += _markdown_in(markdown, entry.name, signature)
+    fresh = signed != signatures or unsettled
+    return Walk(keys, signed, now if fresh else taken, fresh, count)
+
+
+def _folder_key(
+    entry: os.DirEntry, old: tuple[tuple, str] | None, taken: int, changed: Collection[str] | None
+) -> tuple[str, tuple | None, bool]:
+    """A folder's key, its stat signature (None: unreadable) and whether that had settled by ``taken``.
+
+    Read and hashed again unless its signature is the ``old`` one and had settled; the signature is
+    taken again unless ``old`` is known and ``changed`` does not name the folder.
+    """
+    if changed is not None and entry.name not in changed and old is not None:
+        signature = old[0]
+    else:
+        signature = fingerprints.tree_signature(entry.path)
+    settled = signature is not None and fingerprints.settled(signature, taken)
+    if settled and old is not None and old[0] == signature:
+        return old[1], signature, True
+    return fingerprints.tree_key(entry.path, MAX_FILE_SIZE) or os.urandom(16).hex(), signature, settled
+
+
+def _markdown_in(markdown: dict[str, tuple[tuple, int]], name: str, signature: tuple) -> int:
+    """The ``.md`` files of a folder's stat signature, counted once per signature."""
+    known = markdown.get(name)
+    if known is None or known[0] is not signature:
+        known = markdown[name] = (signature, sum(item[0].endswith(".md") for item in signature))
+    return known[1]
 
 
 def _base_key(run: Rebuild, registry: Mapping[str, Person]) -> str:

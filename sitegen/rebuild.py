@@ -53,6 +53,8 @@ if TYPE_CHECKING:
 
 #: Output files that make it worth checking them in a process of their own.
 OUTPUTS_PER_CHECK = 2000
+#: Article folders that make it worth taking their keys in a process of their own.
+FOLDERS_PER_WALK = 2000
 
 
 class Rebuild:
@@ -224,60 +226,38 @@ class Rebuild:
         )
 
     def folder_keys(self) -> dict[str, str]:
-        """Every entry of ``content/articles/`` with a hash of what it holds (a fresh random one if unreadable).
+        """Every entry of ``content/articles/`` with a hash of what it holds (see :func:`reading.walk`).
 
-        A folder whose files ``stat`` the same as when its hash was last taken
-        (and had settled by then) keeps that hash without being read again; one
-        the engine remembers and the caller does not name as changed is not even looked at.
+        The first rebuild of an engine takes the ``stat`` of every file in a process beside this one where
+        there are enough folders, while this one reads the cache's pack (:meth:`packs.Packed.preload`).
         """
-        root = self.site_dir / ARTICLES
         if sources.outside(self.site_dir, ARTICLES):  # not even hashed: content.load reports the link
             return {}
         try:
-            entries = sorted(os.scandir(root), key=lambda entry: entry.name)
+            entries = sorted(os.scandir(self.site_dir / ARTICLES), key=lambda entry: entry.name)
         except OSError:
             return {}
         memory = self.memory  # what the cache holds, or will once stored (``Options.store_later``)
-        taken, known = (memory.folders_taken, memory.folders) if memory.folders else self.cache.folder_keys()
-        now = time.time_ns()
-        keys, signed, unsettled = {}, {}, False
-        for entry in entries:
-            if not entry.is_dir():
-                keys[entry.name] = reading.NOT_A_FOLDER
-                continue
-            keys[entry.name], signature, settled = self.folder_key(entry, known.get(entry.name), taken)
-            if signature is not None:
-                signed[entry.name] = (signature, keys[entry.name])
-                unsettled = unsettled or not settled
-                self.markdown_files += self.markdown_in(entry.name, signature)
-        memory.folders, memory.folders_taken = signed, taken
-        if signed != known or unsettled:  # stored when the engine says (Engine.rebuild, .store)
-            memory.folders_taken, memory.folders_unstored = now, True
-        return keys
-
-    def folder_key(
-        self, entry: os.DirEntry, old: tuple[tuple, str] | None, taken: int
-    ) -> tuple[str, tuple | None, bool]:
-        """A folder's key, its stat signature (None: unreadable) and whether that had settled by ``taken``.
-
-        Read and hashed again unless its signature is the ``old`` one and had settled; the signature is
-        taken again unless the engine knows it and the caller does not name the folder as changed.
-        """
-        if self.changed is not None and entry.name not in self.changed and old is not None:
-            signature = old[0]
+        if memory.folders:
+            walked = reading.walk(entries, (memory.folders_taken, memory.folders), self.changed, memory.markdown)
         else:
-            signature = fingerprints.tree_signature(entry.path)
-        settled = signature is not None and fingerprints.settled(signature, taken)
-        if settled and old is not None and old[0] == signature:
-            return old[1], signature, True
-        return fingerprints.tree_key(entry.path, MAX_FILE_SIZE) or os.urandom(16).hex(), signature, settled
+            task = functools.partial(self.first_walk, entries)
+            processes = self.workers(len(entries), FOLDERS_PER_WALK)
+            beside = parallel.Beside(task, processes)
+            if processes > 1 and self.options.write and not self.options.keep:
+                self.packed.preload(beside.ready)
+            try:
+                walked = beside.result()
+            except parallel.WorkerLostError:
+                walked = task()
+        memory.folders, memory.folders_taken = walked.signed, walked.taken
+        memory.folders_unstored = memory.folders_unstored or walked.fresh  # stored when the engine says
+        self.markdown_files += walked.markdown
+        return walked.keys
 
-    def markdown_in(self, name: str, signature: tuple) -> int:
-        """The ``.md`` files of a folder's stat signature, counted once per signature (for the summary)."""
-        known = self.memory.markdown.get(name)
-        if known is None or known[0] is not signature:
-            known = self.memory.markdown[name] = (signature, sum(item[0].endswith(".md") for item in signature))
-        return known[1]
+    def first_walk(self, entries: list[os.DirEntry]) -> reading.Walk:
+        """:func:`reading.walk` from the signatures the cache holds."""
+        return reading.walk(entries, self.cache.folder_keys(), None, self.memory.markdown)
 
     def manifest(self, setup: str) -> cache_stage.Manifest | None:
         remembered = self.memory.manifest
