@@ -1,11 +1,14 @@
 """Generate a large site to the content contract, for benchmarks.
 
-    python bench/gen_site.py N DIR
+    python bench/gen_site.py N DIR [--glossary]
 
 writes ``DIR/sitegen.toml`` and N articles in ``DIR/content/articles/``, each in
 English and Russian: three voices from three cities, two or three points, three
 to six passages, about 800 words a file, tags drawn from 40, dates spread over
-five years. The same N always gives the same files, so runs compare.
+five years. The same N always gives the same files, so runs compare. With
+``--glossary``, also a ``content/glossary.yaml`` of contested names, so every
+build checks the outlet's own words against it (none of its names is a word of
+the text: the check reads every word, and finds nothing to warn about).
 """
 
 from __future__ import annotations
@@ -28,6 +31,16 @@ name = { en = "Yerevan", ru = "Ереван" }
 name = { en = "Baku", ru = "Баку" }
 [cities.moscow]
 name = { en = "Moscow", ru = "Москва" }
+"""
+
+GLOSSARY = """\
+stepanakert:
+  yerevan: { en: Stepanakert, ru: Степанакерт }
+  baku: { en: Khankendi, ru: Ханкенди }
+  house: { en: Stepanakert/Khankendi, ru: Степанакерт/Ханкенди }
+lachin:
+  yerevan: { en: Berdzor, ru: Бердзор }
+  house: { en: Lachin, ru: Лачин }
 """
 
 WORDS = {
@@ -103,13 +116,16 @@ def article_text(shape: dict, lang: str, words: int = 800) -> str:
     return front + "\n\n".join(body) + "\n"
 
 
-def generate(count: int, target: Path) -> None:
-    """Write a fresh site of ``count`` articles into ``target`` (replacing what was there)."""
+def generate(count: int, target: Path, glossary: bool = False) -> None:
+    """Write a fresh site of ``count`` articles into ``target`` (replacing what was there), with a glossary of
+    contested names when asked."""
     if target.exists():
         shutil.rmtree(target)
     articles = target / "content" / "articles"
     articles.mkdir(parents=True)
     (target / "sitegen.toml").write_text(CONFIG, encoding="utf-8")
+    if glossary:
+        (target / "content" / "glossary.yaml").write_text(GLOSSARY, encoding="utf-8")
     for number in range(count):
         shape = plan_article(number)
         folder = articles / shape["slug"]
@@ -122,8 +138,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("count", type=int, help="how many articles (each in English and Russian)")
     parser.add_argument("target", type=Path, help="the site folder to write (replaced if it exists)")
+    parser.add_argument("--glossary", action="store_true", help="also write a glossary of contested names")
     args = parser.parse_args()
-    generate(args.count, args.target)
+    generate(args.count, args.target, args.glossary)
     print(f"{args.count} articles x 2 languages -> {args.target}")
 
 

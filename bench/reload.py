@@ -1,13 +1,14 @@
 """Benchmark the preview: from saving one article to the reload event, against a full build.
 
-    python bench/reload.py [N] [--edits 10]
+    python bench/reload.py [N] [--edits 10] [--glossary]
 
 Generates a site of N articles (default 1,000) in two languages with
 bench/gen_site.py, times a full ``sitegen build`` of it, then starts the real
 ``sitegen serve`` process, listens on its live-reload channel as a browser
 does, and saves one article at a time: the time from the save to the
 ``reload`` event is the latency an editor sees. Prints the median of the
-edits, and its share of the full build time.
+edits, and its share of the full build time. ``--glossary`` gives the site a
+glossary of contested names, so every save checks the outlet's words too.
 """
 
 from __future__ import annotations
@@ -111,9 +112,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("count", type=int, nargs="?", default=1000, help="articles (each in two languages)")
     parser.add_argument("--edits", type=int, default=10, help="saves to time (default 10)")
+    parser.add_argument("--glossary", action="store_true", help="give the site a glossary of contested names")
     args = parser.parse_args()
     site = OUT / f"site-{args.count}"
-    gen_site.generate(args.count, site)
+    gen_site.generate(args.count, site, args.glossary)
     print(f"site: {args.count} articles x 2 languages in {site}")
     with_search = full_build(site)
     print(f"full build (sitegen build): {with_search:.2f} s, of which Pagefind's search index is a part")

@@ -1,6 +1,6 @@
 """The build cache in ``.sitegen/cache/``: what earlier builds already did, so a rebuild can skip it.
 
-Two kinds of entry, each checked before it is trusted:
+Its entries, each checked before it is trusted:
 
 - ``articles/<folder>.pickle``: one article folder as read and checked (its
   Article and its diagnostics), keyed by the bytes of every file in the
@@ -21,6 +21,9 @@ Two kinds of entry, each checked before it is trusted:
   source file's bytes). An output file is reused only when its job key and
   its stat still match, and only if the output folder's marker names the
   same build.
+- ``folders.pickle`` (every folder's stat signature and key), ``looks.pickle`` (what each template reads of
+  the theme) and ``contested.pickle`` (what the contested-names check found in each translation, under one
+  glossary): what the next build would otherwise work out again.
 
 Every part of an entry is signed with a key kept in the user's own cache folder
 (``~/.cache/sitegen/cache-key``), so entries that came with a site from
@@ -216,6 +219,16 @@ class Cache:
     def store_folder_keys(self, taken_ns: int, keys: dict[str, tuple[tuple, str]]) -> None:
         if self.writable:
             self._write(self.root / "folders.pickle", "folders", (taken_ns, keys))
+
+    def contested(self) -> tuple[str, dict[tuple[str, str], tuple[Diagnostic, ...]]]:
+        """What the contested-names check found in each translation, and the key of the glossary it used
+        (see :class:`sitegen.contested.Found`); empty when unknown."""
+        found = self._read(self.root / "contested.pickle", "contested") if self.enabled else None
+        return found if isinstance(found, tuple) and len(found) == 2 and isinstance(found[1], dict) else ("", {})
+
+    def store_contested(self, glossary: str, found: dict[tuple[str, str], tuple[Diagnostic, ...]]) -> None:
+        if self.writable:
+            self._write(self.root / "contested.pickle", "contested", (glossary, found))
 
     def looks(self, key: str) -> dict[tuple[str, str], str] | None:
         """What each template reads of the theme (:func:`sitegen.templating.looks`), as worked out for ``key``."""

@@ -19,7 +19,7 @@ from .report import Progress
 
 if TYPE_CHECKING:
     from . import cache as cache_stage
-    from . import depends, listings
+    from . import contested, depends, listings
 
 #: The Jinja2 environment of each language, and ``(template, language) ->`` what it reads of the theme.
 Environments = tuple[dict[str, Any], Mapping[tuple[str, str], str]]
@@ -102,6 +102,10 @@ class Memory:
     reading: Reading | None = None
     #: The manifest (and its dependencies) of the last publish, not yet in the cache (``Options.store_later``).
     unstored: tuple[cache_stage.Manifest, depends.Dependencies | None] | None = None
+    #: What the contested-names check found in each translation (None: not looked for in the cache yet),
+    #: and whether the cache still lacks it.
+    contested: contested.Found | None = None
+    contested_unstored: bool = False
 
     def remember(
         self,
@@ -113,10 +117,14 @@ class Memory:
         self.unstored = None  # a manifest not stored by now no longer describes the output
 
     def store(self, cache: cache_stage.Cache) -> None:
-        """Put the folders' keys and the manifest of the last publish into the cache, where they are not yet."""
+        """Put the folders' keys, the manifest of the last publish and the contested names found into the
+        cache, where they are not yet."""
         if self.folders_unstored:
             cache.store_folder_keys(self.folders_taken, self.folders)
             self.folders_unstored = False
         if self.unstored is not None:
             cache.store_manifest(*self.unstored)
             self.unstored = None
+        if self.contested_unstored and self.contested is not None:
+            cache.store_contested(self.contested.glossary, self.contested.found)
+            self.contested_unstored = False

@@ -34,6 +34,7 @@ from . import (
     sources,
 )
 from . import config as config_stage
+from . import contested as contested_stage
 from . import search as search_stage
 from . import theme as theme_stage
 from .errors import Diagnostic, Location, error, has_errors, sort
@@ -44,6 +45,7 @@ from .model import (
     GLOSSARY_FILE,
     MAX_FILE_SIZE,
     PEOPLE_FILE,
+    Site,
     SiteConfig,
 )
 from .report import BuildReport, Prepared
@@ -128,7 +130,7 @@ class Rebuild:
         self.sources = 1 + self.markdown_files + sum((self.site_dir / file).is_file() for file in registries)
         if has_errors(self.problems):
             # Nothing is rendered, but the site-wide warnings are still news to the editor.
-            self.problems += sitechecks.run(site, self.names, self.site_dir)
+            self.problems += self.site_checks(site)
             return self.report()
         made = self.environments(f"{setup}\0{look}", config, theme)
         if made is None:
@@ -149,8 +151,18 @@ class Rebuild:
         if self.recorded is not None and self.edited is not None:
             recorded = depends.outlined_findings(self.recorded, site, self.edited)
         self.outlined = tuple(checks.outlined(site)) if recorded is None else recorded
-        self.problems += sitechecks.run(site, self.names, self.site_dir, self.outlined)
+        self.problems += self.site_checks(site, self.outlined)
         return has_errors(self.problems)
+
+    def site_checks(self, site: Site, outlined: tuple[Diagnostic, ...] | None = None) -> list[Diagnostic]:
+        """:func:`sitechecks.run`, the contested names checked again only in the translations that changed
+        since the engine (else the cache) last knew them; the engine stores what the check found."""
+        memory = self.memory
+        if memory.contested is None:
+            memory.contested = contested_stage.Found(*self.cache.contested())
+        found = sitechecks.run(site, self.names, self.site_dir, outlined, memory.contested)
+        memory.contested_unstored = memory.contested_unstored or memory.contested.changed
+        return found
 
     def setup(self) -> tuple[SiteConfig | None, theme_stage.Theme | None]:
         """The config and the theme, and whether the output folder may be written."""

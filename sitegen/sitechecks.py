@@ -17,23 +17,28 @@ from .model import Site
 
 
 def run(
-    site: Site, names: list[str] | None, site_dir: Path, outlined: Sequence[Diagnostic] | None = None
+    site: Site,
+    names: list[str] | None,
+    site_dir: Path,
+    outlined: Sequence[Diagnostic] | None = None,
+    known: contested.Found | None = None,
 ) -> list[Diagnostic]:
     """The checks that need the whole site: links between articles, missing translations, contested names.
 
     ``names`` are the article folders' names (:func:`read` gives them): a link to a draft is not a link to
-    nothing. ``outlined`` are the findings of :func:`checks.outlined` when they are known already.
+    nothing. ``outlined`` are the findings of :func:`checks.outlined` when they are known already; ``known``
+    what the contested-names check found in each translation before (see :class:`contested.Found`).
     """
     if names is None:
         return []
     found = checks.outlined(site) if outlined is None else list(outlined)
-    return found + checks.site(site, names) + _contested_names(site, site_dir) + signoff.check(site, site_dir)
+    return found + checks.site(site, names) + _contested_names(site, site_dir, known) + signoff.check(site, site_dir)
 
 
-def _contested_names(site: Site, site_dir: Path) -> list[Diagnostic]:
+def _contested_names(site: Site, site_dir: Path, known: contested.Found | None) -> list[Diagnostic]:
     """The glossary's own problems, and one side's name for a place in the outlet's words.
 
-    Read on every check, never cached with the articles: editing the glossary re-checks every article.
+    The glossary is read on every check, never cached with the articles: editing it re-checks every article.
     """
     names, problems = glossary.load(site.config, site_dir)
-    return problems + contested.check(site, names)
+    return problems + contested.check(site, names, known)

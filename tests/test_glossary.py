@@ -8,11 +8,14 @@ every mistake in the glossary itself located at its line.
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
+from sitegen import cache
+from sitegen import contested as contested_stage
 from sitegen.build import build
 from sitegen.cli import main
 from sitegen.preview import Preview
@@ -276,3 +279,66 @@ def test_a_glossary_too_large_not_a_file_or_not_utf8(write) -> None:
         f"{GLOSSARY}: error: cannot read the glossary: not a regular file"
     ]
     assert not report.ok
+
+
+@pytest.fixture
+def checked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files whose own words each contested-names check read."""
+    seen: list[str] = []
+    read = contested_stage._in_translation
+
+    def counted(translation, matcher, path):
+        seen.append(translation.source.path)
+        return read(translation, matcher, path)
+
+    monkeypatch.setattr(contested_stage, "_in_translation", counted)
+    return seen
+
+
+def _two_articles(write) -> Path:
+    site = write()
+    (site / A / "two").mkdir()
+    for lang, text in (("en", EN), ("ru", RU)):
+        (site / A / "two" / f"{lang}.md").write_text(text.replace("2023-06-05", "2023-06-06"), encoding="utf-8")
+    return site
+
+
+def test_only_the_translations_that_changed_are_checked_again(write, checked: list[str], tmp_path: Path) -> None:
+    """What the check found in a translation is kept (in the build cache) while its file is as it was."""
+    site = _two_articles(write)
+    out = tmp_path / "out"
+    assert len(contested(messages(build_ok(site, out=out)))) == 10
+    assert sorted(checked) == [f"{A}/{slug}/{lang}.md" for slug in ("one", "two") for lang in ("en", "ru")]
+    checked.clear()
+    with (site / A / "two" / "en.md").open("a", encoding="utf-8") as file:
+        file.write("\nKhankendi again, in the lead.\n")
+    edited = messages(build_ok(site, out=out))
+    assert checked == [f"{A}/two/en.md"]
+    assert contested(edited) == contested(messages(build_ok(site, out=tmp_path / "fresh", cache=False)))
+    assert len(contested(edited)) == 11
+    checked.clear()
+    (site / GLOSSARY).write_text(NAMES.replace("[Khankendi, Xankendi]", "Xankendi"), encoding="utf-8")
+    assert len(contested(messages(build_ok(site, out=out)))) == 6, "a new glossary: every translation again"
+    assert len(checked) == 4
+
+
+def test_what_was_found_in_a_removed_article_is_not_kept(write, tmp_path: Path) -> None:
+    site = _two_articles(write)
+    build_ok(site, out=tmp_path / "out")
+    shutil.rmtree(site / A / "two")
+    assert len(contested(messages(build_ok(site, out=tmp_path / "out")))) == 5
+    glossary_key, found = cache.Cache(site).contested()
+    assert glossary_key and sorted(path for path, _ in found) == [f"{A}/one/en.md", f"{A}/one/ru.md"]
+
+
+def test_a_preview_save_checks_the_saved_translation_only(write, checked: list[str]) -> None:
+    site = _two_articles(write)
+    preview = Preview(site, site / ".sitegen" / "preview")
+    assert len(contested([str(d) for d in preview.build().diagnostics])) == 10
+    checked.clear()
+    saved = site / A / "one" / "ru.md"
+    saved.write_text(saved.read_text(encoding="utf-8").replace("Ханкенди?", "Степанакерт?"), encoding="utf-8")
+    update = preview.update([saved])
+    assert checked == [f"{A}/one/ru.md"]
+    found = contested([str(d) for d in update.diagnostics])
+    assert len(found) == 10 and f"{A}/one/ru.md:10: warning: 'Степанакерт' is the name one side uses" in found[3]
