@@ -256,12 +256,14 @@ class Rebuild:
             task = functools.partial(self.first_walk, entries)
             processes = self.workers(len(entries), FOLDERS_PER_WALK)
             beside = parallel.Beside(task, processes)
-            if processes > 1 and self.options.write and not self.options.keep:
-                self.packed.preload(beside.ready)
             try:
+                if processes > 1 and self.options.write and not self.options.keep:
+                    self.packed.preload(beside.ready)
                 walked = beside.result()
             except parallel.WorkerLostError:
                 walked = task()
+            finally:
+                beside.close()  # an interrupted preload leaves no process behind
         memory.folders, memory.folders_taken = walked.signed, walked.taken
         memory.folders_unstored = memory.folders_unstored or walked.fresh  # stored when the engine says
         self.markdown_files += walked.markdown
