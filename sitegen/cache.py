@@ -147,11 +147,10 @@ class Cache:
         entry = self.packed(record, key, today)
         return (entry, record) if entry is not None else None
 
-    def packed(self, record: bytes | tuple[str | None, Any], key: str, today: dt.date) -> ArticleEntry | None:
-        """The entry a record of the pack (or :meth:`article`'s) holds, if made for ``key`` and valid on ``today``;
-        the record may be :func:`decoded` already."""
-        stored_key, entry = decoded(record) if isinstance(record, bytes) else record
-        return entry if stored_key == key and isinstance(entry, ArticleEntry) and entry.valid_on(today) else None
+    def packed(self, record: bytes, key: str, today: dt.date) -> ArticleEntry | None:
+        """The entry a record of the pack (or :meth:`article`'s) holds, if made for ``key`` and valid on ``today``."""
+        entry = _loaded(record, key)
+        return entry if isinstance(entry, ArticleEntry) and entry.valid_on(today) else None
 
     def whole_article(self, name: str, key: str | None, today: dt.date) -> ArticleEntry | None:
         """:meth:`article` with its HTML, both read in one go: for a reader that renders every page."""
@@ -347,18 +346,11 @@ _MISSING = object()
 
 def _loaded(payload: bytes, key: str, otherwise: Any = None) -> Any:
     """The value a part's pickle holds, if it is data of this format made for ``key``; else ``otherwise``."""
-    stored_key, value = decoded(payload, otherwise)
-    return value if stored_key == key else otherwise
-
-
-def decoded(payload: bytes, otherwise: Any = None) -> tuple[str | None, Any]:
-    """The key a part's pickle was made for and the value it holds, if it is data of this format;
-    else ``(None, otherwise)``."""
     try:
         tag, stored_key, value = _DataOnly(io.BytesIO(payload)).load()
     except Exception:  # truncated, of an older shape or not data: not trusted
-        return None, otherwise
-    return (stored_key, value) if tag == FORMAT and isinstance(stored_key, str) else (None, otherwise)
+        return otherwise
+    return value if tag == FORMAT and stored_key == key else otherwise
 
 
 #: The modules whose data classes and enums an entry may hold.

@@ -17,17 +17,12 @@ from it, which a clean build's empty pack always is.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
-from collections.abc import Callable, Collection
-from typing import Any
+from collections.abc import Collection
 
-from . import collector
-from .cache import ArticleEntry, Cache, decoded
+from .cache import ArticleEntry, Cache
 
 #: The pack is made again when more than this share of the folders was not served from it.
 STALE_SHARE = 0.1
-#: Records :meth:`Packed.preload` decodes between two looks at whether to stop.
-PRELOADED_AT_ONCE = 50
 
 
 class Packed:
@@ -39,16 +34,13 @@ class Packed:
         self.found: dict[str, bytes] | None = None  # None: not looked at
         self.served = 0
         self.records: dict[str, bytes] = {}
-        #: Records decoded ahead of their keys (:meth:`preload`): folder name -> (key made for, value).
-        self.decoded: dict[str, tuple[str | None, Any]] = {}
 
     def entry(self, name: str, key: str, today: dt.date) -> ArticleEntry | None:
         """Folder ``name``'s entry without its HTML, from the pack or, where it changed since, its own."""
         if self.found is None:
             self.found = self.cache.pack()
         record = self.found.get(name)
-        early = self.decoded.pop(name, None)
-        entry = self.cache.packed(early or record, key, today) if record is not None else None
+        entry = self.cache.packed(record, key, today) if record is not None else None
         if entry is not None:
             self.served += 1
         elif (loose := self.cache.article(name, key, today)) is not None:
@@ -56,20 +48,6 @@ class Packed:
         if entry is not None and record is not None:
             self.records[name] = record
         return entry
-
-    def preload(self, until: Callable[[], bool]) -> None:
-        """Read the pack and decode its records, a few at a time, until ``until()`` says the keys they are
-        checked against are known: time this process would spend waiting for another's ``stat`` of every
-        source. A record decoded for a folder that changed since is dropped when it is looked for."""
-        if self.found is None:
-            self.found = self.cache.pack()
-        pending = iter(self.found.items())
-        with collector.settled():
-            while not until():
-                for name, record in itertools.islice(pending, PRELOADED_AT_ONCE):
-                    self.decoded[name] = decoded(record)
-                if len(self.decoded) == len(self.found):
-                    return
 
     def keep(self, folders: Collection[str]) -> None:
         """Make the pack of ``folders`` again when the one read served too few of them."""

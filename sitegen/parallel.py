@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
-import select
 import signal
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
@@ -138,12 +137,6 @@ class Beside:
             os._exit(0)
         os.close(write)
         self._pid, self._pipe = pid, read
-
-    def ready(self) -> bool:
-        """Whether :meth:`result` would answer without waiting for the task's process (it has begun to)."""
-        if self._found is not _UNSET or not self._pid:
-            return True
-        return bool(select.select([self._pipe], [], [], 0)[0])
 
     def result(self) -> Any:
         """What the task returned. :class:`WorkerLostError` when its process ended without an answer."""

@@ -55,8 +55,6 @@ if TYPE_CHECKING:
 
 #: Output files that make it worth checking them in a process of their own.
 OUTPUTS_PER_CHECK = 2000
-#: Article folders that make it worth taking their keys in a process of their own.
-FOLDERS_PER_WALK = 2000
 
 
 class Rebuild:
@@ -238,11 +236,7 @@ class Rebuild:
         )
 
     def folder_keys(self) -> dict[str, str]:
-        """Every entry of ``content/articles/`` with a hash of what it holds (see :func:`reading.walk`).
-
-        The first rebuild of an engine takes the ``stat`` of every file in a process beside this one where
-        there are enough folders, while this one reads the cache's pack (:meth:`packs.Packed.preload`).
-        """
+        """Every entry of ``content/articles/`` with a hash of what it holds (see :func:`reading.walk`)."""
         if sources.outside(self.site_dir, ARTICLES):  # not even hashed: content.load reports the link
             return {}
         try:
@@ -250,28 +244,12 @@ class Rebuild:
         except OSError:
             return {}
         memory = self.memory  # what the cache holds, or will once stored (``Options.store_later``)
-        if memory.folders:
-            walked = reading.walk(entries, (memory.folders_taken, memory.folders), self.changed, memory.markdown)
-        else:
-            task = functools.partial(self.first_walk, entries)
-            processes = self.workers(len(entries), FOLDERS_PER_WALK)
-            beside = parallel.Beside(task, processes)
-            try:
-                if processes > 1 and self.options.write and not self.options.keep:
-                    self.packed.preload(beside.ready)
-                walked = beside.result()
-            except parallel.WorkerLostError:
-                walked = task()
-            finally:
-                beside.close()  # an interrupted preload leaves no process behind
+        known = (memory.folders_taken, memory.folders) if memory.folders else self.cache.folder_keys()
+        walked = reading.walk(entries, known, self.changed, memory.markdown)
         memory.folders, memory.folders_taken = walked.signed, walked.taken
         memory.folders_unstored = memory.folders_unstored or walked.fresh  # stored when the engine says
         self.markdown_files += walked.markdown
         return walked.keys
-
-    def first_walk(self, entries: list[os.DirEntry]) -> reading.Walk:
-        """:func:`reading.walk` from the signatures the cache holds."""
-        return reading.walk(entries, self.cache.folder_keys(), None, self.memory.markdown)
 
     def manifest(self, setup: str) -> cache_stage.Manifest | None:
         remembered = self.memory.manifest

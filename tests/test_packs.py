@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen import cache, packs
+from sitegen import cache
 from sitegen.build import build
 
 from .conftest import clean_output, generated_site, snapshot
@@ -84,33 +84,4 @@ def test_a_pack_that_cannot_be_trusted_is_not_used(
     _append(site, 7, "\nA sentence added to the last passage.\n")
     assert build(site).ok
     assert len(counted) == 24, "every folder is looked for in its own entry"
-    assert snapshot(site / "output", folders=True) == clean_output(site)
-
-
-@pytest.fixture
-def preloaded(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
-    """The folders whose records each build decoded while the keys of the sources were taken beside it
-    (every record: however soon the keys come)."""
-    found: list[list[str]] = []
-    preload = packs.Packed.preload
-
-    def recorded(self, until):
-        preload(self, lambda: False)
-        found.append(sorted(self.decoded))
-
-    monkeypatch.setattr(packs.Packed, "preload", recorded)
-    return found
-
-
-def test_the_pack_is_decoded_while_the_sources_are_looked_at_beside(
-    site: Path, counted: list[str], preloaded: list[list[str]]
-) -> None:
-    """With two processes, the keys of the sources are taken in the other one; this one decodes the pack
-    meanwhile, and a record decoded for a folder that changed since is not used."""
-    _append(site, 7, "\nA sentence added to the last passage.\n")
-    path = site / ARTICLE.format(5)
-    path.write_text(path.read_text(encoding="utf-8").replace("title: ", "title: Retitled ", 1), encoding="utf-8")
-    assert build(site, jobs=2).ok
-    assert preloaded == [[f"article-{n:05d}" for n in range(24)]], "the keys were taken beside: the pack was read"
-    assert counted == ["article-00005", "article-00007"], "the changed folders' records were not used"
     assert snapshot(site / "output", folders=True) == clean_output(site)

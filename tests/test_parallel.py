@@ -41,23 +41,3 @@ def test_closing_stops_and_reaps_a_task_never_asked_for() -> None:
     assert time.monotonic() - started < 5
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)  # reaped: no longer this process's child
-
-
-def test_a_task_beside_is_ready_once_it_has_answered() -> None:
-    read, write = os.pipe()
-    beside = parallel.Beside(lambda: os.read(read, 1), 2)  # waits for this process to say go
-    try:
-        assert not beside.ready()
-        os.write(write, b"x")
-        deadline = time.monotonic() + 10
-        while not beside.ready() and time.monotonic() < deadline:
-            time.sleep(0.01)
-        assert beside.ready() and beside.result() == b"x"
-    finally:
-        beside.close()
-        os.close(read)
-        os.close(write)
-
-
-def test_a_task_run_here_is_always_ready() -> None:
-    assert parallel.Beside(lambda: "done", 1).ready()
