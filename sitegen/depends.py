@@ -1,11 +1,15 @@
 """What each page was made from, recorded with the manifest, so that a text edit re-plans only its pages.
 
 A page's key (:mod:`sitegen.render`) reads two kinds of article data: the
-*text* of the articles it shows (their translations' digests) and their
-*outline*, everything else a page can show of an article (slug, languages,
-titles, dates, tags, voices, its passages' places in the listings, its
-files). The outline decides the routes, the listings and their pages, the
-sitemap; the text only what the pages that show it hold.
+*text* of the articles it shows (their translations' digests, which cover
+every byte of their files) and their *outline*, everything else a page can
+show of an article (slug, languages, dates, tags, voices, its passages'
+places in the listings, its files). The outline decides the routes, the
+listings and their pages, the sitemap; the text only what the pages that
+show it hold. A title, a summary and a point's question are text: pages show
+them only where they show the article (its own pages, the listings, home
+pages and feeds that hold it), none decides where an article is listed, and
+so editing one re-keys only those pages.
 
 So a build records, beside its manifest, each article's outline and text and
 the routes whose key holds each article's text (:class:`Dependencies`). When
@@ -13,7 +17,7 @@ the next rebuild finds every article with the outline recorded (the common
 edit: a sentence, a typo), nothing but the text changed: the routes and every
 listing are as they were, and only the pages recorded for the changed articles
 (and the copied files, keyed by their stat) are keyed again (:func:`text_edits`).
-Any other change (an article added or gone, a title, a date, a tag) plans
+Any other change (an article added or gone, a date, a tag, a voice) plans
 the whole site as before. Locations are no part of an outline: no page shows a
 source line, and the site-wide findings that name one are taken again when
 they name a changed article (:func:`outlined_findings`).
@@ -36,6 +40,9 @@ from .routes import Route
 #: The text reaches pages through ``digest`` (which covers every byte of the file and ``behind``).
 TEXT_FIELDS = frozenset(
     {
+        "title",
+        "summary",
+        "question",
         "lead_html",
         "notes_html",
         "html",

@@ -209,6 +209,7 @@ class _Keys:
         return key
 
     def lacking(self, route: Route) -> str:
+        self.shows(route, (route.key,))  # the titles of its versions are text
         return _fingerprint([(t.lang, t.title) for t in self.site.article(route.key).translations])
 
     def home(self, route: Route) -> str:

@@ -96,10 +96,49 @@ def test_the_keys_a_text_edit_records_are_those_a_whole_plan_gives(site: Path) -
     "edit",
     [
         ("title: ", "title: Retitled "),
+        ("summary: ", "summary: Summed up again, "),
+        ("  p0: ", "  p0: Asked again, "),
+    ],
+    ids=["title", "summary", "question"],
+)
+def test_a_title_summary_or_question_edit_keys_again_only_the_pages_that_show_the_article(
+    site: Path, monkeypatch: pytest.MonkeyPatch, edit: tuple[str, str]
+) -> None:
+    """They are text: the listings, home pages and feeds show them only where they show the article."""
+    assert build(site).ok
+    plans = _whole_plans(monkeypatch)
+    _replace(site, EDITED, *edit)
+    report = build(site)
+    assert report.ok, report.diagnostics
+    assert plans == [], "planned every page"
+    assert "en/article-00007/index.html" in report.written_paths
+    assert any(path.startswith("en/tags/") for path in report.written_paths), "the listings that show it"
+    assert snapshot(site / "output", folders=True) == clean_output(site)
+
+
+def test_a_title_edit_makes_the_page_of_a_missing_translation_again(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page at the article's URL in a language it lacks names its versions by their titles."""
+    (site / EDITED.replace("/en.md", "/ru.md")).unlink()
+    assert build(site).ok
+    plans = _whole_plans(monkeypatch)
+    _replace(site, EDITED, "title: ", "title: Retitled ")
+    report = build(site)
+    assert report.ok and plans == []
+    lacking = site / "output" / "ru" / "article-00007" / "index.html"
+    assert "ru/article-00007/index.html" in report.written_paths and b"Retitled" in lacking.read_bytes()
+    assert snapshot(site / "output", folders=True) == clean_output(site)
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
         ("date: 20", "date: 19"),
         ("tags: [", "tags: [brand-new, "),
+        ("name: Gurgen Simonyan", "name: Gurgen Simonian"),
     ],
-    ids=["title", "date", "tag"],
+    ids=["date", "tag", "voice name"],
 )
 def test_an_edit_of_what_listings_show_plans_every_page(
     site: Path, monkeypatch: pytest.MonkeyPatch, edit: tuple[str, str]
@@ -149,6 +188,9 @@ def test_an_outline_holds_all_but_the_text_and_its_lines(site: Path) -> None:
     _replace(site, EDITED, "\n---\n", "\n---\n\nA first paragraph that moves every line below.\n")
     assert outline() == first
     _replace(site, EDITED, "title: ", "title: New ")
+    _replace(site, EDITED, "summary: ", "summary: New, ")
+    assert outline() == first, "a title and a summary are text"
+    _replace(site, EDITED, "tags: [", "tags: [new, ")
     assert outline() != first
 
 

@@ -93,6 +93,7 @@ def _delete(site: Path, step: int) -> list[Path]:
 EDITS: dict[str, Callable[[Path, int], list[Path]]] = {
     "passage": lambda s, n: _replace(s, ARTICLE.format(3, "en"), "A says 3", f"A says {n}: 3"),
     "title": lambda s, n: _replace(s, ARTICLE.format(5, "ru"), "title: Piece", f"title: {n} Piece"),
+    "summary": lambda s, n: _replace(s, ARTICLE.format(2, "en"), "summary: Summary", f"summary: {n} Summary"),
     "date": lambda s, n: _redate(s, ARTICLE.format(n % 8, "en"), f"2025-0{1 + n % 9}-1{n % 9}"),
     "tag": lambda s, n: _replace(s, ARTICLE.format(4, "en"), "tags: [", f"tags: [new{n % 2}, "),
     "new article": _new_article,
