@@ -277,6 +277,8 @@ def check(site: Site, glossary: Glossary, known: Found | None = None) -> list[Di
     then holds the findings of this site's translations, and no others.
     """
     if not glossary.names:
+        if known is not None:  # nothing to keep: what was kept goes, once
+            known.changed, known.glossary, known.found = bool(known.found), "", {}
         return []
     key = glossary_key(glossary) if known is not None else ""
     before = known.found if known is not None and known.glossary == key else {}

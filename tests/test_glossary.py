@@ -329,6 +329,9 @@ def test_what_was_found_in_a_removed_article_is_not_kept(write, tmp_path: Path) 
     assert len(contested(messages(build_ok(site, out=tmp_path / "out")))) == 5
     glossary_key, found = cache.Cache(site).contested()
     assert glossary_key and sorted(path for path, _ in found) == [f"{A}/one/en.md", f"{A}/one/ru.md"]
+    (site / GLOSSARY).unlink()
+    assert contested(messages(build_ok(site, out=tmp_path / "out"))) == []
+    assert cache.Cache(site).contested() == ("", {}), "without a glossary nothing is kept"
 
 
 def test_a_preview_save_checks_the_saved_translation_only(write, checked: list[str]) -> None:
