@@ -261,8 +261,8 @@ class Found:
     glossary: str = ""
     #: ``(source path, digest)`` of a translation -> the problems found in it.
     found: dict[tuple[str, str], tuple[Diagnostic, ...]] = field(default_factory=dict)
-    #: The last check found something new, or no longer holds a translation it knew.
-    changed: bool = False
+    #: Changed since it was last stored: a check found something new, or dropped a translation it knew.
+    unstored: bool = False
 
 
 def glossary_key(glossary: Glossary) -> str:
@@ -278,7 +278,7 @@ def check(site: Site, glossary: Glossary, known: Found | None = None) -> list[Di
     """
     if not glossary.names:
         if known is not None:  # nothing to keep: what was kept goes, once
-            known.changed, known.glossary, known.found = bool(known.found), "", {}
+            known.unstored, known.glossary, known.found = known.unstored or bool(known.found), "", {}
         return []
     key = glossary_key(glossary) if known is not None else ""
     before = known.found if known is not None and known.glossary == key else {}
@@ -299,7 +299,7 @@ def check(site: Site, glossary: Glossary, known: Found | None = None) -> list[Di
             found[place] = problem
             problems += problem
     if known is not None:
-        known.changed = found.keys() != before.keys()
+        known.unstored = known.unstored or found.keys() != before.keys()
         known.glossary, known.found = key, found
     return problems
 

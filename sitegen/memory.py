@@ -102,10 +102,8 @@ class Memory:
     reading: Reading | None = None
     #: The manifest (and its dependencies) of the last publish, not yet in the cache (``Options.store_later``).
     unstored: tuple[cache_stage.Manifest, depends.Dependencies | None] | None = None
-    #: What the contested-names check found in each translation (None: not looked for in the cache yet),
-    #: and whether the cache still lacks it.
+    #: What the contested-names check found in each translation (None: not looked for in the cache yet).
     contested: contested.Found | None = None
-    contested_unstored: bool = False
 
     def remember(
         self,
@@ -125,6 +123,6 @@ class Memory:
         if self.unstored is not None:
             cache.store_manifest(*self.unstored)
             self.unstored = None
-        if self.contested_unstored and self.contested is not None:
+        if self.contested is not None and self.contested.unstored:
             cache.store_contested(self.contested.glossary, self.contested.found)
-            self.contested_unstored = False
+            self.contested.unstored = False

@@ -158,9 +158,7 @@ class Rebuild:
         memory = self.memory
         if memory.contested is None:
             memory.contested = contested_stage.Found(*self.cache.contested())
-        found = sitechecks.run(site, self.names, self.site_dir, outlined, memory.contested)
-        memory.contested_unstored = memory.contested_unstored or memory.contested.changed
-        return found
+        return sitechecks.run(site, self.names, self.site_dir, outlined, memory.contested)
 
     def setup(self) -> tuple[SiteConfig | None, theme_stage.Theme | None]:
         """The config and the theme, and whether the output folder may be written."""
