@@ -54,7 +54,8 @@ from . import __version__, signing, sources
 from .depends import Dependencies
 from .errors import Diagnostic, Location, compact_pickle, warning
 from .fingerprints import Entry, code_key, digest
-from .model import FUTURE, Article, split_bodies, with_bodies
+from .model import FUTURE, Article
+from .shelf import split_bodies, with_bodies
 
 #: Where the cache lives in a site folder (git-ignored with the rest of ``.sitegen/``).
 FOLDER = Path(".sitegen") / "cache"
@@ -135,7 +136,7 @@ class Cache:
         """The entry of folder ``name`` if it was made for ``key`` and still holds on ``today``, and its
         record (for the pack: see :meth:`packed`).
 
-        Its article comes without its HTML (see :func:`sitegen.model.split_bodies`):
+        Its article comes without its HTML (see :func:`sitegen.shelf.split_bodies`):
         :meth:`bodies` has it.
         """
         if not self.enabled or key is None:
@@ -166,7 +167,7 @@ class Cache:
         return replace(entry, article=whole) if whole is not None else None
 
     def bodies(self, name: str, key: str) -> tuple[str, ...] | None:
-        """The HTML of the article in folder ``name``'s entry, for :func:`sitegen.model.with_bodies`."""
+        """The HTML of the article in folder ``name``'s entry, for :func:`sitegen.shelf.with_bodies`."""
         if not self.enabled:
             return None
         found = self._read(self._article_path(name), key, part=1)

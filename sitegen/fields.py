@@ -7,6 +7,7 @@ Title, date, summary, tags and the draft flag; voices, declared inline
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Mapping
 from typing import Any
 
@@ -274,7 +275,8 @@ def _voice(
         problems.append(error(front.at("voices", voice_id, "role"), f"the role of '{voice_id}' must be text"))
         role = ""
     person_id = person.id if person else ""
-    return Voice(voice_id, str(city or ""), str(name or "").strip(), role.strip(), where, person_id)
+    name, role = str(name or "").strip(), role.strip()
+    return Voice(_shared(voice_id), _shared(str(city or "")), _shared(name), _shared(role), where, _shared(person_id))
 
 
 def points(front: FrontMatter, problems: list[Diagnostic]) -> tuple[Point, ...]:
@@ -287,7 +289,7 @@ def points(front: FrontMatter, problems: list[Diagnostic]) -> tuple[Point, ...]:
                 error(where, f"point '{point_id}' needs a question", f"e.g. {point_id}: What was reported?")
             )
             question = ""
-        points.append(Point(point_id, str(question).strip(), where))
+        points.append(Point(_shared(point_id), str(question).strip(), where))
     return tuple(points)
 
 
@@ -333,3 +335,9 @@ def doubts(front: FrontMatter, text: str, dated: tuple, today: dt.date, problems
                 "write the text, or put 'draft: true' back",
             )
         )
+
+
+def _shared(text: Any) -> Any:
+    """``text`` as the one string of its value (ids, cities, names and roles repeat in every article): a
+    site of 10,000 articles otherwise holds 30 MB of copies, which each render worker copies again."""
+    return sys.intern(text) if type(text) is str else text

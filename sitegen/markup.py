@@ -10,6 +10,7 @@ HTML is escaped unless the site enables it, and then it is sanitised; links to
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -204,7 +205,8 @@ def _parts(
             problems.extend(_container_problems(token, inner, source_lines, at))
         voice, point = _words(token.info)
         if voice:
-            passages.append(Passage(voice, point, html(_without_containers(inner)), at(token)))
+            point = sys.intern(point) if point else point  # shared by every passage on it, as the voice is
+            passages.append(Passage(sys.intern(voice), point, html(_without_containers(inner)), at(token)))
         index = end + 1
     return lead, passages, notes, problems
 

@@ -20,6 +20,7 @@ from .report import Progress
 if TYPE_CHECKING:
     from . import cache as cache_stage
     from . import contested, depends, listings
+    from .shelf import Shelf
 
 #: The Jinja2 environment of each language, and ``(template, language) ->`` what it reads of the theme.
 Environments = tuple[dict[str, Any], Mapping[tuple[str, str], str]]
@@ -104,6 +105,8 @@ class Memory:
     unstored: tuple[cache_stage.Manifest, depends.Dependencies | None] | None = None
     #: What the contested-names check found in each translation (None: not looked for in the cache yet).
     contested: contested.Found | None = None
+    #: Where the HTML of the articles read waits (one file for the engine's life, not one per save).
+    shelf: Shelf | None = None
 
     def remember(
         self,

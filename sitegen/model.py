@@ -8,7 +8,7 @@ compare old and new values.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import InitVar, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,35 @@ FUTURE = "is in the future"
 
 #: A value given per language, e.g. ``{"en": "Baku", "ru": "Баку"}``.
 Localized = dict[str, str]
+
+
+class _ReadBack(property):
+    """A field that may hold a stand-in for its text, read back when the field is read (see :mod:`sitegen.shelf`)."""
+
+    def __init__(self, slot: Any):
+        def text(owner: object) -> Any:
+            value = slot.__get__(owner, None)
+            return value if isinstance(value, str) else value.text()
+
+        super().__init__(text, slot.__set__)
+        self.slot = slot
+
+
+def _read_back(*names: str) -> Callable[[type], type]:
+    """Let the HTML fields ``names`` of a slotted data class hold a stand-in for their text: the values
+    equal, hash and pickle as the text, which stays out of memory until a page shows it."""
+
+    def wrap(cls: type) -> type:
+        for name in names:
+            setattr(cls, name, _ReadBack(cls.__dict__[name]))
+        return cls
+
+    return wrap
+
+
+def held(owner: object, name: str) -> object:
+    """What the field ``name`` holds: its text, or the stand-in for it (:func:`_read_back`), without reading it."""
+    return type(owner).__dict__[name].slot.__get__(owner, None)
 
 
 @compact_pickle
@@ -124,6 +153,7 @@ class Point:
     location: Location
 
 
+@_read_back("html")
 @compact_pickle
 @dataclass(frozen=True, slots=True)
 class Passage:
@@ -134,7 +164,13 @@ class Passage:
     html: str
     location: Location
 
+    def __hash__(self) -> int:
+        # Without the HTML, which may be on a shelf (:mod:`sitegen.shelf`): pages key mappings by passage, and
+        # equal passages stand at the same place anyway.
+        return hash((self.voice, self.point, self.location))
 
+
+@_read_back("lead_html", "notes_html")
 @compact_pickle
 @dataclass(frozen=True, slots=True)
 class Translation:
@@ -248,48 +284,6 @@ class Article:
     @property
     def languages(self) -> tuple[str, ...]:
         return tuple(t.lang for t in self.translations)
-
-
-def split_bodies(article: Article) -> tuple[Article, tuple[str, ...]]:
-    """The article without its HTML, and the HTML apart (each translation's lead, notes, then passages).
-
-    Listings, feeds and the sitemap are planned from everything but the HTML,
-    which is most of an article's size: the build cache stores the two apart,
-    so a rebuild loads the HTML only of the articles on the pages it renders
-    (see :func:`with_bodies`).
-    """
-    bodies: list[str] = []
-    translations = []
-    for t in article.translations:
-        bodies += (t.lead_html, t.notes_html, *(passage.html for passage in t.passages))
-        passages = tuple(replace(passage, html="") for passage in t.passages)
-        translations.append(replace(t, lead_html="", notes_html="", passages=passages))
-    return replace(article, translations=tuple(translations)), tuple(bodies)
-
-
-def has_bodies(article: Article) -> bool:
-    """Whether ``article`` holds its HTML (read from its folder, or joined with it), not :func:`split_bodies`'s."""
-    return any(t.lead_html or t.notes_html or any(p.html for p in t.passages) for t in article.translations)
-
-
-def with_bodies(article: Article, bodies: tuple[str, ...]) -> Article | None:
-    """A new article: ``article`` (made by :func:`split_bodies`) with its HTML back; None when it does not fit.
-
-    The article itself is left as it is: whatever holds it (the site, its
-    listings) keeps the value without HTML, and the pages that show the
-    text are rendered from values made with the HTML (:meth:`Site.with_articles`).
-    """
-    if not isinstance(bodies, tuple) or len(bodies) != sum(2 + len(t.passages) for t in article.translations):
-        return None
-    if not all(isinstance(body, str) for body in bodies):
-        return None
-    remaining = iter(bodies)
-    translations = []
-    for t in article.translations:
-        lead, notes = next(remaining), next(remaining)
-        passages = tuple(replace(passage, html=next(remaining)) for passage in t.passages)
-        translations.append(replace(t, lead_html=lead, notes_html=notes, passages=passages))
-    return replace(article, translations=tuple(translations))
 
 
 #: One article folder as read: its article (None: errors, or nothing published), its problems, its drafts left out.

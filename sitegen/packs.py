@@ -50,6 +50,7 @@ class Packed:
         return entry
 
     def keep(self, folders: Collection[str]) -> None:
-        """Make the pack of ``folders`` again when the one read served too few of them."""
+        """Make the pack of ``folders`` again when the one read served too few of them; the records are let go."""
         if self.found is not None and len(folders) - self.served > STALE_SHARE * len(folders):
             self.cache.store_pack({name: record for name in folders if (record := self.records.get(name))})
+        self.records = {}

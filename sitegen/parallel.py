@@ -75,6 +75,7 @@ def run(task: Callable[[T], R], chunks: Iterable[T], processes: int) -> Iterator
     # share their memory pages with the parent until something writes to them, and a collection
     # that walks them would write to every one. The caller unfreezes them when it is done.
     collector.frozen()
+    _give_back()
     context = multiprocessing.get_context("fork")
     # A forked worker inherits its initializer's arguments as they are: the task is not pickled.
     started = (task, os.getpid())
@@ -101,6 +102,18 @@ def run(task: Callable[[T], R], chunks: Iterable[T], processes: int) -> Iterator
         # raise "cannot join thread before it is started" over the KeyboardInterrupt.
         with contextlib.suppress(RuntimeError):
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _give_back() -> None:
+    """Return the memory this process has freed to the system, where the C library can (glibc).
+
+    Freed memory the C library keeps is resident: a forked worker shares it, and the first object
+    either process makes in it copies the page. A few milliseconds at 10,000 articles.
+    """
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).malloc_trim(0)
 
 
 class Beside:

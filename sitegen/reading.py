@@ -31,11 +31,13 @@ from . import cache as cache_stage
 from . import collector, fingerprints, parallel
 from .errors import Diagnostic
 from .memory import Memory, Options, Reading
-from .model import ARTICLES, MAX_FILE_SIZE, Person, Read, Site, SiteConfig, has_bodies
+from .model import ARTICLES, MAX_FILE_SIZE, Person, Read, Site, SiteConfig
+from .shelf import has_bodies
 
 if TYPE_CHECKING:
     from .packs import Packed
     from .report import Progress
+    from .shelf import Shelf
 
 #: Tasks that make one more worker process worth forking.
 FOLDERS_PER_WORKER = 60
@@ -57,6 +59,8 @@ class Rebuild(Protocol):
     config_key: str
     #: Articles taken from the cache without their HTML: slug -> (folder, cache key).
     light: dict[str, tuple[Path, str]]
+    #: Where the HTML of the articles read waits for the pages that show it.
+    shelf: Shelf
 
     def workers(self, tasks: int, per_worker: int) -> int: ...
 
@@ -255,7 +259,7 @@ def remembered(run: Rebuild, path: Path, key: str | None) -> Read | None:
 
     From the cache an article comes without its HTML, noted in ``run.light`` for the pages that
     show it (:func:`sitegen.rendering.hydrate`); an engine that renders every page (``keep``, or
-    ``sitegen check``) joins it with its HTML here, once.
+    ``sitegen check``) joins it with its HTML here, once, and puts that on the shelf where there is one.
     """
     known = run.memory.articles.get(path.name)
     if known is not None and key is not None and known[0] == key:
@@ -268,7 +272,8 @@ def remembered(run: Rebuild, path: Path, key: str | None) -> Read | None:
     entry = read(path.name, key, run.today) if key is not None else None
     if entry is None:
         return None
-    found: Read = (entry.article, list(entry.diagnostics), entry.drafts_left_out)
+    article = run.shelf.put(entry.article) if whole else entry.article
+    found: Read = (article, list(entry.diagnostics), entry.drafts_left_out)
     if entry.article is not None and key is not None:  # an entry was found: there is a key
         if not whole:
             run.light[entry.article.slug] = (path, key)
@@ -306,6 +311,7 @@ def _read_missing(
     with collector.settled() if processes > 1 else contextlib.nullcontext():
         for chunk, loaded in zip(chunks, parallel.run(load, chunks, processes), strict=True):
             for index, (result, record) in zip(chunk, loaded, strict=True):
+                result = (run.shelf.put(result[0]), *result[1:])
                 results[index] = result
                 run.packed.records[paths[index].name] = record
                 if (key := keys[index]) is not None:

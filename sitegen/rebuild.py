@@ -30,6 +30,7 @@ from . import (
     packs,
     parallel,
     reading,
+    shelf,
     sitechecks,
     sources,
 )
@@ -74,6 +75,9 @@ class Rebuild:
         self.markdown_files = 0
         #: Articles taken from the cache without their HTML: slug -> (folder, cache key). See rendering.hydrate.
         self.light: dict[str, tuple[Path, str]] = {}
+        if memory.shelf is None:
+            memory.shelf = shelf.Shelf(self.cache.root if self.cache.writable else None)
+        self.shelf = memory.shelf
         #: Found by :meth:`prepare` for the publishing step: the keys of the setup and the site, the manifest.
         self.setup_digest, self.site_key = "", ""
         self.manifest_found: cache_stage.Manifest | None = None

@@ -43,7 +43,7 @@ def hydrate(run: Rebuild, site: Site, slugs: Iterable[str]) -> dict[str, Article
     without its HTML, or whose HTML does not fit, is read from the article's
     folder again.
     """
-    from .model import with_bodies
+    from .shelf import with_bodies
 
     whole: dict[str, Article] = {}
     for slug in slugs:

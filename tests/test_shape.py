@@ -137,7 +137,7 @@ def test_no_module_keeps_a_memo_between_builds() -> None:
 def test_frozen_values_are_only_set_while_they_are_made() -> None:
     """The model stays frozen: ``object.__setattr__`` only in a ``__post_init__``, never on a value in use.
 
-    The HTML the build cache keeps apart from an article joins it in a new value (model.with_bodies).
+    The HTML the build cache keeps apart from an article joins it in a new value (shelf.with_bodies).
     """
     found = []
     for path in sorted(PACKAGE.rglob("*.py")):

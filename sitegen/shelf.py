@@ -1,0 +1,165 @@
+"""The HTML of articles kept in a file while a build runs, read back each time a page shows it.
+
+Most of what a site holds in memory is its articles' HTML: some 300 MB at
+10,000 articles, two bytes a character for Cyrillic or Armenian text. A
+forked render worker shares those strings with the parent, but every page
+that shows one writes to its reference count, so the kernel copies the
+memory page that holds it, and by the end of a build both processes hold a
+copy of nearly all of it.
+
+A :class:`Shelf` takes an article as it is read and gives back the same
+article whose HTML fields hold a :class:`Stored` (an offset in an unnamed
+file in the cache folder) instead of the text. The model reads the text
+back through the field (see ``model._read_back``), so an article on the
+shelf is equal to, hashes like and pickles as the one read: no page,
+template or cache entry can tell them apart. What stays in memory is the
+article's outline, a tenth of its size; the text sits in the kernel's page
+cache, which the kernel may drop and read again.
+
+The file has no name (it is gone when the last article on it is), and no
+shelf is used where the cache folder cannot be written: the HTML then stays
+in memory, as it was read.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import IO
+
+from .model import Article, Passage, held
+
+# -- An article's HTML apart from it: in the build cache, on the shelf --------
+
+
+def split_bodies(article: Article) -> tuple[Article, tuple[str, ...]]:
+    """The article without its HTML, and the HTML apart (:func:`bodies_of`).
+
+    Listings, feeds and the sitemap are planned from everything but the HTML,
+    which is most of an article's size: the build cache stores the two apart,
+    so a rebuild loads the HTML only of the articles on the pages it renders
+    (see :func:`with_bodies`).
+    """
+    translations = []
+    for t in article.translations:
+        passages = tuple(replace(passage, html="") for passage in t.passages)
+        translations.append(replace(t, lead_html="", notes_html="", passages=passages))
+    return replace(article, translations=tuple(translations)), bodies_of(article)
+
+
+def bodies_of(article: Article) -> tuple[str, ...]:
+    """The HTML of ``article``: each translation's lead, notes, then passages."""
+    return tuple(
+        body for t in article.translations for body in (t.lead_html, t.notes_html, *(p.html for p in t.passages))
+    )
+
+
+def has_bodies(article: Article) -> bool:
+    """Whether ``article`` holds its HTML (read from its folder, joined with it, or on a shelf), not
+    :func:`split_bodies`'s."""
+    return any(
+        held(t, "lead_html") or held(t, "notes_html") or any(held(p, "html") for p in t.passages)
+        for t in article.translations
+    )
+
+
+def with_bodies(article: Article, bodies: tuple[str, ...]) -> Article | None:
+    """A new article: ``article`` (made by :func:`split_bodies`) with its HTML back; None when it does not fit.
+
+    The article itself is left as it is: whatever holds it (the site, its
+    listings) keeps the value without HTML, and the pages that show the
+    text are rendered from values made with the HTML (:meth:`sitegen.model.Site.with_articles`).
+    """
+    if not isinstance(bodies, tuple) or len(bodies) != sum(2 + len(t.passages) for t in article.translations):
+        return None
+    if not all(isinstance(body, str) for body in bodies):
+        return None
+    return join_bodies(article, bodies)
+
+
+def join_bodies(article: Article, bodies: Sequence[object]) -> Article:
+    """A new article: ``article`` with ``bodies`` (in :func:`bodies_of`'s order) in the places of its HTML; a
+    body is a string or a stand-in that reads it back (:class:`sitegen.shelf.Stored`)."""
+    remaining = iter(bodies)
+    translations = []
+    for t in article.translations:
+        lead, notes = next(remaining), next(remaining)
+        # Made directly, not with replace(): a site of 10,000 articles has 90,000 passages.
+        passages = tuple(Passage(p.voice, p.point, next(remaining), p.location) for p in t.passages)  # type: ignore[arg-type]
+        translations.append(replace(t, lead_html=lead, notes_html=notes, passages=passages))
+    return replace(article, translations=tuple(translations))
+
+
+# -- The shelf ------------------------------------------------------------------
+
+
+class Stored:
+    """One piece of HTML on a :class:`Shelf`: where it is, not what it says."""
+
+    __slots__ = ("_offset", "_shelf", "_size")
+
+    def __init__(self, shelf: Shelf, offset: int, size: int):
+        self._shelf, self._offset, self._size = shelf, offset, size
+
+    def text(self) -> str:
+        return self._shelf.read(self._offset, self._size)
+
+    def __reduce__(self) -> tuple[type, tuple[str]]:
+        return str, (self.text(),)  # pickled, it is the text
+
+
+class Shelf:
+    """An unnamed file in ``folder`` (made when first needed) holding the HTML of the articles put on it."""
+
+    def __init__(self, folder: Path | None):
+        self._folder = folder
+        self._file: IO[bytes] | None = None
+        self._end = 0
+
+    def put(self, article: Article | None) -> Article | None:
+        """``article`` with its HTML on the shelf; as it is when the shelf cannot take it (no folder, a full disk)."""
+        if article is None or self._folder is None:
+            return article
+        return self.keep(article, bodies_of(article)) or article
+
+    def keep(self, article: Article, bodies: Sequence[str]) -> Article | None:
+        """``article`` with ``bodies`` (its HTML, in :func:`bodies_of`'s order) on the shelf in
+        the places of its own; None when they cannot be put there."""
+        encoded = [body.encode("utf-8") for body in bodies]
+        start = self._write(b"".join(encoded))
+        if start is None:
+            return None
+        stored: list[Stored | str] = []
+        for data in encoded:
+            stored.append(Stored(self, start, len(data)) if data else "")
+            start += len(data)
+        return join_bodies(article, stored)
+
+    def read(self, offset: int, size: int) -> str:
+        assert self._file is not None
+        return os.pread(self._file.fileno(), size, offset).decode("utf-8")
+
+    def _write(self, data: bytes) -> int | None:
+        """Append ``data``; where it starts, or None (and no shelf from now on) when it cannot be written."""
+        try:
+            if self._file is None:
+                assert self._folder is not None
+                self._folder.mkdir(parents=True, exist_ok=True)
+                self._file = tempfile.TemporaryFile(dir=self._folder, prefix="shelf-")  # noqa: SIM115 (kept open)
+            written = 0
+            while written < len(data):
+                written += os.pwrite(self._file.fileno(), data[written:], self._end + written)
+        except OSError:
+            self._folder = None
+            return None
+        start, self._end = self._end, self._end + len(data)
+        return start
+
+    def __del__(self) -> None:
+        if self._file is not None:
+            with contextlib.suppress(OSError):
+                self._file.close()
