@@ -46,6 +46,7 @@ import io
 import os
 import pickle
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass, field, is_dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -153,8 +154,11 @@ class Cache:
         entry = _loaded(record, key)
         return entry if isinstance(entry, ArticleEntry) and entry.valid_on(today) else None
 
-    def whole_article(self, name: str, key: str | None, today: dt.date) -> ArticleEntry | None:
-        """:meth:`article` with its HTML, both read in one go: for a reader that renders every page."""
+    def whole_article(
+        self, name: str, key: str | None, today: dt.date, join: Callable[[Article, tuple], Article | None] = with_bodies
+    ) -> ArticleEntry | None:
+        """:meth:`article` with its HTML, both read in one go and joined by ``join`` (a shelf's, say): for a
+        reader that renders every page."""
         if not self.enabled or key is None:
             return None
         found = self._parts(self._article_path(name), key, 0, 2)
@@ -163,7 +167,7 @@ class Cache:
         entry, bodies = found
         if entry.article is None:
             return entry
-        whole = with_bodies(entry.article, bodies) if isinstance(bodies, tuple) else None
+        whole = join(entry.article, bodies) if isinstance(bodies, tuple) else None
         return replace(entry, article=whole) if whole is not None else None
 
     def bodies(self, name: str, key: str) -> tuple[str, ...] | None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import os
 import time
 from collections.abc import Callable, Collection, Mapping, Sequence
@@ -268,12 +269,11 @@ def remembered(run: Rebuild, path: Path, key: str | None) -> Read | None:
             run.light[article.slug] = (path, key)
         return known[1][0], list(known[1][1]), known[1][2]
     whole = run.options.keep or not run.options.write
-    read = run.cache.whole_article if whole else run.packed.entry
+    read = functools.partial(run.cache.whole_article, join=run.shelf.with_bodies) if whole else run.packed.entry
     entry = read(path.name, key, run.today) if key is not None else None
     if entry is None:
         return None
-    article = run.shelf.put(entry.article) if whole else entry.article
-    found: Read = (article, list(entry.diagnostics), entry.drafts_left_out)
+    found: Read = (entry.article, list(entry.diagnostics), entry.drafts_left_out)
     if entry.article is not None and key is not None:  # an entry was found: there is a key
         if not whole:
             run.light[entry.article.slug] = (path, key)

@@ -74,11 +74,14 @@ def with_bodies(article: Article, bodies: tuple[str, ...]) -> Article | None:
     listings) keeps the value without HTML, and the pages that show the
     text are rendered from values made with the HTML (:meth:`sitegen.model.Site.with_articles`).
     """
+    return join_bodies(article, bodies) if fits(article, bodies) else None
+
+
+def fits(article: Article, bodies: object) -> bool:
+    """Whether ``bodies`` can be ``article``'s HTML (:func:`bodies_of`): as many strings as it has places."""
     if not isinstance(bodies, tuple) or len(bodies) != sum(2 + len(t.passages) for t in article.translations):
-        return None
-    if not all(isinstance(body, str) for body in bodies):
-        return None
-    return join_bodies(article, bodies)
+        return False
+    return all(isinstance(body, str) for body in bodies)
 
 
 def join_bodies(article: Article, bodies: Sequence[object]) -> Article:
@@ -125,6 +128,12 @@ class Shelf:
         if article is None or self._folder is None:
             return article
         return self.keep(article, bodies_of(article)) or article
+
+    def with_bodies(self, article: Article, bodies: tuple[str, ...]) -> Article | None:
+        """:func:`with_bodies`, with the HTML on the shelf where it can be."""
+        if not fits(article, bodies):
+            return None
+        return (self._folder is not None and self.keep(article, bodies)) or join_bodies(article, bodies)
 
     def keep(self, article: Article, bodies: Sequence[str]) -> Article | None:
         """``article`` with ``bodies`` (its HTML, in :func:`bodies_of`'s order) on the shelf in

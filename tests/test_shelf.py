@@ -91,3 +91,14 @@ def test_a_passage_on_the_shelf_hashes_without_reading_it(
     numbers = {passage: n for n, passage in enumerate(kept.translations[0].passages, 1)}
     assert [numbers[passage] for passage in kept.translations[0].passages] == list(range(1, len(numbers) + 1))
     assert hash(kept.translations[0].passages[0]) == hash(read.translations[0].passages[0])
+
+
+def test_an_engine_that_keeps_the_site_shelves_the_html_it_takes_from_the_cache(site: Path) -> None:
+    assert build(site).ok
+    with (site / "content/articles/article-00004/en.md").open("a", encoding="utf-8") as file:
+        file.write("\nOne more sentence.\n")
+    report = build(site, keep=True)  # as the preview's engine reads: every article with its HTML
+    assert report.ok and report.rendered_from is not None
+    for article in report.rendered_from.site.articles:
+        assert all(isinstance(held, shelf.Stored) for held in _stored(article) if held), article.slug
+    assert snapshot(site / "output", folders=True) == clean_output(site)
