@@ -14,6 +14,7 @@ from . import output, parallel
 from .errors import Diagnostic, Location, error
 from .model import Article, Site
 from .report import Prepared
+from .routes import Kind
 
 if TYPE_CHECKING:
     from . import listings, render
@@ -103,10 +104,21 @@ def render_into(
         return made
 
     # The slowest jobs (the sitemap, feeds) first and one by one, so no worker is left with them at the end.
+    # Then an article's pages in every language one after another: they show the same HTML, which a
+    # shelf then reads once (see sitegen.shelf.RECENT).
     slow = [[job] for job in jobs if job.slow]
-    chunks = slow + parallel.chunked([job for job in jobs if not job.slow], processes, 40)
+    rest = sorted((job for job in jobs if not job.slow), key=_together)
+    chunks = slow + parallel.chunked(rest, processes, 40)
     run.progress.start("Rendering", len(jobs))
     for made in parallel.run(make, chunks, processes):
         yield from made
         run.progress.advance(len(made))
     run.progress.end()
+
+
+def _together(job: render.Job) -> str:
+    """What puts an article's pages side by side in a stable sort: its slug (other pages keep their order)."""
+    return job.route.key if job.kind in _ARTICLE_PAGES else ""
+
+
+_ARTICLE_PAGES = frozenset({Kind.ARTICLE, Kind.PARALLEL})

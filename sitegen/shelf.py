@@ -100,6 +100,10 @@ def join_bodies(article: Article, bodies: Sequence[object]) -> Article:
 # -- The shelf ------------------------------------------------------------------
 
 
+#: How many pieces of HTML a shelf keeps at hand once read: the pages of a few articles.
+RECENT = 256
+
+
 class Stored:
     """One piece of HTML on a :class:`Shelf`: where it is, not what it says."""
 
@@ -121,7 +125,11 @@ class Shelf:
     def __init__(self, folder: Path | None):
         self._folder = folder
         self._file: IO[bytes] | None = None
+        self._fd = -1
         self._end = 0
+        #: The pieces read last, by offset: an article's page and its parallel view, made one after the
+        #: other, show the same ones. Each process that reads has its own.
+        self._recent: dict[int, str] = {}
 
     def put(self, article: Article | None) -> Article | None:
         """``article`` with its HTML on the shelf; as it is when the shelf cannot take it (no folder, a full disk)."""
@@ -149,8 +157,12 @@ class Shelf:
         return join_bodies(article, stored)
 
     def read(self, offset: int, size: int) -> str:
-        assert self._file is not None
-        return os.pread(self._file.fileno(), size, offset).decode("utf-8")
+        found = self._recent.get(offset)
+        if found is None:
+            if len(self._recent) >= RECENT:
+                self._recent.clear()
+            found = self._recent[offset] = os.pread(self._fd, size, offset).decode("utf-8")
+        return found
 
     def _write(self, data: bytes) -> int | None:
         """Append ``data``; where it starts, or None (and no shelf from now on) when it cannot be written."""
@@ -159,9 +171,10 @@ class Shelf:
                 assert self._folder is not None
                 self._folder.mkdir(parents=True, exist_ok=True)
                 self._file = tempfile.TemporaryFile(dir=self._folder, prefix="shelf-")  # noqa: SIM115 (kept open)
+                self._fd = self._file.fileno()
             written = 0
             while written < len(data):
-                written += os.pwrite(self._file.fileno(), data[written:], self._end + written)
+                written += os.pwrite(self._fd, data[written:], self._end + written)
         except OSError:
             self._folder = None
             return None

@@ -3,6 +3,7 @@ sitegen.shelf): the pages are the same bytes, and nothing of the shelf is left b
 
 from __future__ import annotations
 
+import os
 import pickle
 from pathlib import Path
 
@@ -102,3 +103,17 @@ def test_an_engine_that_keeps_the_site_shelves_the_html_it_takes_from_the_cache(
     for article in report.rendered_from.site.articles:
         assert all(isinstance(held, shelf.Stored) for held in _stored(article) if held), article.slug
     assert snapshot(site / "output", folders=True) == clean_output(site)
+
+
+def test_a_piece_read_again_soon_is_not_read_from_the_file_again(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An article's page and its parallel view show the same HTML, made one after the other."""
+    kept = shelf.Shelf(tmp_path / "shelf").put(_read(site, 5))
+    assert kept is not None
+    reads: list[int] = []
+    pread = os.pread
+    monkeypatch.setattr(os, "pread", lambda fd, size, offset: reads.append(offset) or pread(fd, size, offset))
+    first = [p.html for t in kept.translations for p in t.passages]
+    again = [p.html for t in kept.translations for p in t.passages]
+    assert first == again and len(reads) == len(set(reads)) == len(first)
