@@ -36,21 +36,30 @@ FUTURE = "is in the future"
 Localized = dict[str, str]
 
 
+class StandIn:
+    """A field's value kept elsewhere (a :class:`sitegen.shelf.Shelf`): :meth:`value` reads it back."""
+
+    __slots__ = ()
+
+    def value(self) -> Any:
+        raise NotImplementedError
+
+
 class _ReadBack(property):
-    """A field that may hold a stand-in for its text, read back when the field is read (see :mod:`sitegen.shelf`)."""
+    """A field that may hold a :class:`StandIn` for its value, read back when the field is read."""
 
     def __init__(self, slot: Any):
-        def text(owner: object) -> Any:
-            value = slot.__get__(owner, None)
-            return value if isinstance(value, str) else value.text()
+        def value(owner: object) -> Any:
+            found = slot.__get__(owner, None)
+            return found.value() if isinstance(found, StandIn) else found
 
-        super().__init__(text, slot.__set__)
+        super().__init__(value, slot.__set__)
         self.slot = slot
 
 
 def _read_back(*names: str) -> Callable[[type], type]:
-    """Let the HTML fields ``names`` of a slotted data class hold a stand-in for their text: the values
-    equal, hash and pickle as the text, which stays out of memory until a page shows it."""
+    """Let the fields ``names`` of a slotted data class hold a :class:`StandIn` for their value: the values
+    equal, hash and pickle as the value, which stays out of memory until it is read."""
 
     def wrap(cls: type) -> type:
         for name in names:
@@ -170,7 +179,7 @@ class Passage:
         return hash((self.voice, self.point, self.location))
 
 
-@_read_back("lead_html", "notes_html")
+@_read_back("lead_html", "notes_html", "own_words")
 @compact_pickle
 @dataclass(frozen=True, slots=True)
 class Translation:

@@ -9,7 +9,9 @@ copy of nearly all of it.
 
 A :class:`Shelf` takes an article as it is read and gives back the same
 article whose HTML fields hold a :class:`Stored` (an offset in an unnamed
-file in the cache folder) instead of the text. The model reads the text
+file in the cache folder) instead of the text, and whose translations'
+own words (title, summary, lead, questions: read only by the contested-names
+check) hold a :class:`StoredWords`. The model reads the text
 back through the field (see ``model._read_back``), so an article on the
 shelf is equal to, hashes like and pickles as the one read: no page,
 template or cache entry can tell them apart. What stays in memory is the
@@ -31,7 +33,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import IO
 
-from .model import Article, Passage, held
+from .errors import Location
+from .model import Article, Passage, StandIn, held
 
 # -- An article's HTML apart from it: in the build cache, on the shelf --------
 
@@ -84,16 +87,17 @@ def fits(article: Article, bodies: object) -> bool:
     return all(isinstance(body, str) for body in bodies)
 
 
-def join_bodies(article: Article, bodies: Sequence[object]) -> Article:
-    """A new article: ``article`` with ``bodies`` (in :func:`bodies_of`'s order) in the places of its HTML; a
-    body is a string or a stand-in that reads it back (:class:`sitegen.shelf.Stored`)."""
+def join_bodies(article: Article, bodies: Sequence[object], words: Sequence[object] | None = None) -> Article:
+    """A new article: ``article`` with ``bodies`` (in :func:`bodies_of`'s order) in the places of its HTML, and
+    ``words`` (one per translation) in those of its own words, when given; each a value or a :class:`StandIn`."""
     remaining = iter(bodies)
     translations = []
-    for t in article.translations:
+    for number, t in enumerate(article.translations):
         lead, notes = next(remaining), next(remaining)
         # Made directly, not with replace(): a site of 10,000 articles has 90,000 passages.
         passages = tuple(Passage(p.voice, p.point, next(remaining), p.location) for p in t.passages)  # type: ignore[arg-type]
-        translations.append(replace(t, lead_html=lead, notes_html=notes, passages=passages))
+        own = {} if words is None else {"own_words": words[number]}
+        translations.append(replace(t, lead_html=lead, notes_html=notes, passages=passages, **own))
     return replace(article, translations=tuple(translations))
 
 
@@ -104,7 +108,7 @@ def join_bodies(article: Article, bodies: Sequence[object]) -> Article:
 RECENT = 256
 
 
-class Stored:
+class Stored(StandIn):
     """One piece of HTML on a :class:`Shelf`: where it is, not what it says."""
 
     __slots__ = ("_offset", "_shelf", "_size")
@@ -112,11 +116,41 @@ class Stored:
     def __init__(self, shelf: Shelf, offset: int, size: int):
         self._shelf, self._offset, self._size = shelf, offset, size
 
-    def text(self) -> str:
+    def value(self) -> str:
         return self._shelf.read(self._offset, self._size)
 
     def __reduce__(self) -> tuple[type, tuple[str]]:
-        return str, (self.text(),)  # pickled, it is the text
+        return str, (self.value(),)  # pickled, it is the text
+
+
+class StoredWords(StandIn):
+    """A translation's own words (:attr:`sitegen.model.Translation.own_words`) on a :class:`Shelf`: their texts
+    there, with the file they stand in, and their lines and columns here."""
+
+    __slots__ = ("_numbers", "_offset", "_shelf", "_size")
+
+    def __init__(self, shelf: Shelf, offset: int, size: int, numbers: tuple[int, ...]):
+        self._shelf, self._offset, self._size, self._numbers = shelf, offset, size, numbers
+
+    def value(self) -> tuple[tuple[str, Location], ...]:
+        *texts, path = self._shelf.read(self._offset, self._size).split("\0")
+        numbers = self._numbers
+        return tuple((text, Location(path, numbers[2 * i], numbers[2 * i + 1])) for i, text in enumerate(texts))
+
+    def __reduce__(self) -> tuple[type, tuple[tuple]]:
+        return tuple, (self.value(),)  # pickled, it is the words
+
+
+def _words_apart(words: tuple[tuple[str, Location], ...]) -> tuple[bytes, tuple[int, ...]] | None:
+    """``words`` as the text a :class:`StoredWords` reads back, and its numbers; None when they do not fit
+    (none, a NUL, places in another file)."""
+    if not words:
+        return None
+    path = words[0][1].path
+    if "\0" in path or any(where.path != path or "\0" in text for text, where in words):
+        return None
+    numbers = tuple(number for _, where in words for number in (where.line, where.column))
+    return "\0".join([*(text for text, _ in words), path]).encode("utf-8"), numbers
 
 
 class Shelf:
@@ -144,17 +178,25 @@ class Shelf:
         return (self._folder is not None and self.keep(article, bodies)) or join_bodies(article, bodies)
 
     def keep(self, article: Article, bodies: Sequence[str]) -> Article | None:
-        """``article`` with ``bodies`` (its HTML, in :func:`bodies_of`'s order) on the shelf in
-        the places of its own; None when they cannot be put there."""
-        encoded = [body.encode("utf-8") for body in bodies]
-        start = self._write(b"".join(encoded))
+        """``article`` with ``bodies`` (its HTML, in :func:`bodies_of`'s order) and its own words on the shelf
+        in the places of its own; None when they cannot be put there."""
+        pieces = [body.encode("utf-8") for body in bodies]
+        apart = [_words_apart(t.own_words) for t in article.translations]
+        start = self._write(b"".join([*pieces, *(found[0] for found in apart if found is not None)]))
         if start is None:
             return None
         stored: list[Stored | str] = []
-        for data in encoded:
+        for data in pieces:
             stored.append(Stored(self, start, len(data)) if data else "")
             start += len(data)
-        return join_bodies(article, stored)
+        words: list[object] = []
+        for t, found in zip(article.translations, apart, strict=True):
+            if found is None:
+                words.append(t.own_words)
+            else:
+                words.append(StoredWords(self, start, len(found[0]), found[1]))
+                start += len(found[0])
+        return join_bodies(article, stored, words)
 
     def read(self, offset: int, size: int) -> str:
         found = self._recent.get(offset)

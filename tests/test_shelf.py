@@ -3,6 +3,7 @@ sitegen.shelf): the pages are the same bytes, and nothing of the shelf is left b
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import pickle
 from pathlib import Path
@@ -43,6 +44,8 @@ def test_an_article_on_the_shelf_equals_hashes_and_pickles_as_the_one_read(site:
     assert kept is not None and kept is not read
     assert all(isinstance(held, shelf.Stored) for held in _stored(kept) if held), "the HTML is on the shelf"
     assert kept == read and hash(kept) == hash(read)
+    assert all(isinstance(model.held(t, "own_words"), shelf.StoredWords) for t in kept.translations)
+    assert [t.own_words for t in kept.translations] == [t.own_words for t in read.translations]
     assert [t.lead_html for t in kept.translations] == [t.lead_html for t in read.translations]
     assert [p.html for t in kept.translations for p in t.passages] == [
         p.html for t in read.translations for p in t.passages
@@ -117,3 +120,18 @@ def test_a_piece_read_again_soon_is_not_read_from_the_file_again(
     first = [p.html for t in kept.translations for p in t.passages]
     again = [p.html for t in kept.translations for p in t.passages]
     assert first == again and len(reads) == len(set(reads)) == len(first)
+
+
+def test_own_words_that_do_not_fit_the_shelf_stay_as_they_are(site: Path, tmp_path: Path) -> None:
+    """The words of a translation are kept apart as one text with NUL between them: a NUL among them, or a
+    place in another file, keeps them as they are."""
+    read = _read(site, 6)
+    first = read.translations[0]
+    odd = (("a\0b", first.own_words[0][1]), ("c", model.Location("elsewhere.md", 3, 1)))
+    changed = dataclasses.replace(
+        read, translations=(dataclasses.replace(first, own_words=odd), *read.translations[1:])
+    )
+    kept = shelf.Shelf(tmp_path / "shelf").put(changed)
+    assert kept is not None and kept == changed
+    assert model.held(kept.translations[0], "own_words") == odd
+    assert isinstance(model.held(kept.translations[1], "own_words"), shelf.StoredWords)
