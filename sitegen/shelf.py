@@ -47,11 +47,8 @@ def split_bodies(article: Article) -> tuple[Article, tuple[str, ...]]:
     so a rebuild loads the HTML only of the articles on the pages it renders
     (see :func:`with_bodies`).
     """
-    translations = []
-    for t in article.translations:
-        passages = tuple(replace(passage, html="") for passage in t.passages)
-        translations.append(replace(t, lead_html="", notes_html="", passages=passages))
-    return replace(article, translations=tuple(translations)), bodies_of(article)
+    bodies = bodies_of(article)
+    return join_bodies(article, ("",) * len(bodies)), bodies
 
 
 def bodies_of(article: Article) -> tuple[str, ...]:
@@ -123,21 +120,22 @@ class Stored(StandIn):
         return str, (self.value(),)  # pickled, it is the text
 
 
-class StoredWords(StandIn):
+class StoredWords(Stored):
     """A translation's own words (:attr:`sitegen.model.Translation.own_words`) on a :class:`Shelf`: their texts
     there, with the file they stand in, and their lines and columns here."""
 
-    __slots__ = ("_numbers", "_offset", "_shelf", "_size")
+    __slots__ = ("_numbers",)
 
     def __init__(self, shelf: Shelf, offset: int, size: int, numbers: tuple[int, ...]):
-        self._shelf, self._offset, self._size, self._numbers = shelf, offset, size, numbers
+        super().__init__(shelf, offset, size)
+        self._numbers = numbers
 
-    def value(self) -> tuple[tuple[str, Location], ...]:
-        *texts, path = self._shelf.read(self._offset, self._size).split("\0")
+    def value(self) -> tuple[tuple[str, Location], ...]:  # type: ignore[override]
+        *texts, path = super().value().split("\0")
         numbers = self._numbers
         return tuple((text, Location(path, numbers[2 * i], numbers[2 * i + 1])) for i, text in enumerate(texts))
 
-    def __reduce__(self) -> tuple[type, tuple[tuple]]:
+    def __reduce__(self) -> tuple[type, tuple[tuple]]:  # type: ignore[override]
         return tuple, (self.value(),)  # pickled, it is the words
 
 
