@@ -14,11 +14,11 @@ import signal
 
 def run() -> None:
     signal.signal(signal.SIGINT, _quit)
-    from .cli import main
+    from .cli import ALONE, main
 
     signal.signal(signal.SIGINT, _interrupt)
     signal.signal(signal.SIGALRM, _interrupt)
-    main()
+    main(obj=ALONE)
 
 
 def _quit(signum: int, frame: object) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import importlib
+import os
 import sys
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, NoReturn
 
 import click
 
@@ -27,7 +29,12 @@ from .commands.common import (
     stale_diffs,
     verbose_option,
 )
+from .engine import Engine, Options
 from .errors import Diagnostic, Severity
+
+#: ``ctx.obj`` when the command runs as the ``sitegen`` program (:func:`sitegen.__main__.run`): the process
+#: is the command's own, and may end as soon as the command is done (:func:`end`).
+ALONE = "alone"
 
 out_option = click.option(
     "--out",
@@ -124,17 +131,10 @@ def build_command(
     out = output_folder(site, out_dir, force)
     if strict:
         _refuse_warnings(site, drafts, quiet, verbose)
+    options = Options(drafts=drafts, force=force, search=not no_search, jobs=jobs, cache=not no_cache)
     with BarProgress(enabled=not quiet and sys.stderr.isatty()) as progress:
-        report = build(
-            site,
-            out,
-            drafts=drafts,
-            force=force,
-            search=not no_search,
-            jobs=jobs,
-            cache=not no_cache,
-            progress=progress,
-        )
+        engine = Engine(site, out, options, progress)  # held until the process ends: see end()
+        report = engine.rebuild()
     _finish(report, quiet, verbose, site)
 
 
@@ -205,7 +205,8 @@ def check_command(
     the last line counts them.
     """
     site = resolve_site(site_dir)
-    report = build(site, drafts=not no_drafts, write=False)
+    engine = Engine(site, site / DEFAULT_OUT, Options(drafts=not no_drafts, write=False))  # see end()
+    report = engine.rebuild()
     diagnostics = tuple(promote(report.diagnostics)) if strict else report.diagnostics
     errors = sum(d.is_error for d in diagnostics)
     warnings = len(diagnostics) - errors
@@ -224,7 +225,7 @@ def check_command(
             if report.drafts_left_out and not errors:
                 summary += f", {count(report.drafts_left_out, 'draft')} left out (--no-drafts)"
             click.secho(summary, fg="red" if errors else None, err=bool(errors))
-    sys.exit(1 if errors else 0)
+    end(1 if errors else 0)
 
 
 def promote(diagnostics: tuple[Diagnostic, ...]) -> list[Diagnostic]:
@@ -290,6 +291,24 @@ def _left_out(drafts: int) -> str:
     return f", {count(drafts, 'draft')} left out (use --drafts to include {'it' if drafts == 1 else 'them'})"
 
 
-def _finish(report: BuildReport, quiet: bool, verbose: bool, site: Path) -> None:
+def _finish(report: BuildReport, quiet: bool, verbose: bool, site: Path) -> NoReturn:
     _print(report, quiet, verbose, site)
-    sys.exit(0 if report.ok else 1)
+    end(0 if report.ok else 1)
+
+
+def end(status: int) -> NoReturn:
+    """End the command with exit ``status``.
+
+    Run as the ``sitegen`` program (``ctx.obj`` is :data:`ALONE`), the process ends here, once its output
+    is flushed, without freeing what the engine read: at 10,000 articles that is 1.5 million objects,
+    a fifth of a second of a one-article rebuild, and the caller holds them until now so that they
+    are not freed before. Every file the command wrote is closed by then: the output and the cache
+    are written with ``os.write``, and renamed into place before the rebuild returns. Inside another
+    program (a test's ``CliRunner``) it is ``sys.exit``.
+    """
+    if click.get_current_context().obj != ALONE:
+        sys.exit(status)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a reader that went away, a closed stream
+            stream.flush()
+    os._exit(status)
