@@ -6,11 +6,13 @@ Its entries, each checked before it is trusted:
   Article and its diagnostics), keyed by the bytes of every file in the
   folder and by everything else reading depends on: sitegen's code (a digest of its modules), the
   config, the people registry, the drafts option, the site folder. It is
-  stored in two parts: the article without its HTML, which is all that
-  planning a rebuild needs, then the HTML, read only for the articles on
-  the pages the rebuild renders.
-- ``pack.pickle``: the first part of every folder's entry (the article
-  without its HTML), as the build stored or found it, all in one file: a
+  stored in three parts: the article without its HTML and its own words,
+  which is all that planning a rebuild needs; the HTML, read only for the
+  articles on the pages the rebuild renders; its own words (title, summary,
+  lead, questions), read only for the contested-names check of a translation
+  it has no findings for.
+- ``pack.pickle``: the first part of every folder's entry (the light
+  article), as the build stored or found it, all in one file: a
   build after a few edits reads it in one go rather than ten thousand
   entries. Each entry in it is checked against its folder's key like a
   loose one; the loose entry serves a folder that changed since.
@@ -56,7 +58,7 @@ from .depends import Dependencies
 from .errors import Diagnostic, Location, compact_pickle, warning
 from .fingerprints import Entry, code_key, digest
 from .model import FUTURE, Article
-from .shelf import split_bodies, with_bodies
+from .shelf import split_bodies, with_bodies, with_words
 
 #: Where the cache lives in a site folder (git-ignored with the rest of ``.sitegen/``).
 FOLDER = Path(".sitegen") / "cache"
@@ -64,7 +66,7 @@ FOLDER = Path(".sitegen") / "cache"
 
 #: Bumped whenever what is stored changes shape; with the code's digest, so any change to sitegen's code
 #: (not only a new version) makes older entries ignored.
-FORMAT = f"sitegen-cache-5/{__version__}/{code_key()}"
+FORMAT = f"sitegen-cache-6/{__version__}/{code_key()}"
 
 
 @compact_pickle
@@ -137,8 +139,8 @@ class Cache:
         """The entry of folder ``name`` if it was made for ``key`` and still holds on ``today``, and its
         record (for the pack: see :meth:`packed`).
 
-        Its article comes without its HTML (see :func:`sitegen.shelf.split_bodies`):
-        :meth:`bodies` has it.
+        Its article comes without its HTML and own words (see :func:`sitegen.shelf.split_bodies`):
+        :meth:`bodies` and :meth:`words` have them.
         """
         if not self.enabled or key is None:
             return None
@@ -157,17 +159,18 @@ class Cache:
     def whole_article(
         self, name: str, key: str | None, today: dt.date, join: Callable[[Article, tuple], Article | None] = with_bodies
     ) -> ArticleEntry | None:
-        """:meth:`article` with its HTML, both read in one go and joined by ``join`` (a shelf's, say): for a
-        reader that renders every page."""
+        """:meth:`article` with its HTML and own words, all read in one go and the HTML joined by ``join``
+        (a shelf's, say): for a reader that renders every page."""
         if not self.enabled or key is None:
             return None
-        found = self._parts(self._article_path(name), key, 0, 2)
+        found = self._parts(self._article_path(name), key, 0, 3)
         if found is None or not isinstance(found[0], ArticleEntry) or not found[0].valid_on(today):
             return None
-        entry, bodies = found
+        entry, bodies, words = found
         if entry.article is None:
             return entry
-        whole = join(entry.article, bodies) if isinstance(bodies, tuple) else None
+        worded = with_words(entry.article, words)
+        whole = join(worded, bodies) if worded is not None and isinstance(bodies, tuple) else None
         return replace(entry, article=whole) if whole is not None else None
 
     def bodies(self, name: str, key: str) -> tuple[str, ...] | None:
@@ -177,12 +180,16 @@ class Cache:
         found = self._read(self._article_path(name), key, part=1)
         return found if isinstance(found, tuple) else None
 
+    def words(self, name: str, key: str) -> object:
+        """The own words of the article in folder ``name``'s entry, for :func:`sitegen.shelf.with_words`."""
+        return self._read(self._article_path(name), key, part=2) if self.enabled else None
+
     def store_article(self, name: str, key: str | None, entry: ArticleEntry) -> bytes:
         """Store the entry of folder ``name``; its record for the pack (b"" when nothing is stored)."""
         if not self.writable or key is None:
             return b""
-        light, bodies = split_bodies(entry.article) if entry.article is not None else (None, ())
-        return self._write(Path(self._article_path(name)), key, replace(entry, article=light), bodies)[0]
+        light, bodies, words = split_bodies(entry.article) if entry.article is not None else (None, (), ())
+        return self._write(Path(self._article_path(name)), key, replace(entry, article=light), bodies, words)[0]
 
     def _article_path(self, name: str) -> str:
         # Folder names are free text here (a bad slug is still cached with its error): hash them.

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from . import fingerprints
 from .errors import Diagnostic, Location, warning
-from .model import Localized, Site, Translation
+from .model import Article, Localized, Site, Translation
 
 #: The side of a house form: the outlet's own.
 HOUSE = ""
@@ -270,11 +270,14 @@ def glossary_key(glossary: Glossary) -> str:
     return fingerprints.digest(repr(glossary))
 
 
-def check(site: Site, glossary: Glossary, known: Found | None = None) -> list[Diagnostic]:
+def check(
+    site: Site, glossary: Glossary, known: Found | None = None, worded: Callable[[Article], Article] | None = None
+) -> list[Diagnostic]:
     """A warning for each one-sided form in the outlet's own voice (title, summary, lead, point questions).
 
     With ``known``, a translation found there under the same glossary is not checked again; ``known``
-    then holds the findings of this site's translations, and no others.
+    then holds the findings of this site's translations, and no others. ``worded`` gives an article
+    with its own words, for one that came from the build cache without them (see :mod:`sitegen.shelf`).
     """
     if not glossary.names:
         if known is not None:  # nothing to keep: what was kept goes, once
@@ -287,7 +290,8 @@ def check(site: Site, glossary: Glossary, known: Found | None = None) -> list[Di
     problems: list[Diagnostic] = []
     languages = set(site.config.languages)
     for article in site.articles:
-        for translation in article.translations:
+        whole: Article | None = None
+        for number, translation in enumerate(article.translations):
             if translation.lang not in languages:
                 continue
             place = (translation.source.path, translation.digest)
@@ -295,7 +299,8 @@ def check(site: Site, glossary: Glossary, known: Found | None = None) -> list[Di
             if problem is None:
                 if translation.lang not in matchers:
                     matchers[translation.lang] = Matcher.of(glossary.names, translation.lang)
-                problem = tuple(_in_translation(translation, matchers[translation.lang], glossary.path))
+                whole = whole or (worded(article) if worded is not None else article)
+                problem = tuple(_in_translation(whole.translations[number], matchers[translation.lang], glossary.path))
             found[place] = problem
             problems += problem
     if known is not None:

@@ -39,16 +39,37 @@ from .model import Article, Passage, StandIn, held
 # -- An article's HTML apart from it: in the build cache, on the shelf --------
 
 
-def split_bodies(article: Article) -> tuple[Article, tuple[str, ...]]:
-    """The article without its HTML, and the HTML apart (:func:`bodies_of`).
+#: A translation's own words (:attr:`sitegen.model.Translation.own_words`).
+Words = tuple[tuple[str, Location], ...]
 
-    Listings, feeds and the sitemap are planned from everything but the HTML,
-    which is most of an article's size: the build cache stores the two apart,
+
+def split_bodies(article: Article) -> tuple[Article, tuple[str, ...], tuple[Words, ...]]:
+    """The article without its HTML and its own words, the HTML apart (:func:`bodies_of`), and the words
+    apart (one per translation).
+
+    Listings, feeds and the sitemap are planned from everything but these,
+    which are most of an article's size: the build cache stores the three apart,
     so a rebuild loads the HTML only of the articles on the pages it renders
-    (see :func:`with_bodies`).
+    (see :func:`with_bodies`), and the own words only of those the contested-names
+    check reads again (see :func:`with_words`).
     """
     bodies = bodies_of(article)
-    return join_bodies(article, ("",) * len(bodies)), bodies
+    words = tuple(t.own_words for t in article.translations)
+    return join_bodies(article, ("",) * len(bodies), ((),) * len(words)), bodies, words
+
+
+def with_words(article: Article, words: object) -> Article | None:
+    """A new article: ``article`` with ``words`` (:func:`split_bodies`'s) as its translations' own words;
+    None when they do not fit (not one tuple of (text, location) pairs per translation)."""
+    if not isinstance(words, tuple) or len(words) != len(article.translations):
+        return None
+    for own in words:
+        if not isinstance(own, tuple) or not all(
+            isinstance(pair, tuple) and len(pair) == 2 and isinstance(pair[1], Location) for pair in own
+        ):
+            return None
+    translations = tuple(replace(t, own_words=own) for t, own in zip(article.translations, words, strict=True))
+    return replace(article, translations=translations)
 
 
 def bodies_of(article: Article) -> tuple[str, ...]:

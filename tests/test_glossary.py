@@ -334,6 +334,29 @@ def test_what_was_found_in_a_removed_article_is_not_kept(write, tmp_path: Path) 
     assert cache.Cache(site).contested() == ("", {}), "without a glossary nothing is kept"
 
 
+def test_own_words_are_read_from_the_cache_only_to_check_them_again(
+    write, checked: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rebuild takes unchanged articles from the cache without their own words (title, summary, lead,
+    questions); a check that must read them again gets them from the article's entry, or from its folder
+    when the entry lost them."""
+    site = _two_articles(write)
+    out = tmp_path / "out"
+    first = contested(messages(build_ok(site, out=out)))
+    assert len(first) == 10
+    asked: list[str] = []
+    words = cache.Cache.words
+    monkeypatch.setattr(cache.Cache, "words", lambda self, name, key: asked.append(name) or words(self, name, key))
+    (site / ".sitegen" / "cache" / "contested.pickle").unlink()  # what was found in each translation: gone
+    entry = Path(cache.Cache(site)._article_path("two"))
+    entry.write_bytes(entry.read_bytes()[:-10])  # the entry of "two" without the end of its own words
+    with (site / GLOSSARY).open("a", encoding="utf-8") as file:
+        file.write("# The same names.\n")  # a rebuild, under the same names
+    checked.clear()
+    assert contested(messages(build_ok(site, out=out))) == first
+    assert sorted(asked) == ["one", "two"] and len(checked) == 4
+
+
 def test_a_preview_save_checks_the_saved_translation_only(write, checked: list[str]) -> None:
     site = _two_articles(write)
     preview = Preview(site, site / ".sitegen" / "preview")
