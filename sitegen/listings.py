@@ -167,10 +167,10 @@ def index(site: Site) -> Index:
     people: dict[tuple[str, str], str] = {}  # (slug, voice id) -> person key, shared by the languages
     for lang in site.config.languages:
         entries = site.in_language(lang)
-        said = tuple(_said(entries))
+        by_city, by_person = _voiced(site, entries, people)
         found[("tags", lang)] = _tags(site, lang, entries)
-        found[("cities", lang)] = _cities(site, lang, said)
-        found[("people", lang)] = _people(site, lang, said, people)
+        found[("cities", lang)] = _cities(site, lang, by_city)
+        found[("people", lang)] = _people(site, lang, by_person)
         found[("archive", lang)] = _years(lang, entries)
     return found
 
@@ -200,38 +200,41 @@ def _tags(site: Site, lang: str, entries) -> tuple[Listing, ...]:
     return tuple(sorted(listings, key=lambda item: (-item.size, item.title.casefold())))
 
 
-def _said(entries):
+def _voiced(
+    site: Site, entries, keys: dict[tuple[str, str], str]
+) -> tuple[dict[str, list[Said]], dict[str, list[Said]]]:
+    """Every passage of ``entries`` said by one of its translation's voices, in order, by the voice's city and by
+    its person's key (``keys``: (slug, voice id) -> the key, kept for the other languages)."""
+    by_city: dict[str, list[Said]] = defaultdict(list)
+    by_person: dict[str, list[Said]] = defaultdict(list)
     for article, translation in entries:
-        voices = {voice.id: voice for voice in translation.voices}.get
+        voices = {voice.id: voice for voice in translation.voices}  # the last of an id wins
+        placed: dict[str, tuple[Voice, list[Said], list[Said]]] = {}  # voice id -> the voice and its two groups
         for number, passage in enumerate(translation.passages, 1):
-            if (voice := voices(passage.voice)) is not None:
-                yield Said(article, translation, passage, voice, number)
+            found = placed.get(passage.voice)
+            if found is None:
+                if (voice := voices.get(passage.voice)) is None:
+                    continue
+                key = voice.person  # without one, the key depends on the article and voice only
+                if not key:
+                    known = (article.slug, voice.id)
+                    key = keys.get(known) or keys.setdefault(known, person_key(site, article, voice))
+                found = placed[passage.voice] = (voice, by_city[voice.city], by_person[key])
+            said = Said(article, translation, passage, found[0], number)
+            found[1].append(said)
+            found[2].append(said)
+    return by_city, by_person
 
 
-def _cities(site: Site, lang: str, said_all: tuple[Said, ...]) -> tuple[Listing, ...]:
-    groups: dict[str, list[Said]] = defaultdict(list)
-    for said in said_all:
-        groups[said.voice.city].append(said)
+def _cities(site: Site, lang: str, groups: Mapping[str, list[Said]]) -> tuple[Listing, ...]:
     return tuple(
         Listing("cities", lang, city.id, city.name_in(lang), said=tuple(groups[city.id]))
         for city in site.config.cities
-        if groups[city.id]
+        if groups.get(city.id)
     )
 
 
-def _people(site: Site, lang: str, said_all: tuple[Said, ...], keys: dict[tuple[str, str], str]) -> tuple[Listing, ...]:
-    groups: dict[str, list[Said]] = defaultdict(list)
-    by_voice: dict[int, str] = {}  # a voice's key, worked out once for all its passages
-    for said in said_all:
-        voice = said.voice
-        key = by_voice.get(id(voice))
-        if key is None:
-            key = voice.person  # without one, the key depends on the article and voice only
-            if not key:
-                known = (said.article.slug, voice.id)
-                key = keys.get(known) or keys.setdefault(known, person_key(site, said.article, voice))
-            by_voice[id(voice)] = key
-        groups[key].append(said)
+def _people(site: Site, lang: str, groups: Mapping[str, list[Said]]) -> tuple[Listing, ...]:
     registry = {person.id: person for person in site.people}
     listings = []
     for key, said in groups.items():
