@@ -32,8 +32,8 @@ from . import cache as cache_stage
 from . import collector, fingerprints, parallel
 from .errors import Diagnostic
 from .memory import Memory, Options, Reading
-from .model import ARTICLES, MAX_FILE_SIZE, Person, Read, Site, SiteConfig
-from .shelf import has_bodies
+from .model import ARTICLES, MAX_FILE_SIZE, Article, Person, Read, Site, SiteConfig
+from .shelf import has_bodies, with_words
 
 if TYPE_CHECKING:
     from .packs import Packed
@@ -318,3 +318,24 @@ def _read_missing(
                     run.memory.articles[paths[index].name] = (key, result)
             run.progress.advance(len(chunk))
     run.progress.end()
+
+
+def worded(run: Rebuild, site: Site, article: Article) -> Article:
+    """``article`` with its own words, when it came from the build cache without them (see
+    :func:`sitegen.shelf.split_bodies`); as it is when its folder changed since: the pages that show it say so."""
+    if article.slug not in run.light:
+        return article
+    folder, key = run.light[article.slug]
+    found = with_words(article, run.cache.words(folder.name, key))
+    return found or read_again(run, site, folder, article) or article
+
+
+def read_again(run: Rebuild, site: Site, folder: Path, article: Article) -> Article | None:
+    """``article`` read from its folder again, whole; None if it changed since it was read."""
+    from . import content
+
+    registry = {person.id: person for person in site.people}
+    fresh, _, _ = content.load_article(site.config, run.site_dir, folder, run.options.drafts, registry, run.today)
+    if fresh is None or [t.digest for t in fresh.translations] != [t.digest for t in article.translations]:
+        return None
+    return fresh

@@ -30,7 +30,6 @@ from . import (
     packs,
     parallel,
     reading,
-    rendering,
     shelf,
     sitechecks,
     sources,
@@ -47,7 +46,6 @@ from .model import (
     GLOSSARY_FILE,
     MAX_FILE_SIZE,
     PEOPLE_FILE,
-    Article,
     Site,
     SiteConfig,
 )
@@ -164,17 +162,8 @@ class Rebuild:
         memory = self.memory
         if memory.contested is None:
             memory.contested = contested_stage.Found(*self.cache.contested())
-        worded = functools.partial(self.worded, site)
+        worded = functools.partial(reading.worded, self, site)
         return sitechecks.run(site, self.names, self.site_dir, outlined, memory.contested, worded)
-
-    def worded(self, site: Site, article: Article) -> Article:
-        """``article`` with its own words, when it came from the build cache without them (as it is when it
-        changed since: the pages that show it say so)."""
-        if article.slug not in self.light:
-            return article
-        folder, key = self.light[article.slug]
-        found = shelf.with_words(article, self.cache.words(folder.name, key))
-        return found or rendering.read_again(self, site, folder, article) or article
 
     def setup(self) -> tuple[SiteConfig | None, theme_stage.Theme | None]:
         """The config and the theme, and whether the output folder may be written."""

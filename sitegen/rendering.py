@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import output, parallel
+from . import output, parallel, reading
 from .errors import Diagnostic, Location, error
 from .model import Article, Site
 from .report import Prepared
@@ -59,21 +59,10 @@ def hydrate(run: Rebuild, site: Site, slugs: Iterable[str]) -> dict[str, Article
 
 def _read_again(run: Rebuild, site: Site, folder: Path, article: Article) -> Article:
     """``article`` read from its folder again, with its HTML; an error if it changed since it was read."""
-    fresh = read_again(run, site, folder, article)
+    fresh = reading.read_again(run, site, folder, article)
     if fresh is None:
         where = Location(folder.relative_to(run.site_dir).as_posix())
         raise ReportedError(error(where, "the article changed while the site was being built", "build again"))
-    return fresh
-
-
-def read_again(run: Rebuild, site: Site, folder: Path, article: Article) -> Article | None:
-    """``article`` read from its folder again, whole; None if it changed since it was read."""
-    from . import content
-
-    registry = {person.id: person for person in site.people}
-    fresh, _, _ = content.load_article(site.config, run.site_dir, folder, run.options.drafts, registry, run.today)
-    if fresh is None or [t.digest for t in fresh.translations] != [t.digest for t in article.translations]:
-        return None
     return fresh
 
 
