@@ -3,19 +3,15 @@
 Its entries, each checked before it is trusted:
 
 - ``articles/<folder>.pickle``: one article folder as read and checked (its
-  Article and its diagnostics), keyed by the bytes of every file in the
-  folder and by everything else reading depends on: sitegen's code (a digest of its modules), the
-  config, the people registry, the drafts option, the site folder. It is
-  stored in three parts: the article without its HTML and its own words,
-  which is all that planning a rebuild needs; the HTML, read only for the
-  articles on the pages the rebuild renders; its own words (title, summary,
-  lead, questions), read only for the contested-names check of a translation
-  it has no findings for.
-- ``pack.pickle``: the first part of every folder's entry (the light
-  article), as the build stored or found it, all in one file: a
-  build after a few edits reads it in one go rather than ten thousand
-  entries. Each entry in it is checked against its folder's key like a
-  loose one; the loose entry serves a folder that changed since.
+  Article and its diagnostics), keyed by the bytes of every file in the folder
+  and by everything else reading depends on: sitegen's code (a digest of its
+  modules), the config, the people registry, the drafts option, the site
+  folder. In three parts: the article without its HTML and own words (all
+  that planning needs), the HTML (for the pages a rebuild renders), the own
+  words (for a contested-names check that reads them again).
+- ``pack.pickle``: every folder's first part, as the build stored or found
+  it, in one file read in one go; each checked against its folder's key like
+  a loose entry, which serves a folder that changed since.
 - ``outputs-<hash of the output folder>.pickle``: the manifest of the output folder the last build wrote:
   every file with the key of the job that made it and its size, time and
   inode on disk, under a *setup key* (sitegen's code, config, every theme file,
@@ -27,14 +23,13 @@ Its entries, each checked before it is trusted:
   the theme) and ``contested.pickle`` (what the contested-names check found in each translation, under one
   glossary): what the next build would otherwise work out again.
 
-Every part of an entry is signed with a key kept in the user's own cache folder
-(``~/.cache/sitegen/cache-key``), so entries that came with a site from
-elsewhere are never unpickled, and starts with a format tag and the key it
-was made for; anything unsigned, unreadable, truncated, of another format or
-made for other inputs is ignored (and made again), never trusted. Entries
-are written to a temporary file and renamed, so a killed build leaves whole
-entries or none. Deleting
-``.sitegen/cache/`` is always safe: the next build is a clean one.
+Every part of an entry is signed with a key kept in the user's own cache
+folder (``~/.cache/sitegen/cache-key``), so entries that came with a site from
+elsewhere are never unpickled, and starts with a format tag and the key it was
+made for; anything unsigned, unreadable, truncated, of another format or made
+for other inputs is ignored (and made again), never trusted. Entries are
+written to a temporary file and renamed: a killed build leaves whole entries
+or none. Deleting ``.sitegen/cache/`` is always safe (the next build is clean).
 """
 
 from __future__ import annotations
@@ -351,8 +346,6 @@ class Cache:
 
 #: Before each part of an entry: its HMAC-SHA256 and its length.
 _HEADER = struct.Struct("<32sQ")
-
-
 _MISSING = object()
 
 
