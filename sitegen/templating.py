@@ -53,7 +53,12 @@ def looks(
         lang: hashlib.sha256(b"".join(path.read_bytes() for path in theme.catalog_files(lang))).hexdigest()
         for lang in environments
     }
-    return {(name, lang): f"{templates[name]}:{catalogs[lang]}" for name in templates for lang in environments}
+    # One short digest of the two: every page's key in the manifest holds it.
+    return {
+        (name, lang): hashlib.blake2b(f"{templates[name]}:{catalogs[lang]}".encode(), digest_size=16).hexdigest()
+        for name in templates
+        for lang in environments
+    }
 
 
 def _closure_digest(env: jinja2.Environment, name: str, read: dict[str, tuple[str, list[str | None]]]) -> str:
