@@ -1,6 +1,6 @@
 """Benchmark the preview: from saving one article to the reload event, against a full build.
 
-    python bench/reload.py [N] [--edits 10] [--glossary]
+    python bench/reload.py [N] [--edits 10] [--glossary] [--workdir bench/out]
 
 Generates a site of N articles (default 1,000) in two languages with
 bench/gen_site.py, times a full ``sitegen build`` of it, then starts the real
@@ -113,8 +113,9 @@ def main() -> None:
     parser.add_argument("count", type=int, nargs="?", default=1000, help="articles (each in two languages)")
     parser.add_argument("--edits", type=int, default=10, help="saves to time (default 10)")
     parser.add_argument("--glossary", action="store_true", help="give the site a glossary of contested names")
+    parser.add_argument("--workdir", type=Path, default=OUT, help="where the site goes (default bench/out)")
     args = parser.parse_args()
-    site = OUT / f"site-{args.count}"
+    site = args.workdir.resolve() / f"site-{args.count}"
     gen_site.generate(args.count, site, args.glossary)
     print(f"site: {args.count} articles x 2 languages in {site}")
     with_search = full_build(site)
