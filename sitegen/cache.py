@@ -12,7 +12,8 @@ Its entries, each checked before it is trusted:
 - ``pack.pickle``: every folder's first part, as the build stored or found
   it, in one file read in one go; each checked against its folder's key like
   a loose entry, which serves a folder that changed since.
-- ``outputs-<hash of the output folder>.pickle``: the manifest of the output folder the last build wrote:
+- ``outputs-<hash of the output folder>.pickle`` and ``base-<hash>.pickle`` (:mod:`sitegen.manifests`): the
+  manifest of the output folder the last build wrote and what its pages were made from:
   every file with the key of the job that made it and its size, time and
   inode on disk, under a *setup key* (sitegen's code, config, every theme file,
   build options, output folder) and a *site key* (the setup key and every
@@ -49,7 +50,6 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__, signing, sources
-from .depends import Dependencies
 from .errors import Diagnostic, Location, compact_pickle, warning
 from .fingerprints import Entry, code_key, digest
 from .model import FUTURE, Article
@@ -107,6 +107,16 @@ class Manifest:
     drafts_left_out: int = 0
 
 
+@dataclass
+class Base:
+    """The base of an output folder's manifest, as this process last read or wrote it (see :mod:`sitegen.manifests`)."""
+
+    token: str
+    files: dict[str, Entry]
+    #: The dependencies' :data:`sitegen.manifests.STABLE` fields (None: not read yet, or the base holds none).
+    stable: dict[str, Any] | None = None
+
+
 class Cache:
     """The cache folder of one site; every method fails soft (a cache that cannot be used is just empty)."""
 
@@ -127,6 +137,8 @@ class Cache:
         self._key: bytes | None = None
         #: Folders this process made or found for entries (one mkdir each, not one per entry).
         self._folders: set[Path] = set()
+        #: The base of each output folder's manifest this process read or wrote (see :mod:`sitegen.manifests`).
+        self.bases: dict[str, Base] = {}
 
     # -- articles ---------------------------------------------------------
 
@@ -172,94 +184,65 @@ class Cache:
         """The HTML of the article in folder ``name``'s entry, for :func:`sitegen.shelf.with_bodies`."""
         if not self.enabled:
             return None
-        found = self._read(self._article_path(name), key, part=1)
+        found = self.read(self._article_path(name), key, part=1)
         return found if isinstance(found, tuple) else None
 
     def words(self, name: str, key: str) -> object:
         """The own words of the article in folder ``name``'s entry, for :func:`sitegen.shelf.with_words`."""
-        return self._read(self._article_path(name), key, part=2) if self.enabled else None
+        return self.read(self._article_path(name), key, part=2) if self.enabled else None
 
     def store_article(self, name: str, key: str | None, entry: ArticleEntry) -> bytes:
         """Store the entry of folder ``name``; its record for the pack (b"" when nothing is stored)."""
         if not self.writable or key is None:
             return b""
         light, bodies, words = split_bodies(entry.article) if entry.article is not None else (None, (), ())
-        return self._write(Path(self._article_path(name)), key, replace(entry, article=light), bodies, words)[0]
+        return self.write(Path(self._article_path(name)), key, replace(entry, article=light), bodies, words)[0]
 
     def _article_path(self, name: str) -> str:
         # Folder names are free text here (a bad slug is still cached with its error): hash them.
         # A string, not a Path: ten thousand of them are made for every rebuild of a large site.
         return os.path.join(self._articles, f"{digest(name)}.pickle")
 
-    # -- the output manifest ----------------------------------------------
-
-    def manifest(self, setup: str, out: Path) -> Manifest | None:
-        """The manifest of output folder ``out`` if it was made with the same setup."""
-        if not self.enabled:
-            return None
-        found = self._read(self._manifest_path(out), setup)
-        return found if isinstance(found, Manifest) and found.out == str(out) else None
-
-    def dependencies(self, setup: str, out: Path) -> Dependencies | None:
-        """What the pages of :meth:`manifest`'s build were made from, kept beside it (read only when needed)."""
-        if not self.enabled:
-            return None
-        found = self._read(self._manifest_path(out), setup, part=1)
-        return found if isinstance(found, Dependencies) else None
-
-    def store_manifest(self, manifest: Manifest, dependencies: Dependencies | None = None) -> None:
-        if self.writable:
-            self._write(self._manifest_path(Path(manifest.out)), manifest.setup, manifest, dependencies)
-
-    def forget_manifest(self, out: Path) -> None:
-        """Drop the manifest of ``out`` before it changes: a build that dies leaves none to trust."""
-        if self.writable:
-            with contextlib.suppress(OSError):
-                self._manifest_path(out).unlink()
-
     def folder_keys(self) -> tuple[int, dict[str, tuple[tuple, str]]]:
         """When the folder signatures were taken, and ``{folder: (signature, key)}`` (empty when unknown)."""
-        found = self._read(self.root / "folders.pickle", "folders") if self.enabled else None
+        found = self.read(self.root / "folders.pickle", "folders") if self.enabled else None
         return found if isinstance(found, tuple) and len(found) == 2 else (0, {})
 
     def store_folder_keys(self, taken_ns: int, keys: dict[str, tuple[tuple, str]]) -> None:
         if self.writable:
-            self._write(self.root / "folders.pickle", "folders", (taken_ns, keys))
+            self.write(self.root / "folders.pickle", "folders", (taken_ns, keys))
 
     def contested(self) -> tuple[str, dict[tuple[str, str], tuple[Diagnostic, ...]]]:
         """What the contested-names check found in each translation, and the key of the glossary it used
         (see :class:`sitegen.contested.Found`); empty when unknown."""
-        found = self._read(self.root / "contested.pickle", "contested") if self.enabled else None
+        found = self.read(self.root / "contested.pickle", "contested") if self.enabled else None
         return found if isinstance(found, tuple) and len(found) == 2 and isinstance(found[1], dict) else ("", {})
 
     def store_contested(self, glossary: str, found: dict[tuple[str, str], tuple[Diagnostic, ...]]) -> None:
         if self.writable:
-            self._write(self.root / "contested.pickle", "contested", (glossary, found))
+            self.write(self.root / "contested.pickle", "contested", (glossary, found))
 
     def looks(self, key: str) -> dict[tuple[str, str], str] | None:
         """What each template reads of the theme (:func:`sitegen.templating.looks`), as worked out for ``key``."""
-        found = self._read(self.root / "looks.pickle", key) if self.enabled else None
+        found = self.read(self.root / "looks.pickle", key) if self.enabled else None
         return found if isinstance(found, dict) else None
 
     def store_looks(self, key: str, looks: dict[tuple[str, str], str]) -> None:
         if self.writable:
-            self._write(self.root / "looks.pickle", key, looks)
+            self.write(self.root / "looks.pickle", key, looks)
 
     def pack(self) -> dict[str, bytes]:
         """Folder name -> the record of its entry's first part, as the last pack holds them (see :meth:`packed`)."""
-        found = self._read(self.root / "pack.pickle", "pack") if self.enabled else None
+        found = self.read(self.root / "pack.pickle", "pack") if self.enabled else None
         return found if isinstance(found, dict) else {}
 
     def store_pack(self, records: dict[str, bytes]) -> None:
         if self.writable:
-            self._write(self.root / "pack.pickle", "pack", records)
-
-    def _manifest_path(self, out: Path) -> Path:
-        return self.root / f"outputs-{digest(str(out))}.pickle"
+            self.write(self.root / "pack.pickle", "pack", records)
 
     # -- storage ------------------------------------------------------------
 
-    def _read(self, path: str | Path, key: str, part: int = 0) -> Any:
+    def read(self, path: str | Path, key: str, part: int = 0) -> Any:
         """Part ``part`` of an entry, if it is signed with this user's key and was made for ``key``."""
         found = self._parts(path, key, part, part + 1)
         return found[0] if found is not None else None
@@ -307,7 +290,7 @@ class Cache:
         secret = self._secret()
         return secret is not None and hmac.compare_digest(mac, signing.sign(secret, index, payload))
 
-    def _write(self, path: Path, key: str, *parts: object) -> list[bytes]:
+    def write(self, path: Path, key: str, *parts: object) -> list[bytes]:
         """Store the entry; each part's pickle (empty when it cannot be stored)."""
         secret = self._secret()
         if secret is None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import manifests
 from .errors import Diagnostic
 from .model import Read, Site
 from .report import Progress
@@ -124,7 +125,7 @@ class Memory:
             cache.store_folder_keys(self.folders_taken, self.folders)
             self.folders_unstored = False
         if self.unstored is not None:
-            cache.store_manifest(*self.unstored)
+            manifests.store(cache, *self.unstored)
             self.unstored = None
         if self.contested is not None and self.contested.unstored:
             cache.store_contested(self.contested.glossary, self.contested.found)

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import cache as cache_stage
-from . import collector, depends, fingerprints, output, rendering
+from . import collector, depends, fingerprints, manifests, output, rendering
 from . import search as search_stage
 from .errors import Diagnostic, Location, error
 from .model import FUTURE, Article, Site
@@ -315,7 +315,7 @@ def _transaction(run: Rebuild, prepared: Prepared, slugs: Iterable[str]) -> Iter
 
     try:
         whole = rendering.hydrate(run, prepared.site, slugs)
-        run.cache.forget_manifest(run.out)  # a rebuild that dies leaves no manifest to trust
+        manifests.forget(run.cache, run.out)  # a rebuild that dies leaves no manifest to trust
         run.memory.remember(None)
         yield whole
     except templating.TemplateError as exc:

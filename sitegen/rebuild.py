@@ -26,6 +26,7 @@ from . import (
     depends,
     destination,
     fingerprints,
+    manifests,
     output,
     packs,
     parallel,
@@ -141,7 +142,8 @@ class Rebuild:
         if manifest is not None:
             remembered = manifest is self.memory.manifest  # the engine's own, or the cache's with its record
             self.own_output = remembered
-            self.recorded = self.memory.dependencies if remembered else self.cache.dependencies(setup, self.out)
+            recorded = self.memory.dependencies if remembered else manifests.dependencies(self.cache, setup, self.out)
+            self.recorded = recorded
             self.recorded_listings = self.memory.grouped if remembered else None
             self.edited = depends.text_edits(self.recorded, site, self.today, look)
         self.look = look
@@ -258,7 +260,7 @@ class Rebuild:
         remembered = self.memory.manifest
         if remembered is not None and remembered.setup == setup:
             return remembered
-        return self.cache.manifest(setup, self.out)
+        return manifests.read(self.cache, setup, self.out)
 
     def unchanged(self, manifest: cache_stage.Manifest, site_key: str) -> bool:
         """Whether the output is exactly what this build would write: same sources, same day's view, intact."""

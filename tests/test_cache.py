@@ -275,7 +275,7 @@ def test_a_signed_entry_that_names_code_is_not_loaded(tmp_path: Path) -> None:
 
     store = cache.Cache(site)
     for path in (site / cache.FOLDER / "articles").rglob("*.pickle"):
-        store._write(path, "any key", Payload())
+        store.write(path, "any key", Payload())
     edit(site, EN.format(1), "A says 1 in en.", "A says something else.")
     rebuild(site)
     assert not proof.exists()
