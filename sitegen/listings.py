@@ -8,6 +8,7 @@ Baku said, or what one commentator said, over time.
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
@@ -95,8 +96,9 @@ class Index(dict[tuple[str, str], tuple[Listing, ...]]):
             return self
         places = self._places(replacing)
         found = Index()
-        if "holders" in self._derived:
-            found._derived["holders"] = self._derived["holders"]
+        for name in ("holders", "ranks"):  # the articles keep their places
+            if name in self._derived:
+                found._derived[name] = self._derived[name]
         number = 0
         for where, shown in self.items():
             if any(number <= n < number + len(shown) for n in places):
@@ -110,8 +112,9 @@ class Index(dict[tuple[str, str], tuple[Listing, ...]]):
 
     def _places(self, replacing: Mapping[str, Article]) -> dict[int, list[int]]:
         """Listing number -> the places in it that show an article of ``replacing``: from :meth:`holders` when
-        they are known (an index the preview keeps), else by one look at every entry (a fifth of the cost of
-        working out every holder, for an index used once)."""
+        they are known (an index the preview keeps), else by a binary search of each listing (every listing is
+        in the order of :meth:`sitegen.model.Site.in_language`, whose places :func:`index` keeps), else by one
+        look at every entry."""
         places: dict[int, list[int]] = defaultdict(list)
         holders = self._derived.get("holders")
         if holders is not None:
@@ -120,10 +123,41 @@ class Index(dict[tuple[str, str], tuple[Listing, ...]]):
                 for i in range(0, len(flat), 2):
                     places[flat[i]].append(flat[i + 1])
             return places
+        if "ranks" in self._derived:
+            return self._searched(replacing, self._derived["ranks"])
         number = 0
         for shown in self.values():
             for item in shown:
                 if found := [place for place, slug in enumerate(_slugs(item)) if slug in replacing]:
+                    places[number] = found
+                number += 1
+        return places
+
+    def _searched(
+        self, replacing: Mapping[str, Article], ranks: Mapping[str, Mapping[str, int]]
+    ) -> dict[int, list[int]]:
+        """:meth:`_places` by a binary search of each listing for the places (``ranks``) of ``replacing``."""
+        places: dict[int, list[int]] = {}
+        number = 0
+        for (_, lang), shown in self.items():
+            rank = ranks.get(lang, {})
+            wanted = sorted(rank[slug] for slug in replacing if slug in rank)
+            if not wanted:
+                number += len(shown)
+                continue
+
+            def placed(entry: Said | tuple[Article, Translation], rank: Mapping[str, int] = rank) -> int:
+                return rank[entry[0].slug]  # a Said's first field is its article too
+
+            for item in shown:
+                entries = item.said or item.articles
+                found = []
+                for position in wanted:
+                    at = bisect.bisect_left(entries, position, key=placed)
+                    while at < len(entries) and placed(entries[at]) == position:
+                        found.append(at)
+                        at += 1
+                if found:
                     places[number] = found
                 number += 1
         return places
@@ -165,8 +199,11 @@ def index(site: Site) -> Index:
     """Every listing of the site: ``(kind, lang) -> listings`` in display order."""
     found = Index()
     people: dict[tuple[str, str], str] = {}  # (slug, voice id) -> person key, shared by the languages
+    ranks: dict[str, dict[str, int]] = {}  # the places of each language's articles: every listing is in that order
+    found._derived["ranks"] = ranks
     for lang in site.config.languages:
         entries = site.in_language(lang)
+        ranks[lang] = {article.slug: number for number, (article, _) in enumerate(entries)}
         by_city, by_person = _voiced(site, entries, people)
         found[("tags", lang)] = _tags(site, lang, entries)
         found[("cities", lang)] = _cities(site, lang, by_city)
