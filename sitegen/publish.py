@@ -87,7 +87,7 @@ def publish(
     except SupersededError:
         return _left_for_later(run, first)
     setup, site_key = run.setup_digest, run.site_key
-    site = prepared.site
+    site, drafts = prepared.site, _drafts(prepared.site)
     stored = cache_stage.Manifest(
         setup=setup,
         site=site_key,
@@ -100,7 +100,7 @@ def publish(
         articles=len(site.articles),
         sources=run.sources,
         diagnostics=tuple(d for d in run.problems if not d.is_error),
-        drafts_left_out=_drafts(site)["drafts_left_out"],
+        drafts_left_out=drafts["drafts_left_out"],
     )
     run.memory.remember(stored, done.dependencies, done.grouped)
     run.memory.unstored = (stored, done.dependencies)  # stored when the engine says (Engine.rebuild, .store)
@@ -114,7 +114,7 @@ def publish(
         removed_paths=done.removed,
         replaced=done.replaced,
         rendered_from=prepared if run.options.keep else None,
-        **_drafts(site),
+        **drafts,
     )
 
 
