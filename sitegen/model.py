@@ -214,25 +214,20 @@ class Translation:
     #: The line of the file's first ``reviewed:`` line (0: none); only the article's source file signs
     #: it off (see :mod:`sitegen.signoff`), so reading the article learns whether it has a sign-off at all.
     reviewed_line: int = 0
-    #: Voices and points by id, made from ``voices`` and ``points`` when first asked for (the first of an id
-    #: wins): templates look one up for every passage, and a linear search made pages quadratic. Most
-    #: articles a rebuild loads from the cache are never asked: the slots stay empty until then.
+    #: Voices and points by id, made once from ``voices`` and ``points`` (the first of an id wins):
+    #: templates look one up for every passage, and a linear search made pages quadratic.
     _voices: dict[str, Voice] = field(init=False, repr=False, compare=False)
     _points: dict[str, Point] = field(init=False, repr=False, compare=False)
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_voices", {voice.id: voice for voice in reversed(self.voices)})
+        object.__setattr__(self, "_points", {point.id: point for point in reversed(self.points)})
+
     def voice(self, voice_id: str) -> Voice | None:
-        return self._by_id("_voices", self.voices).get(voice_id)
+        return self._voices.get(voice_id)
 
     def point(self, point_id: str | None) -> Point | None:
-        return self._by_id("_points", self.points).get(point_id) if point_id is not None else None
-
-    def _by_id(self, slot: str, items: tuple[Voice, ...] | tuple[Point, ...]) -> dict:
-        try:
-            return getattr(self, slot)
-        except AttributeError:  # not asked for yet
-            found = {item.id: item for item in reversed(items)}
-            object.__setattr__(self, slot, found)
-            return found
+        return self._points.get(point_id) if point_id is not None else None
 
     @property
     def day(self) -> dt.date:
