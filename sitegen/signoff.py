@@ -74,8 +74,14 @@ def review(site_dir: Path, config: SiteConfig, article: Article) -> Review | Non
 
 def reviewed_line(text: str) -> int:
     """The line of the first ``reviewed:`` line in ``text``, 0 when there is none."""
-    match = _ANY_LINE.search(text)
+    match = _reviewed(text)
     return text.count("\n", 0, match.start()) + 1 if match else 0
+
+
+def _reviewed(text: str) -> re.Match[str] | None:
+    """The first ``reviewed:`` line of ``text``. A plain search first: most files have none, and it is
+    many times quicker than the pattern's look at every line."""
+    return _ANY_LINE.search(text) if FIELD in text else None
 
 
 def _sides(site_dir: Path, config: SiteConfig, article: Article, path: str, front: FrontMatter | None) -> list[Side]:
@@ -283,7 +289,7 @@ def _source_front(
         except (OSError, UnicodeDecodeError):
             continue
         rel_path = f"{rel}/{lang}.md"
-        if not needed and not _ANY_LINE.search(text):
+        if not needed and not _reviewed(text):
             return rel_path, None
         front: Any = frontmatter.split(text.replace("\r\n", "\n").replace("\r", "\n"), rel_path).front
         return rel_path, front
