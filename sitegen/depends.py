@@ -100,9 +100,15 @@ ROUTE_FIELDS = tuple(item.name for item in dataclasses.fields(Route))
 OUTLINE_FIELDS = {cls: _outline_fields(cls) for cls in (Article, Translation, Passage, Voice, Point)}
 
 
+#: Values that are their own outline: most of an article's are text.
+_PLAIN = frozenset({str, int, bool, type(None)})
+
+
 def _outlined(value: object) -> object:
+    if type(value) in _PLAIN:
+        return value
     if isinstance(value, tuple):
-        return tuple(_outlined(item) for item in value)
+        return tuple(map(_outlined, value))
     if isinstance(value, Location):
         return None
     names = OUTLINE_FIELDS.get(type(value))
@@ -110,7 +116,7 @@ def _outlined(value: object) -> object:
         names = _outline_fields(type(value))
     if names is None:
         return value
-    return tuple(_outlined(getattr(value, name)) for name in names)
+    return tuple([_outlined(getattr(value, name)) for name in names])
 
 
 def text_of(article: Article) -> tuple[str, ...]:
