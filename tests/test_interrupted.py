@@ -187,8 +187,10 @@ def test_a_build_killed_at_any_moment_leaves_the_old_or_the_new_site(tmp_path: P
 
     Each run changes every article (version A <-> B), with search on, and kills
     the build; the output must then hash exactly like the complete old tree or
-    the complete new one, Pagefind's index included. A quarter of the runs use
-    the two-rename fallback, and every other one of those is killed between
+    the complete new one, Pagefind's index included. A quarter of the runs are
+    killed just after the swap, while the build cache is stored, so that kills
+    after the swap are among them however the machine's speed varies. A quarter
+    use the two-rename fallback, and every other one of those is killed between
     the two renames on purpose: output/ is then missing until the next build
     puts the old site back, and that is checked too.
     """
@@ -223,6 +225,9 @@ def test_a_build_killed_at_any_moment_leaves_the_old_or_the_new_site(tmp_path: P
             process.wait(timeout=120)
         elif run % 4 == 0:  # anywhere, loading included
             time.sleep(rng.uniform(0, loading + writing))
+        elif run % 4 == 2:  # just after the swap, while the build cache is stored
+            _wait_for_staging(site, process)
+            _wait_for_swap(site, process)
         else:  # while writing, indexing and swapping, or just after
             _wait_for_staging(site, process)
             time.sleep(rng.uniform(0, 1.6 * writing))
@@ -258,6 +263,13 @@ def _wait_for_staging(site: Path, process: subprocess.Popen) -> float:
     while process.poll() is None and not any(site.glob(pattern)):
         time.sleep(0.002)
     return time.perf_counter()
+
+
+def _wait_for_swap(site: Path, process: subprocess.Popen) -> None:
+    """Wait until the build's staging folder is gone (swapped in, the old site removed) or the build ends."""
+    pattern = f".output.staging-{process.pid}-*"
+    while process.poll() is None and any(site.glob(pattern)):
+        time.sleep(0.002)
 
 
 def _difference(found: dict[str, str], trees: dict[str, dict[str, str]]) -> str:
