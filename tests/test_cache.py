@@ -485,16 +485,18 @@ def test_a_small_rebuild_with_search_killed_at_any_instant_leaves_the_old_or_the
     """
     run = Publishing(tmp_path)
     command = [sys.executable, "-m", "sitegen", "build", "--site", str(run.site), "-q"]
-    run.restore()
-    started = time.perf_counter()
-    subprocess.run(command, check=True, capture_output=True)
-    whole = time.perf_counter() - started
-    assert tree(run.out) == run.new
+    whole = 0.0
+    for _ in range(3):  # the slowest of three: one run is a poor guess of the next on a busy machine
+        run.restore()
+        started = time.perf_counter()
+        subprocess.run(command, check=True, capture_output=True)
+        whole = max(whole, time.perf_counter() - started)
+        assert tree(run.out) == run.new
     by_time: Counter[str] = Counter()
     for instant in range(INSTANTS):  # from the start to a little past the end
         run.restore()
         process = subprocess.Popen(command, stderr=subprocess.DEVNULL, start_new_session=True)
-        time.sleep(whole * 1.15 * instant / (INSTANTS - 1))
+        time.sleep(whole * 1.3 * instant / (INSTANTS - 1))
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
         process.wait()
