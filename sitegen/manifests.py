@@ -98,8 +98,8 @@ def _base(cache: Cache, setup: str, out: Path, token: object) -> Base | None:
     found = cache.read(_base_path(cache, out), setup)
     if not isinstance(found, tuple) or len(found) != 2 or found[0] != token or not isinstance(found[1], dict):
         return None
-    base = cache.bases[str(out)] = Base(found[0], found[1])
-    return base
+    cache.bases[str(out)] = Base(found[0], found[1])
+    return cache.bases[str(out)]
 
 
 def _same(stable: dict[str, Any] | None, other: dict[str, Any] | None) -> bool:

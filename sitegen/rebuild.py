@@ -142,8 +142,9 @@ class Rebuild:
         if manifest is not None:
             remembered = manifest is self.memory.manifest  # the engine's own, or the cache's with its record
             self.own_output = remembered
-            recorded = self.memory.dependencies if remembered else manifests.dependencies(self.cache, setup, self.out)
-            self.recorded = recorded
+            self.recorded = (
+                self.memory.dependencies if remembered else manifests.dependencies(self.cache, setup, self.out)
+            )
             self.recorded_listings = self.memory.grouped if remembered else None
             self.edited = depends.text_edits(self.recorded, site, self.today, look)
         self.look = look
