@@ -91,35 +91,60 @@ def _walk(folder: str, prefix: str, limit: int, parts: list[bytes | str]) -> Non
 RACY_NS = 2_000_000_000
 
 
-def tree_signature(root: str | Path) -> tuple | None:
-    """What ``stat`` says of every entry under ``root`` (names, kinds, sizes, times, inodes), reading no file.
+def tree_signature(root: str | Path, known: tuple | None = None) -> tuple | None:
+    """What ``stat`` says of ``root`` and every entry under it (names, kinds, sizes, times, inodes), reading no file.
 
     Equal signatures mean unchanged files, so :func:`tree_key` need not read
     and hash them again; the change time (which no tool can set back) is in
-    it too. None when the tree cannot be listed.
+    it too. ``known``, an earlier signature, is returned as it is when every
+    entry it names still gives the same ``stat``: the folders' own times are in it,
+    and an entry that comes, goes or is renamed changes its folder's, so the
+    folders need not be listed again (a third of the time at 10,000 articles).
+    None when the tree cannot be listed.
     """
-    found: list[tuple] = []
+    folder = os.fspath(root)
+    if known is not None and _holds(folder, known):
+        return known
     try:
-        _stat_walk(os.fspath(root), "", found)
+        found: list[tuple] = [_row(".", os.lstat(folder), "")]
+        _stat_walk(folder, "", found)
     except OSError:
         return None
     return tuple(found)
+
+
+def _row(name: str, stat: os.stat_result, target: str) -> tuple:
+    return (name, stat.st_mode, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, target)
+
+
+def _holds(folder: str, signature: tuple) -> bool:
+    """Whether every entry of ``signature`` (taken of ``folder``) still gives the ``stat`` it holds; a link is
+    looked at again by listing its folder."""
+    if not signature or signature[0][0] != ".":
+        return False
+    lstat = os.lstat
+    try:
+        for name, mode, size, mtime, ctime, inode, target in signature:
+            if target:
+                return False
+            stat = lstat(folder if name == "." else f"{folder}/{name}")
+            if stat.st_mtime_ns != mtime or stat.st_ctime_ns != ctime or stat.st_size != size:
+                return False
+            if stat.st_ino != inode or stat.st_mode != mode:
+                return False
+    except (OSError, ValueError):
+        return False
+    return True
 
 
 def _stat_walk(folder: str, prefix: str, found: list[tuple]) -> None:
     with os.scandir(folder) as listed:
         entries = sorted(listed, key=lambda entry: entry.name)
     for entry in entries:
-        stat = entry.stat(follow_symlinks=False)
         target = os.readlink(entry.path) if entry.is_symlink() else ""
-        found.append(
-            (prefix + entry.name, stat.st_mode, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, target)
-        )
+        found.append(_row(prefix + entry.name, entry.stat(follow_symlinks=False), target))
         if target and entry.is_file():  # a linked file: its content is hashed, so its own stat counts
-            linked = entry.stat()
-            found.append(
-                ("", linked.st_mode, linked.st_size, linked.st_mtime_ns, linked.st_ctime_ns, linked.st_ino, "")
-            )
+            found.append(_row("", entry.stat(), ""))
         elif entry.is_dir(follow_symlinks=False):
             _stat_walk(entry.path, prefix + entry.name + "/", found)
 

@@ -216,7 +216,7 @@ def _folder_key(
     if changed is not None and entry.name not in changed and old is not None:
         signature = old[0]
     else:
-        signature = fingerprints.tree_signature(entry.path)
+        signature = fingerprints.tree_signature(entry.path, old[0] if old is not None else None)
     settled = signature is not None and fingerprints.settled(signature, taken)
     if settled and old is not None and old[0] == signature:
         return old[1], signature, True

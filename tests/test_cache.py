@@ -650,6 +650,37 @@ def test_an_edit_that_keeps_the_size_and_time_of_a_file_is_seen(tmp_path: Path) 
     assert tree(site / "output") == clean(site)
 
 
+CHANGES = {
+    "a file added in a subfolder": lambda root: (root / "images" / "q.png").write_bytes(b"2"),
+    "a file renamed": lambda root: (root / "en.md").rename(root / "ru.md"),
+    "a file removed": lambda root: (root / "images" / "p.png").unlink(),
+    "a file replaced by a rename": lambda root: (root / "n").write_text("x") or (root / "n").replace(root / "en.md"),
+    "a file written in place": lambda root: (root / "en.md").write_text("y"),
+    "a folder added": lambda root: (root / "more").mkdir(),
+    "a link added": lambda root: (root / "link.md").symlink_to(root / "en.md"),
+}
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_a_folder_signature_taken_again_lists_no_folder_until_an_entry_changes(
+    tmp_path: Path, monkeypatch, change: str
+) -> None:
+    """An unchanged folder's signature is checked entry by entry, no folder listed; any change to its entries
+    (the folders' own times say when one comes, goes or is renamed) gives the signature a full walk gives."""
+    root = tmp_path / "piece"
+    (root / "images").mkdir(parents=True)
+    (root / "en.md").write_text("x")
+    (root / "images" / "p.png").write_bytes(b"1")
+    known = fingerprints.tree_signature(root)
+    listed: list[str] = []
+    real = os.scandir
+    monkeypatch.setattr(os, "scandir", lambda path: listed.append(path) or real(path))
+    assert fingerprints.tree_signature(root, known) is known and not listed
+    time.sleep(0.05)  # past the file system's clock tick: the change gets times of its own
+    CHANGES[change](root)
+    again = fingerprints.tree_signature(root, known)
+    assert again != known and again == fingerprints.tree_signature(root) and listed
+
 def test_a_worker_that_dies_fails_the_build_cleanly(tmp_path: Path, monkeypatch) -> None:
     """A worker killed while rendering (the out-of-memory killer, say): an error, no hang, the old output kept."""
     from sitegen import render
