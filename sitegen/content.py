@@ -217,7 +217,8 @@ def _article(reading: _Reading, folder: Path, problems: list[Diagnostic]) -> Art
     problems.extend(agreement.check(sound))
     if any(p.is_error for p in problems[before:]) or not translations:
         return None
-    return Article(folder.name, tuple(translations), tuple(assets), folder=str(folder))
+    # Absolute: the cache serves the article to builds that name the site from other folders, or otherwise.
+    return Article(folder.name, tuple(translations), tuple(assets), folder=os.path.abspath(folder))
 
 
 def _folder_checked(reading: _Reading, folder: Path, rel: str, problems: list[Diagnostic]) -> bool:

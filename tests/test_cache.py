@@ -650,6 +650,25 @@ def test_an_edit_that_keeps_the_size_and_time_of_a_file_is_seen(tmp_path: Path) 
     assert tree(site / "output") == clean(site)
 
 
+def test_the_cache_serves_a_site_named_from_any_folder_in_any_spelling(tmp_path: Path, monkeypatch) -> None:
+    """An article the cache holds names its folder the same whichever way the site was named, from whichever
+    working folder: its files are found, and a text edit keys again only the pages that show it."""
+    site = write_site(tmp_path / "site")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(tmp_path)
+    rebuild(Path("site"))
+    shutil.rmtree(site / "output" / "en" / "piece-00")  # the article's copied file is made again
+    edit(site, EN.format(3), "A says 3 in en.", "A says it again in en.")
+    monkeypatch.chdir(elsewhere)
+    rebuild(Path("../site"))
+    assert (site / "output" / "en" / "piece-00" / "map.svg").read_text(encoding="utf-8") == "<svg/>"
+    assert tree(site / "output") == clean(site)
+    edit(site, EN.format(4), "A says 4 in en.", "A says it once more in en.")
+    report = rebuild(site)
+    assert report.rendered < 30, "a text edit keys again only the pages that show the article"
+
+
 CHANGES = {
     "a file added in a subfolder": lambda root: (root / "images" / "q.png").write_bytes(b"2"),
     "a file renamed": lambda root: (root / "en.md").rename(root / "ru.md"),
