@@ -46,13 +46,13 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import gen_site  # the generator beside this file
 import hugo_site  # the Hugo converter beside this file
+from tables import Run, Size, as_json, scaling, table, targets  # the table beside this file
 
 try:
     import psutil
@@ -68,44 +68,6 @@ EDIT = "\nThis sentence was appended by the benchmark to time a one-article rebu
 SAMPLE_SECONDS = 0.02
 LIST_EVERY = 5  # samples
 MB = 1024 * 1024
-
-#: What the numbers should be (issue 6): checked on the sizes that were run.
-TARGET_NO_CHANGE_S = 0.2
-TARGET_EDIT_S = 0.150
-TARGET_SCALING = 0.20
-TARGET_PEAK_MB = 500
-
-
-@dataclass
-class Run:
-    """One timed subprocess."""
-
-    seconds: float
-    cpu_seconds: float
-    peak_rss_mb: float  # the process tree's summed PSS (RSS where PSS cannot be read), sampled
-    max_rss_mb: float  # ru_maxrss: the largest single process of the tree
-    pages: int = 0  # .html files in the output folder afterwards
-    reported_pages: int | None = None  # what sitegen's summary line says, when it prints one
-    output: str = field(default="", repr=False)
-
-
-@dataclass
-class Size:
-    """Every measurement for one site size."""
-
-    articles: int
-    source_files: int
-    floor: Run
-    clean: Run
-    no_change: Run
-    one_edit: Run
-    hugo: Run | None = None
-    #: With ``--search``: the one-article edit again, with the search index made as well.
-    search_edit: Run | None = None
-
-    @property
-    def peak_mb(self) -> float:
-        return max(run.peak_rss_mb for run in (self.clean, self.no_change, self.one_edit))
 
 
 class TreeMemory(threading.Thread):
@@ -289,118 +251,6 @@ def measure(count: int, args: argparse.Namespace) -> Size:
         if not args.keep:
             set_aside(work, runs)
     return Size(count, sources, floor, clean, no_change, one_edit, hugo, search_edit)
-
-
-def ms_per_page(run: Run) -> float:
-    return run.seconds * 1000 / run.pages if run.pages else float("nan")
-
-
-def table(sizes: list[Size]) -> str:
-    """A Markdown table, one row per size."""
-    with_hugo = any(size.hugo for size in sizes)
-    head = [
-        "N",
-        "floor s",
-        "floor ms/page",
-        "sitegen s",
-        "sitegen ms/page",
-        "sitegen/floor",
-        "no-change s",
-        "one-edit s",
-        "peak MB (PSS)",
-        "pages floor/sitegen",
-    ]
-    with_search = any(size.search_edit for size in sizes)
-    if with_search:
-        head.append("one-edit, search s")
-    if with_hugo:
-        head += ["hugo s", "hugo ms/page", "sitegen/hugo", "hugo pages"]
-    rows = []
-    for size in sizes:
-        row = [
-            f"{size.articles:,}",
-            f"{size.floor.seconds:.2f}",
-            f"{ms_per_page(size.floor):.2f}",
-            f"{size.clean.seconds:.2f}",
-            f"{ms_per_page(size.clean):.2f}",
-            f"{size.clean.seconds / size.floor.seconds:.2f}",
-            f"{size.no_change.seconds:.3f}",
-            f"{size.one_edit.seconds:.3f}",
-            f"{size.peak_mb:.0f}",
-            f"{size.floor.pages}/{size.clean.pages}",
-        ]
-        if with_search:
-            row.append(f"{size.search_edit.seconds:.3f}" if size.search_edit else "")
-        if with_hugo:
-            hugo = size.hugo
-            ratio = size.clean.seconds / hugo.seconds if hugo else 0
-            row += (
-                [f"{hugo.seconds:.2f}", f"{ms_per_page(hugo):.2f}", f"{ratio:.2f}", str(hugo.pages)]
-                if hugo
-                else ["", "", "", ""]
-            )
-        rows.append(row)
-    widths = [max(len(line[i]) for line in [head, *rows]) for i in range(len(head))]
-
-    def line(cells: list[str]) -> str:
-        return "| " + " | ".join(cell.rjust(width) for cell, width in zip(cells, widths, strict=True)) + " |"
-
-    rule = "|" + "|".join("-" * (width + 1) + ":" for width in widths) + "|"
-    return "\n".join([line(head), rule, *(line(row) for row in rows)])
-
-
-def scaling(sizes: list[Size]) -> list[str]:
-    """Time per page at the largest size over time per page at the smallest."""
-    if len(sizes) < 2:
-        return []
-    small, large = sizes[0], sizes[-1]
-    parts = [
-        f"floor {ms_per_page(large.floor) / ms_per_page(small.floor):.2f}",
-        f"sitegen {ms_per_page(large.clean) / ms_per_page(small.clean):.2f}",
-    ]
-    if small.hugo and large.hugo:
-        parts.append(f"hugo {ms_per_page(large.hugo) / ms_per_page(small.hugo):.2f}")
-    return [f"ms/page at N={large.articles:,} / ms/page at N={small.articles:,}: " + ", ".join(parts)]
-
-
-def targets(sizes: list[Size]) -> list[str]:
-    """The issue's targets, judged on the sizes that were measured."""
-
-    def verdict(ok: bool) -> str:
-        return "met" if ok else "NOT met"
-
-    lines = []
-    for size in sizes:
-        n = f"N={size.articles:,}"
-        ratio = size.clean.seconds / size.floor.seconds
-        lines.append(f"clean build no slower than the floor ({n}): x{ratio:.2f} -- {verdict(ratio <= 1)}")
-        if size.hugo:
-            ratio = size.clean.seconds / size.hugo.seconds
-            lines.append(f"clean build as fast as Hugo ({n}): x{ratio:.2f} -- {verdict(ratio <= 1)}")
-        if size.articles == 1000:
-            seconds = size.no_change.seconds
-            ok = seconds < TARGET_NO_CHANGE_S
-            lines.append(f"no-change rebuild < {TARGET_NO_CHANGE_S} s ({n}): {seconds:.3f} s -- {verdict(ok)}")
-            seconds = size.one_edit.seconds
-            ok = seconds < TARGET_EDIT_S
-            milliseconds = f"{seconds * 1000:.0f} ms"
-            lines.append(f"one-article edit < {TARGET_EDIT_S * 1000:.0f} ms ({n}): {milliseconds} -- {verdict(ok)}")
-        if size.articles == 10000:
-            ok = size.peak_mb < TARGET_PEAK_MB
-            lines.append(f"peak memory < {TARGET_PEAK_MB} MB ({n}): {size.peak_mb:.0f} MB -- {verdict(ok)}")
-    if len(sizes) >= 2:
-        ratio = ms_per_page(sizes[-1].clean) / ms_per_page(sizes[0].clean)
-        ok = abs(ratio - 1) <= TARGET_SCALING
-        lines.append(f"ms/page constant within ±{TARGET_SCALING:.0%} across sizes: x{ratio:.2f} -- {verdict(ok)}")
-    return lines
-
-
-def as_json(size: Size) -> dict:
-    data: dict = {"articles": size.articles, "source_files": size.source_files}
-    for step in ("floor", "clean", "no_change", "one_edit", "hugo", "search_edit"):
-        if (run := getattr(size, step)) is not None:
-            data[step] = {key: value for key, value in asdict(run).items() if key != "output"}
-    return data
 
 
 #: What a rebuild that reads one article and renders its pages has to import, whatever else it does.
