@@ -106,7 +106,7 @@ def tree_signature(root: str | Path, known: tuple | None = None) -> tuple | None
     if known is not None and _holds(folder, known):
         return known
     try:
-        found: list[tuple] = [_row(".", os.lstat(folder), "")]
+        found: list[tuple] = [_row(".", os.stat(folder), "")]  # a folder reached by a link: its target's
         _stat_walk(folder, "", found)
     except OSError:
         return None
@@ -127,7 +127,7 @@ def _holds(folder: str, signature: tuple) -> bool:
         for name, mode, size, mtime, ctime, inode, target in signature:
             if target:
                 return False
-            stat = lstat(folder if name == "." else f"{folder}/{name}")
+            stat = os.stat(folder) if name == "." else lstat(f"{folder}/{name}")
             if stat.st_mtime_ns != mtime or stat.st_ctime_ns != ctime or stat.st_size != size:
                 return False
             if stat.st_ino != inode or stat.st_mode != mode:

@@ -680,25 +680,31 @@ CHANGES = {
 }
 
 
+@pytest.mark.parametrize("linked", [False, True], ids=["folder", "linked folder"])
 @pytest.mark.parametrize("change", CHANGES)
 def test_a_folder_signature_taken_again_lists_no_folder_until_an_entry_changes(
-    tmp_path: Path, monkeypatch, change: str
+    tmp_path: Path, monkeypatch, change: str, linked: bool
 ) -> None:
     """An unchanged folder's signature is checked entry by entry, no folder listed; any change to its entries
-    (the folders' own times say when one comes, goes or is renamed) gives the signature a full walk gives."""
+    (the folders' own times say when one comes, goes or is renamed) gives the signature a full walk gives,
+    in an article folder that is a link to another too."""
     root = tmp_path / "piece"
     (root / "images").mkdir(parents=True)
     (root / "en.md").write_text("x")
     (root / "images" / "p.png").write_bytes(b"1")
-    known = fingerprints.tree_signature(root)
+    named = root
+    if linked:
+        named = tmp_path / "alias"
+        named.symlink_to(root)
+    known = fingerprints.tree_signature(named)
     listed: list[str] = []
     real = os.scandir
     monkeypatch.setattr(os, "scandir", lambda path: listed.append(path) or real(path))
-    assert fingerprints.tree_signature(root, known) is known and not listed
+    assert fingerprints.tree_signature(named, known) is known and not listed
     time.sleep(0.05)  # past the file system's clock tick: the change gets times of its own
     CHANGES[change](root)
-    again = fingerprints.tree_signature(root, known)
-    assert again != known and again == fingerprints.tree_signature(root) and listed
+    again = fingerprints.tree_signature(named, known)
+    assert again != known and again == fingerprints.tree_signature(named) and listed
 
 def test_a_worker_that_dies_fails_the_build_cleanly(tmp_path: Path, monkeypatch) -> None:
     """A worker killed while rendering (the out-of-memory killer, say): an error, no hang, the old output kept."""
