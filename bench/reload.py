@@ -30,6 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 import gen_site  # the generator beside this file
+from settle import trash_emptied  # beside this file too
 
 OUT = Path(__file__).parent / "out"
 SITEGEN = Path(sys.executable).parent / "sitegen"
@@ -127,6 +128,7 @@ def main() -> None:
     try:
         events = Events(port)
         events.wait_for("hello")
+        trash_emptied(site)  # a preview folder the first rebuild replaced is removed in the background
         latencies = []
         for round_ in range(args.edits):
             time.sleep(1.0)  # an editor's pause between saves; the search index refreshes meanwhile

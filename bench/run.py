@@ -52,6 +52,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import gen_site  # the generator beside this file
 import hugo_site  # the Hugo converter beside this file
+from settle import trash_emptied  # beside this file too
 from tables import Run, Size, as_json, scaling, table, targets  # the table beside this file
 
 try:
@@ -199,6 +200,7 @@ def sitegen_build(site: Path, out: Path, jobs: int | None, what: str, search: bo
     if jobs is not None:
         command += ["--jobs", str(jobs)]
     run = timed(command, what)
+    trash_emptied(site)  # an output a build replaced is removed in the background: not in the next timing
     run.pages = count_pages(out)
     if match := SUMMARY.search(run.output):
         run.reported_pages = int(match[1])

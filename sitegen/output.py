@@ -28,6 +28,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
+from . import trash as trash_stage
+
 MARKER = ".sitegen-output"
 _MARKER_TEXT = "This folder is written by sitegen and replaced on every build.\n"
 #: In a pending folder: the commit point of a patch, listing the files to delete.
@@ -43,11 +45,14 @@ class Stage:
     folder and leaves ``out`` as it was.
     """
 
-    def __init__(self, out: Path, patch: bool = False):
+    def __init__(self, out: Path, patch: bool = False, trash: Path | None = None):
         self.out = out.resolve()
         self.patch = patch
+        #: Where the output a swap replaces goes to be removed without waiting (:mod:`sitegen.trash`).
+        self.trash = trash
         self.out.parent.mkdir(parents=True, exist_ok=True)
         clean_leftovers(self.out)
+        trash_stage.tidy(trash)
         kind = "pending" if patch else "staging"
         self.folder = self.out.parent / f".{self.out.name}.{kind}-{os.getpid()}-{os.urandom(4).hex()}"
         self.folder.mkdir()
@@ -100,7 +105,7 @@ class Stage:
         _write_marker(self.folder)
         if finish is not None:
             finish(self.folder)
-        _swap(self.folder, self.out)
+        _swap(self.folder, self.out, self.trash)
 
     def apply(self, removed: Iterable[str]) -> None:
         """Commit the folder as a patch of the output: its files replace theirs, ``removed`` go."""
@@ -271,8 +276,9 @@ def safe_relative(rel: str) -> PurePosixPath:
     return path
 
 
-def _swap(staging: Path, out: Path) -> None:
-    """Put ``staging`` in the place of ``out``, in one atomic exchange where the system has one.
+def _swap(staging: Path, out: Path, trash: Path | None = None) -> None:
+    """Put ``staging`` in the place of ``out``, in one atomic exchange where the system has one; the old
+    output is then removed (:func:`sitegen.trash.discard`: in the background where ``trash`` allows).
 
     Without renameat2 (other systems, a few file systems) it takes two renames,
     and ``out`` is missing between them for a moment: if the second rename
@@ -283,7 +289,7 @@ def _swap(staging: Path, out: Path) -> None:
         os.rename(staging, out)
         return
     if exchange(staging, out):
-        shutil.rmtree(staging, ignore_errors=True)
+        trash_stage.discard(staging, trash)
         return
     old = out.parent / f".{out.name}.old-{os.getpid()}-{os.urandom(4).hex()}"
     os.rename(out, old)
@@ -292,7 +298,7 @@ def _swap(staging: Path, out: Path) -> None:
     except BaseException:
         os.rename(old, out)
         raise
-    shutil.rmtree(old, ignore_errors=True)
+    trash_stage.discard(old, trash)
 
 
 def exchange(a: Path, b: Path) -> bool:

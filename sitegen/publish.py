@@ -235,7 +235,7 @@ def _all_pages(run: Rebuild, prepared: Prepared, previous: dict[str, Entry], sup
     searched = prepared.site.config.search and bool(site.articles)
     files: dict[str, Entry] = {}
     shown = render.shown(todo, site, grouped) if run.light else ()  # only those without HTML need it
-    with _transaction(run, prepared, shown) as whole, output.Stage(run.out, patch=patch) as stage:
+    with _transaction(run, prepared, shown) as whole, output.Stage(run.out, patch, run.cache.trash) as stage:
         for path in kept:  # a patch leaves them where they are; a new folder links them
             files[path] = previous[path] if patch else fingerprints.entry(keys[path], stage.link(path))
         for path, stat in rendering.render_into(run, prepared, grouped, todo, stage, whole):
