@@ -7,9 +7,9 @@ from pathlib import Path
 
 
 def trash_emptied(site: Path, limit: float = 600) -> None:
-    """Wait until ``site/.sitegen/trash/`` is empty: a build that swapped a whole new output in has the old
+    """Wait until ``site/.sitegen/cache/trash/`` is empty: a build that swapped a whole new output in has the old
     one removed there by a process of its own (sitegen/trash.py), which would compete with the next run."""
-    trash = site / ".sitegen" / "trash"
+    trash = site / ".sitegen" / "cache" / "trash"
     deadline = time.monotonic() + limit
     while trash.is_dir() and any(trash.iterdir()) and time.monotonic() < deadline:
         time.sleep(0.1)

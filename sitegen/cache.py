@@ -135,7 +135,7 @@ class Cache:
         self.enabled = enabled
         self.writable = enabled and writable
         #: Where an output that a new one replaced is removed without waiting (:mod:`sitegen.trash`); None: at once.
-        self.trash = self.root.parent / "trash" if self.writable else None
+        self.trash = self.root / "trash" if self.writable else None
         self._key: bytes | None = None
         #: Folders this process made or found for entries (one mkdir each, not one per entry).
         self._folders: set[Path] = set()

@@ -358,7 +358,7 @@ def _retitled(site: Path, old: str, new: str) -> None:
 
 
 def test_the_output_a_build_replaced_is_removed_without_the_build_waiting(copy_site, monkeypatch) -> None:
-    """The old output of a whole new one goes into .sitegen/trash/, which a process of its own empties: the
+    """The old output of a whole new one goes into .sitegen/cache/trash/, which a process of its own empties: the
     build does not wait for its files to go (a third of such a build at 10,000 articles), and leaves nothing
     beside the output. Without a cache (``--no-cache``: no .sitegen/), it is removed at once, as before."""
     site = copy_site("basic")
@@ -368,7 +368,7 @@ def test_the_output_a_build_replaced_is_removed_without_the_build_waiting(copy_s
     report = build_ok(site)
     assert report.replaced and "two other views" in (out / "en" / "index.html").read_text(encoding="utf-8")
     assert leftovers(site) == [] and not [path for path in removed if path.name.startswith(".output.")]
-    trash = site / ".sitegen" / "trash"
+    trash = site / ".sitegen" / "cache" / "trash"
     deadline = time.monotonic() + 30
     while any(trash.iterdir()) and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -378,6 +378,28 @@ def test_the_output_a_build_replaced_is_removed_without_the_build_waiting(copy_s
     assert build(site, cache=False).replaced
     assert [path for path in removed if path.name.startswith(".output.")], "removed by the build itself"
     assert leftovers(site) == [] and not any(trash.iterdir())
+
+
+@pytest.mark.parametrize("planted", ["a link", "a file"])
+def test_a_trash_planted_in_the_cache_is_never_used(copy_site, tmp_path: Path, planted: str) -> None:
+    """A site that comes with .sitegen/cache/trash as a link to a folder elsewhere (or as a file): the old
+    output is removed by the build itself, and nothing of the folder the link names is moved or removed."""
+    site = copy_site("basic")
+    build_ok(site)
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "keep").mkdir(parents=True)
+    (elsewhere / "keep" / "mine.txt").write_text("mine", encoding="utf-8")
+    trash = site / ".sitegen" / "cache" / "trash"
+    if planted == "a link":
+        trash.symlink_to(elsewhere, target_is_directory=True)
+    else:
+        trash.write_text("not a folder", encoding="utf-8")
+    _retitled(site, "two views", "two other views")
+    assert build_ok(site).replaced
+    time.sleep(0.5)  # time for a removing process, were one started
+    assert (elsewhere / "keep" / "mine.txt").read_text(encoding="utf-8") == "mine"
+    assert sorted(path.name for path in elsewhere.iterdir()) == ["keep"]
+    assert leftovers(site) == [] and (trash.is_symlink() or trash.is_file())
 
 
 def test_failure_while_writing_leaves_the_previous_output_untouched(copy_site) -> None:
