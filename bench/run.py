@@ -155,7 +155,7 @@ def set_aside(work: Path, *paths: Path) -> None:
     trash.mkdir(exist_ok=True)
     for path in paths:
         if path.exists() or path.is_symlink():
-            path.rename(trash / f"{len(list(trash.iterdir()))}-{path.name}")
+            path.rename(trash / f"{os.urandom(4).hex()}-{path.name}")
 
 
 def empty_trash(work: Path) -> None:

@@ -57,6 +57,8 @@ from .shelf import split_bodies, with_bodies, with_words
 
 #: Where the cache lives in a site folder (git-ignored with the rest of ``.sitegen/``).
 FOLDER = Path(".sitegen") / "cache"
+#: In it, where an output that a new one replaced is removed without a build waiting (:mod:`sitegen.trash`).
+TRASH = FOLDER / "trash"
 
 
 #: Bumped whenever what is stored changes shape; with the code's digest, so any change to sitegen's code
@@ -135,7 +137,7 @@ class Cache:
         self.enabled = enabled
         self.writable = enabled and writable
         #: Where an output that a new one replaced is removed without waiting (:mod:`sitegen.trash`); None: at once.
-        self.trash = self.root / "trash" if self.writable else None
+        self.trash = site_dir / TRASH if self.writable else None
         self._key: bytes | None = None
         #: Folders this process made or found for entries (one mkdir each, not one per entry).
         self._folders: set[Path] = set()

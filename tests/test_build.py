@@ -16,6 +16,7 @@ from urllib.parse import urljoin
 import pytest
 from click.testing import CliRunner
 
+from sitegen import cache
 from sitegen.build import build
 from sitegen.cli import main
 
@@ -368,7 +369,7 @@ def test_the_output_a_build_replaced_is_removed_without_the_build_waiting(copy_s
     report = build_ok(site)
     assert report.replaced and "two other views" in (out / "en" / "index.html").read_text(encoding="utf-8")
     assert leftovers(site) == [] and not [path for path in removed if path.name.startswith(".output.")]
-    trash = site / ".sitegen" / "cache" / "trash"
+    trash = site / cache.TRASH
     deadline = time.monotonic() + 30
     while any(trash.iterdir()) and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -389,7 +390,7 @@ def test_a_trash_planted_in_the_cache_is_never_used(copy_site, tmp_path: Path, p
     elsewhere = tmp_path / "elsewhere"
     (elsewhere / "keep").mkdir(parents=True)
     (elsewhere / "keep" / "mine.txt").write_text("mine", encoding="utf-8")
-    trash = site / ".sitegen" / "cache" / "trash"
+    trash = site / cache.TRASH
     if planted == "a link":
         trash.symlink_to(elsewhere, target_is_directory=True)
     else:
