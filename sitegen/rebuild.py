@@ -251,7 +251,7 @@ class Rebuild:
             return {}
         memory = self.memory  # what the cache holds, or will once stored (``Options.store_later``)
         known = (memory.folders_taken, memory.folders) if memory.folders else self.cache.folder_keys()
-        walked = reading.walk(entries, known, self.changed, memory.markdown)
+        walked = reading.walk_all(self, entries, known, memory.markdown)
         memory.folders, memory.folders_taken = walked.signed, walked.taken
         memory.folders_unstored = memory.folders_unstored or walked.fresh  # stored when the engine says
         self.markdown_files += walked.markdown

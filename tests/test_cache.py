@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen import cache, fingerprints, output, search, signing
+from sitegen import cache, fingerprints, output, reading, search, signing
 from sitegen.build import build
 
 from .conftest import CONFIG, REPO, article, clean_output, generated_site, snapshot, write_articles
@@ -705,6 +705,30 @@ def test_a_folder_signature_taken_again_lists_no_folder_until_an_entry_changes(
     CHANGES[change](root)
     again = fingerprints.tree_signature(named, known)
     assert again != known and again == fingerprints.tree_signature(named) and listed
+
+
+def test_a_first_build_hashes_the_article_folders_in_several_processes(tmp_path: Path, monkeypatch) -> None:
+    """With no folder's key known yet, the folders are hashed by more than one process: the keys stored, and
+    the pages, are those one process finds; a rebuild with them known hashes nothing again in workers."""
+    site = write_site(tmp_path / "site", articles=30)
+    walked: list[int] = []
+    real = reading.walk
+    monkeypatch.setattr(reading, "walk", lambda entries, *rest: walked.append(len(entries)) or real(entries, *rest))
+    rebuild(site, jobs=1)
+    alone, pages = cache.Cache(site).folder_keys()[1], tree(site / "output")
+    assert walked == [30]
+    shutil.rmtree(site / cache.FOLDER)
+    shutil.rmtree(site / "output")
+    monkeypatch.setattr(reading, "FOLDERS_PER_WORKER", 4)
+    walked.clear()
+    rebuild(site, jobs=2)
+    assert cache.Cache(site).folder_keys()[1] == alone and tree(site / "output") == pages
+    assert 0 < sum(walked) < 30  # this process hashed some of the folders, a worker the others
+    walked.clear()
+    edit(site, "content/articles/piece-03/en.md", "A says", "A now says")
+    rebuild(site, jobs=2)
+    assert walked == [30] and tree(site / "output") == clean(site)
+
 
 def test_a_worker_that_dies_fails_the_build_cleanly(tmp_path: Path, monkeypatch) -> None:
     """A worker killed while rendering (the out-of-memory killer, say): an error, no hang, the old output kept."""
