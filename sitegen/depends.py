@@ -195,9 +195,20 @@ _PLACE = "I"
 
 
 def _runs(routes: Sequence[Route]) -> tuple[bytes, ...]:
-    """``routes`` as runs of :data:`RUN`, each the pickle of its routes' fields (plain values only)."""
+    """``routes`` as runs of :data:`RUN`, each the pickle of its routes' fields (plain values only).
+
+    Pickled without a memo, so that equal routes make equal runs whichever string objects they hold: a
+    build compares them with the base's to tell whether to write a new one (:func:`sitegen.manifests.store`).
+    """
     rows = [(route.kind.value, *(getattr(route, name) for name in ROUTE_FIELDS[1:])) for route in routes]
-    return tuple(pickle.dumps(tuple(rows[start : start + RUN]), protocol=5) for start in range(0, len(rows), RUN))
+    runs = []
+    for start in range(0, len(rows), RUN):
+        run = io.BytesIO()
+        pickler = pickle.Pickler(run, protocol=5)
+        pickler.fast = True  # no memo: the bytes depend on the values alone (a run holds no cycle)
+        pickler.dump(tuple(rows[start : start + RUN]))
+        runs.append(run.getvalue())
+    return tuple(runs)
 
 
 def _places_of(places: bytes) -> array:

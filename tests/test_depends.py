@@ -3,6 +3,7 @@ clean build writes; any other edit plans every page (see sitegen.depends)."""
 
 from __future__ import annotations
 
+from dataclasses import astuple
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from sitegen import theme as theme_stage
 from sitegen.build import build
 from sitegen.engine import Engine, Options
 from sitegen.report import BuildReport
+from sitegen.routes import Kind, Route
 
 from .conftest import REPO, clean_output, generated_site, ru_catalog, snapshot
 
@@ -214,6 +216,20 @@ def test_a_template_edit_renders_again_only_the_pages_made_with_it(site: Path) -
     again = build(site)
     assert again.ok and "en/article-00001/parallel/index.html" in again.written_paths, "it imports _macros.html"
     assert snapshot(site / "output", folders=True) == clean_output(site)
+
+
+def test_equal_routes_are_recorded_as_equal_runs_whatever_their_strings_are() -> None:
+    """The record's routes are compared with the base's to tell whether a new base is needed: runs of equal
+    routes are equal bytes even when their strings are other objects (a pickle's memo would tell them apart)."""
+    made = [Route(Kind.LISTING, "en", f"en/tags/t{n}/", f"en/tags/t{n}/index.html", f"t{n}", "tags") for n in range(99)]
+    made += [
+        Route(Kind.ARTICLE, lang, f"{lang}/a{n}/", f"{lang}/a{n}/index.html", f"a{n}")
+        for lang in ("en", "ru")
+        for n in range(99)
+    ]
+    again = [Route(*(f"{value}."[:-1] if type(value) is str else value for value in astuple(route))) for route in made]
+    assert all(a.lang is not b.lang for a, b in zip(made, again, strict=True))
+    assert depends._runs(made) == depends._runs(again)
 
 
 def test_a_catalog_edit_renders_again_only_that_languages_pages(site: Path) -> None:
