@@ -35,6 +35,7 @@ from array import array
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from . import listings
 from .errors import Diagnostic, Location
 from .model import Article, Passage, Point, Site, Translation, Voice
 from .routes import Kind, Route
@@ -84,6 +85,9 @@ class Dependencies:
     drafts_left_out: tuple[str, ...]
     #: The site-wide findings that read outlines only (:func:`sitegen.checks.outlined`).
     outlined: tuple[Diagnostic, ...]
+    #: The listings, as :func:`sitegen.listings.compact` gives them, pickled: a text edit leaves every one
+    #: where it was, so the rebuild after it takes them from here (:func:`listed`) rather than group them again.
+    listed: bytes = b""
 
 
 def outline(article: Article) -> str:
@@ -133,8 +137,9 @@ def record(
     shown_on: Mapping[str, tuple[Route, ...]],
     copies: Iterable[Route],
     outlined: Iterable[Diagnostic],
+    grouped: listings.Index,
 ) -> Dependencies:
-    """The dependencies of a build of ``site`` whose plan recorded ``shown_on``."""
+    """The dependencies of a build of ``site`` (whose listings are ``grouped``) whose plan recorded ``shown_on``."""
     table: dict[str, tuple[int, Route]] = {}
 
     def places(found: Iterable[Route]) -> tuple[int, ...]:
@@ -152,7 +157,15 @@ def record(
         copies=copied,
         drafts_left_out=site.drafts_left_out,
         outlined=tuple(outlined),
+        listed=_plain(listings.compact(site, grouped)),
     )
+
+
+def listed(recorded: Dependencies, site: Site) -> listings.Index | None:
+    """The listings of ``site``, when only the texts of articles changed since ``recorded`` (:func:`text_edits`)."""
+    if not recorded.listed:
+        return None
+    return listings.Recorded(_Plain(io.BytesIO(recorded.listed)).load(), site)
 
 
 def text_edits(recorded: Dependencies | None, site: Site, today: dt.date, look: str) -> frozenset[str] | None:
@@ -195,20 +208,22 @@ _PLACE = "I"
 
 
 def _runs(routes: Sequence[Route]) -> tuple[bytes, ...]:
-    """``routes`` as runs of :data:`RUN`, each the pickle of its routes' fields (plain values only).
+    """``routes`` as runs of :data:`RUN`, each the pickle of its routes' fields (:func:`_plain`)."""
+    rows = [(route.kind.value, *(getattr(route, name) for name in ROUTE_FIELDS[1:])) for route in routes]
+    return tuple(_plain(tuple(rows[start : start + RUN])) for start in range(0, len(rows), RUN))
 
-    Pickled without a memo, so that equal routes make equal runs whichever string objects they hold: a
+
+def _plain(values: tuple) -> bytes:
+    """The pickle of plain ``values`` (strings, numbers, bytes, tuples), read back by :class:`_Plain`.
+
+    Pickled without a memo, so that equal values make equal bytes whichever string objects they hold: a
     build compares them with the base's to tell whether to write a new one (:func:`sitegen.manifests.store`).
     """
-    rows = [(route.kind.value, *(getattr(route, name) for name in ROUTE_FIELDS[1:])) for route in routes]
-    runs = []
-    for start in range(0, len(rows), RUN):
-        run = io.BytesIO()
-        pickler = pickle.Pickler(run, protocol=5)
-        pickler.fast = True  # no memo: the bytes depend on the values alone (a run holds no cycle)
-        pickler.dump(tuple(rows[start : start + RUN]))
-        runs.append(run.getvalue())
-    return tuple(runs)
+    found = io.BytesIO()
+    pickler = pickle.Pickler(found, protocol=5)
+    pickler.fast = True  # no memo: the bytes depend on the values alone (plain values hold no cycle)
+    pickler.dump(values)
+    return found.getvalue()
 
 
 def _places_of(places: bytes) -> array:
@@ -218,10 +233,10 @@ def _places_of(places: bytes) -> array:
 
 
 class _Plain(pickle.Unpickler):
-    """Loads plain values only (strings, numbers, tuples): a run of routes names no class."""
+    """Loads plain values only (strings, numbers, bytes, tuples): what :func:`_plain` pickles names no class."""
 
     def find_class(self, module: str, name: str) -> type:
-        raise pickle.UnpicklingError(f"{module}.{name}: a run of routes holds plain values only")
+        raise pickle.UnpicklingError(f"{module}.{name}: a record holds plain values only")
 
 
 def after(recorded: Dependencies, site: Site, edited: Iterable[str], outlined: Iterable[Diagnostic]) -> Dependencies:

@@ -9,8 +9,9 @@ Baku said, or what one commentator said, over time.
 from __future__ import annotations
 
 import bisect
+from array import array
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, NamedTuple, TypeVar
 
@@ -45,8 +46,9 @@ class Listing:
     lang: str
     key: str
     title: str
-    articles: tuple[tuple[Article, Translation], ...] = ()
-    said: tuple[Said, ...] = ()
+    #: A tuple, or :class:`Entries` in a listing made from a record (:func:`recorded`).
+    articles: Sequence[tuple[Article, Translation]] = ()
+    said: Sequence[Said] = ()
 
     @property
     def size(self) -> int:
@@ -210,6 +212,108 @@ def index(site: Site) -> Index:
         found[("people", lang)] = _people(site, lang, by_person)
         found[("archive", lang)] = _years(lang, entries)
     return found
+
+
+#: A recorded index (:func:`compact`): for each ``(kind, lang)``, its listings' keys, titles and entries, each
+#: entry an article's place in ``Site.in_language(lang)`` (and a passage's number, in a city's or a person's).
+Rows = tuple[tuple[str, str, tuple[tuple[str, str, bytes, bytes | None], ...]], ...]
+
+#: The array type of an entry's place and of a passage's number in :data:`Rows`.
+_PLACE = "I"
+
+
+def compact(site: Site, grouped: Index) -> Rows:
+    """``grouped`` (the listings of ``site``) as plain data, to record with the pages' dependencies."""
+    ranks: dict[str, dict[str, int]] = {}
+    rows = []
+    for (kind, lang), shown in grouped.items():
+        if lang not in ranks:
+            ranks[lang] = {article.slug: number for number, (article, _) in enumerate(site.in_language(lang))}
+        rank = ranks[lang]
+        items = []
+        for item in shown:
+            if item.said:
+                places = array(_PLACE, [rank[said.article.slug] for said in item.said])
+                numbers = array(_PLACE, [said.number for said in item.said]).tobytes()
+            else:
+                places, numbers = array(_PLACE, [rank[article.slug] for article, _ in item.articles]), None
+            items.append((item.key, item.title, places.tobytes(), numbers))
+        rows.append((kind, lang, tuple(items)))
+    return tuple(rows)
+
+
+class Recorded(Index):
+    """The listings :func:`compact` recorded, as :func:`index` of ``site`` gives them when every article's
+    outline is as it was then (only its text changed). Nothing is grouped again: each entry is made when a
+    page asks for it, as a page of a city's listing shows ten of its 15,000 passages at 10,000 articles."""
+
+    def __init__(self, rows: Rows, site: Site) -> None:
+        super().__init__()
+        self.rows, self.site = rows, site
+        for kind, lang, items in rows:
+            pairs = site.in_language(lang)
+            self[(kind, lang)] = tuple(_recorded(kind, lang, pairs, item) for item in items)
+
+    def with_articles(self, replacing: Mapping[str, Article]) -> Index:
+        if not replacing:
+            return self
+        found = Recorded(self.rows, self.site.with_articles(replacing))
+        if "holders" in self._derived:  # the articles keep their places
+            found._derived["holders"] = self._derived["holders"]
+        return found
+
+
+def _recorded(kind: str, lang: str, pairs: Sequence, item: tuple[str, str, bytes, bytes | None]) -> Listing:
+    key, title, places, numbers = item
+    entries = Entries(pairs, _array(places), _array(numbers) if numbers is not None else None)
+    return (
+        Listing(kind, lang, key, title, said=entries)
+        if numbers is not None
+        else Listing(kind, lang, key, title, entries)
+    )
+
+
+def _array(data: bytes) -> array:
+    found = array(_PLACE)
+    found.frombytes(data)
+    return found
+
+
+class Entries(Sequence):
+    """A recorded listing's entries (:class:`Recorded`), each made when asked for; equal to the tuple
+    :func:`index` makes."""
+
+    __slots__ = ("_numbers", "_pairs", "_places")
+
+    def __init__(self, pairs: Sequence[tuple[Article, Translation]], places: array, numbers: array | None) -> None:
+        self._pairs, self._places, self._numbers = pairs, places, numbers
+
+    def __len__(self) -> int:
+        return len(self._places)
+
+    def __getitem__(self, at):  # type: ignore[override]
+        if isinstance(at, slice):
+            return tuple(map(self._entry, range(*at.indices(len(self._places)))))
+        return self._entry(range(len(self._places))[at])
+
+    def __iter__(self) -> Iterator:
+        return map(self._entry, range(len(self._places)))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Entries | tuple) and tuple(self) == tuple(other)
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def _entry(self, at: int) -> Said | tuple[Article, Translation]:
+        article, translation = self._pairs[self._places[at]]
+        if self._numbers is None:
+            return (article, translation)
+        number = self._numbers[at]
+        passage = translation.passages[number - 1]
+        # The last voice of an id speaks, as in :func:`_voiced`.
+        voice = next(voice for voice in reversed(translation.voices) if voice.id == passage.voice)
+        return Said(article, translation, passage, voice, number)
 
 
 def keyed(grouped: Index) -> dict[tuple[str, str, str], Listing]:

@@ -34,7 +34,7 @@ from .depends import Dependencies
 from .fingerprints import Entry, digest
 
 #: The dependencies' fields kept in the base, and what stands in their place in the delta.
-STABLE: dict[str, Any] = {"outlines": {}, "routes": (), "shown_on": {}, "copies": ()}
+STABLE: dict[str, Any] = {"outlines": {}, "routes": (), "shown_on": {}, "copies": (), "listed": b""}
 #: A new base is written when more than this share of the files differ from the base's.
 DELTA_SHARE = 0.1
 

@@ -212,7 +212,7 @@ def _planned(
     every, shown_on = render.recorded_plan(site, static, grouped, stop, prepared.looks)
     keys = {job.path: job_key(job) for job in every}
     copies = [job.route for job in every if job.kind is Kind.COPY]
-    recorded = depends.record(site, run.today, run.look, shown_on, copies, run.outlined)
+    recorded = depends.record(site, run.today, run.look, shown_on, copies, run.outlined, grouped)
     return _Plan(keys, {job.path: job for job in every}, recorded), _kept(run, keys, previous)
 
 
@@ -253,13 +253,15 @@ def _all_pages(run: Rebuild, prepared: Prepared, previous: dict[str, Entry], sup
 
 def _listings(run: Rebuild, site: Site) -> listings.Index:
     """The site's listings: after a text edit, those the engine remembers with the edited articles in them
-    (every outline is as it was, so every listing is too), else grouped anew."""
+    (every outline is as it was, so every listing is too), or those recorded; else grouped anew."""
     from . import listings
 
-    remembered, edited = run.recorded_listings, run.edited
+    remembered, edited, recorded = run.recorded_listings, run.edited, run.recorded
     if remembered is not None and edited is not None:
         remembered.holders()  # worked out once, for every save to come
         return remembered.with_articles({slug: found for slug in edited if (found := site.article(slug))})
+    if edited is not None and recorded is not None and (found := depends.listed(recorded, site)) is not None:
+        return found
     return listings.index(site)
 
 

@@ -96,9 +96,9 @@ def test_listing_index_groups_the_site(copy_site) -> None:
 @pytest.mark.parametrize("generated", [False, True])
 def test_listings_with_other_articles_are_those_grouped_anew(copy_site, tmp_path: Path, generated: bool) -> None:
     """However the index finds the places of each article (where it is held, as the preview's index knows;
-    a binary search in the order of the site; a look at every entry), putting new values of some articles
-    into it gives the listings that grouping the site with them gives. The generated site has articles of
-    the same day, and articles in one language only."""
+    a binary search in the order of the site; a look at every entry; recorded), putting new values of some
+    articles into it gives the listings that grouping the site with them gives. The generated site has
+    articles of the same day, and articles in one language only."""
     site_dir = generated_site(80, tmp_path / "site") if generated else copy_site("basic")
     site_config, _ = config.load(site_dir)
     site, _ = content.load(site_config, site_dir)
@@ -112,11 +112,37 @@ def test_listings_with_other_articles_are_those_grouped_anew(copy_site, tmp_path
     searched, walked, held = listings.index(site), listings.index(site), listings.index(site)
     del walked._derived["ranks"]
     held.holders()
-    for grouped in (searched.with_articles(replacing), walked.with_articles(replacing), held.with_articles(replacing)):
+    recorded = listings.Recorded(listings.compact(site, listings.index(site)), site)
+    found = [index.with_articles(replacing) for index in (searched, walked, held, recorded)]
+    for grouped in found:
         assert dict(grouped) == dict(expected)
         assert sum(item.title.endswith("(edited)") for shown in grouped.values() for item in shown) == 0
         shown = [entry for shown in grouped.values() for item in shown for entry in item.articles]
         assert sum(article.translations[0].title.endswith("(edited)") for article, _ in shown) >= len(chosen)
+
+
+@pytest.mark.parametrize("generated", [False, True])
+def test_recorded_listings_are_those_grouped_anew_entry_by_entry(copy_site, tmp_path: Path, generated: bool) -> None:
+    """A rebuild after a text edit takes the listings from their record: each entry, made when a page asks
+    for it, is the one grouping the site gives, by place, by slice (a page) and in order."""
+    site_dir = generated_site(80, tmp_path / "site") if generated else copy_site("basic")
+    site_config, _ = config.load(site_dir)
+    site, _ = content.load(site_config, site_dir)
+    grouped = listings.index(site)
+    recorded = listings.Recorded(listings.compact(site, grouped), site)
+    assert list(recorded) == list(grouped) and dict(recorded) == dict(grouped)
+    said = 0
+    for where, shown in grouped.items():
+        for item, made in zip(shown, recorded[where], strict=True):
+            entries, found = item.said or item.articles, made.said or made.articles
+            assert isinstance(found, listings.Entries) and bool(item.said) == bool(made.said)
+            assert (len(found), made.size, tuple(found)) == (len(entries), item.size, entries)
+            assert [found[n] for n in (0, -1)] == [entries[0], entries[-1]]
+            assert found[1:3] == entries[1:3] and found[::-2] == entries[::-2] and found[5:2] == ()
+            said += len(item.said)
+            with pytest.raises(IndexError):
+                found[len(entries)]
+    assert said > 0, "passages are listed too"
 
 
 def test_parallel_view_aligns_passages(copy_site) -> None:
