@@ -88,8 +88,9 @@ class Index(dict[tuple[str, str], tuple[Listing, ...]]):
 
         return self.derived("holders", made)
 
-    def with_articles(self, replacing: Mapping[str, Article]) -> Index:
-        """The same listings with the articles of ``replacing`` (by slug) in the place of theirs.
+    def with_articles(self, replacing: Mapping[str, Article], site: Site | None = None) -> Index:
+        """The same listings with the articles of ``replacing`` (by slug) in the place of theirs (``site``: the
+        site with them, when it is made already).
 
         Only the places that hold them change (:meth:`holders`, which stay as they are); what else was
         derived from this index is made again when asked for.
@@ -254,10 +255,10 @@ class Recorded(Index):
             pairs = site.in_language(lang)
             self[(kind, lang)] = tuple(_recorded(kind, lang, pairs, item) for item in items)
 
-    def with_articles(self, replacing: Mapping[str, Article]) -> Index:
+    def with_articles(self, replacing: Mapping[str, Article], site: Site | None = None) -> Index:
         if not replacing:
             return self
-        found = Recorded(self.rows, self.site.with_articles(replacing))
+        found = Recorded(self.rows, site if site is not None else self.site.with_articles(replacing))
         if "holders" in self._derived:  # the articles keep their places
             found._derived["holders"] = self._derived["holders"]
         return found

@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import os
 import posixpath
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -204,10 +204,11 @@ def _planned(
     recorded, edited = run.recorded, run.edited
     if recorded is not None and edited is not None and previous:
         jobs = render.keyed(site, grouped, static, depends.routes_to_key(recorded, edited), prepared.looks)
-        keys = {path: entry[0] for path, entry in previous.items()} | {job.path: job_key(job) for job in jobs}
-        kept = _kept(run, keys, previous)
         made = {job.path: job for job in jobs}
-        if all(path in kept or path in made for path in keys):  # else a file went missing: plan every page
+        fresh = {path: job_key(job) for path, job in made.items()}
+        keys = {path: entry[0] for path, entry in previous.items()} | fresh
+        kept = _kept(run, keys, previous, fresh)
+        if not keys.keys() - kept - made.keys():  # else a file went missing: plan every page
             return _Plan(keys, made, depends.after(recorded, site, edited, run.outlined)), kept
     every, shown_on = render.recorded_plan(site, static, grouped, stop, prepared.looks)
     keys = {job.path: job_key(job) for job in every}
@@ -227,8 +228,9 @@ def _all_pages(run: Rebuild, prepared: Prepared, previous: dict[str, Entry], sup
         planned, kept = _planned(run, prepared, grouped, previous, lambda: _stop_if(superseded))
     keys = planned.keys
     _stop_if(superseded)
-    todo = [planned.jobs[path] for path in keys if path not in kept]
-    removed = [path for path in previous if path not in keys]
+    todo = [job for path, job in planned.jobs.items() if path not in kept]
+    gone = previous.keys() - keys.keys()
+    removed = [path for path in previous if path in gone] if gone else []
     if previous and not todo and not removed:  # every file is there already: nothing to commit
         return Written({path: previous[path] for path in keys}, dependencies=planned.dependencies, grouped=grouped)
     patch = bool(previous) and len(todo) + len(removed) <= PATCH_SHARE * len(keys)
@@ -303,10 +305,17 @@ def _put_back(run: Rebuild, replaced: dict[str, bytes | None]) -> None:
         stage.apply([path for path, data in replaced.items() if data is None])
 
 
-def _kept(run: Rebuild, keys: dict[str, str], previous: dict[str, Entry]) -> set[str]:
-    """The files whose output is already there: same key, and the file the manifest recorded."""
-    intact = run.intact()
-    return {path for path, key in keys.items() if (old := previous.get(path)) and old[0] == key and intact(path, old)}
+def _kept(
+    run: Rebuild, keys: dict[str, str], previous: dict[str, Entry], rekeyed: Collection[str] | None = None
+) -> set[str]:
+    """The files of ``keys`` whose output is already there: same key, and the file the manifest recorded.
+
+    ``rekeyed``, when given, names the files whose key may differ from ``previous``'s: the others hold it.
+    """
+    check = keys if rekeyed is None else {path: keys[path] for path in rekeyed}
+    changed = {path for path, key in check.items() if (old := previous.get(path)) is None or old[0] != key}
+    held = previous if len(keys) >= len(previous) else {path: previous[path] for path in keys if path in previous}
+    return run.intact(held).intersection(keys).difference(changed)
 
 
 @contextlib.contextmanager

@@ -291,8 +291,8 @@ class Rebuild:
         except parallel.WorkerLostError:
             return None
 
-    def intact(self) -> Callable[[str, fingerprints.Entry], bool]:
-        """How to tell whether an output file is as its entry (``path``, ``old``) in the manifest recorded it.
+    def intact(self, files: Mapping[str, fingerprints.Entry]) -> set[str]:
+        """The paths of ``files`` (output files and their manifest entries) whose file is as its entry recorded.
 
         An engine that wrote (or checked) every file of its manifest itself, in this session (the preview,
         from its second rebuild on), trusts them without a ``stat`` each: 67,000 of them cost a quarter of a
@@ -300,14 +300,16 @@ class Rebuild:
         entries were checked beside the reading (:meth:`check_output`), others (early pages) here.
         """
         if self.own_output:
-            return lambda path, old: True
+            return set(files)
         out, damaged = os.path.join(self.out, ""), self.damaged()
-        recorded = self.manifest_found.files if self.manifest_found is not None else {}
         if damaged is None:
-            return lambda path, old: fingerprints.same_file(out, path, old)
-        return lambda path, old: (
-            path not in damaged if recorded.get(path) is old else fingerprints.same_file(out, path, old)
-        )
+            return {path for path, old in files.items() if fingerprints.same_file(out, path, old)}
+        recorded = self.manifest_found.files if self.manifest_found is not None else {}
+        others = [path for path, old in files.items() if recorded.get(path) is not old]
+        found = files.keys() - damaged
+        found.difference_update(others)
+        found.update(path for path in others if fingerprints.same_file(out, path, files[path]))
+        return found
 
     def close(self) -> None:
         if self.checking is not None:

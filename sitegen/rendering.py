@@ -82,7 +82,8 @@ def render_into(
     from . import render, templating
 
     site, environments, theme = prepared.site, prepared.environments, prepared.theme
-    text = (site.with_articles(whole), grouped.with_articles(whole) if grouped is not None else None)
+    worded = site.with_articles(whole)
+    text = (worded, grouped.with_articles(whole, worded) if grouped is not None else None)
     processes = run.workers(len(jobs), PAGES_PER_WORKER)
     if processes > 1:  # load each template once, before the workers fork, not once per worker
         for env in environments.values():
