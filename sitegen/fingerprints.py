@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,6 +29,20 @@ def digest(*parts: bytes | str) -> str:
         hasher.update(len(data).to_bytes(8, "little"))
         hasher.update(data)
     return hasher.hexdigest()[:32]
+
+
+def digests(first: str) -> Callable[[str], str]:
+    """``digest(first, part)`` for any ``part``, ``first`` hashed once: for keys of thousands of folders."""
+    data = first.encode("utf-8", "surrogateescape")
+    hasher = hashlib.sha256(len(data).to_bytes(8, "little") + data)
+
+    def keyed(part: str) -> str:
+        found = hasher.copy()
+        data = part.encode("utf-8", "surrogateescape")
+        found.update(len(data).to_bytes(8, "little") + data)
+        return found.hexdigest()[:32]
+
+    return keyed
 
 
 def code_key() -> str:

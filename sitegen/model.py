@@ -363,7 +363,10 @@ class Site:
     def _newest_first(self, lang: str) -> tuple[tuple[Article, Translation], ...]:
         found = [(a, t) for a in self.articles if (t := a.translation(lang))]
         found.sort(key=lambda pair: pair[0].slug)
-        found.sort(key=lambda pair: _sort_key(pair[1].date), reverse=True)
+        if all(type(t.date) is dt.date for _, t in found):  # days alone compare as they are: no time to make
+            found.sort(key=lambda pair: pair[1].date, reverse=True)
+        else:
+            found.sort(key=lambda pair: _sort_key(pair[1].date), reverse=True)
         return tuple(found)
 
 

@@ -271,16 +271,17 @@ def _base_key(run: Rebuild, registry: Mapping[str, Person]) -> str:
 
 
 def _article_keys(run: Rebuild, paths: Sequence[Path], folders: Mapping[str, str], base: str) -> list[str | None]:
+    """Each folder's cache key: :func:`fingerprints.digest` of ``base`` and its folder key (None: not keyed)."""
     known, found = run.memory.article_keys, {}
-    for path in paths:
-        name = path.name
-        if name not in folders:
+    keyed = fingerprints.digests(base)
+    names = [path.name for path in paths]
+    for name in names:
+        if (key := folders.get(name)) is None:
             continue
         old = known.get(name)
-        same = old is not None and old[0] == base and old[1] == folders[name]
-        found[name] = old if same else (base, folders[name], fingerprints.digest(base, folders[name]))
+        found[name] = old if old is not None and old[0] == base and old[1] == key else (base, key, keyed(key))
     run.memory.article_keys = found
-    return [found[path.name][2] if path.name in found else None for path in paths]
+    return [found[name][2] if name in found else None for name in names]
 
 
 def remembered(run: Rebuild, path: Path, key: str | None) -> Read | None:
@@ -290,7 +291,8 @@ def remembered(run: Rebuild, path: Path, key: str | None) -> Read | None:
     show it (:func:`sitegen.rendering.hydrate`); an engine that renders every page (``keep``, or
     ``sitegen check``) joins it with its HTML here, once, and puts that on the shelf where there is one.
     """
-    known = run.memory.articles.get(path.name)
+    name = path.name  # worked out each time it is read
+    known = run.memory.articles.get(name)
     if known is not None and key is not None and known[0] == key:
         article = known[1][0]
         if article is not None and run.cache.enabled and not has_bodies(article):
@@ -298,14 +300,14 @@ def remembered(run: Rebuild, path: Path, key: str | None) -> Read | None:
         return known[1][0], list(known[1][1]), known[1][2]
     whole = run.options.keep or not run.options.write
     read = functools.partial(run.cache.whole_article, join=run.shelf.with_bodies) if whole else run.packed.entry
-    entry = read(path.name, key, run.today) if key is not None else None
+    entry = read(name, key, run.today) if key is not None else None
     if entry is None:
         return None
     found: Read = (entry.article, list(entry.diagnostics), entry.drafts_left_out)
     if entry.article is not None and key is not None:  # an entry was found: there is a key
         if not whole:
             run.light[entry.article.slug] = (path, key)
-        run.memory.articles[path.name] = (key, found)
+        run.memory.articles[name] = (key, found)
     return found
 
 

@@ -817,3 +817,12 @@ def test_planted_cache_files_are_ignored_not_waited_on(tmp_path: Path, kind: str
             process.stdin.close()
     printed = log.read_text(encoding="utf-8")
     assert status == 0 and "Traceback" not in printed, printed
+
+
+@pytest.mark.parametrize("first", ["", "base", "a" * 100, "Ереван\udcff"])
+def test_a_key_of_many_folders_is_the_digest_of_its_two_parts(first: str) -> None:
+    """Folder keys are made thousands at a time with the first part hashed once: the same keys as one by one."""
+    keyed = fingerprints.digests(first)
+    for part in ("", "x", first, "Բաքու", "\udc80" * 3, "9" * 5000):
+        assert keyed(part) == fingerprints.digest(first, part)
+    assert keyed("ab") != fingerprints.digest(first + "a", "b"), "the parts cannot run together"

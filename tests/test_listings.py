@@ -83,6 +83,24 @@ def test_registry_people_are_listed_by_their_id(make_site) -> None:
     assert "<h1>Гурген Симонян</h1>" in read(out, "ru/people/simonyan/index.html")
 
 
+@pytest.mark.parametrize(
+    "dates",
+    [
+        {"b": "2024-01-02", "a": "2024-01-02", "c": "2023-12-31", "d": "2024-03-01"},
+        {"b": "2024-01-02", "a": "2024-01-02T00:00:00", "c": "2024-01-02T09:00:00+04:00", "d": "2024-01-01T23:00:00"},
+    ],
+    ids=["days", "days and times"],
+)
+def test_each_language_lists_its_articles_newest_first_then_by_slug(make_site, dates: dict[str, str]) -> None:
+    """Days alone, or days and times (a day is its midnight, a time with a zone its UTC), newest first."""
+    files = {f"content/articles/{slug}/en.md": article(date=date) for slug, date in dates.items()}
+    site_dir = make_site(files)
+    site_config, _ = config.load(site_dir)
+    site, _ = content.load(site_config, site_dir)
+    expected = ["d", "a", "b", "c"] if "T" not in dates["a"] else ["c", "a", "b", "d"]
+    assert [found.slug for found, _ in site.in_language("en")] == expected
+
+
 def test_listing_index_groups_the_site(copy_site) -> None:
     site_dir = copy_site("basic")
     site_config, _ = config.load(site_dir)
