@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 import os
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -112,25 +112,28 @@ def read(
 def _folders(root: Path, problems: list[Diagnostic]) -> tuple[list[Path], list[str]]:
     """The article folders under ``root``, and the name of every folder (hidden ones too: links may name them)."""
     folders, names = [], []
-    prefix = ARTICLES.as_posix()
     for entry in sorted(os.scandir(root), key=lambda entry: entry.name):
         if entry.name.startswith("."):
             if entry.is_dir():
                 names.append(entry.name)
             continue
         if not entry.is_dir():
-            if entry.name != "people.yaml":
-                problems.append(
-                    warning(
-                        Location(f"{prefix}/{entry.name}"),
-                        "not an article folder, ignored",
-                        f"articles live in {prefix}/<slug>/<lang>.md",
-                    )
-                )
+            problems += strays([entry.name])
             continue
         folders.append(root / entry.name)
         names.append(entry.name)
     return folders, names
+
+
+def strays(files: Iterable[str]) -> list[Diagnostic]:
+    """A warning for each file (not a folder) of ``files``, named under ``content/articles/``: not an article."""
+    prefix = ARTICLES.as_posix()
+    hint = f"articles live in {prefix}/<slug>/<lang>.md"
+    return [
+        warning(Location(f"{prefix}/{name}"), "not an article folder, ignored", hint)
+        for name in files
+        if not name.startswith(".") and name != "people.yaml"
+    ]
 
 
 def load_article(

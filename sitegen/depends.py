@@ -64,6 +64,27 @@ TEXT_FIELDS = frozenset(
 
 
 @dataclass(frozen=True)
+class Folders:
+    """What the next rebuild takes of this build's reading instead of unpacking every unchanged article (see
+    :mod:`sitegen.deferred`)."""
+
+    #: What reading any folder depended on besides its files (:func:`sitegen.reading.site`'s base key).
+    base: str
+    #: Every entry of ``content/articles/`` in order: its name, its key, the slug of its article ("": none).
+    entries: tuple[tuple[str, str, str], ...]
+    #: The problems reading each folder found (folders with none are not named).
+    found: Mapping[str, tuple[Diagnostic, ...]]
+    #: Each language's slugs in the order of :meth:`sitegen.model.Site.in_language`.
+    orders: Mapping[str, tuple[str, ...]]
+    #: The site-wide findings beyond the outlined ones (links, translations, names, sign-offs), and a key of
+    #: the files they read besides the articles (the glossary, the editors list).
+    checked: tuple[Diagnostic, ...]
+    checked_with: str
+    #: The articles with a draft translation.
+    drafted: int
+
+
+@dataclass(frozen=True)
 class Dependencies:
     """What a build's pages were made from besides the setup (config, theme, people): see the module."""
 
@@ -88,6 +109,8 @@ class Dependencies:
     #: The listings, as :func:`sitegen.listings.compact` gives them, pickled: a text edit leaves every one
     #: where it was, so the rebuild after it takes them from here (:func:`listed`) rather than group them again.
     listed: bytes = b""
+    #: The reading of the article folders, when it is known (see :class:`Folders`).
+    folders: Folders | None = None
 
 
 def outline(article: Article) -> str:
@@ -138,6 +161,7 @@ def record(
     copies: Iterable[Route],
     outlined: Iterable[Diagnostic],
     grouped: listings.Index,
+    folders: Folders | None = None,
 ) -> Dependencies:
     """The dependencies of a build of ``site`` (whose listings are ``grouped``) whose plan recorded ``shown_on``."""
     table: dict[str, tuple[int, Route]] = {}
@@ -158,6 +182,7 @@ def record(
         drafts_left_out=site.drafts_left_out,
         outlined=tuple(outlined),
         listed=_plain(listings.compact(site, grouped)),
+        folders=folders,
     )
 
 
@@ -239,12 +264,19 @@ class _Plain(pickle.Unpickler):
         raise pickle.UnpicklingError(f"{module}.{name}: a record holds plain values only")
 
 
-def after(recorded: Dependencies, site: Site, edited: Iterable[str], outlined: Iterable[Diagnostic]) -> Dependencies:
-    """``recorded`` once the texts of ``edited`` are those of ``site``: outlines and routes stay."""
+def after(
+    recorded: Dependencies,
+    site: Site,
+    edited: Iterable[str],
+    outlined: Iterable[Diagnostic],
+    folders: Folders | None = None,
+) -> Dependencies:
+    """``recorded`` once the texts of ``edited`` are those of ``site`` (read as ``folders`` says): outlines and
+    routes stay."""
     texts = dict(recorded.texts)
     for slug in edited:
         texts[slug] = text_of(site.article(slug))
-    return dataclasses.replace(recorded, texts=texts, outlined=tuple(outlined))
+    return dataclasses.replace(recorded, texts=texts, outlined=tuple(outlined), folders=folders)
 
 
 def unsettled(recorded: Dependencies, edited: Iterable[str]) -> Dependencies:

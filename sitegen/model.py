@@ -351,10 +351,14 @@ class Site:
         if not replacing:
             return self if left_out == self.drafts_left_out else replace(self, drafts_left_out=left_out)
         articles = tuple(replacing.get(a.slug, a) for a in self.articles)
-        if any(_dated(self._by_slug.get(slug)) != _dated(new) for slug, new in replacing.items()):
+        if any(dated(self._by_slug.get(slug)) != dated(new) for slug, new in replacing.items()):
             return replace(self, articles=articles, drafts_left_out=left_out)
         by_lang = {lang: _replaced(pairs, replacing) for lang, pairs in self._by_lang.items()}
         return Site(self.config, articles, self.people, left_out, ({**self._by_slug, **replacing}, by_lang))
+
+    def drafted(self) -> int:
+        """The articles with a translation marked ``draft: true`` (read with ``--drafts``, check or the preview)."""
+        return sum(any(t.draft for t in article.translations) for article in self.articles)
 
     def in_language(self, lang: str) -> tuple[tuple[Article, Translation], ...]:
         """The articles that exist in ``lang``, newest first, slug breaking ties."""
@@ -370,7 +374,7 @@ class Site:
         return tuple(found)
 
 
-def _dated(article: Article | None) -> tuple | None:
+def dated(article: Article | None) -> tuple | None:
     """What an article's place in the site's orders depends on: its slug, and each language's date."""
     if article is None:
         return None

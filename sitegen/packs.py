@@ -34,9 +34,19 @@ class Packed:
         self.found: dict[str, bytes] | None = None  # None: not looked at
         self.served = 0
         self.records: dict[str, bytes] = {}
+        #: Few folders are looked for (a rebuild that unpacks articles only as pages ask, see
+        #: :mod:`sitegen.deferred`): each is taken from its own entry, never the pack, which is read whole
+        #: (25 MB at 10,000 articles) for a few dozen of them; one whose own entry is of another version
+        #: (changed and changed back) is read from its files.
+        self.few = False
 
     def entry(self, name: str, key: str, today: dt.date) -> ArticleEntry | None:
         """Folder ``name``'s entry without its HTML, from the pack or, where it changed since, its own."""
+        if self.few:  # its own entry, else it is read from its files
+            loose = self.cache.article(name, key, today)
+            if loose is not None:
+                self.records[name] = loose[1]
+            return loose[0] if loose is not None else None
         if self.found is None:
             self.found = self.cache.pack()
         record = self.found.get(name)

@@ -76,7 +76,8 @@ def publish(
     first = first or Written(previous=_previous(run))
     # Packed before rendering, not after: the records it holds (50 MB at 10,000 articles) are then let go
     # before the render workers fork. Each is an entry as read, good whether or not the pages are made.
-    run.packed.keep(run.memory.article_keys)
+    if run.changed_folders is None:  # else the pack served no folder: the others were not even unpacked
+        run.packed.keep(run.memory.article_keys)
     # Only a preview's rebuild of known articles leaves its listings to the next one.
     if superseded is None or run.early is None or run.manifest_found is None:
         superseded = _never
@@ -209,11 +210,11 @@ def _planned(
         keys = {path: entry[0] for path, entry in previous.items()} | fresh
         kept = _kept(run, keys, previous, fresh)
         if not keys.keys() - kept - made.keys():  # else a file went missing: plan every page
-            return _Plan(keys, made, depends.after(recorded, site, edited, run.outlined)), kept
+            return _Plan(keys, made, depends.after(recorded, site, edited, run.outlined, run.record(site))), kept
     every, shown_on = render.recorded_plan(site, static, grouped, stop, prepared.looks)
     keys = {job.path: job_key(job) for job in every}
     copies = [job.route for job in every if job.kind is Kind.COPY]
-    recorded = depends.record(site, run.today, run.look, shown_on, copies, run.outlined, grouped)
+    recorded = depends.record(site, run.today, run.look, shown_on, copies, run.outlined, grouped, run.record(site))
     return _Plan(keys, {job.path: job for job in every}, recorded), _kept(run, keys, previous)
 
 
@@ -400,5 +401,5 @@ def job_key(job: render.Job) -> str:
 
 def _drafts(site: Site) -> dict[str, int]:
     """The report's counts of drafts: articles read with a draft translation, and those left out."""
-    held = sum(any(t.draft for t in article.translations) for article in site.articles)
+    held = site.drafted()
     return {"drafts": held, "drafts_left_out": len({posixpath.dirname(path) for path in site.drafts_left_out})}

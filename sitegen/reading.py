@@ -64,6 +64,9 @@ class Rebuild(Protocol):
     shelf: Shelf
     #: The article folders named as changed (by the preview), when known; None: look at every one.
     changed: Collection[str] | None
+    #: What reading depended on besides the files (:func:`prepared`), and each folder as read: recorded.
+    base: str
+    reads: dict[str, Read] | None
 
     def workers(self, tasks: int, per_worker: int) -> int: ...
 
@@ -73,11 +76,10 @@ def site(
 ) -> tuple[Site, list[Diagnostic], list[str] | None]:
     """The site, its problems (the people registry's first) and every folder's name; an engine that keeps
     the last reading (``Options.keep``) reads again only the folders whose key changed since."""
-    from . import content, people
+    from . import content
 
-    registry, people_found = people.load(config, run.site_dir)
-    base, last = _base_key(run, registry), run.memory.reading
-    reader = _reader(run, config, folders, base)
+    registry, people_found, base, reader = prepared(run, config, folders)
+    last = run.memory.reading
     names = again(last, base, run.today, folders)
     if last is not None and names is not None:
         root = run.site_dir / ARTICLES
@@ -92,9 +94,22 @@ def site(
         return results
 
     whole = content.read(config, run.site_dir, run.options.drafts, run.today, recorded, (registry, people_found))
+    run.reads = read  # recorded for the next rebuild (see sitegen.deferred)
     keep = run.options.keep and whole[2] is not None
     run.memory.reading = _taken(whole, people_found, base, run.today, folders, read) if keep else None
     return whole
+
+
+def prepared(
+    run: Rebuild, config: SiteConfig, folders: Mapping[str, str]
+) -> tuple[dict[str, Person], list[Diagnostic], str, Callable[[Sequence[Path], Mapping[str, Person]], list[Read]]]:
+    """The people registry and its problems, the key of what reading a folder depends on besides its files
+    (recorded as ``run.base``), and the reader of folders (:func:`_reader`)."""
+    from . import people
+
+    registry, people_found = people.load(config, run.site_dir)
+    run.base = _base_key(run, registry)
+    return registry, people_found, run.base, _reader(run, config, folders, run.base)
 
 
 def again(last: Reading | None, base: str, today: dt.date, keys: Mapping[str, str]) -> list[str] | None:

@@ -23,6 +23,7 @@ from . import cache as cache_stage
 from . import (
     checks,
     collector,
+    deferred,
     depends,
     destination,
     fingerprints,
@@ -100,6 +101,13 @@ class Rebuild:
         self.checking: parallel.Beside | None = None
         #: The cache's pack of light entries (:mod:`sitegen.packs`).
         self.packed = packs.Packed(self.cache)
+        #: What to record of the reading for the next rebuild (:func:`sitegen.deferred.record`): what reading
+        #: depended on besides the files, every entry's key, each folder read (None: not known), what the
+        #: site-wide checks found beyond the outlined findings and a key of the files they read.
+        self.base, self.keys, self.reads = "", {}, None
+        self.checked: tuple[tuple[Diagnostic, ...], str] = ((), "")
+        #: The folders (name, slug) read again when the others are unpacked as pages ask (:func:`deferred.read`).
+        self.changed_folders: list[tuple[str, str]] | None = None
 
     def report(self, **values: Any) -> BuildReport:
         elapsed = time.perf_counter() - self.started
@@ -126,7 +134,15 @@ class Rebuild:
             if self.early is not None and self.changed:
                 self.early(report)  # the edited articles' pages are as they were: told so at once
             return report
-        site, found, self.names = reading.site(self, config, folders)
+        self.look, self.keys, self.checked = look, folders, ((), fingerprints.digest(*checked))
+        if manifest is not None:
+            remembered = manifest is self.memory.manifest  # the engine's own, or the cache's with its record
+            self.own_output = remembered
+            self.recorded = (
+                self.memory.dependencies if remembered else manifests.dependencies(self.cache, setup, self.out)
+            )
+            self.recorded_listings = self.memory.grouped if remembered else None
+        site, found, self.names = deferred.read(self, config, folders) or reading.site(self, config, folders)
         collector.frozen()  # the Site lives as long as the rebuild: later collections need not walk it
         self.problems += found
         registries = (PEOPLE_FILE, GLOSSARY_FILE, EDITORS_FILE)
@@ -139,16 +155,16 @@ class Rebuild:
         if made is None:
             return self.report()
         self.setup_digest, self.site_key, self.manifest_found = setup, site_key, manifest
-        if manifest is not None:
-            remembered = manifest is self.memory.manifest  # the engine's own, or the cache's with its record
-            self.own_output = remembered
-            self.recorded = (
-                self.memory.dependencies if remembered else manifests.dependencies(self.cache, setup, self.out)
-            )
-            self.recorded_listings = self.memory.grouped if remembered else None
+        if manifest is not None and self.changed_folders is None:
             self.edited = depends.text_edits(self.recorded, site, self.today, look)
-        self.look = look
         return Prepared(site, theme, *made)
+
+    def record(self, site: Site) -> depends.Folders | None:
+        """What to record of this rebuild's reading for the next one (see :mod:`sitegen.deferred`)."""
+        if self.reads is None:
+            return None
+        last = self.recorded.folders if self.recorded is not None else None
+        return deferred.record(self.keys, self.base, self.reads, site, self.checked, last)
 
     def check_site(self, prepared: Prepared) -> bool:
         """The site-wide checks (links between articles, names two pages share, …); whether any failed."""
@@ -156,12 +172,17 @@ class Rebuild:
         if self.recorded is not None and self.edited is not None:
             recorded = depends.outlined_findings(self.recorded, site, self.edited)
         self.outlined = tuple(checks.outlined(site)) if recorded is None else recorded
-        self.problems += self.site_checks(site, self.outlined)
+        found = self.site_checks(site, self.outlined)
+        self.checked = (tuple(found[len(self.outlined) :]), self.checked[1])
+        self.problems += found
         return has_errors(self.problems)
 
     def site_checks(self, site: Site, outlined: tuple[Diagnostic, ...] | None = None) -> list[Diagnostic]:
         """:func:`sitechecks.run`, the contested names checked again only in the translations that changed
         since the engine (else the cache) last knew them; the engine stores what the check found."""
+        if self.changed_folders is not None and self.recorded is not None and self.recorded.folders is not None:
+            outlined = tuple(checks.outlined(site)) if outlined is None else outlined
+            return [*outlined, *deferred.checked(self, site, self.recorded.folders)]
         memory = self.memory
         if memory.contested is None:
             memory.contested = contested_stage.Found(*self.cache.contested())

@@ -3,11 +3,12 @@ build writes (see sitegen.packs)."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
-from sitegen import cache
+from sitegen import cache, packs
 from sitegen.build import build
 
 from .conftest import clean_output, generated_site, snapshot
@@ -27,6 +28,13 @@ def _append(site: Path, number: int, text: str) -> None:
         file.write(text)
 
 
+def _retag(site: Path, number: int, tag: str) -> None:
+    """Give an article one more tag: an outline edit, so the rebuild reads the whole site (a text edit unpacks
+    only the articles its pages show, each from its own entry: see sitegen.deferred)."""
+    path = site / ARTICLE.format(number)
+    path.write_text(path.read_text(encoding="utf-8").replace("tags: [", f"tags: [{tag}, ", 1), encoding="utf-8")
+
+
 @pytest.fixture
 def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The folders whose own (loose) entry a build looks for."""
@@ -43,7 +51,7 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 def test_a_build_takes_the_unchanged_articles_from_the_pack(site: Path, counted: list[str]) -> None:
     assert (site / cache.FOLDER / "pack.pickle").is_file()
-    _append(site, 7, "\nA sentence added to the last passage.\n")
+    _retag(site, 7, "fresh")
     assert build(site).ok
     assert counted == ["article-00007"], "only the edited folder is looked for beside the pack"
     assert snapshot(site / "output", folders=True) == clean_output(site)
@@ -51,11 +59,11 @@ def test_a_build_takes_the_unchanged_articles_from_the_pack(site: Path, counted:
 
 def test_a_pack_that_served_too_few_folders_is_made_again(site: Path, counted: list[str]) -> None:
     for number in (1, 2, 3):  # an eighth of the folders: more than the pack lets go stale
-        _append(site, number, "\nOne more sentence.\n")
+        _retag(site, number, "fresh")
     assert build(site).ok
     assert counted == [f"article-0000{n}" for n in (1, 2, 3)]
     counted.clear()
-    _append(site, 9, "\nOne more sentence.\n")
+    _retag(site, 9, "fresh")
     assert build(site).ok
     assert counted == ["article-00009"], "the pack was not made again"
     assert snapshot(site / "output", folders=True) == clean_output(site)
@@ -64,11 +72,12 @@ def test_a_pack_that_served_too_few_folders_is_made_again(site: Path, counted: l
 def test_a_folder_changed_and_changed_back_comes_from_the_pack_again(site: Path, counted: list[str]) -> None:
     path = site / ARTICLE.format(5)
     before = path.read_text(encoding="utf-8")
-    path.write_text(before.replace("title: ", "title: Retitled ", 1), encoding="utf-8")
+    path.write_text(before.replace("tags: [", "tags: [fresh, ", 1), encoding="utf-8")
     assert build(site).ok
     path.write_text(before, encoding="utf-8")
-    assert build(site).ok
-    assert counted == ["article-00005"], "the packed entry, made for the first text, serves it again"
+    shutil.copytree(site / "content/articles/article-00001", site / "content/articles/article-99999")
+    assert build(site).ok  # a folder come: the whole site is read
+    assert counted == ["article-00005", "article-99999"], "the packed entry, made for the first text, serves it again"
     assert snapshot(site / "output", folders=True) == clean_output(site)
 
 
@@ -81,7 +90,16 @@ def test_a_pack_that_cannot_be_trusted_is_not_used(
         pack.write_bytes(pack.read_bytes()[:-100])
     else:
         monkeypatch.setenv("XDG_CACHE_HOME", str(site.parent / "another-user"))
+    looked: list[str] = []
+    entry = packs.Packed.entry
+
+    def taken(self, name, *args):
+        looked.append(name)
+        return entry(self, name, *args)
+
+    monkeypatch.setattr(packs.Packed, "entry", taken)
     _append(site, 7, "\nA sentence added to the last passage.\n")
     assert build(site).ok
-    assert len(counted) == 24, "every folder is looked for in its own entry"
+    assert "article-00007" in looked and len(looked) >= 12, "the articles on the pages made again are looked for"
+    assert sorted(counted) == sorted(looked), "every folder taken from the cache is looked for in its own entry"
     assert snapshot(site / "output", folders=True) == clean_output(site)
