@@ -13,6 +13,7 @@ The search index moves in under the same commit.
 from __future__ import annotations
 
 import contextlib
+import operator
 import os
 import posixpath
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
@@ -82,7 +83,8 @@ def publish(
     if superseded is None or run.early is None or run.manifest_found is None:
         superseded = _never
     try:
-        done = _all_pages(run, prepared, {**first.previous, **first.files}, superseded)
+        previous = {**first.previous, **first.files} if first.files else first.previous  # the manifest's own
+        done = _all_pages(run, prepared, previous, superseded)
     except PublishError as failure:
         return undo(run, first) if first.paths else failure.report
     except SupersededError:
@@ -236,11 +238,11 @@ def _all_pages(run: Rebuild, prepared: Prepared, previous: dict[str, Entry], sup
         return Written({path: previous[path] for path in keys}, dependencies=planned.dependencies, grouped=grouped)
     patch = bool(previous) and len(todo) + len(removed) <= PATCH_SHARE * len(keys)
     searched = prepared.site.config.search and bool(site.articles)
-    files: dict[str, Entry] = {}
+    files: dict[str, Entry] = {}  # the files made or linked; a patch leaves the others where they are
     shown = render.shown(todo, site, grouped) if run.light else ()  # only those without HTML need it
     with _transaction(run, prepared, shown) as whole, output.Stage(run.out, patch, run.cache.trash) as stage:
-        for path in kept:  # a patch leaves them where they are; a new folder links them
-            files[path] = previous[path] if patch else fingerprints.entry(keys[path], stage.link(path))
+        for path in () if patch else kept:  # a new folder links them
+            files[path] = fingerprints.entry(keys[path], stage.link(path))
         for path, stat in rendering.render_into(run, prepared, grouped, todo, stage, whole):
             files[path] = fingerprints.entry(keys[path], stat)
         if patch:
@@ -249,7 +251,10 @@ def _all_pages(run: Rebuild, prepared: Prepared, previous: dict[str, Entry], sup
             stage.apply([*removed, *dropped])  # pages and search index move in under one commit
         else:
             stage.swap(finish=(lambda folder: index_search(run, folder)) if searched else None)
-    ordered = {path: files[path] for path in keys}
+    if len(keys) == len(previous) and all(map(operator.eq, keys, previous)):  # the same files: a text edit's
+        ordered = {**previous, **files}
+    else:
+        ordered = {path: files[path] if path in files else previous[path] for path in keys}
     paths = tuple(job.path for job in todo)
     return Written(ordered, paths, tuple(removed), not patch, dependencies=planned.dependencies, grouped=grouped)
 

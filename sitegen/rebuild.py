@@ -326,7 +326,7 @@ class Rebuild:
         if damaged is None:
             return {path for path, old in files.items() if fingerprints.same_file(out, path, old)}
         recorded = self.manifest_found.files if self.manifest_found is not None else {}
-        others = [path for path, old in files.items() if recorded.get(path) is not old]
+        others = [] if files is recorded else [path for path, old in files.items() if recorded.get(path) is not old]
         found = files.keys() - damaged
         found.difference_update(others)
         found.update(path for path in others if fingerprints.same_file(out, path, files[path]))
