@@ -35,18 +35,23 @@ def _retag(site: Path, number: int, tag: str) -> None:
     path.write_text(path.read_text(encoding="utf-8").replace("tags: [", f"tags: [{tag}, ", 1), encoding="utf-8")
 
 
+def _names(monkeypatch: pytest.MonkeyPatch, owner: type, method: str) -> list[str]:
+    """The folders' names ``owner.method(name, ...)`` is called with from now on."""
+    seen: list[str] = []
+    original = getattr(owner, method)
+
+    def spied(self, name, *args):
+        seen.append(name)
+        return original(self, name, *args)
+
+    monkeypatch.setattr(owner, method, spied)
+    return seen
+
+
 @pytest.fixture
 def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The folders whose own (loose) entry a build looks for."""
-    seen: list[str] = []
-    article = cache.Cache.article
-
-    def loose(self, name, *args):
-        seen.append(name)
-        return article(self, name, *args)
-
-    monkeypatch.setattr(cache.Cache, "article", loose)
-    return seen
+    return _names(monkeypatch, cache.Cache, "article")
 
 
 def test_a_build_takes_the_unchanged_articles_from_the_pack(site: Path, counted: list[str]) -> None:
@@ -90,14 +95,7 @@ def test_a_pack_that_cannot_be_trusted_is_not_used(
         pack.write_bytes(pack.read_bytes()[:-100])
     else:
         monkeypatch.setenv("XDG_CACHE_HOME", str(site.parent / "another-user"))
-    looked: list[str] = []
-    entry = packs.Packed.entry
-
-    def taken(self, name, *args):
-        looked.append(name)
-        return entry(self, name, *args)
-
-    monkeypatch.setattr(packs.Packed, "entry", taken)
+    looked = _names(monkeypatch, packs.Packed, "entry")
     _append(site, 7, "\nA sentence added to the last passage.\n")
     assert build(site).ok
     assert "article-00007" in looked and len(looked) >= 12, "the articles on the pages made again are looked for"
