@@ -16,14 +16,13 @@ import contextlib
 import operator
 import os
 import posixpath
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import cache as cache_stage
 from . import collector, depends, fingerprints, manifests, output, rendering
-from . import search as search_stage
 from .errors import Diagnostic, Location, error
 from .model import FUTURE, Article, Site
 from .rendering import ReportedError
@@ -247,10 +246,10 @@ def _all_pages(run: Rebuild, prepared: Prepared, previous: dict[str, Entry], sup
             files[path] = fingerprints.entry(keys[path], stat)
         if patch:
             wanted = searched and run.options.search_patches
-            dropped = patch_search(run, stage, [job.path for job in todo], removed) if wanted else []
+            dropped = rendering.patch_search(run, stage, [job.path for job in todo], removed) if wanted else []
             stage.apply([*removed, *dropped])  # pages and search index move in under one commit
         else:
-            stage.swap(finish=(lambda folder: index_search(run, folder)) if searched else None)
+            stage.swap(finish=(lambda folder: rendering.index_search(run, folder)) if searched else None)
     if len(keys) == len(previous) and all(map(operator.eq, keys, previous)):  # the same files: a text edit's
         ordered = {**previous, **files}
     else:
@@ -353,44 +352,6 @@ def _write_problem(out: Path, exc: OSError) -> Diagnostic:
     where = exc.filename if exc.filename and exc.filename2 is None and not staged else out
     hint = "the previous output was left as it was"
     return error(Location(str(where)), f"cannot write the output: {exc.strerror or exc}", hint)
-
-
-def index_search(run: Rebuild, staging: Path) -> None:
-    """Index the new site before it is swapped in; a failed run fails the build, the old site stays."""
-    problems = search_stage.index(staging)
-    if problems and search_stage.installed():
-        raise ReportedError(_search_failed(problems[0]))
-    run.problems.extend(problems)
-
-
-def patch_search(run: Rebuild, stage: output.Stage, written: Sequence[str], removed: Sequence[str]) -> list[str]:
-    """Put the search index's changes into a patch; returns the bundle files the patch deletes.
-
-    Only the article pages that really change (one article's pages are
-    rendered again in every language) or go are indexed again, with the
-    shards that hold them.
-    """
-    indexed = [path for path in (*written, *removed) if search_stage.article_page(path)]
-    changed = [path for path in indexed if stage.differs(path)]
-    if not changed:
-        return []
-    if not search_stage.installed():
-        run.problems.extend(search_stage.index(stage.folder))  # says Pagefind is not installed
-        return []
-    try:
-        return search_stage.patch(run.out, stage.folder, removed, changed)
-    except search_stage.SearchFailedError as failed:
-        raise ReportedError(_search_failed(failed.problems[0])) from None
-
-
-def _search_failed(problem: Diagnostic) -> Diagnostic:
-    """Pagefind's failure as the build's error: a site is not published with its index missing or stale."""
-    reason = problem.message.removeprefix("no search index was built: ")
-    return error(
-        problem.location,
-        f"the search index could not be made: {reason}; the previous site was left as it was",
-        "fix Pagefind (" + problem.hint.split(";")[0] + "), or build without search: sitegen build --no-search",
-    )
 
 
 def job_key(job: render.Job) -> str:

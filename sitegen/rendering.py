@@ -1,4 +1,5 @@
-"""Rendering a rebuild's pages into a stage: the articles joined with their HTML, the pages made in workers.
+"""Rendering a rebuild's pages into a stage: the articles joined with their HTML, the pages made in workers,
+and the search index of the pages made.
 
 :mod:`sitegen.publish` decides which pages and in which transaction; this
 module makes their bytes and writes them into the stage's folder.
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import output, parallel, reading
+from . import search as search_stage
 from .errors import Diagnostic, Location, error
 from .model import Article, Site
 from .report import Prepared
@@ -120,3 +122,41 @@ def _together(job: render.Job) -> str:
 
 
 _ARTICLE_PAGES = frozenset({Kind.ARTICLE, Kind.PARALLEL})
+
+
+def index_search(run: Rebuild, staging: Path) -> None:
+    """Index the new site before it is swapped in; a failed run fails the build, the old site stays."""
+    problems = search_stage.index(staging)
+    if problems and search_stage.installed():
+        raise ReportedError(_search_failed(problems[0]))
+    run.problems.extend(problems)
+
+
+def patch_search(run: Rebuild, stage: output.Stage, written: Sequence[str], removed: Sequence[str]) -> list[str]:
+    """Put the search index's changes into a patch; returns the bundle files the patch deletes.
+
+    Only the article pages that really change (one article's pages are
+    rendered again in every language) or go are indexed again, with the
+    shards that hold them.
+    """
+    indexed = [path for path in (*written, *removed) if search_stage.article_page(path)]
+    changed = [path for path in indexed if stage.differs(path)]
+    if not changed:
+        return []
+    if not search_stage.installed():
+        run.problems.extend(search_stage.index(stage.folder))  # says Pagefind is not installed
+        return []
+    try:
+        return search_stage.patch(run.out, stage.folder, removed, changed)
+    except search_stage.SearchFailedError as failed:
+        raise ReportedError(_search_failed(failed.problems[0])) from None
+
+
+def _search_failed(problem: Diagnostic) -> Diagnostic:
+    """Pagefind's failure as the build's error: a site is not published with its index missing or stale."""
+    reason = problem.message.removeprefix("no search index was built: ")
+    return error(
+        problem.location,
+        f"the search index could not be made: {reason}; the previous site was left as it was",
+        "fix Pagefind (" + problem.hint.split(";")[0] + "), or build without search: sitegen build --no-search",
+    )
