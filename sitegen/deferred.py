@@ -6,11 +6,12 @@ the edited articles, a few dozen of 67,000 at 10,000 articles. Unpacking
 every other article from the build cache took a third of such a rebuild. So
 when the last build's record (:class:`sitegen.depends.Folders`) says which
 folder held which article, in which order each language lists them, and what
-reading and checking each folder found, :func:`site` reads only the folders
+reading and checking each folder found, :func:`read` reads only the folders
 whose key changed and makes a :class:`DeferredSite`: the same site, whose
 other articles are unpacked (once each) by the pages, listings and checks
 that look one up. Anything else that changed (a folder come or gone, an
-outline, a draft left out, the day, the config) reads the whole site as before.
+outline, a draft left out, the glossary, the people registry, the day, the
+config) reads the whole site as before.
 """
 
 from __future__ import annotations
@@ -243,8 +244,6 @@ def record(
 ) -> Folders:
     """What to record of a rebuild's reading (:class:`sitegen.depends.Folders`): ``reads`` are the folders it
     read, every one of them, or those that changed since ``last`` when the site was :class:`DeferredSite`."""
-    from .depends import Folders
-
     if last is not None and isinstance(site, DeferredSite):
         slugs = {name: slug for name, _, slug in last.entries}
         found = {name: problems for name, problems in last.found.items() if name not in reads}
@@ -255,7 +254,7 @@ def record(
         orders = {lang: tuple(article.slug for article, _ in site.in_language(lang)) for lang in site.config.languages}
     found.update((name, tuple(problems)) for name, (_, problems, _) in reads.items() if problems)
     entries = tuple((name, key, slugs.get(name, "")) for name, key in keys.items())
-    return Folders(base, entries, found, orders, checked[0], checked[1], drafted)
+    return depends.Folders(base, entries, found, orders, checked[0], checked[1], drafted)
 
 
 def read(run: Rebuild, config: SiteConfig, keys: dict[str, str]) -> tuple[Site, list[Diagnostic], list[str]] | None:
