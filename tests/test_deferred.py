@@ -116,3 +116,24 @@ def test_any_other_change_reads_the_whole_site(tmp_path: Path, monkeypatch: pyte
     assert report.ok, report.diagnostics
     assert made == [], "a change beyond texts read only some folders"
     assert _told(report) == _told(build(site, site.parent / "clean", cache=False, search=False))
+
+
+def test_a_text_edit_that_plans_every_page_takes_the_rest_from_the_pack(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page gone from the output makes the rebuild plan every page, which unpacks every article: past a few,
+    the pack serves them, read once."""
+    site = generated_site(40, tmp_path / "site", search=False)
+    assert build(site).ok
+    monkeypatch.setattr(deferred, "UNPACKED_FEW", 5)
+    made = _sites(monkeypatch)
+    packs: list[int] = []
+    pack = cache.Cache.pack
+    monkeypatch.setattr(cache.Cache, "pack", lambda self: packs.append(1) or pack(self))
+    (site / "output" / "en" / "article-00003" / "index.html").unlink()
+    _edit(site, EDITED, "\n\n", "\n\nA sentence added to the lead.\n\n")
+    report = build(site)
+    assert report.ok, report.diagnostics
+    assert made and made[0].unpacking.unpacked == 39, "every other article was unpacked"
+    assert packs == [1], "the pack was read once"
+    assert snapshot(site / "output", folders=True) == clean_output(site)
