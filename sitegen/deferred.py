@@ -285,6 +285,7 @@ def read(run: Rebuild, config: SiteConfig, keys: dict[str, str]) -> tuple[Site, 
     people = Site(config, (), tuple(registry.values()), recorded.drafts_left_out)
     site = site_with(people, recorded.folders, found, load)
     run.changed_folders, run.reads = changed, {name: read for (name, _), read in zip(changed, fresh, strict=True)}
+    run.packed.partial = True  # only the folders pages ask for are unpacked: the pack stays as it is
     run.edited = frozenset(
         slug for name, slug in changed if depends.text_of(found[name][0]) != recorded.texts.get(slug)
     )

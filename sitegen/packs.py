@@ -39,6 +39,8 @@ class Packed:
         #: (25 MB at 10,000 articles) for a few dozen of them; one whose own entry is of another version
         #: (changed and changed back) is read from its files.
         self.few = False
+        #: Only some folders were looked for (the others were left packed): the pack is not made again.
+        self.partial = False
 
     def entry(self, name: str, key: str, today: dt.date) -> ArticleEntry | None:
         """Folder ``name``'s entry without its HTML, from the pack or, where it changed since, its own."""
@@ -60,7 +62,8 @@ class Packed:
         return entry
 
     def keep(self, folders: Collection[str]) -> None:
-        """Make the pack of ``folders`` again when the one read served too few of them; the records are let go."""
-        if self.found is not None and len(folders) - self.served > STALE_SHARE * len(folders):
+        """Make the pack of ``folders`` again when the one read served too few of them (unless only some were
+        looked for); the records are let go."""
+        if not self.partial and self.found is not None and len(folders) - self.served > STALE_SHARE * len(folders):
             self.cache.store_pack({name: record for name in folders if (record := self.records.get(name))})
         self.records = {}

@@ -76,8 +76,7 @@ def publish(
     first = first or Written(previous=_previous(run))
     # Packed before rendering, not after: the records it holds (50 MB at 10,000 articles) are then let go
     # before the render workers fork. Each is an entry as read, good whether or not the pages are made.
-    if run.changed_folders is None:  # else the pack served no folder: the others were not even unpacked
-        run.packed.keep(run.memory.article_keys)
+    run.packed.keep(run.memory.article_keys)
     # Only a preview's rebuild of known articles leaves its listings to the next one.
     if superseded is None or run.early is None or run.manifest_found is None:
         superseded = _never
@@ -88,22 +87,8 @@ def publish(
         return undo(run, first) if first.paths else failure.report
     except SupersededError:
         return _left_for_later(run, first)
-    setup, site_key = run.setup_digest, run.site_key
     site, drafts = prepared.site, _drafts(prepared.site)
-    stored = cache_stage.Manifest(
-        setup=setup,
-        site=site_key,
-        build=output.build_of(run.out),
-        out=str(run.out),
-        today=run.today,
-        dated=any(FUTURE in d.message for d in run.problems),
-        files=done.files,
-        pages=sum(path.endswith(".html") for path in done.files),
-        articles=len(site.articles),
-        sources=run.sources,
-        diagnostics=tuple(d for d in run.problems if not d.is_error),
-        drafts_left_out=drafts["drafts_left_out"],
-    )
+    stored = _manifest(run, site, done, drafts["drafts_left_out"])
     run.memory.remember(stored, done.dependencies, done.grouped)
     run.memory.unstored = (stored, done.dependencies)  # stored when the engine says (Engine.rebuild, .store)
     return run.report(
@@ -117,6 +102,24 @@ def publish(
         replaced=done.replaced,
         rendered_from=prepared if run.options.keep else None,
         **drafts,
+    )
+
+
+def _manifest(run: Rebuild, site: Site, done: Written, drafts_left_out: int) -> cache_stage.Manifest:
+    """The manifest of the output ``done`` describes, made from ``site``."""
+    return cache_stage.Manifest(
+        setup=run.setup_digest,
+        site=run.site_key,
+        build=output.build_of(run.out),
+        out=str(run.out),
+        today=run.today,
+        dated=any(FUTURE in d.message for d in run.problems),
+        files=done.files,
+        pages=sum(path.endswith(".html") for path in done.files),
+        articles=len(site.articles),
+        sources=run.sources,
+        diagnostics=tuple(d for d in run.problems if not d.is_error),
+        drafts_left_out=drafts_left_out,
     )
 
 
