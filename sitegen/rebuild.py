@@ -33,7 +33,6 @@ from . import (
     parallel,
     reading,
     shelf,
-    sitechecks,
     sources,
 )
 from . import config as config_stage
@@ -183,6 +182,8 @@ class Rebuild:
         if self.changed_folders is not None and self.recorded is not None and self.recorded.folders is not None:
             outlined = tuple(checks.outlined(site)) if outlined is None else outlined
             return [*outlined, *deferred.checked(self, site, self.recorded.folders)]
+        from . import sitechecks  # the glossary and the sign-offs, with PyYAML: only when the site was read
+
         memory = self.memory
         if memory.contested is None:
             memory.contested = contested_stage.Found(*self.cache.contested())

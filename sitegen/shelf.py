@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -229,6 +228,8 @@ class Shelf:
         """Append ``data``; where it starts, or None (and no shelf from now on) when it cannot be written."""
         try:
             if self._file is None:
+                import tempfile  # only here: a rebuild that reads no article shelves nothing
+
                 assert self._folder is not None
                 self._folder.mkdir(parents=True, exist_ok=True)
                 self._file = tempfile.TemporaryFile(dir=self._folder, prefix="shelf-")  # noqa: SIM115 (kept open)

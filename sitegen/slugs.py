@@ -15,8 +15,6 @@ import hashlib
 import re
 import unicodedata
 
-from anyascii import anyascii
-
 # Letters that Unicode does not decompose to ASCII: Russian, Armenian, Azerbaijani, Georgian, Persian.
 _LETTERS = dict(
     zip(
@@ -106,6 +104,8 @@ def _spell(text: str) -> tuple[list[str], bool]:
         if spelt is None:
             spelt = unicodedata.normalize("NFKD", ch).encode("ascii", "ignore").decode()
             if not spelt and not ch.isascii():
+                from anyascii import anyascii  # its tables load on first use: most slugs never need them
+
                 spelt = anyascii(ch)
                 lost = lost or (not spelt.strip() and _unspelt(ch))
                 spelt = spelt.lower().translate(_MARKS)

@@ -21,7 +21,6 @@ import contextlib
 import os
 import shutil
 import stat
-import subprocess
 import sys
 from pathlib import Path
 
@@ -53,6 +52,8 @@ def empty_later(trash: Path) -> None:
     """Start a process that empties ``trash`` and outlives this one, in a session of its own (a Ctrl+C or a
     kill of the build's process group does not stop it). On POSIX a shell starts it and ends at once, so
     nothing is left to wait for: no process of this one's is left a zombie, the preview's included."""
+    import subprocess  # only here: a build that replaces no output starts no process
+
     command = [sys.executable, "-c", _EMPTY, os.fspath(trash)]
     try:
         if os.name == "posix":
