@@ -28,7 +28,6 @@ from . import (
     sources,
     staleness,
 )
-from . import assets as assets_stage
 from .errors import Diagnostic, Location, did_you_mean, error, warning
 from .localization import described
 from .model import (
@@ -259,9 +258,11 @@ def _language_file(
         hint = "remove it from the folder"
         problems.append(error(Location(file_rel), "not a regular file (a pipe, socket or device?)", hint))
         return None
-    if name in assets_stage.KEPT:  # sitegen's own record beside the article (its lock), never published
-        return None
     if path.suffix.lower() != ".md":
+        from . import assets as assets_stage  # (with an XML parser) only for a file beside the texts
+
+        if name in assets_stage.KEPT:  # sitegen's own record beside the article (its lock), never published
+            return None
         refused = assets_stage.problems(file_rel, name, _svg_bytes(path))
         problems.extend(refused)
         if not refused:

@@ -37,7 +37,6 @@ from . import (
 )
 from . import config as config_stage
 from . import contested as contested_stage
-from . import search as search_stage
 from . import theme as theme_stage
 from .errors import Diagnostic, Location, error, has_errors, sort
 from .memory import Environments, Memory, Place
@@ -250,7 +249,7 @@ class Rebuild:
         """What every page depends on besides the content: sitegen, the config, the theme's static files (their
         names are in every page), the options. Templates and catalogs are :func:`_look_key`'s."""
         layers = _theme_keys(theme, "static")
-        pagefind = (search_stage.executable() or "") if config.search else ""
+        pagefind = _pagefind() if config.search else ""
         people = PEOPLE_FILE if not sources.outside(self.site_dir, PEOPLE_FILE) else None
         people_key = fingerprints.file_key(self.site_dir / people) if people is not None else ""
         return fingerprints.digest(
@@ -358,3 +357,10 @@ def _theme_keys(theme: theme_stage.Theme, part: str) -> list[str]:
 def _look_key(theme: theme_stage.Theme) -> str:
     """A key of the theme's templates and catalogs: pages hold what they read of them (see Prepared.looks)."""
     return fingerprints.digest(*_theme_keys(theme, "templates"), *_theme_keys(theme, "locales"))
+
+
+def _pagefind() -> str:
+    """The Pagefind program a build with search runs ("" for none): a build without search loads no more of it."""
+    from . import search
+
+    return search.executable() or ""

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import output, parallel, reading
-from . import search as search_stage
 from .errors import Diagnostic, Location, error
 from .model import Article, Site
 from .report import Prepared
@@ -126,6 +125,8 @@ _ARTICLE_PAGES = frozenset({Kind.ARTICLE, Kind.PARALLEL})
 
 def index_search(run: Rebuild, staging: Path) -> None:
     """Index the new site before it is swapped in; a failed run fails the build, the old site stays."""
+    from . import search as search_stage  # a build without search never loads it
+
     problems = search_stage.index(staging)
     if problems and search_stage.installed():
         raise ReportedError(_search_failed(problems[0]))
@@ -139,6 +140,8 @@ def patch_search(run: Rebuild, stage: output.Stage, written: Sequence[str], remo
     rendered again in every language) or go are indexed again, with the
     shards that hold them.
     """
+    from . import search as search_stage
+
     indexed = [path for path in (*written, *removed) if search_stage.article_page(path)]
     changed = [path for path in indexed if stage.differs(path)]
     if not changed:
