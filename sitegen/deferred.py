@@ -314,6 +314,8 @@ def checked(run: Rebuild, site: Site, folders: Folders) -> list[Diagnostic]:
     own = contested.Found(known.glossary, dict(known.found))
     found += sitechecks.run(partial, run.names, run.site_dir, (), own, worded)
     if own.glossary == known.glossary and (fresh := own.found.keys() - known.found.keys()):
+        edited = {path for path, _ in fresh}  # what was found in these files' earlier texts goes
+        known.found = {place: kept for place, kept in known.found.items() if place[0] not in edited}
         known.found.update((place, own.found[place]) for place in fresh)
         known.unstored = True
     return found

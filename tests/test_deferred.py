@@ -90,6 +90,21 @@ def test_the_warnings_after_a_text_edit_are_those_of_a_whole_reading(
     assert again.unchanged and _told(again) == _told(report), "the next build tells them again"
 
 
+def test_the_contested_names_findings_keep_one_entry_per_translation(tmp_path: Path) -> None:
+    """Each text edit checks the edited translation again; what was found in its old text is not kept beside."""
+    site = example_site(tmp_path)
+    assert build(site, search=False).ok
+    rel = "content/articles/washington-karabakh-operation/en.md"
+    stored = cache.Cache(site).contested
+    _, before = stored()
+    for number in range(3):
+        _edit(site, rel, "\n\n", f"\n\nSentence {number} in Stepanakert.\n\n")
+        assert build(site, search=False).ok
+    _, after = stored()
+    assert sorted(path for path, _ in after) == sorted(path for path, _ in before), "one entry per translation"
+    assert after.keys() - before.keys() == {(rel, digest) for path, digest in after if path == rel}
+
+
 @pytest.mark.parametrize(
     "change",
     ["tag", "new folder", "stray file", "glossary", "draft"],
