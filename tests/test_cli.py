@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -66,6 +67,49 @@ def test_build_through_the_console_script(copy_site, tmp_path: Path) -> None:
     assert SUMMARY.search(result.stdout)
     assert "public/" in result.stdout, "the summary says where the site went"
     assert (tmp_path / "public" / "ru" / "karabakh-claim" / "index.html").is_file()
+
+
+#: Modules a step of some builds needs: a build that takes no such step does not spend its start-up on them.
+ON_DEMAND = (
+    "yaml",
+    "markdown_it",
+    "jinja2",
+    "sitegen.content",
+    "sitegen.search",
+    "sitegen.sitechecks",
+    "subprocess",
+    "tempfile",
+    "anyascii",
+    "xml.etree.ElementTree",
+)
+
+
+def loaded_by(*args: str) -> set[str]:
+    """Which of :data:`ON_DEMAND` a fresh Python has loaded after ``sitegen ARGS`` (run through the CLI)."""
+    code = (
+        "import sys\n"
+        "from sitegen.cli import main\n"
+        "try:\n"
+        f"    main({list(args)!r})\n"
+        "except SystemExit as exit:\n"
+        "    assert not exit.code, exit.code\n"
+        f"print(' '.join(name for name in {ON_DEMAND!r} if name in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=environment())
+    assert done.returncode == 0, done.stderr
+    return set(done.stdout.split())
+
+
+def test_a_build_loads_only_what_its_steps_use(copy_site) -> None:
+    site = copy_site("basic")
+    build = ["build", "--site", str(site), "--no-search", "-q"]
+    assert {"yaml", "markdown_it", "jinja2", "sitegen.content"} <= loaded_by(*build), "the first build reads"
+    assert loaded_by(*build) == set(), "nothing changed: nothing read, rendered or indexed"
+    edited = site / "content/articles/karabakh-claim/en.md"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    loaded = loaded_by(*build)
+    assert {"markdown_it", "jinja2"} <= loaded, "a text edit reads the article and renders its pages"
+    assert "sitegen.search" not in loaded and "xml.etree.ElementTree" not in loaded, loaded
 
 
 def test_build_defaults_to_output_in_the_site(copy_site) -> None:
