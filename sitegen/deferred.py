@@ -20,7 +20,7 @@ import functools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
-from . import contested, depends, reading
+from . import depends, reading
 from .errors import Diagnostic
 from .model import ARTICLES, Article, Site, SiteConfig, Translation, dated
 
@@ -300,7 +300,7 @@ def read(run: Rebuild, config: SiteConfig, keys: dict[str, str]) -> tuple[Site, 
 def checked(run: Rebuild, site: Site, folders: Folders) -> list[Diagnostic]:
     """The site-wide findings beyond the outlined ones, of a site :func:`read` made: those recorded in the
     other folders, and those of the changed folders' articles and of the files the checks read."""
-    from . import sitechecks  # as in Rebuild.site_checks: not for a build with nothing to read
+    from . import contested, sitechecks  # as in Rebuild.site_checks: not for a build with nothing to read
 
     assert run.changed_folders is not None and isinstance(site, DeferredSite)
     changed = {name for name, _ in run.changed_folders}

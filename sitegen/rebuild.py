@@ -36,7 +36,6 @@ from . import (
     sources,
 )
 from . import config as config_stage
-from . import contested as contested_stage
 from . import theme as theme_stage
 from .errors import Diagnostic, Location, error, has_errors, sort
 from .memory import Environments, Memory, Place
@@ -181,11 +180,11 @@ class Rebuild:
         if self.changed_folders is not None and self.recorded is not None and self.recorded.folders is not None:
             outlined = tuple(checks.outlined(site)) if outlined is None else outlined
             return [*outlined, *deferred.checked(self, site, self.recorded.folders)]
-        from . import sitechecks  # the glossary and the sign-offs, with PyYAML: only when the site was read
+        from . import contested, sitechecks  # the glossary and the sign-offs, with PyYAML: only when the site was read
 
         memory = self.memory
         if memory.contested is None:
-            memory.contested = contested_stage.Found(*self.cache.contested())
+            memory.contested = contested.Found(*self.cache.contested())
         worded = functools.partial(reading.worded, self, site)
         return sitechecks.run(site, self.names, self.site_dir, outlined, memory.contested, worded)
 

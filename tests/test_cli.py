@@ -75,6 +75,7 @@ ON_DEMAND = (
     "markdown_it",
     "jinja2",
     "sitegen.content",
+    "sitegen.contested",
     "sitegen.search",
     "sitegen.sitechecks",
     "subprocess",
