@@ -40,17 +40,17 @@ Entry = fingerprints.Entry
 
 
 def check(run: Rebuild, prepared: Prepared) -> BuildReport:
-    """``sitegen check``: render every page (templates can fail too), write nothing."""
-    from . import listings, render, templating
+    """``sitegen check``: render every page (templates can fail too), as a build does but writing nothing."""
+    from . import listings, render
 
-    site, environments = prepared.site, prepared.environments
+    site = prepared.site
     grouped = listings.index(site)
     jobs = render.plan(site, prepared.theme.static_files, grouped, looks=prepared.looks)
-    try:  # every article came with its HTML: a check renders every page (see Rebuild.remembered)
-        for job in jobs:
-            render.run(job, site, environments, grouped)
-    except templating.TemplateError as exc:
-        run.problems.append(templating.template_problem(exc, prepared.theme))
+    try:  # every article came with its HTML (see Rebuild.remembered): none to add
+        for _ in rendering.render_into(run, prepared, grouped, jobs, None, {}):
+            pass
+    except ReportedError as failure:
+        run.problems.append(failure.diagnostic)
         return run.report()
     pages = sum(job.path.endswith(".html") for job in jobs)
     articles = len(site.articles)

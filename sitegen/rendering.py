@@ -72,13 +72,14 @@ def render_into(
     prepared: Prepared,
     grouped: listings.Index | None,
     jobs: Sequence[render.Job],
-    stage: output.Stage,
+    stage: output.Stage | None,
     whole: Mapping[str, Article],
-) -> Iterator[tuple[str, output.Stat]]:
+) -> Iterator[tuple[str, output.Stat | None]]:
     """Render ``jobs`` and write them into ``stage``, in worker processes when there are enough.
 
     A page that shows articles' text is rendered from the site and listings with the ``whole``
     articles (:func:`hydrate`) in the place of the site's own; the others from the site as it is.
+    Without a stage (``sitegen check``) each page is rendered and let go: only a template's failure counts.
     """
     from . import render, templating
 
@@ -91,7 +92,7 @@ def render_into(
             for name in env.list_templates(filter_func=lambda name: not name.startswith(".")):
                 env.get_template(name)
 
-    def make(chunk: Sequence[render.Job]) -> list[tuple[str, output.Stat]]:
+    def make(chunk: Sequence[render.Job]) -> list[tuple[str, output.Stat | None]]:
         made = []
         for job in chunk:
             shown, listed = text if render.shows_text(job) else (site, grouped)
@@ -99,7 +100,7 @@ def render_into(
                 data = render.run(job, shown, environments, listed)
             except templating.TemplateError as exc:
                 raise ReportedError(templating.template_problem(exc, theme)) from None
-            made.append((job.path, stage.write(job.path, data)))
+            made.append((job.path, stage.write(job.path, data) if stage is not None else None))
         return made
 
     # The slowest jobs (the sitemap, feeds) first and one by one, so no worker is left with them at the end.
