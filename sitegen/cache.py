@@ -5,8 +5,9 @@ Its entries, each checked before it is trusted:
 - ``articles/<folder>.pickle``: one article folder as read and checked (its
   Article and its diagnostics), keyed by the bytes of every file in the folder
   and by everything else reading depends on: sitegen's code (a digest of its
-  modules), the config, the people registry, the drafts option, the site
-  folder. In three parts: the article without its HTML and own words (all
+  modules), the config, the people registry, the site folder. An entry
+  read with drafts taken in (or left out) serves a build with the other
+  choice only when its folder holds no draft. In three parts: the article without its HTML and own words (all
   that planning needs), the HTML (for the pages a rebuild renders), the own
   words (for a contested-names check that reads them again).
 - ``pack.pickle``: every folder's first part, as the build stored or found
@@ -63,7 +64,7 @@ TRASH = FOLDER / "trash"
 
 #: Bumped whenever what is stored changes shape; with the code's digest, so any change to sitegen's code
 #: (not only a new version) makes older entries ignored.
-FORMAT = f"sitegen-cache-6/{__version__}/{code_key()}"
+FORMAT = f"sitegen-cache-7/{__version__}/{code_key()}"
 
 
 @compact_pickle
@@ -76,6 +77,17 @@ class ArticleEntry:
     today: dt.date
     #: The files of translations marked ``draft: true`` that were left out (the build's summary counts them).
     drafts_left_out: tuple[str, ...] = ()
+    #: Whether drafts were taken in when the folder was read (``--drafts``, ``sitegen check``).
+    drafts: bool = False
+
+    def holds(self, today: dt.date, drafts: bool) -> bool:
+        """Whether reading the folder on ``today``, with drafts taken in or not, gives the same result: the
+        drafts option matters only to a folder with a draft (``sitegen check`` takes them in, builds do not)."""
+        if not self.valid_on(today):
+            return False
+        if drafts == self.drafts or self.drafts_left_out:
+            return drafts == self.drafts
+        return self.article is None or not any(t.draft for t in self.article.translations)
 
     def valid_on(self, today: dt.date) -> bool:
         """Whether reading the folder on ``today`` gives the same result.
@@ -122,8 +134,11 @@ class Base:
 class Cache:
     """The cache folder of one site; every method fails soft (a cache that cannot be used is just empty)."""
 
-    def __init__(self, site_dir: Path, enabled: bool = True, writable: bool = True):
+    def __init__(self, site_dir: Path, enabled: bool = True, writable: bool = True, drafts: bool = False):
         self.root = site_dir / FOLDER
+        #: Whether the builds this cache serves take drafts in: an entry read otherwise serves them only
+        #: where its folder has no draft (:meth:`ArticleEntry.holds`).
+        self.drafts = drafts
         self._articles = os.fspath(self.root / "articles")
         #: Why the cache is not used although it was asked for: a link on the way leads outside the site.
         self.refused: Diagnostic | None = None
@@ -165,7 +180,7 @@ class Cache:
     def packed(self, record: bytes, key: str, today: dt.date) -> ArticleEntry | None:
         """The entry a record of the pack (or :meth:`article`'s) holds, if made for ``key`` and valid on ``today``."""
         entry = _loaded(record, key)
-        return entry if isinstance(entry, ArticleEntry) and entry.valid_on(today) else None
+        return entry if isinstance(entry, ArticleEntry) and entry.holds(today, self.drafts) else None
 
     def whole_article(
         self, name: str, key: str | None, today: dt.date, join: Callable[[Article, tuple], Article | None] = with_bodies
@@ -175,7 +190,7 @@ class Cache:
         if not self.enabled or key is None:
             return None
         found = self._parts(self._article_path(name), key, 0, 3)
-        if found is None or not isinstance(found[0], ArticleEntry) or not found[0].valid_on(today):
+        if found is None or not isinstance(found[0], ArticleEntry) or not found[0].holds(today, self.drafts):
             return None
         entry, bodies, words = found
         if entry.article is None:

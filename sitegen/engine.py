@@ -28,7 +28,7 @@ class Engine:
     """The rebuilds of one site into one output folder."""
 
     def __init__(self, site_dir: Path, out: Path, options: Options, progress: Progress | None = None):
-        cache = cache_stage.Cache(site_dir, enabled=options.cache, writable=options.write)
+        cache = cache_stage.Cache(site_dir, enabled=options.cache, writable=options.write, drafts=options.drafts)
         self.place = Place(site_dir, out, out.resolve(), options, cache, progress or Progress())
         self.memory = Memory()
 

@@ -280,7 +280,6 @@ def _base_key(run: Rebuild, registry: Mapping[str, Person]) -> str:
         cache_stage.FORMAT,
         run.config_key,
         repr(sorted(registry.items())),
-        f"drafts={run.options.drafts}",
         str(run.site_dir.resolve()),
     )
 
@@ -344,7 +343,7 @@ def _read_missing(
             article, found, left_out = content.load_article(
                 config, run.site_dir, paths[i], run.options.drafts, registry, run.today
             )
-            entry = cache_stage.ArticleEntry(article, tuple(found), run.today, left_out)
+            entry = cache_stage.ArticleEntry(article, tuple(found), run.today, left_out, run.options.drafts)
             record = run.cache.store_article(paths[i].name, keys[i], entry)
             loaded.append(((article, found, left_out), record))  # the record, for the pack
         return loaded

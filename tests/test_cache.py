@@ -376,6 +376,29 @@ def test_a_day_later_a_future_date_is_read_again(tmp_path: Path) -> None:
     assert not cache.ArticleEntry(None, (), today).valid_on(today - dt.timedelta(days=1)), "the clock went back"
 
 
+def test_an_entry_serves_the_other_drafts_option_only_without_a_draft(tmp_path: Path) -> None:
+    import dataclasses
+    import datetime as dt
+
+    from sitegen import config, content
+
+    site = write_site(tmp_path / "site", articles=1)
+    settings, _ = config.load(site)
+    [folder] = (site / "content" / "articles").iterdir()
+    article, found, _ = content.load_article(settings, site, folder)
+    today = dt.date(2024, 5, 1)
+    entry = cache.ArticleEntry(article, tuple(found), today)
+    assert entry.holds(today, drafts=True) and entry.holds(today, drafts=False), "no draft: either option"
+    assert article is not None
+    drafted = dataclasses.replace(article.translations[0], draft=True)
+    with_draft = dataclasses.replace(article, translations=(drafted, *article.translations[1:]))
+    taken_in = cache.ArticleEntry(with_draft, (), today, (), drafts=True)
+    assert taken_in.holds(today, drafts=True) and not taken_in.holds(today, drafts=False)
+    left_out = cache.ArticleEntry(None, (), today, ("content/articles/x/en.md",), drafts=False)
+    assert left_out.holds(today, drafts=False) and not left_out.holds(today, drafts=True)
+    assert not entry.holds(today - dt.timedelta(days=1), drafts=False), "and the day still counts"
+
+
 def test_check_reads_the_cache_but_never_writes_it(tmp_path: Path) -> None:
     site = write_site(tmp_path / "site", articles=3)
     assert build(site, write=False).ok

@@ -148,3 +148,26 @@ def test_a_preview_without_drafts_knows_them_after_a_save(drafty: Path, tmp_path
     (drafty / "content" / "articles" / "half" / "ru.md").write_text(article("Половина", "2023-06-02"), encoding="utf-8")
     published = preview.update([drafty / "content" / "articles" / "half" / "ru.md"])
     assert published.diagnostics == (), "once published, nothing is left out"
+
+
+def test_a_check_with_drafts_reads_again_only_the_folders_with_drafts(
+    drafty: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The build cache serves builds with and without drafts alike where a folder has none: ``sitegen check``,
+    which takes drafts in, reads again after a build only the folders that hold a draft."""
+    from sitegen import content
+    from sitegen.build import build
+
+    assert build_ok(drafty).drafts_left_out == 2
+    read: list[str] = []
+    load = content.load_article
+    monkeypatch.setattr(
+        content, "load_article", lambda *args, **kwargs: read.append(args[2].name) or load(*args, **kwargs)
+    )
+    checked = build(drafty, drafts=True, write=False)
+    assert sorted(read) == ["half", "unready"], "the published folder came from the cache"
+    fresh = build(drafty, drafts=True, write=False, cache=False)
+    assert (checked.diagnostics, checked.articles, checked.drafts) == (fresh.diagnostics, fresh.articles, fresh.drafts)
+    read.clear()
+    again = build(drafty)  # and the build without drafts still finds its own entries
+    assert again.unchanged and read == [] and again.drafts_left_out == 2
