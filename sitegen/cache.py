@@ -83,11 +83,9 @@ class ArticleEntry:
     def holds(self, today: dt.date, drafts: bool) -> bool:
         """Whether reading the folder on ``today``, with drafts taken in or not, gives the same result: the
         drafts option matters only to a folder with a draft (``sitegen check`` takes them in, builds do not)."""
-        if not self.valid_on(today):
-            return False
-        if drafts == self.drafts or self.drafts_left_out:
-            return drafts == self.drafts
-        return self.article is None or not any(t.draft for t in self.article.translations)
+        article = self.article
+        drafted = bool(self.drafts_left_out) or (article is not None and any(t.draft for t in article.translations))
+        return self.valid_on(today) and (drafts == self.drafts or not drafted)
 
     def valid_on(self, today: dt.date) -> bool:
         """Whether reading the folder on ``today`` gives the same result.
