@@ -307,9 +307,7 @@ def checked(run: Rebuild, site: Site, folders: Folders) -> list[Diagnostic]:
     found = [d for d in folders.checked if (name := folder_of(d)) is not None and name not in changed]
     worded = functools.partial(reading.worded, run, site)
     partial = site.only([slug for _, slug in run.changed_folders])
-    known = run.memory.contested
-    if known is None:
-        known = run.memory.contested = contested.Found(*run.cache.contested())
+    known = run.memory.contested_found(run.cache)
     # A copy: the check keeps the findings of the translations it is given alone, which are added back.
     own = contested.Found(known.glossary, dict(known.found))
     found += sitechecks.run(partial, run.names, run.site_dir, (), own, worded)

@@ -118,6 +118,14 @@ class Memory:
         self.manifest, self.dependencies, self.grouped = manifest, dependencies, grouped
         self.unstored = None  # a manifest not stored by now no longer describes the output
 
+    def contested_found(self, cache: cache_stage.Cache) -> contested.Found:
+        """What the contested-names check found in each translation: as remembered, else as the cache keeps it."""
+        if self.contested is None:
+            from . import contested  # with the site-wide checks: not for a build with nothing to read
+
+            self.contested = contested.Found(*cache.contested())
+        return self.contested
+
     def store(self, cache: cache_stage.Cache) -> None:
         """Put the folders' keys, the manifest of the last publish and the contested names found into the
         cache, where they are not yet."""

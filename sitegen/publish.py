@@ -370,5 +370,5 @@ def job_key(job: render.Job) -> str:
 
 def _drafts(site: Site) -> dict[str, int]:
     """The report's counts of drafts: articles read with a draft translation, and those left out."""
-    held = site.drafted()
-    return {"drafts": held, "drafts_left_out": len({posixpath.dirname(path) for path in site.drafts_left_out})}
+    left_out = {posixpath.dirname(path) for path in site.drafts_left_out}  # the articles, not the files
+    return {"drafts": site.drafted(), "drafts_left_out": len(left_out)}

@@ -180,13 +180,11 @@ class Rebuild:
         if self.changed_folders is not None and self.recorded is not None and self.recorded.folders is not None:
             outlined = tuple(checks.outlined(site)) if outlined is None else outlined
             return [*outlined, *deferred.checked(self, site, self.recorded.folders)]
-        from . import contested, sitechecks  # the glossary and the sign-offs, with PyYAML: only when the site was read
+        from . import sitechecks  # the glossary and the sign-offs, with PyYAML: only when the site was read
 
-        memory = self.memory
-        if memory.contested is None:
-            memory.contested = contested.Found(*self.cache.contested())
         worded = functools.partial(reading.worded, self, site)
-        return sitechecks.run(site, self.names, self.site_dir, outlined, memory.contested, worded)
+        known = self.memory.contested_found(self.cache)
+        return sitechecks.run(site, self.names, self.site_dir, outlined, known, worded)
 
     def setup(self) -> tuple[SiteConfig | None, theme_stage.Theme | None]:
         """The config and the theme, and whether the output folder may be written."""
